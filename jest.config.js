@@ -6,8 +6,8 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: ['<rootDir>/tests/**/*.test.ts'],
   setupFiles: ['<rootDir>/tests/setup/reflect.ts'],
-  globalSetup: '<rootDir>/tests/setup/global-setup.ts',
-  globalTeardown: '<rootDir>/tests/setup/global-teardown.ts',
+  globalSetup: '<rootDir>/tests/setup/global-setup.js',
+  globalTeardown: '<rootDir>/tests/setup/global-teardown.js',
   testTimeout: 60000,
   maxWorkers: 2,
 };

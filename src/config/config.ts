@@ -114,7 +114,7 @@ export function loadConfig(env: Env = process.env): Config {
     temporalNamespace: r.string('TEMPORAL_NAMESPACE', 'default'),
     temporalTaskQueue: r.string('TEMPORAL_TASK_QUEUE', 'orchestra'),
     temporalUiUrl: r.url('TEMPORAL_UI_URL', ['http:', 'https:'], 'http://localhost:8233').replace(/\/$/, ''),
-    port: r.integer('PORT', 4000, 1, 65535),
+    port: r.integer('PORT', 4000, 0, 65535), // 0: any free port (tests)
     host: r.string('HOST', '0.0.0.0'),
     tokenSecret,
     tokenTtlSeconds: r.integer('ORCHESTRA_TOKEN_TTL', 3600, 60, 86400),

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import type { Options } from '@mikro-orm/postgresql';
 import { createOrm, type Orm } from '../../src/db/orm.js';
 
 /** A database of this test file's own, cloned from the migrated template that global set-up made. */
-export async function createTestDatabase(): Promise<{ url: string; orm: Orm; drop(): Promise<void> }> {
+export async function createTestDatabase(ormOptions: Partial<Options> = {}): Promise<{ url: string; orm: Orm; drop(): Promise<void> }> {
   const templateUrl = process.env.TEST_DATABASE_TEMPLATE_URL;
   if (!templateUrl) throw new Error('TEST_DATABASE_TEMPLATE_URL is not set: run the tests through jest (global set-up)');
   const name = `test_${randomBytes(6).toString('hex')}`;
@@ -15,7 +16,7 @@ export async function createTestDatabase(): Promise<{ url: string; orm: Orm; dro
   await client.end();
   const url = new URL(templateUrl);
   url.pathname = `/${name}`;
-  const orm = await createOrm(url.toString());
+  const orm = await createOrm(url.toString(), ormOptions);
   return {
     url: url.toString(),
     orm,

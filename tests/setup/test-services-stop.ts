@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 
-export default async function globalTeardown(): Promise<void> {
+export default async function stopTestServices(): Promise<void> {
   const services = (globalThis as Record<string, unknown>).__orchestraTestServices as
     | { postgres: { stop(): Promise<void> }; temporal: { stop(): Promise<void> }; dir: string }
     | undefined;

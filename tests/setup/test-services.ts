@@ -11,7 +11,7 @@ import { startTemporalDevServer } from '../../src/embedded/temporal-dev-server.j
 import { freePort } from '../../src/embedded/free-port.js';
 import { createOrm, migrate } from '../../src/db/orm.js';
 
-export default async function globalSetup(): Promise<void> {
+export default async function startTestServices(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'orchestra-test-'));
   const [postgres, temporal] = await Promise.all([
     startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port: await freePort(), database: 'orchestra_template', persistent: false }),

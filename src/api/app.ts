@@ -1,0 +1,67 @@
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { expressMiddleware } from '@as-integrations/express5';
+import type { Client } from '@temporalio/client';
+import express from 'express';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Config } from '../config/config.js';
+import type { Orm } from '../db/orm.js';
+import { createSchema } from '../schema/build-schema.js';
+import type { Context } from '../schema/context.js';
+import { formatError } from '../schema/format-error.js';
+import { queryLimits } from '../schema/limits.js';
+import { createContext } from './create-context.js';
+
+export interface ApiHandle {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Starts the HTTP server: GraphQL at /graphql (Apollo Sandbox when introspection is on), liveness at /healthz. */
+export async function startApi(opts: { config: Config; orm: Orm; temporal: Client; log?: (err: unknown) => void }): Promise<ApiHandle> {
+  const { config, orm, temporal } = opts;
+  const log = opts.log ?? ((err: unknown) => console.error('[api] unexpected error:', err));
+  const app = express();
+  app.set('trust proxy', 'loopback');
+  const httpServer = createServer(app);
+  const schema = await createSchema();
+  const apollo = new ApolloServer<Context>({
+    schema,
+    introspection: config.graphqlIntrospection,
+    validationRules: [queryLimits(config.graphqlMaxDepth, config.graphqlMaxCost)],
+    formatError: (formatted, error) => formatError(formatted, error, log),
+    includeStacktraceInErrorResponses: false,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      config.graphqlIntrospection ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
+    ],
+  });
+  await apollo.start();
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: ({ req }) =>
+        createContext(
+          { rootEm: orm.em, config, temporal },
+          {
+            authorization: req.headers.authorization,
+            clientAddress: req.ip ?? null,
+            userAgent: req.headers['user-agent'] ?? null,
+          },
+        ),
+    }),
+  );
+  await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
+  const { port } = httpServer.address() as AddressInfo;
+  return {
+    url: `http://localhost:${port}/graphql`,
+    close: () => apollo.stop(),
+  };
+}

@@ -1,0 +1,43 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Client } from '@temporalio/client';
+import { GraphQLError } from 'graphql';
+import { authenticate } from '../auth/authenticate.js';
+import { applyTenantScope } from '../auth/tenant-scope.js';
+import type { Config } from '../config/config.js';
+import { AuthError, ERROR_CODES } from '../errors/domain-error.js';
+import { emptyAuditNote } from '../schema/audit/audit-note.js';
+import type { Context } from '../schema/context.js';
+import { createLoaders } from '../schema/loaders.js';
+
+export interface RequestInfo {
+  authorization: string | undefined;
+  clientAddress: string | null;
+  userAgent: string | null;
+}
+
+/** Builds a request's context: who is calling, and an EntityManager that sees only what they may see. */
+export async function createContext(
+  deps: { rootEm: EntityManager; config: Config; temporal: Client },
+  request: RequestInfo,
+): Promise<Context> {
+  let viewer;
+  try {
+    viewer = await authenticate(deps.rootEm.fork(), request.authorization, deps.config.tokenSecret, request.clientAddress);
+  } catch (err) {
+    if (err instanceof AuthError) {
+      throw new GraphQLError(err.message, { extensions: { code: ERROR_CODES[err.code], reason: err.code, http: { status: 401 } } });
+    }
+    throw err;
+  }
+  const em = deps.rootEm.fork();
+  applyTenantScope(em, viewer);
+  return {
+    em,
+    viewer,
+    config: deps.config,
+    temporal: deps.temporal,
+    loaders: createLoaders(em),
+    request: { clientAddress: request.clientAddress, userAgent: request.userAgent },
+    audit: emptyAuditNote(),
+  };
+}

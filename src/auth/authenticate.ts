@@ -1,0 +1,68 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { ApiToken } from '../entities/auth/api-token.js';
+import { User } from '../entities/auth/user.js';
+import { AuthError } from '../errors/domain-error.js';
+import { parseApiToken } from './api-token-secret.js';
+import { verifySessionToken } from './session-token.js';
+import { ANONYMOUS, type Viewer } from './viewer.js';
+
+/** How often last-use of an API token is written at most; avoids a write per request. */
+const LAST_USE_RESOLUTION_MS = 60_000;
+
+/**
+ * Turns an `Authorization: Bearer …` header into a Viewer. No header: anonymous. A bad or expired
+ * credential is an error rather than anonymous, so a client learns its token stopped working.
+ */
+export async function authenticate(
+  em: EntityManager,
+  header: string | undefined,
+  secret: string,
+  clientAddress: string | null,
+  now = new Date(),
+): Promise<Viewer> {
+  if (!header) return ANONYMOUS;
+  const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
+  if (!match) throw new AuthError('UNAUTHENTICATED', 'Authorization header must be "Bearer <token>"');
+  const token = match[1];
+
+  if (token.startsWith('orc_')) {
+    const parsed = parseApiToken(token);
+    const row = parsed && (await em.findOne(ApiToken, { prefix: parsed.prefix }, { populate: ['user', 'account'] }));
+    if (!parsed || !row || row.secretHash !== parsed.secretHash || row.revokedAt) {
+      throw new AuthError('UNAUTHENTICATED', 'Invalid API token');
+    }
+    if (row.expiresAt && row.expiresAt <= now) throw new AuthError('TOKEN_EXPIRED', 'API token expired');
+    const user = row.user.getEntity();
+    if (!canLogIn(user)) throw new AuthError('UNAUTHENTICATED', 'Invalid API token');
+    if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > LAST_USE_RESOLUTION_MS || row.lastUsedFrom !== clientAddress) {
+      await em.nativeUpdate(ApiToken, { id: row.id }, { lastUsedAt: now, lastUsedFrom: clientAddress });
+    }
+    return viewerOf(user, row.id);
+  }
+
+  const check = verifySessionToken(secret, token, now.getTime());
+  if (!check.ok) {
+    throw check.reason === 'expired'
+      ? new AuthError('TOKEN_EXPIRED', 'Session expired; log in again')
+      : new AuthError('UNAUTHENTICATED', 'Invalid session token');
+  }
+  const user = await em.findOne(User, { id: check.claims.sub }, { populate: ['account'] });
+  if (!user || !canLogIn(user)) throw new AuthError('UNAUTHENTICATED', 'Invalid session token');
+  return viewerOf(user, null);
+}
+
+/** A user logs in while both it and its account are active (a disabled account locks its users out). */
+export function canLogIn(user: User): boolean {
+  return user.isActive && user.account.getEntity().isActive;
+}
+
+function viewerOf(user: User, apiTokenId: string | null): Viewer {
+  return {
+    kind: 'user',
+    userId: user.id,
+    username: user.username,
+    accountId: user.account.id,
+    isAdmin: user.isAdmin,
+    apiTokenId,
+  };
+}

@@ -1,0 +1,33 @@
+/**
+ * Errors with string codes, one class per domain. Every code maps to exactly one GraphQL `extensions.code`
+ * (see src/schema/format-error.ts): the compiler checks that the map is exhaustive.
+ */
+export const ERROR_CODES = {
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  INVALID_CREDENTIALS: 'UNAUTHENTICATED',
+  TOKEN_EXPIRED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  INVALID_ID: 'BAD_USER_INPUT',
+  QUERY_TOO_COMPLEX: 'GRAPHQL_VALIDATION_FAILED',
+  TEMPORAL_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+} as const satisfies Record<string, string>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class AuthError extends DomainError {}
+export class NotFoundError extends DomainError {
+  constructor(what: string) {
+    super('NOT_FOUND', `${what} not found`);
+  }
+}

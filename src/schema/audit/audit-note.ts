@@ -1,0 +1,21 @@
+/** What a mutation tells the audit middleware about its effect. */
+export interface AuditNote {
+  accountId: string | null;
+  accountUsername: string | null;
+  objectIds: string[];
+  /** When set, replaces the default (the input fields the caller sent). */
+  changedFields: string[] | null;
+}
+
+export function emptyAuditNote(): AuditNote {
+  return { accountId: null, accountUsername: null, objectIds: [], changedFields: null };
+}
+
+/** Notes the account and objects a mutation touched. Global ids are recorded, as the API shows them. */
+export function noteTouched(note: AuditNote, account: { id: string; username: string } | null, ...objectIds: string[]): void {
+  if (account) {
+    note.accountId = account.id;
+    note.accountUsername = account.username;
+  }
+  note.objectIds.push(...objectIds);
+}

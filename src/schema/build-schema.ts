@@ -1,0 +1,27 @@
+import { buildSchema } from 'type-graphql';
+import type { GraphQLSchema } from 'graphql';
+import { AccountResolver } from './accounts/account.resolver.js';
+import { BillContactResolver, ContactResolver } from './accounts/contact.resolver.js';
+import { AuditResolver } from './audit/audit.resolver.js';
+import { auditMutations } from './audit/audit-middleware.js';
+import { ApiTokenResolver, UserResolver } from './auth/auth.resolver.js';
+import { authChecker, requireLogin } from './auth-checker.js';
+import { NodeResolver } from './relay/node.resolver.js';
+import { SystemResolver } from './system/system.resolver.js';
+
+export const RESOLVERS = [
+  NodeResolver, AccountResolver, ContactResolver, BillContactResolver, UserResolver, ApiTokenResolver, AuditResolver,
+  SystemResolver,
+] as const;
+
+/** The schema. Middlewares run in order: log-in required (unless public), then the audit log of mutations. */
+export function createSchema(emitSchemaFile?: string): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers: RESOLVERS,
+    authChecker,
+    authMode: 'error',
+    globalMiddlewares: [requireLogin, auditMutations],
+    validate: false,
+    emitSchemaFile: emitSchemaFile ? { path: emitSchemaFile, sortedSchema: true } : false,
+  });
+}

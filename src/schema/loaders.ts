@@ -1,0 +1,23 @@
+import DataLoader from 'dataloader';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { BillContact } from '../entities/accounts/bill-contact.js';
+import { Contact } from '../entities/accounts/contact.js';
+
+/**
+ * Per-request batch loaders: a page of N accounts asking for their contacts costs one query, not N.
+ * They use the request's scoped EntityManager, so they see only what the viewer may see.
+ */
+export function createLoaders(em: EntityManager) {
+  return {
+    contactsByAccount: new DataLoader<string, Contact[]>(async (accountIds) => {
+      const rows = await em.find(Contact, { account: { $in: [...accountIds] } }, { orderBy: { id: 'asc' } });
+      return accountIds.map((id) => rows.filter((c) => c.account.id === id));
+    }),
+    billContactByAccount: new DataLoader<string, BillContact | null>(async (accountIds) => {
+      const rows = await em.find(BillContact, { account: { $in: [...accountIds] } });
+      return accountIds.map((id) => rows.find((b) => b.account.id === id) ?? null);
+    }),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

@@ -1,0 +1,22 @@
+import type { EntityName } from '@mikro-orm/core';
+import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { Account, ApiToken, AuditEntry, BillContact, Contact, User } from '../../entities/index.js';
+import { NotFoundError } from '../../errors/domain-error.js';
+import type { Context } from '../context.js';
+import { fromGlobalId } from './global-id.js';
+import { Node } from './node.js';
+
+/** Entities fetchable through `node(id)`, by GraphQL type name. */
+const NODE_TYPES: Record<string, EntityName<object>> = { Account, ApiToken, AuditEntry, BillContact, Contact, User };
+
+@Resolver()
+export class NodeResolver {
+  @Query(() => Node, { description: 'Any object by its global id (same scope rules as the typed queries).' })
+  async node(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+    const { type, id: key } = fromGlobalId(id);
+    const entity = NODE_TYPES[type];
+    const found = entity && (await ctx.em.findOne(entity, { id: key }));
+    if (!found) throw new NotFoundError(type in NODE_TYPES ? type : 'Object');
+    return found;
+  }
+}

@@ -1,0 +1,38 @@
+import { Field, ObjectType, registerEnumType } from 'type-graphql';
+
+export enum UserErrorCode {
+  REQUIRED = 'REQUIRED',
+  INVALID = 'INVALID',
+  TOO_LONG = 'TOO_LONG',
+  TAKEN = 'TAKEN',
+  NOT_FOUND = 'NOT_FOUND',
+  NOT_ALLOWED = 'NOT_ALLOWED',
+}
+registerEnumType(UserErrorCode, { name: 'UserErrorCode' });
+
+/** A problem with one input field, returned in a mutation payload (not thrown): the client shows it beside the field. */
+@ObjectType()
+export class UserError {
+  @Field({ description: 'Path of the input field, e.g. "input.email".' })
+  field!: string;
+
+  @Field()
+  message!: string;
+
+  @Field(() => UserErrorCode)
+  code!: UserErrorCode;
+}
+
+/**
+ * Thrown by validation; the mutation runner turns it into `userErrors` and rolls back. In a query it becomes a
+ * GraphQL error with code BAD_USER_INPUT.
+ */
+export class UserInputError extends Error {
+  readonly errors: UserError[];
+  constructor(field: string | UserError[], message?: string, code: UserErrorCode = UserErrorCode.INVALID) {
+    const errors = typeof field === 'string' ? [{ field, message: message ?? 'is invalid', code }] : field;
+    super(errors.map((e) => `${e.field} ${e.message}`).join('; '));
+    this.name = 'UserInputError';
+    this.errors = errors;
+  }
+}

@@ -1,0 +1,59 @@
+import { Client, Connection } from '@temporalio/client';
+import { startApi, type ApiHandle } from '../../src/api/app.js';
+import { bootstrapFirstAdmin } from '../../src/auth/bootstrap.js';
+import type { Config } from '../../src/config/config.js';
+import type { Orm } from '../../src/db/orm.js';
+import { createTestDatabase } from './database.js';
+import { GraphQLClient } from './graphql-client.js';
+import { LoginDocument } from '../generated/graphql.js';
+import { testConfig } from './test-config.js';
+
+export interface ApiHarness {
+  config: Config;
+  orm: Orm;
+  api: ApiHandle;
+  temporal: Client;
+  /** Anonymous client. */
+  client: GraphQLClient;
+  /** Logged in as the first admin. */
+  admin: GraphQLClient;
+  adminPassword: string;
+  /** Number of SQL statements the API has run so far (for N+1 tests). */
+  sqlCount(): number;
+  close(): Promise<void>;
+}
+
+/** A real API on a random port, over a database of its own, with the first admin bootstrapped and logged in. */
+export async function startApiHarness(overrides: Record<string, string> = {}): Promise<ApiHarness> {
+  let statements = 0;
+  const db = await createTestDatabase({
+    debug: ['query'],
+    logger: () => {
+      statements++;
+    },
+  });
+  const orm = db.orm;
+  const config = testConfig(db.url, overrides);
+  const connection = await Connection.connect({ address: config.temporalAddress });
+  const temporal = new Client({ connection, namespace: config.temporalNamespace });
+  const credentials = await bootstrapFirstAdmin(orm);
+  if (!credentials) throw new Error('bootstrap did not create the admin on a fresh database');
+  const api = await startApi({ config, orm, temporal, log: () => {} });
+  const client = new GraphQLClient(api.url);
+  const login = await client.data(LoginDocument, { input: credentials });
+  return {
+    config,
+    orm,
+    api,
+    temporal,
+    client,
+    admin: client.as(login.login.token!),
+    adminPassword: credentials.password,
+    sqlCount: () => statements,
+    async close() {
+      await api.close();
+      await connection.close();
+      await db.drop();
+    },
+  };
+}
