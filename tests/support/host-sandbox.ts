@@ -1,0 +1,91 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
+
+/** Directories each sandboxed host gets a private, writable copy of (overlayfs over the real ones). */
+const PRIVATE_DIRS = ['/etc', '/home', '/var/spool/cron', '/var/mail', '/root'];
+
+/**
+ * A "host" for tests on this one machine: a mount namespace (and UTS namespace, for its own hostname) in which
+ * /etc, /home, /var/spool/cron, /var/mail and /root are overlays. `useradd`, `crontab -u` and friends run for real
+ * inside it and change only its copies, so several hosts can coexist and the machine itself stays clean.
+ * Needs root (tests run as root here and in CI).
+ */
+export class HostSandbox {
+  private constructor(
+    readonly name: string,
+    readonly dir: string,
+    private readonly holder: ChildProcess,
+  ) {}
+
+  static async start(name: string): Promise<HostSandbox> {
+    const dir = mkdtempSync(join(tmpdir(), `host-${name}-`));
+    const mounts = PRIVATE_DIRS.map((target, i) => {
+      const upper = join(dir, `upper${i}`);
+      const work = join(dir, `work${i}`);
+      mkdirSync(upper);
+      mkdirSync(work);
+      mkdirSync(target, { recursive: true });
+      return `mount -t overlay overlay -o lowerdir=${target},upperdir=${upper},workdir=${work} ${target}`;
+    });
+    // The holder keeps the namespaces alive; commands join them with nsenter. It exits when its stdin closes.
+    const script = ['set -e', `hostname ${name}`, ...mounts, 'echo ready', 'exec cat >/dev/null'].join('\n');
+    const holder = spawn('unshare', ['--mount', '--uts', '--propagation', 'private', 'bash', '-c', script], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    await new Promise<void>((resolve, reject) => {
+      let err = '';
+      holder.stderr!.on('data', (c) => (err += c));
+      holder.stdout!.once('data', () => resolve());
+      holder.once('exit', (code) => reject(new Error(`host sandbox ${name} failed (${code}): ${err}`)));
+    });
+    return new HostSandbox(name, dir, holder);
+  }
+
+  get pid(): number {
+    return this.holder.pid!;
+  }
+
+  /** nsenter arguments that run a command inside this host. */
+  enterArgs(command: string[]): string[] {
+    return ['-t', String(this.pid), '-m', '-u', '--', ...command];
+  }
+
+  /** Runs a command inside this host; resolves with its output, rejects on a non-zero exit. */
+  async exec(command: string[], input?: string): Promise<{ stdout: string; stderr: string }> {
+    if (input === undefined) return execFileAsync('nsenter', this.enterArgs(command), { maxBuffer: 16 << 20 });
+    return new Promise((resolve, reject) => {
+      const child = spawn('nsenter', this.enterArgs(command), { stdio: ['pipe', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c) => (stdout += c));
+      child.stderr.on('data', (c) => (stderr += c));
+      child.on('exit', (code) => (code === 0 ? resolve({ stdout, stderr }) : reject(Object.assign(new Error(`exit ${code}: ${stderr}`), { code, stdout, stderr }))));
+      child.stdin.end(input);
+    });
+  }
+
+  /** Runs a bash script inside this host (like Orchestra does over SSH); never rejects. */
+  async bash(script: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    try {
+      const result = await this.exec(['bash', '-s'], script);
+      return { code: 0, ...result };
+    } catch (err) {
+      const e = err as { code: number | null; stdout: string; stderr: string };
+      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.holder.exitCode === null) {
+      const exited = new Promise((r) => this.holder.once('exit', r));
+      this.holder.stdin!.end();
+      await exited;
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
