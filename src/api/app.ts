@@ -58,6 +58,13 @@ export async function startApi(opts: { config: Config; orm: Orm; temporal: Clien
         ),
     }),
   );
+  // Body-parser and other HTTP-level failures: a GraphQL-shaped JSON error, never Express's HTML page with a stack.
+  app.use((err: { status?: number; type?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
+    if (status === 500) log(err);
+    const message = err.type === 'entity.parse.failed' ? 'Request body is not valid JSON' : status === 500 ? 'Internal server error' : 'Bad request';
+    res.status(status).json({ errors: [{ message, extensions: { code: status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' } }] });
+  });
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
   const { port } = httpServer.address() as AddressInfo;
   return {

@@ -16,7 +16,7 @@ export function applyTenantScope(em: EntityManager, viewer: Viewer): void {
   const accountId = viewer.kind === 'user' ? viewer.accountId : '0';
   const owned: EntityMetadata['class'][] = [];
   const hidden: EntityMetadata['class'][] = [];
-  for (const meta of Object.values(em.getMetadata().getAll()) as EntityMetadata[]) {
+  for (const meta of em.getMetadata()) {
     if (meta.abstract || meta.embeddable) continue;
     if (meta.class === Account) continue;
     if (isAccountOwned(meta)) owned.push(meta.class);

@@ -121,7 +121,7 @@ export function loadConfig(env: Env = process.env): Config {
     sshPrivateKeyPath: r.string('ORCHESTRA_SSH_KEY'),
     graphqlIntrospection: r.boolean('GRAPHQL_INTROSPECTION', true),
     graphqlMaxDepth: r.integer('GRAPHQL_MAX_DEPTH', 10, 2, 100),
-    graphqlMaxCost: r.integer('GRAPHQL_MAX_COST', 20000, 10, 10_000_000),
+    graphqlMaxCost: r.integer('GRAPHQL_MAX_COST', 50_000, 10, 10_000_000),
     logLevel: r.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
   };
   if (!config.temporalAddress && !r.problems.some((p) => p.startsWith('TEMPORAL_ADDRESS'))) {

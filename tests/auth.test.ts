@@ -1,0 +1,106 @@
+/** Login, session tokens and API tokens over real HTTP. */
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { ApiToken } from '../src/entities/auth/api-token.js';
+import { User } from '../src/entities/auth/user.js';
+import { issueSessionToken } from '../src/auth/session-token.js';
+import {
+  ApiTokensDocument, ChangePasswordDocument, CreateApiTokenDocument, LoginDocument, MeDocument, RevokeApiTokenDocument,
+  SetUserPasswordDocument,
+} from './generated/graphql.js';
+import { startApiHarness, type ApiHarness } from './support/api-harness.js';
+import { accountWithUser, outcome, PASSWORD } from './support/fixtures.js';
+
+let h: ApiHarness;
+beforeAll(async () => {
+  h = await startApiHarness();
+});
+afterAll(() => h?.close());
+
+test('login returns a short-lived token that identifies the user', async () => {
+  const { client } = await accountWithUser(h.admin, 'loginco');
+  const me = await client.data(MeDocument);
+  expect(me.me).toMatchObject({ username: 'loginco', isAdmin: false, account: { username: 'loginco' } });
+  expect(me.me.lastLoginAt).toBeTruthy();
+  const login = await h.client.data(LoginDocument, { input: { username: 'loginco', password: PASSWORD } });
+  const ttl = new Date(login.login.expiresAt!).getTime() - Date.now();
+  expect(ttl).toBeGreaterThan(3500_000);
+  expect(ttl).toBeLessThanOrEqual(3600_000);
+});
+
+test('a failed login looks the same whether or not the user exists', async () => {
+  await accountWithUser(h.admin, 'realuser');
+  const wrongPassword = await h.client.data(LoginDocument, { input: { username: 'realuser', password: 'wrong password!' } });
+  const noSuchUser = await h.client.data(LoginDocument, { input: { username: 'ghostuser', password: 'wrong password!' } });
+  expect(wrongPassword.login.token).toBeNull();
+  expect(wrongPassword.login).toEqual(noSuchUser.login);
+  expect(wrongPassword.login.userErrors).toEqual([{ field: 'input', message: 'Invalid username or password', code: 'INVALID' }]);
+});
+
+test('bad, tampered and expired tokens are UNAUTHENTICATED with HTTP 401', async () => {
+  const { userId } = await accountWithUser(h.admin, 'tokenco');
+  const user = await h.orm.em.fork().findOneOrFail(User, { username: 'tokenco' });
+  expect(userId).toBeTruthy();
+  const expired = issueSessionToken(h.config.tokenSecret, user.id, 60, Date.now() - 120_000).token;
+  const forged = issueSessionToken('another-secret-another-secret-another', user.id, 3600).token;
+  for (const token of [expired, forged, 'garbage', 'orc_aaaaaaaaaaaa_' + 'x'.repeat(43)]) {
+    const result = await h.client.as(token).request(MeDocument);
+    expect(result.status).toBe(401);
+    expect(result.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+  }
+  const result = await h.client.request(MeDocument);
+  expect(result.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+});
+
+test('API tokens: shown once, stored hashed, work as credentials, record last use, revocable', async () => {
+  const { client } = await accountWithUser(h.admin, 'robotco');
+  const created = await client.data(CreateApiTokenDocument, { input: { name: 'deploy bot', expiresInDays: 30 } });
+  const token = created.createApiToken.token!;
+  expect(token).toMatch(/^orc_[a-z0-9]{12}_[A-Za-z0-9_-]{43}$/);
+  const row = await h.orm.em.fork().findOneOrFail(ApiToken, { name: 'deploy bot' });
+  expect(row.secretHash).toMatch(/^[0-9a-f]{64}$/);
+  expect(JSON.stringify(row)).not.toContain(token.split('_')[2]);
+
+  const bot = h.client.as(token);
+  expect((await bot.data(MeDocument)).me.username).toBe('robotco');
+  const listed = await client.data(ApiTokensDocument, { first: 10 });
+  expect(listed.apiTokens.nodes).toEqual([expect.objectContaining({ name: 'deploy bot', prefix: token.split('_')[1], revokedAt: null })]);
+  expect(listed.apiTokens.nodes[0].lastUsedAt).toBeTruthy();
+  expect(listed.apiTokens.nodes[0].lastUsedFrom).toMatch(/127\.0\.0\.1/);
+  expect(JSON.stringify(listed)).not.toContain(token);
+
+  const revoked = await client.data(RevokeApiTokenDocument, { id: created.createApiToken.apiToken!.id });
+  expect(revoked.revokeApiToken.apiToken!.revokedAt).toBeTruthy();
+  const after = await bot.request(MeDocument);
+  expect(after.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+});
+
+test('another account cannot see or revoke my API tokens', async () => {
+  const mine = await accountWithUser(h.admin, 'tokmine');
+  const other = await accountWithUser(h.admin, 'tokother');
+  const created = await mine.client.data(CreateApiTokenDocument, { input: { name: 'mine' } });
+  expect((await other.client.data(ApiTokensDocument, { first: 10 })).apiTokens.totalCount).toBe(0);
+  expect(outcome(await other.client.request(RevokeApiTokenDocument, { id: created.createApiToken.apiToken!.id }))).toBe('NOT_FOUND');
+  const row = await h.orm.em.fork().findOneOrFail(ApiToken, { name: 'mine' });
+  expect(row.revokedAt).toBeNull();
+});
+
+test('API token input is validated', async () => {
+  const { client } = await accountWithUser(h.admin, 'tokval');
+  const result = await client.data(CreateApiTokenDocument, { input: { name: '', expiresInDays: 0 } });
+  expect(result.createApiToken.token).toBeNull();
+  expect(result.createApiToken.userErrors.map((e) => e.field).sort()).toEqual(['input.expiresInDays', 'input.name']);
+  expect(await h.orm.em.fork().count(ApiToken, { account: { username: 'tokval' } })).toBe(0);
+});
+
+test('changePassword needs the current password; admins can set any user\'s', async () => {
+  const { client, userId } = await accountWithUser(h.admin, 'pwco');
+  const wrong = await client.data(ChangePasswordDocument, { input: { currentPassword: 'nope nope nope', newPassword: 'a new long password' } });
+  expect(wrong.changePassword.userErrors[0].field).toBe('input.currentPassword');
+  const ok = await client.data(ChangePasswordDocument, { input: { currentPassword: PASSWORD, newPassword: 'a new long password' } });
+  expect(ok.changePassword.userErrors).toEqual([]);
+  expect((await h.client.data(LoginDocument, { input: { username: 'pwco', password: 'a new long password' } })).login.token).toBeTruthy();
+  expect(outcome(await client.request(SetUserPasswordDocument, { input: { userId, password: 'admin set password' } }))).toBe('FORBIDDEN');
+  const set = await h.admin.data(SetUserPasswordDocument, { input: { userId, password: 'admin set password' } });
+  expect(set.setUserPassword.userErrors).toEqual([]);
+  expect((await h.client.data(LoginDocument, { input: { username: 'pwco', password: 'admin set password' } })).login.token).toBeTruthy();
+});

@@ -1,0 +1,86 @@
+/** Conventions every type follows: no N+1, limits on depth and cost, standard errors, a schema file that is current. */
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { readFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Account } from '../src/entities/accounts/account.js';
+import { Contact } from '../src/entities/accounts/contact.js';
+import { BillContact } from '../src/entities/accounts/bill-contact.js';
+import { createSchema } from '../src/schema/build-schema.js';
+import { AccountsWithContactsDocument, NodeDocument } from './generated/graphql.js';
+import { startApiHarness, type ApiHarness } from './support/api-harness.js';
+
+let h: ApiHarness;
+beforeAll(async () => {
+  h = await startApiHarness();
+  const em = h.orm.em.fork();
+  for (let i = 0; i < 60; i++) {
+    const account = em.create(Account, { username: `bulk${String(i).padStart(3, '0')}` });
+    em.create(Contact, { account, shortName: `c${i}a`, email: `a${i}@example.org` });
+    em.create(Contact, { account, shortName: `c${i}b`, email: `b${i}@example.org` });
+    if (i % 2) em.create(BillContact, { account, name: `b${i}`, address: 'x', city: 'y', zipcode: '08001', country: 'ES' });
+  }
+  await em.flush();
+});
+afterAll(() => h?.close());
+
+async function statementsFor(first: number): Promise<number> {
+  const before = h.sqlCount();
+  const result = await h.admin.data(AccountsWithContactsDocument, { first });
+  expect(result.accounts.nodes).toHaveLength(first);
+  expect(result.accounts.nodes.filter((n) => n.username.startsWith('bulk')).every((n) => n.contacts.length === 2)).toBe(true);
+  return h.sqlCount() - before;
+}
+
+test('a page of accounts with contacts and bill contacts costs the same number of SQL statements for 5 or 50 accounts', async () => {
+  const small = await statementsFor(5);
+  const large = await statementsFor(50);
+  expect(large).toBe(small);
+  // authentication (1) + page (1) + count (1) + contacts (1) + bill contacts (1)
+  expect(large).toBeLessThanOrEqual(6);
+});
+
+test('queries deeper than the limit are refused before they run', async () => {
+  const deep = `{ me { account { contacts { account { contacts { account { contacts { account { contacts { account { username } } } } } } } } } } }`;
+  const result = await h.admin.raw({ query: deep });
+  expect(result.status).toBe(400);
+  expect(result.errors?.[0]).toMatchObject({ extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+  expect(result.errors?.[0].message).toMatch(/depth \d+ exceeds the limit of 10/);
+});
+
+test('queries that would cost too much are refused', async () => {
+  const expensive = `{ accounts(first: 100) { nodes { contacts { account { contacts { account { contacts { email } } } } } } } }`;
+  const result = await h.admin.raw({ query: expensive });
+  expect(result.errors?.[0].message).toMatch(/cost \d+ exceeds the limit of 50000/);
+});
+
+test('malformed GraphQL gets the standard errors and never a stack trace', async () => {
+  const cases = [
+    { query: '{ accounts { ' },
+    { query: '{ noSuchField }' },
+    { query: 'query ($id: ID!) { account(id: $id) { id } }', variables: {} },
+    'this is not json',
+  ];
+  const codes = [];
+  for (const body of cases) {
+    const result = await h.admin.raw(body);
+    expect(JSON.stringify(result)).not.toMatch(/stacktrace|at .*\.(ts|js):\d+/i);
+    codes.push(result.errors?.[0].extensions?.code ?? result.status);
+  }
+  expect(codes).toEqual(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST']);
+});
+
+test('node() rejects malformed ids and answers NOT_FOUND for unknown ones', async () => {
+  const bad = await h.admin.request(NodeDocument, { id: 'not-an-id' });
+  expect(bad.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  const unknown = await h.admin.request(NodeDocument, { id: Buffer.from('Account:999999').toString('base64url') });
+  expect(unknown.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+  const type = await h.admin.request(NodeDocument, { id: Buffer.from('Spaceship:1').toString('base64url') });
+  expect(type.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+});
+
+test('schema.graphql in the repository is what the resolvers produce (run `npm run schema:emit` when this fails)', async () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'schema-')), 'schema.graphql');
+  await createSchema(path);
+  expect(readFileSync(path, 'utf8')).toBe(readFileSync('schema.graphql', 'utf8'));
+});

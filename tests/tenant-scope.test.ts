@@ -1,0 +1,51 @@
+/**
+ * Regression (the scope once iterated a Map with Object.values and silently scoped nothing but Account): for every
+ * entity the ORM knows, an account user's EntityManager returns exactly the rows of their account, and an
+ * anonymous one returns none.
+ */
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { applyTenantScope, isAccountOwned } from '../src/auth/tenant-scope.js';
+import { ANONYMOUS } from '../src/auth/viewer.js';
+import { Account } from '../src/entities/accounts/account.js';
+import { User } from '../src/entities/auth/user.js';
+import { CreateApiTokenDocument, SetBillContactDocument, UpdateAccountDocument } from './generated/graphql.js';
+import { startApiHarness, type ApiHarness } from './support/api-harness.js';
+import { accountWithUser, contactFor } from './support/fixtures.js';
+
+let h: ApiHarness;
+let alphaId: string;
+beforeAll(async () => {
+  h = await startApiHarness();
+  for (const name of ['alpha', 'bravo']) {
+    const { account, client } = await accountWithUser(h.admin, name);
+    await contactFor(client, account.id);
+    await client.data(SetBillContactDocument, { input: { accountId: account.id, name, address: 'A 1', city: 'C', zipcode: '08001', country: 'ES' } });
+    await client.data(CreateApiTokenDocument, { input: { name } });
+    await client.data(UpdateAccountDocument, { input: { id: account.id, fullName: name } }); // an audit entry
+  }
+  alphaId = (await h.orm.em.fork().findOneOrFail(Account, { username: 'alpha' })).id;
+});
+afterAll(() => h?.close());
+
+function scoped(viewer: Parameters<typeof applyTenantScope>[1]): EntityManager {
+  const em = h.orm.em.fork();
+  applyTenantScope(em, viewer);
+  return em;
+}
+
+test('every entity is scoped: account users see only their account\'s rows, anonymous callers see none', async () => {
+  const alphaUser = await h.orm.em.fork().findOneOrFail(User, { username: 'alpha' });
+  const alpha = scoped({ kind: 'user', userId: alphaUser.id, username: 'alpha', accountId: alphaId, isAdmin: false, apiTokenId: null });
+  const anonymous = scoped(ANONYMOUS);
+  const unscoped = h.orm.em.fork();
+  const metas = [...h.orm.getMetadata()].filter((m) => !m.abstract && !m.embeddable);
+  expect(metas.length).toBeGreaterThanOrEqual(6);
+  for (const meta of metas) {
+    const all = await unscoped.count(meta.class, {});
+    expect([meta.className, all > 0]).toEqual([meta.className, true]);
+    const own = meta.class === Account ? 1 : isAccountOwned(meta) ? await unscoped.count(meta.class, { account: alphaId }) : 0;
+    expect([meta.className, await alpha.count(meta.class, {})]).toEqual([meta.className, own]);
+    expect([meta.className, await anonymous.count(meta.class, {})]).toEqual([meta.className, 0]);
+  }
+});
