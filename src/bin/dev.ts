@@ -9,28 +9,25 @@
 // ORM pool, one Node start-up (the slow part here is loading and compiling TypeScript, paid once). The worker runs
 // workflow code in its own worker thread anyway. Production runs them apart (src/bin/api.ts, src/bin/worker.ts) so
 // that they scale and fail independently.
+//
+// Only what starts the servers is imported up front. The heavy modules (ORM and entities, Apollo and the schema, the
+// Temporal worker) are imported while PostgreSQL and Temporal boot: loading and compiling them is the longest part
+// of a start, and it overlaps with the servers' own.
 import 'reflect-metadata';
 import { performance } from 'node:perf_hooks';
 import { resolve } from 'node:path';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { ConfigError, loadConfig } from '../config/config.js';
-import { createOrm, migrate } from '../db/orm.js';
 import { ensureSshKeyPair, ensureTokenSecret } from '../embedded/dev-secrets.js';
 import { startEmbeddedPostgres } from '../embedded/embedded-postgres.js';
 import { assertPortsFree } from '../embedded/port-check.js';
 import { startTemporalDevServer } from '../embedded/temporal-dev-server.js';
 import { Shutdown } from '../process/shutdown.js';
-import { connectTemporalClient } from '../temporal/client.js';
-import { registerSearchAttributes } from '../temporal/register-search-attributes.js';
-import { connectWorker, createWorker } from '../temporal/worker.js';
-import { startApi } from '../api/app.js';
-import { bootstrapFirstAdmin } from '../auth/bootstrap.js';
 
-const t0 = performance.now();
 const env = process.env;
 const dataDir = resolve(import.meta.dirname, '../../.data');
 const log = (message: string) => console.log(`[orchestra] ${message}`);
-const elapsed = () => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
+// performance.now() counts from the process start, module loading included.
+const elapsed = () => `${(performance.now() / 1000).toFixed(1)} s`;
 
 const shutdown = new Shutdown((message) => log(message));
 shutdown.handleSignals();
@@ -66,6 +63,9 @@ async function start(): Promise<void> {
   // Loopback only by default: the embedded PostgreSQL has a well-known password. HOST=0.0.0.0 opens it up.
   env.HOST ||= '127.0.0.1';
 
+  const modules = loadModules();
+  // Awaited below; until then a failed import must not count as an unhandled rejection (which would skip the stops).
+  modules.catch(() => undefined);
   // Both servers start at the same time; each registers its stop step as soon as it is up.
   const [postgres, temporal] = await Promise.all([
     embeddedPostgres
@@ -102,9 +102,21 @@ async function start(): Promise<void> {
   log(`${postgres ? 'embedded PostgreSQL' : 'PostgreSQL (DATABASE_URL)'} and ${temporal ? 'Temporal dev server' : 'Temporal (TEMPORAL_ADDRESS)'} up after ${elapsed()}`);
 
   const config = loadConfig(env);
+  const {
+    worker: { DefaultLogger, Runtime },
+    orm: { createOrm, migrate },
+    client: { connectTemporalClient },
+    searchAttributes: { registerSearchAttributes },
+    temporalWorker: { bundleWorkflows, connectWorker, createWorker },
+    api: { startApi },
+    bootstrap: { bootstrapFirstAdmin },
+  } = await modules;
 
   // Before any native connection: signals stay with Shutdown (ordered stop), not with the Temporal runtime.
   Runtime.install({ logger: new DefaultLogger(config.logLevel === 'debug' ? 'DEBUG' : 'WARN'), shutdownSignals: [] });
+  // Webpack runs while the database migrates and the API builds its schema.
+  const workflowBundle = bundleWorkflows();
+  workflowBundle.catch(() => undefined);
 
   const orm = await createOrm(config.databaseUrl);
   shutdown.add('database connections', () => orm.close(true));
@@ -121,7 +133,9 @@ async function start(): Promise<void> {
   const connection = await connectWorker(config);
   shutdown.add('worker connection', () => connection.close());
   const [worker, api] = await Promise.all([
-    createWorker({ connection, config, orm, options: { shutdownGraceTime: '5 seconds' } }),
+    workflowBundle.then((bundle) =>
+      createWorker({ connection, config, orm, workflowBundle: bundle, options: { shutdownGraceTime: '5 seconds' } }),
+    ),
     startApi({ config, orm, temporal: client }),
   ]);
   const running = worker.run();
@@ -159,4 +173,17 @@ async function start(): Promise<void> {
       '',
     ].join('\n'),
   );
+}
+
+async function loadModules() {
+  const [worker, orm, client, searchAttributes, temporalWorker, api, bootstrap] = await Promise.all([
+    import('@temporalio/worker'),
+    import('../db/orm.js'),
+    import('../temporal/client.js'),
+    import('../temporal/register-search-attributes.js'),
+    import('../temporal/worker.js'),
+    import('../api/app.js'),
+    import('../auth/bootstrap.js'),
+  ]);
+  return { worker, orm, client, searchAttributes, temporalWorker, api, bootstrap };
 }
