@@ -1,0 +1,202 @@
+/**
+ * Crontabs (the example of docs/create-services.md in django-orchestra, seed 000): scheduled commands of a system
+ * user, installed with `crontab -u <user> -`.
+ *
+ * Decisions:
+ * - The model 'Crontab' is one schedule line (as in the seed: schedule + command + description). Its snapshot
+ *   carries the WHOLE crontab of its system user as the database has it, so the backend synchronises: it renders
+ *   the user's complete crontab, diffs it against `crontab -l -u` and installs only when different. Manual edits
+ *   on the server are overwritten (the header says so). Both save and delete synchronise; with no entry left the
+ *   crontab is removed (`crontab -r -u`).
+ * - A delete's snapshot may have been taken before the row was gone: entries whose id is deleted by an operation
+ *   of the same group are dropped. Several operations for one user in a group: only the last one (commit order,
+ *   hence the newest snapshot) writes; the earlier sections say they are superseded.
+ * - Entries are ordered by id (numeric-aware) so the rendered crontab, and therefore the diff, is stable.
+ * - `isActive` false (the account or the system user is disabled) keeps the entries as comments: nothing runs,
+ *   nothing is lost, and enabling restores them. (The system-users backend also expires a disabled user.)
+ * - Every field is validated by ./cron.ts; `%` in commands is escaped as `\%`; newlines are refused.
+ * - The script refuses a missing user on save (FAILURE: the system user must exist first; commit order normally
+ *   guarantees it) and a system account (uid < UID_MIN: no root crontab from the panel).
+ */
+import { defineBackend, type TypedOperation } from './backend.js';
+import { bashCode, continuedWords, joinShell, sh, shComment } from '../shell/quote.js';
+import { IssueList, isPlainObject, own } from './validation.js';
+import { validateUsername } from './system-users.js';
+import { CRON_FIELD_KINDS, cronEscapeCommand, parseCronField, validateCronCommand, validateCronDescription } from './cron.js';
+
+export interface CrontabEntry {
+  id: string;
+  minute: string;
+  hour: string;
+  dayOfMonth: string;
+  month: string;
+  dayOfWeek: string;
+  command: string;
+  description: string;
+}
+
+/** The plain object the collector passes to `snapshot()`; missing schedule fields default to `*`. */
+export interface CrontabSource {
+  systemUsername: string;
+  entries: readonly (Partial<Omit<CrontabEntry, 'id' | 'command'>> & { id: string | number; command: string })[];
+  /** False when the system user or its account is disabled. Defaults to true. */
+  isActive?: boolean;
+}
+
+export interface CrontabSnapshot {
+  systemUsername: string;
+  /** Every entry of the user, validated and normalised, ordered by id. */
+  entries: CrontabEntry[];
+  isActive: boolean;
+}
+
+function validate(raw: unknown, fromSource: boolean): CrontabSnapshot {
+  const issues = new IssueList();
+  if (!isPlainObject(raw)) {
+    issues.add('', 'must be an object');
+    issues.throwIfAny(crontabsBackend.name);
+  }
+  const obj = raw as Record<string, unknown>;
+  const systemUsername = issues.string(obj, 'systemUsername');
+  if (systemUsername) issues.check('systemUsername', validateUsername(systemUsername));
+  const isActive = issues.boolean(obj, 'isActive', 'isActive', fromSource ? true : undefined);
+  const rawEntries = own(obj, 'entries');
+  const entries: CrontabEntry[] = [];
+  if (!Array.isArray(rawEntries)) issues.add('entries', 'must be a list');
+  else {
+    const seen = new Set<string>();
+    rawEntries.forEach((rawEntry, i) => {
+      const at = `entries[${i}]`;
+      if (!isPlainObject(rawEntry)) return issues.add(at, 'must be an object');
+      const id = issues.id(rawEntry, 'id', `${at}.id`);
+      if (id && seen.has(id)) issues.add(`${at}.id`, `duplicate id ${id}`);
+      seen.add(id);
+      const schedule = {} as Record<(typeof CRON_FIELD_KINDS)[number], string>;
+      for (const kind of CRON_FIELD_KINDS) {
+        const value = own(rawEntry, kind) ?? (fromSource ? '*' : undefined);
+        if (typeof value !== 'string') {
+          issues.add(`${at}.${kind}`, 'must be a string');
+          continue;
+        }
+        const parsed = parseCronField(kind, value);
+        if (parsed.ok) schedule[kind] = parsed.value;
+        else issues.add(`${at}.${kind}`, parsed.error);
+      }
+      const command = issues.string(rawEntry, 'command', `${at}.command`);
+      issues.check(`${at}.command`, validateCronCommand(command));
+      const description = own(rawEntry, 'description') ?? (fromSource ? '' : undefined);
+      if (typeof description !== 'string') issues.add(`${at}.description`, 'must be a string');
+      else issues.check(`${at}.description`, validateCronDescription(description));
+      entries.push({ id, ...schedule, command: command.trim(), description: typeof description === 'string' ? description.trim() : '' });
+    });
+  }
+  issues.throwIfAny(crontabsBackend.name);
+  entries.sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
+  return { systemUsername, entries, isActive };
+}
+
+/** The complete crontab of the user, one string per line. */
+export function renderCrontabLines(snapshot: CrontabSnapshot): string[] {
+  const lines = [
+    `# Crontab of ${snapshot.systemUsername}, managed by Orchestra from the control panel database.`,
+    '# Changes made here are overwritten by the next change or synchronisation.',
+  ];
+  if (!snapshot.isActive) lines.push('# Disabled: every entry is kept as a comment until the user is enabled again.');
+  for (const e of snapshot.entries) {
+    // Descriptions are validated single-line text, and only ever used in a comment line.
+    lines.push(`# entry ${e.id}${e.description ? `: ${e.description}` : ''}`);
+    const line = `${e.minute} ${e.hour} ${e.dayOfMonth} ${e.month} ${e.dayOfWeek} ${cronEscapeCommand(e.command)}`;
+    lines.push(snapshot.isActive ? line : `#${line}`);
+  }
+  return lines;
+}
+
+const FUNCTIONS = bashCode`# System accounts (uid below UID_MIN of /etc/login.defs: root, daemon…) never get a crontab from the panel.
+uid_min=$(awk '$1 == "UID_MIN" { print $2 }' /etc/login.defs 2>/dev/null || true)
+uid_min=\${uid_min:-1000}
+
+fail() {
+  echo "error: $*" >&2
+  exit 1
+}
+
+# install_crontab USER LINE…: makes USER's crontab exactly these lines; installs only when it differs.
+install_crontab() {
+  local user=$1 entry uid have want
+  shift
+  entry=$(getent passwd -- "$user") || fail "user $user does not exist: its system user must be created first"
+  IFS=: read -r _ _ uid _ <<<"$entry"
+  (( uid >= uid_min )) || fail "user $user is a system account (uid $uid): refusing to manage its crontab"
+  want=$(printf '%s\n' "$@")
+  have=$(crontab -l -u "$user" 2>/dev/null) || have=''
+  if [ "$have" = "$want" ]; then
+    echo "crontab of $user: up to date"
+  else
+    printf '%s\n' "$want" | crontab -u "$user" -
+    echo "crontab of $user: installed"
+  fi
+}
+
+# remove_crontab USER: removes USER's crontab if there is one.
+remove_crontab() {
+  local user=$1 entry uid
+  if ! entry=$(getent passwd -- "$user"); then
+    echo "crontab of $user: user absent, nothing to remove"
+    return 0
+  fi
+  IFS=: read -r _ _ uid _ <<<"$entry"
+  (( uid >= uid_min )) || fail "user $user is a system account (uid $uid): refusing to manage its crontab"
+  if crontab -l -u "$user" >/dev/null 2>&1; then
+    crontab -r -u "$user"
+    echo "crontab of $user: removed"
+  else
+    echo "crontab of $user: already absent"
+  fi
+}`;
+
+/** The operations of the group that write each user's crontab (the last one per user), with deleted ids. */
+function plan(operations: readonly TypedOperation<CrontabSnapshot>[]) {
+  const lastIndex = new Map<string, number>();
+  const deleted = new Map<string, Set<string>>();
+  operations.forEach((op, i) => {
+    const user = op.snapshot.systemUsername;
+    lastIndex.set(user, i);
+    if (op.action === 'delete') {
+      if (!deleted.has(user)) deleted.set(user, new Set());
+      deleted.get(user)!.add(op.objectId);
+    }
+  });
+  return { lastIndex, deleted };
+}
+
+export const crontabsBackend = defineBackend<CrontabSnapshot>({
+  name: 'crontabs',
+  description: "Scheduled commands of a system user: the user's whole crontab, synchronised with crontab -u.",
+  model: 'Crontab',
+  relatedModels: [],
+  ignoredFields: ['createdAt', 'updatedAt'],
+  actions: ['save', 'delete'],
+  timeoutMs: 60_000,
+  matchFields: ['crontab.systemUsername', 'crontab.isActive'],
+  snapshot: (source) => validate(source, true),
+  parseSnapshot: (raw) => validate(raw, false),
+  matchContext: (s) => ({ crontab: { systemUsername: s.systemUsername, isActive: s.isActive } }),
+  label: (s) => `crontab of ${s.systemUsername}`,
+  prepare: () => FUNCTIONS,
+  section(op, index, operations) {
+    const { lastIndex, deleted } = plan(operations);
+    const user = op.snapshot.systemUsername;
+    const last = lastIndex.get(user)!;
+    if (index !== last) {
+      return shComment(`Superseded by operation ${operations[last]!.operationId} below, which writes the same crontab.`);
+    }
+    const gone = deleted.get(user) ?? new Set<string>();
+    const entries = op.snapshot.entries.filter((e) => !gone.has(e.id));
+    if (entries.length === 0) return joinShell([shComment('No entry left: the crontab is removed.'), sh`remove_crontab ${user}`]);
+    const n = entries.length;
+    return joinShell([
+      shComment(`${n} entr${n === 1 ? 'y' : 'ies'}${op.snapshot.isActive ? '' : ', disabled (kept as comments)'}.`),
+      sh`install_crontab ${user}${continuedWords(renderCrontabLines({ ...op.snapshot, entries }))}`,
+    ]);
+  },
+});

@@ -1,0 +1,51 @@
+/**
+ * The backends Orchestra knows, by name. Routes store a backend name; the collector asks which backends serve a
+ * model; route expressions are checked against the fields a backend exposes to them.
+ */
+import { BackendError, type Backend } from './backend.js';
+import { crontabsBackend } from './crontabs.js';
+import { systemUsersBackend } from './system-users.js';
+
+const backends = new Map<string, Backend>();
+
+/** Adds a backend; names are unique. (Tests may register extra ones; production registers the built-ins below.) */
+export function registerBackend<S>(backend: Backend<S>): void {
+  if (backends.has(backend.name)) throw new BackendError('DUPLICATE_BACKEND', `a backend named ${backend.name} is already registered`);
+  // Stored type-erased: callers pass the stored snapshots back through the backend's own parseSnapshot.
+  backends.set(backend.name, backend as unknown as Backend);
+}
+
+registerBackend(systemUsersBackend);
+registerBackend(crontabsBackend);
+
+export function getBackend(name: string): Backend {
+  const backend = backends.get(name);
+  if (!backend) throw new BackendError('UNKNOWN_BACKEND', `no backend named ${JSON.stringify(name)}`);
+  return backend;
+}
+
+export function findBackend(name: string): Backend | undefined {
+  return backends.get(name);
+}
+
+export function listBackends(): Backend[] {
+  return [...backends.values()];
+}
+
+/** Backends whose main model is `model`. */
+export function backendsForModel(model: string): Backend[] {
+  return listBackends().filter((b) => b.model === model);
+}
+
+/** Backends triggered by a change of `model` as a related model (a save of their parent object). */
+export function backendsRelatedTo(model: string): Backend[] {
+  return listBackends().filter((b) => b.relatedModels.some((r) => r.model === model));
+}
+
+/**
+ * Field paths a route match expression may use for objects of `model` (the union over its backends; each backend's
+ * own list is `backend.matchFields`, which is what a route on that backend should be checked against).
+ */
+export function fieldsOf(model: string): string[] {
+  return [...new Set(backendsForModel(model).flatMap((b) => b.matchFields))].sort();
+}

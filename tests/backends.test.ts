@@ -1,0 +1,325 @@
+/**
+ * Backends without a host: snapshot validation, the script frame, cron field parsing, the registry, and the golden
+ * scripts (tests/golden/<backend>/<case>.sh; `UPDATE_GOLDEN=1` rewrites them, reviewers read the diff).
+ */
+import { describe, expect, test } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { BackendError, SnapshotValidationError, type Backend } from '../src/orchestration/backends/backend.js';
+import { crontabsBackend, renderCrontabLines } from '../src/orchestration/backends/crontabs.js';
+import { parseCronField, validateCronCommand, validateCronDescription, cronEscapeCommand } from '../src/orchestration/backends/cron.js';
+import { backendsForModel, getBackend, listBackends, registerBackend } from '../src/orchestration/backends/registry.js';
+import { systemUsersBackend, validateHome, validatePasswordHash, validateUsername, type SystemUserSource } from '../src/orchestration/backends/system-users.js';
+import type { OperationInput } from '../src/orchestration/types.js';
+
+const HASH_1 = '$6$abcdefgh$ltjgWl6579NluT/Vi1nwEvcil.G5Nbc4NiXZaNGStk8PSwGfQv72N2CKPPrVACtLtip/cZ/1GM/O6IND4WQhG.';
+const HASH_2 = '$6$rounds=5000$xy$lKopDccRwY1GmUB8TDfEyH2p7ZtKOz1LN0RvWte5K282TM.n4Rc2AejzWskbHg120u3xP1lKfwRRRlB.fa2Ei.';
+
+function user(overrides: Partial<SystemUserSource> = {}): SystemUserSource {
+  return {
+    username: 'alice',
+    passwordHash: HASH_1,
+    shell: '/bin/bash',
+    groups: [],
+    isActive: true,
+    isMain: true,
+    account: { username: 'alice', isActive: true, type: 'INDIVIDUAL' },
+    ...overrides,
+  };
+}
+
+function op(backend: Backend, operationId: string, action: string, objectId: string, source: unknown): OperationInput {
+  return { operationId, action, model: backend.model, objectId, snapshot: backend.snapshot(source) as Record<string, unknown> };
+}
+
+function issuesOf(f: () => unknown): string[] {
+  try {
+    f();
+  } catch (err) {
+    if (err instanceof SnapshotValidationError) return err.issues.map((i) => i.field);
+    throw err;
+  }
+  throw new Error('no validation error');
+}
+
+describe('system users: snapshots', () => {
+  test('builds the snapshot: default home, effective activity, sorted groups', () => {
+    const s = systemUsersBackend.snapshot(user({ groups: ['zed', 'bob', 'bob'], account: { username: 'alice', isActive: false, type: 'STAFF' } }));
+    expect(s).toEqual({
+      username: 'alice', passwordHash: HASH_1, home: '/home/alice', shell: '/bin/bash', groups: ['bob', 'zed'],
+      isActive: false, isMain: true, accountUsername: 'alice', accountType: 'STAFF',
+    });
+    // A stored snapshot parses back to itself.
+    expect(systemUsersBackend.parseSnapshot(JSON.parse(JSON.stringify(s)))).toEqual(s);
+  });
+
+  test.each([
+    ['username', { username: "a'b" }],
+    ['username', { username: 'root' }],
+    ['username', { username: 'Alice' }],
+    ['username', { username: '-rf' }],
+    ['username', { username: 'a'.repeat(33) }],
+    ['username', { username: 'al\nice' }],
+    ['username', { username: '$(id)' }],
+    ['passwordHash', { passwordHash: 'secret' }],
+    ['passwordHash', { passwordHash: `${HASH_1}\n` }],
+    ['passwordHash', { passwordHash: `!${HASH_1}` }],
+    ['passwordHash', { passwordHash: "$6$a'b$" + 'x'.repeat(86) }],
+    ['home', { home: '/' }],
+    ['home', { home: '/etc' }],
+    ['home', { home: '/home/' }],
+    ['home', { home: '/home/alice/../../etc' }],
+    ['home', { home: '/home/alice/' }],
+    ['home', { home: '/home//alice' }],
+    ['home', { home: '/home/al ice' }],
+    ['home', { home: '/home/alice:x' }],
+    ['home', { home: '/home/$(id)' }],
+    ['home', { home: '/home/ali\nce' }],
+    ['shell', { shell: '/bin/sh' as never }],
+    ['shell', { shell: '/bin/bash; id' as never }],
+    ['groups[0]', { groups: ['sudo'] }],
+    ['groups[0]', { groups: ["x'y"] }],
+    ['groups[0]', { groups: ['alice'] }],
+  ])('rejects a bad %s: %j', (field, overrides) => {
+    expect(issuesOf(() => systemUsersBackend.snapshot(user(overrides as Partial<SystemUserSource>)))).toContain(field);
+  });
+
+  test('lists every issue at once', () => {
+    const fields = issuesOf(() => systemUsersBackend.snapshot({ username: 'Root', passwordHash: 'x', shell: 'zsh', isActive: 'yes', isMain: true, account: {} }));
+    expect(fields).toEqual(expect.arrayContaining(['username', 'passwordHash', 'shell', 'isActive', 'account.isActive', 'account.username']));
+  });
+
+  test('validators for the API', () => {
+    expect(validateUsername('alice-ftp.2')).toBeNull();
+    expect(validateUsername('www-data')).toMatch(/reserved/);
+    expect(validatePasswordHash(null)).toBeNull();
+    expect(validatePasswordHash(HASH_2)).toBeNull();
+    expect(validateHome('/home/alice/ftp')).toBeNull();
+    expect(validateHome('/home/alice/.')).not.toBeNull();
+  });
+});
+
+describe('the script frame', () => {
+  test('an empty operation list renders nothing (NOTHING, not run)', () => {
+    expect(systemUsersBackend.render([])).toBe('');
+    expect(crontabsBackend.render([])).toBe('');
+  });
+
+  test('every script starts with the shebang and strict mode, and ends with the deferred exit code', () => {
+    const script = systemUsersBackend.render([op(systemUsersBackend, 'op-1', 'save', '1', user())]);
+    expect(script.split('\n').slice(0, 2)).toEqual(['#!/bin/bash', 'set -euo pipefail']);
+    expect(script.endsWith('exit "$exit_code"\n')).toBe(true);
+    expect(script).toContain('# ── operation op-1: save SystemUser 1 (alice) ─');
+  });
+
+  test('refuses another model, an unknown action and an invalid stored snapshot', () => {
+    const good = op(systemUsersBackend, 'op-1', 'save', '1', user());
+    expect(() => systemUsersBackend.render([{ ...good, model: 'Crontab' }])).toThrow(expect.objectContaining({ code: 'WRONG_MODEL' }));
+    expect(() => systemUsersBackend.render([{ ...good, action: 'set_permission' }])).toThrow(expect.objectContaining({ code: 'UNKNOWN_ACTION' }));
+    expect(() => systemUsersBackend.render([{ ...good, snapshot: { ...good.snapshot, username: "x'; rm -rf /; '" } }])).toThrow(SnapshotValidationError);
+    expect(() => systemUsersBackend.render([{ ...good, snapshot: { ...good.snapshot, home: '/' } }])).toThrow(BackendError);
+  });
+
+  test('only the functions the group needs are defined', () => {
+    const save = systemUsersBackend.render([op(systemUsersBackend, 'op-1', 'save', '1', user())]);
+    expect(save).toContain('save_user() {');
+    expect(save).not.toContain('delete_user() {');
+    const del = systemUsersBackend.render([op(systemUsersBackend, 'op-1', 'delete', '1', user())]);
+    expect(del).toContain('delete_user() {');
+    expect(del).not.toContain('save_user() {');
+  });
+});
+
+describe('cron fields', () => {
+  test.each([
+    ['minute', '*', '*'],
+    ['minute', ' */5 ', '*/5'],
+    ['minute', '0,15,30,45', '0,15,30,45'],
+    ['minute', '0-59/15', '0-59/15'],
+    ['hour', '1-5/2,23', '1-5/2,23'],
+    ['dayOfMonth', '1,15,31', '1,15,31'],
+    ['month', 'JAN-Mar', 'jan-mar'],
+    ['month', 'jan,dec', 'jan,dec'],
+    ['month', '*/3', '*/3'],
+    ['dayOfWeek', 'mon-fri', 'mon-fri'],
+    ['dayOfWeek', '0,7', '0,7'],
+    ['dayOfWeek', 'mon-7', 'mon-7'],
+  ] as const)('%s %j is valid (%j)', (kind, value, normalised) => {
+    expect(parseCronField(kind, value)).toEqual({ ok: true, value: normalised });
+  });
+
+  test.each([
+    ['minute', ''],
+    ['minute', '60'],
+    ['minute', '-1'],
+    ['minute', '5/10'],
+    ['minute', '*/0'],
+    ['minute', '*/61'],
+    ['minute', '1,,2'],
+    ['minute', '1-2-3'],
+    ['minute', '1/2/3'],
+    ['minute', '10-5'],
+    ['minute', '* *'],
+    ['minute', '*\n* * * * touch /tmp/x'],
+    ['minute', '$(id)'],
+    ['minute', '007'],
+    ['hour', '24'],
+    ['dayOfMonth', '0'],
+    ['dayOfMonth', '32'],
+    ['dayOfMonth', 'mon'],
+    ['month', '13'],
+    ['month', 'january'],
+    ['dayOfWeek', '8'],
+    ['dayOfWeek', 'fri-mon'],
+    ['dayOfWeek', '?'],
+    ['dayOfWeek', '5L'],
+    ['minute', '@daily'],
+    ['minute', 'x'.repeat(65)],
+  ] as const)('%s %j is rejected', (kind, value) => {
+    const r = parseCronField(kind, value);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).not.toMatch(/\n/);
+  });
+
+  test('commands and descriptions', () => {
+    expect(validateCronCommand('php ~/cron.php > /dev/null 2>&1')).toBeNull();
+    expect(validateCronCommand('date +%Y-%m-%d\t# tab ok')).toBeNull();
+    expect(validateCronCommand('  ')).toMatch(/empty/);
+    expect(validateCronCommand('a\nb')).toMatch(/single line/);
+    expect(validateCronCommand('a\rb')).toMatch(/single line/);
+    expect(validateCronCommand('a\0b')).toMatch(/control/);
+    expect(validateCronCommand('x'.repeat(901))).toMatch(/900 bytes/);
+    expect(validateCronCommand('%'.repeat(451))).toMatch(/900 bytes/);
+    expect(validateCronDescription('Sauvegarde — 日本 🔑')).toBeNull();
+    expect(validateCronDescription('a\nb')).toMatch(/single line/);
+    expect(cronEscapeCommand('date +%F 100%')).toBe('date +\\%F 100\\%');
+  });
+
+  test('crontab snapshots: defaults, ordering by id, every issue listed', () => {
+    const s = crontabsBackend.snapshot({
+      systemUsername: 'alice',
+      entries: [{ id: 10, command: ' b ' }, { id: '9', minute: '5', command: 'a', description: ' first ' }],
+    });
+    expect(s).toEqual({
+      systemUsername: 'alice',
+      isActive: true,
+      entries: [
+        { id: '9', minute: '5', hour: '*', dayOfMonth: '*', month: '*', dayOfWeek: '*', command: 'a', description: 'first' },
+        { id: '10', minute: '*', hour: '*', dayOfMonth: '*', month: '*', dayOfWeek: '*', command: 'b', description: '' },
+      ],
+    });
+    expect(crontabsBackend.parseSnapshot(JSON.parse(JSON.stringify(s)))).toEqual(s);
+    const fields = issuesOf(() =>
+      crontabsBackend.snapshot({
+        systemUsername: 'root',
+        entries: [{ id: 1, minute: '61', command: 'x\ntouch /tmp/x', description: 'a\nb' }, { id: 1, command: 'y' }, 'nope'],
+      }),
+    );
+    expect(fields).toEqual(['systemUsername', 'entries[0].minute', 'entries[0].command', 'entries[0].description', 'entries[1].id', 'entries[2]']);
+  });
+
+  test('disabled crontabs keep their entries as comments', () => {
+    const s = crontabsBackend.snapshot({ systemUsername: 'alice', isActive: false, entries: [{ id: 1, command: 'date +%F' }] });
+    expect(renderCrontabLines(s).slice(-2)).toEqual(['# entry 1', '#* * * * * date +\\%F']);
+  });
+});
+
+describe('registry', () => {
+  test('finds backends by name and model; names are unique', () => {
+    expect(getBackend('system-users')).toBe(systemUsersBackend);
+    expect(getBackend('crontabs')).toBe(crontabsBackend);
+    expect(backendsForModel('Crontab')).toEqual([crontabsBackend]);
+    expect(listBackends().map((b) => b.name)).toEqual(expect.arrayContaining(['system-users', 'crontabs']));
+    expect(() => getBackend('nope')).toThrow(expect.objectContaining({ code: 'UNKNOWN_BACKEND' }));
+    expect(() => registerBackend(systemUsersBackend)).toThrow(expect.objectContaining({ code: 'DUPLICATE_BACKEND' }));
+  });
+
+  test('declarations', () => {
+    for (const b of listBackends()) {
+      expect(b.actions).toEqual(expect.arrayContaining(['save', 'delete']));
+      expect(b.timeoutMs).toBeGreaterThan(0);
+      expect(b.matchFields.length).toBeGreaterThan(0);
+      expect(Object.isFrozen(b)).toBe(true);
+    }
+  });
+});
+
+// ── golden scripts ─────────────────────────────────────────────────────────────────────────────────────────────
+
+const crontabAlice = {
+  systemUsername: 'alice',
+  entries: [
+    { id: 3, minute: '30', hour: '2', command: '/usr/local/bin/backup --all > /dev/null 2>&1', description: 'Nightly backup' },
+    { id: 7, minute: '*/5', dayOfWeek: 'mon-fri', command: 'php ~/web/cron.php', description: 'Application cron' },
+  ],
+};
+
+const GOLDEN: Record<string, Record<string, () => OperationInput[]>> = {
+  'system-users': {
+    save: () => [op(systemUsersBackend, 'op-101', 'save', '42', user({ groups: ['alice-ftp'] }))],
+    delete: () => [op(systemUsersBackend, 'op-102', 'delete', '43', user({ username: 'alice-ftp', isMain: false, shell: '/dev/null' }))],
+    // An account's main user, a new FTP-only user disabled with its account, and a removed SFTP user.
+    multi: () => [
+      op(systemUsersBackend, 'op-201', 'save', '42', user({ groups: ['alice-ftp'] })),
+      op(systemUsersBackend, 'op-202', 'save', '43', user({
+        username: 'alice-ftp', passwordHash: HASH_2, shell: '/dev/null', home: '/home/alice-ftp', isMain: false,
+        account: { username: 'alice', isActive: false, type: 'INDIVIDUAL' },
+      })),
+      op(systemUsersBackend, 'op-203', 'delete', '44', user({ username: 'alice-sftp', passwordHash: null, shell: '/bin/rssh', isMain: false })),
+    ],
+    // Hostile text can only reach comments here (every value is validated): ids with newlines and $(…).
+    hostile: () => [
+      { ...op(systemUsersBackend, "op-'1'\n$(touch /tmp/canary)", 'save', '42`id`\nrm -rf /', user({ passwordHash: null })) },
+    ],
+  },
+  crontabs: {
+    save: () => [op(crontabsBackend, 'op-301', 'save', '7', crontabAlice)],
+    // The last entry is deleted: the snapshot still lists it (taken before the row went), and no entry remains.
+    delete: () => [op(crontabsBackend, 'op-302', 'delete', '3', { systemUsername: 'alice', entries: [crontabAlice.entries[0]] })],
+    // Two operations on alice's crontab (the first is superseded, the deleted entry is dropped) and bob's,
+    // disabled with his account.
+    multi: () => [
+      op(crontabsBackend, 'op-401', 'save', '7', crontabAlice),
+      op(crontabsBackend, 'op-402', 'delete', '3', crontabAlice),
+      op(crontabsBackend, 'op-403', 'save', '9', { systemUsername: 'bob', isActive: false, entries: [{ id: 9, hour: '4', minute: '0', command: 'date +%F >> ~/ran' }] }),
+    ],
+    hostile: () => [
+      op(crontabsBackend, 'op-501', 'save', '11', {
+        systemUsername: 'alice',
+        entries: [
+          {
+            id: 11,
+            command: `echo "it's $(id)" \`whoami\` '; touch /tmp/canary; ' 100% \\% $HOME ü日🔑`,
+            description: `$(touch /tmp/canary) \`id\` 'quoted' "double" — ünïcødé 🔑`,
+          },
+        ],
+      }),
+    ],
+  },
+};
+
+describe('golden scripts', () => {
+  const update = process.env.UPDATE_GOLDEN === '1';
+  const cases = Object.entries(GOLDEN).flatMap(([backend, byCase]) => Object.keys(byCase).map((name) => [backend, name] as const));
+
+  test('every backend action has a golden file', () => {
+    for (const b of listBackends()) {
+      for (const action of b.actions) expect(Object.keys(GOLDEN[b.name] ?? {})).toContain(action);
+    }
+  });
+
+  test.each(cases)('%s/%s.sh', (backendName, name) => {
+    const script = getBackend(backendName).render(GOLDEN[backendName]![name]!());
+    const file = join(process.cwd(), 'tests/golden', backendName, `${name}.sh`);
+    if (update || !existsSync(file)) {
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, script);
+    }
+    expect(script).toBe(readFileSync(file, 'utf8'));
+    // Valid bash.
+    const syntax = spawnSync('bash', ['-n'], { input: script });
+    expect(syntax.stderr.toString()).toBe('');
+    expect(syntax.status).toBe(0);
+  });
+});

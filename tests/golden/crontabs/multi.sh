@@ -1,0 +1,75 @@
+#!/bin/bash
+set -euo pipefail
+# Orchestra backend crontabs (Crontab), 3 operations. Idempotent: safe to run again.
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C
+shopt -s inherit_errexit
+umask 022
+# Steps that must not stop the others, but must still fail the run, record their status here.
+exit_code=0
+
+# ── prepare ────────────────────────────────────────────────────────────────
+# System accounts (uid below UID_MIN of /etc/login.defs: root, daemon…) never get a crontab from the panel.
+uid_min=$(awk '$1 == "UID_MIN" { print $2 }' /etc/login.defs 2>/dev/null || true)
+uid_min=${uid_min:-1000}
+
+fail() {
+  echo "error: $*" >&2
+  exit 1
+}
+
+# install_crontab USER LINE…: makes USER's crontab exactly these lines; installs only when it differs.
+install_crontab() {
+  local user=$1 entry uid have want
+  shift
+  entry=$(getent passwd -- "$user") || fail "user $user does not exist: its system user must be created first"
+  IFS=: read -r _ _ uid _ <<<"$entry"
+  (( uid >= uid_min )) || fail "user $user is a system account (uid $uid): refusing to manage its crontab"
+  want=$(printf '%s\n' "$@")
+  have=$(crontab -l -u "$user" 2>/dev/null) || have=''
+  if [ "$have" = "$want" ]; then
+    echo "crontab of $user: up to date"
+  else
+    printf '%s\n' "$want" | crontab -u "$user" -
+    echo "crontab of $user: installed"
+  fi
+}
+
+# remove_crontab USER: removes USER's crontab if there is one.
+remove_crontab() {
+  local user=$1 entry uid
+  if ! entry=$(getent passwd -- "$user"); then
+    echo "crontab of $user: user absent, nothing to remove"
+    return 0
+  fi
+  IFS=: read -r _ _ uid _ <<<"$entry"
+  (( uid >= uid_min )) || fail "user $user is a system account (uid $uid): refusing to manage its crontab"
+  if crontab -l -u "$user" >/dev/null 2>&1; then
+    crontab -r -u "$user"
+    echo "crontab of $user: removed"
+  else
+    echo "crontab of $user: already absent"
+  fi
+}
+
+# ── operation op-401: save Crontab 7 (crontab of alice) ────────────────────
+# Superseded by operation op-402 below, which writes the same crontab.
+
+# ── operation op-402: delete Crontab 3 (crontab of alice) ──────────────────
+# 1 entry.
+install_crontab 'alice' \
+  '# Crontab of alice, managed by Orchestra from the control panel database.' \
+  '# Changes made here are overwritten by the next change or synchronisation.' \
+  '# entry 7: Application cron' \
+  '*/5 * * * mon-fri php ~/web/cron.php'
+
+# ── operation op-403: save Crontab 9 (crontab of bob) ──────────────────────
+# 1 entry, disabled (kept as comments).
+install_crontab 'bob' \
+  '# Crontab of bob, managed by Orchestra from the control panel database.' \
+  '# Changes made here are overwritten by the next change or synchronisation.' \
+  '# Disabled: every entry is kept as a comment until the user is enabled again.' \
+  '# entry 9' \
+  '#0 4 * * * date +\%F >> ~/ran'
+
+# ── commit ─────────────────────────────────────────────────────────────────
+exit "$exit_code"
