@@ -10,7 +10,7 @@ const { Shutdown } = await import('../process/shutdown.js');
 const { createOrm } = await import('../db/orm.js');
 const { connectTemporalClient } = await import('../temporal/client.js');
 const { registerSearchAttributes } = await import('../temporal/register-search-attributes.js');
-const { connectWorker, createWorker } = await import('../temporal/worker.js');
+const { bundleWorkflows, connectWorker, createWorker } = await import('../temporal/worker.js');
 
 // Signals are ours (Shutdown), not the Temporal runtime's: it would stop the worker but not close the database.
 Runtime.install({ logger: new DefaultLogger(config.logLevel === 'debug' ? 'DEBUG' : 'INFO'), shutdownSignals: [] });
@@ -30,7 +30,8 @@ const starting = (async () => {
   }
   const connection = await connectWorker(config);
   shutdown.add('Temporal connection', () => connection.close());
-  const worker = await createWorker({ connection, config, orm, options: { shutdownGraceTime: '10 seconds' } });
+  const workflowBundle = await bundleWorkflows();
+  const worker = await createWorker({ connection, config, orm, workflowBundle, options: { shutdownGraceTime: '10 seconds' } });
   const running = worker.run();
   shutdown.add('worker', async () => {
     if (worker.getState() === 'RUNNING') worker.shutdown();
