@@ -169,7 +169,7 @@ async function start(): Promise<void> {
           ]
         : []),
       '',
-      'Ctrl-C stops everything; data stays in .data/.',
+      postgres || temporal ? 'Ctrl-C stops everything; the data stays in .data/.' : 'Ctrl-C stops the API and the worker.',
       '',
     ].join('\n'),
   );
