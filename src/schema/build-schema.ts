@@ -8,10 +8,12 @@ import { ApiTokenResolver, UserResolver } from './auth/auth.resolver.js';
 import { authChecker, requireLogin } from './auth-checker.js';
 import { NodeResolver } from './relay/node.resolver.js';
 import { SystemResolver } from './system/system.resolver.js';
+import { CrontabResolver } from './services/crontab.resolver.js';
+import { SystemUserResolver } from './services/system-user.resolver.js';
 
 export const RESOLVERS = [
   NodeResolver, AccountResolver, ContactResolver, BillContactResolver, UserResolver, ApiTokenResolver, AuditResolver,
-  SystemResolver,
+  SystemResolver, SystemUserResolver, CrontabResolver,
 ] as const;
 
 /** The schema. Middlewares run in order: log-in required (unless public), then the audit log of mutations. */

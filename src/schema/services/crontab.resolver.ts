@@ -1,0 +1,124 @@
+import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Crontab } from '../../entities/services/crontab.js';
+import { NotFoundError } from '../../errors/domain-error.js';
+import { AccountNode } from '../accounts/account.type.js';
+import { noteTouched } from '../audit/audit-note.js';
+import type { Context } from '../context.js';
+import { runMutation } from '../mutation.js';
+import { PageArgs, paginate } from '../relay/connection.js';
+import { idOf, toGlobalId } from '../relay/global-id.js';
+import { DeletePayload, Payload } from '../relay/payload.js';
+import { Validator } from '../validation.js';
+import { CreateCrontabInput, CrontabFilter, UpdateCrontabInput } from './crontab.inputs.js';
+import { CrontabConnection, CrontabNode } from './crontab.type.js';
+import { CRONTAB_FIELDS, checkCrontab, scheduleOf, type CrontabFields } from './crontab.validation.js';
+import { findSystemUser } from './system-user.resolver.js';
+import { SystemUserNode } from './system-user.type.js';
+
+const CrontabPayload = Payload('Crontab', 'crontab', CrontabNode);
+const DeleteCrontabPayload = DeletePayload('DeleteCrontab');
+
+/** Loads a crontab line the viewer may see (tenant scope), with its account, or fails with NOT_FOUND. */
+async function findCrontab(em: EntityManager, globalId: string): Promise<Crontab> {
+  const crontab = await em.findOne(Crontab, { id: idOf('Crontab', globalId) }, { populate: ['account'] });
+  if (!crontab) throw new NotFoundError('Crontab');
+  return crontab;
+}
+
+function checked(fields: CrontabFields): CrontabFields {
+  const v = new Validator();
+  const result = checkCrontab(v, fields);
+  v.check();
+  return result;
+}
+
+@Resolver(() => CrontabNode)
+export class CrontabResolver {
+  @FieldResolver(() => ID)
+  id(@Root() crontab: Crontab): string {
+    return toGlobalId('Crontab', crontab.id);
+  }
+
+  @FieldResolver(() => String, { description: 'The five schedule fields as cron shows them, e.g. "*/5 * * * *".' })
+  schedule(@Root() crontab: Crontab): string {
+    return scheduleOf(crontab);
+  }
+
+  @FieldResolver(() => SystemUserNode)
+  systemUser(@Root() crontab: Crontab) {
+    return crontab.systemUser.loadOrFail();
+  }
+
+  @FieldResolver(() => AccountNode)
+  account(@Root() crontab: Crontab) {
+    return crontab.account.loadOrFail();
+  }
+
+  @Query(() => CrontabNode)
+  crontab(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+    return findCrontab(ctx.em, id);
+  }
+
+  @Query(() => CrontabConnection)
+  crontabs(
+    @Args() page: PageArgs,
+    @Arg('filter', () => CrontabFilter, { nullable: true }) filter: CrontabFilter | undefined,
+    @Ctx() ctx: Context,
+  ) {
+    const where: FilterQuery<Crontab> = {};
+    if (filter?.accountId) where.account = idOf('Account', filter.accountId);
+    if (filter?.systemUserId) where.systemUser = idOf('SystemUser', filter.systemUserId);
+    return paginate(ctx.em, Crontab, where, { id: 'asc' }, page);
+  }
+
+  @Mutation(() => CrontabPayload, { description: 'Adds a line to a system user\'s crontab.' })
+  createCrontab(@Arg('input') input: CreateCrontabInput, @Ctx() ctx: Context) {
+    return runMutation(ctx, async (em) => {
+      const systemUser = await findSystemUser(em, input.systemUserId);
+      const account = systemUser.account.getEntity();
+      noteTouched(ctx.audit, account);
+      const fields = checked({
+        minute: input.minute ?? '*',
+        hour: input.hour ?? '*',
+        dayOfMonth: input.dayOfMonth ?? '*',
+        month: input.month ?? '*',
+        dayOfWeek: input.dayOfWeek ?? '*',
+        command: input.command,
+        description: input.description ?? '',
+      });
+      const crontab = em.create(Crontab, { account, systemUser, ...fields });
+      await em.flush();
+      ctx.audit.objectIds.push(toGlobalId('Crontab', crontab.id));
+      return { crontab };
+    });
+  }
+
+  @Mutation(() => CrontabPayload)
+  updateCrontab(@Arg('input') input: UpdateCrontabInput, @Ctx() ctx: Context) {
+    return runMutation(ctx, async (em) => {
+      const crontab = await findCrontab(em, input.id);
+      noteTouched(ctx.audit, crontab.account.getEntity(), input.id);
+      const merged = Object.fromEntries(CRONTAB_FIELDS.map((k) => [k, input[k] ?? crontab[k]])) as CrontabFields;
+      const fields = checked(merged);
+      const changed: string[] = CRONTAB_FIELDS.filter((k) => fields[k] !== crontab[k]);
+      em.assign(crontab, Object.fromEntries(changed.map((k) => [k, fields[k as keyof CrontabFields]])));
+      if (input.isActive !== undefined && input.isActive !== null && input.isActive !== crontab.isActive) {
+        crontab.isActive = input.isActive;
+        changed.push('isActive');
+      }
+      ctx.audit.changedFields = changed;
+      return { crontab };
+    });
+  }
+
+  @Mutation(() => DeleteCrontabPayload, { description: 'Removes the line; the crontab on the servers is rewritten without it.' })
+  deleteCrontab(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+    return runMutation(ctx, async (em) => {
+      const crontab = await findCrontab(em, id);
+      noteTouched(ctx.audit, crontab.account.getEntity(), id);
+      em.remove(crontab);
+      return { deletedId: id };
+    });
+  }
+}
