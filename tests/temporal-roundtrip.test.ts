@@ -41,6 +41,9 @@ test('healthCheckWorkflow runs checkDatabase on a worker and is findable by its 
     connection: workerConnection,
     config: { temporalNamespace: namespace, temporalTaskQueue: taskQueue },
     orm: db.orm,
+    client,
+    // The health check runs no script; a runner that would say so if it were asked to.
+    runner: { run: () => Promise.reject(new Error('no script expected in this test')) },
     identity: 'roundtrip-test-worker',
   });
 
@@ -52,7 +55,7 @@ test('healthCheckWorkflow runs checkDatabase on a worker and is findable by its 
   const description = await client.workflow.getHandle(result.workflowId, result.runId).describe();
   expect(description.status.name).toBe('COMPLETED');
   expect(description.type).toBe('healthCheckWorkflow');
-  expect(description.typedSearchAttributes.get(ObjectSearchAttribute)).toBe('health');
+  expect(description.typedSearchAttributes.get(ObjectSearchAttribute)).toEqual(['health']);
 });
 
 test('registerSearchAttributes adds what the namespace lacks and is idempotent', async () => {
@@ -62,5 +65,5 @@ test('registerSearchAttributes adds what the namespace lacks and is idempotent',
   expect(await registerSearchAttributes(connection, namespace, [ObjectSearchAttribute, added])).toEqual([added.name]);
   expect(await registerSearchAttributes(connection, namespace, [ObjectSearchAttribute, added])).toEqual([]);
   const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
-  expect(Object.keys(customAttributes ?? {})).toEqual(expect.arrayContaining([added.name, 'OrchestraObject']));
+  expect(Object.keys(customAttributes ?? {})).toEqual(expect.arrayContaining([added.name, 'OrchestraObjects']));
 });

@@ -9,6 +9,10 @@ import { applyTenantScope, isAccountOwned } from '../src/auth/tenant-scope.js';
 import { ANONYMOUS } from '../src/auth/viewer.js';
 import { Account } from '../src/entities/accounts/account.js';
 import { User } from '../src/entities/auth/user.js';
+import { Route } from '../src/entities/orchestration/route.js';
+import { Server } from '../src/entities/orchestration/server.js';
+import { Crontab } from '../src/entities/services/crontab.js';
+import { SystemUser } from '../src/entities/services/system-user.js';
 import { CreateApiTokenDocument, SetBillContactDocument, UpdateAccountDocument } from './generated/graphql.js';
 import { startApiHarness, type ApiHarness } from './support/api-harness.js';
 import { accountWithUser, contactFor } from './support/fixtures.js';
@@ -17,12 +21,21 @@ let h: ApiHarness;
 let alphaId: string;
 beforeAll(async () => {
   h = await startApiHarness();
+  // A server routed for system users, so accounts produce operations (batches, script runs) too.
+  const em = h.orm.em.fork();
+  const server = em.create(Server, { name: 'web1', address: '127.0.0.1', sshPort: 1 });
+  em.create(Route, { backend: 'system-users', server });
+  await em.flush();
   for (const name of ['alpha', 'bravo']) {
     const { account, client } = await accountWithUser(h.admin, name);
     await contactFor(client, account.id);
     await client.data(SetBillContactDocument, { input: { accountId: account.id, name, address: 'A 1', city: 'C', zipcode: '08001', country: 'ES' } });
     await client.data(CreateApiTokenDocument, { input: { name } });
     await client.data(UpdateAccountDocument, { input: { id: account.id, fullName: name } }); // an audit entry
+    await h.orm.em.fork().transactional(async (tx) => {
+      const user = await tx.findOneOrFail(SystemUser, { username: name });
+      tx.create(Crontab, { account: user.account, systemUser: user, command: 'true' });
+    });
   }
   alphaId = (await h.orm.em.fork().findOneOrFail(Account, { username: 'alpha' })).id;
 });

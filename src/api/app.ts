@@ -14,6 +14,10 @@ import type { Context } from '../schema/context.js';
 import { formatError } from '../schema/format-error.js';
 import { queryLimits } from '../schema/limits.js';
 import { createContext } from './create-context.js';
+import { setBatchStarter } from '../orchestration/outbox/outbox-registry.js';
+import { relayUnstartedBatches } from '../orchestration/outbox/relay.js';
+import { TemporalBatchStarter } from '../orchestration/outbox/temporal-batch-starter.js';
+import { sshServerAccess, type ServerAccess } from '../orchestration/server-access.js';
 
 export interface ApiHandle {
   url: string;
@@ -21,8 +25,15 @@ export interface ApiHandle {
 }
 
 /** Starts the HTTP server: GraphQL at /graphql (Apollo Sandbox when introspection is on), liveness at /healthz. */
-export async function startApi(opts: { config: Config; orm: Orm; temporal: Client; log?: (err: unknown) => void }): Promise<ApiHandle> {
+export async function startApi(opts: {
+  config: Config;
+  orm: Orm;
+  temporal: Client;
+  servers?: ServerAccess;
+  log?: (err: unknown) => void;
+}): Promise<ApiHandle> {
   const { config, orm, temporal } = opts;
+  const servers = opts.servers ?? sshServerAccess(config.sshPrivateKeyPath);
   const log = opts.log ?? ((err: unknown) => console.error('[api] unexpected error:', err));
   const app = express();
   app.set('trust proxy', 'loopback');
@@ -34,6 +45,8 @@ export async function startApi(opts: { config: Config; orm: Orm; temporal: Clien
     validationRules: [queryLimits(config.graphqlMaxDepth, config.graphqlMaxCost)],
     formatError: (formatted, error) => formatError(formatted, error, log),
     includeStacktraceInErrorResponses: false,
+    // Shutdown is ours (src/process/shutdown.ts): Apollo's own signal handler made close() hang.
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       config.graphqlIntrospection ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
@@ -49,7 +62,7 @@ export async function startApi(opts: { config: Config; orm: Orm; temporal: Clien
     expressMiddleware(apollo, {
       context: ({ req }) =>
         createContext(
-          { rootEm: orm.em, config, temporal },
+          { rootEm: orm.em, config, temporal, servers },
           {
             authorization: req.headers.authorization,
             clientAddress: req.ip ?? null,
@@ -65,10 +78,18 @@ export async function startApi(opts: { config: Config; orm: Orm; temporal: Clien
     const message = err.type === 'entity.parse.failed' ? 'Request body is not valid JSON' : status === 500 ? 'Internal server error' : 'Bad request';
     res.status(status).json({ errors: [{ message, extensions: { code: status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' } }] });
   });
+  // Batches this API commits are started right after commit; any left unstarted (Temporal was down, a process died)
+  // are started now, and every minute by the relay schedule.
+  const starter = new TemporalBatchStarter(temporal, config.temporalTaskQueue, orm.em);
+  setBatchStarter(orm, starter);
+  relayUnstartedBatches(orm.em.fork(), starter, 0).catch((err) => log(err));
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
   const { port } = httpServer.address() as AddressInfo;
   return {
     url: `http://localhost:${port}/graphql`,
-    close: () => apollo.stop(),
+    async close() {
+      await apollo.stop();
+      await servers.close();
+    },
   };
 }

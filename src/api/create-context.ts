@@ -8,6 +8,7 @@ import { AuthError, ERROR_CODES } from '../errors/domain-error.js';
 import { emptyAuditNote } from '../schema/audit/audit-note.js';
 import type { Context } from '../schema/context.js';
 import { createLoaders } from '../schema/loaders.js';
+import type { ServerAccess } from '../orchestration/server-access.js';
 
 export interface RequestInfo {
   authorization: string | undefined;
@@ -17,7 +18,7 @@ export interface RequestInfo {
 
 /** Builds a request's context: who is calling, and an EntityManager that sees only what they may see. */
 export async function createContext(
-  deps: { rootEm: EntityManager; config: Config; temporal: Client },
+  deps: { rootEm: EntityManager; config: Config; temporal: Client; servers: ServerAccess },
   request: RequestInfo,
 ): Promise<Context> {
   let viewer;
@@ -37,6 +38,7 @@ export async function createContext(
     config: deps.config,
     temporal: deps.temporal,
     loaders: createLoaders(em),
+    servers: deps.servers,
     request: { clientAddress: request.clientAddress, userAgent: request.userAgent },
     audit: emptyAuditNote(),
   };

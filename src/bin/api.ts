@@ -1,7 +1,9 @@
 // Production entry of the API process (`npm run start:api`): configuration from the environment only; the database
 // must already be migrated (`npm run migrate`). Scales horizontally: it keeps no state of its own.
 import 'reflect-metadata';
+import { resolve } from 'node:path';
 import { loadConfigOrExit } from '../config/load-config-or-exit.js';
+import { writeFirstAdminNotice } from '../auth/first-admin-notice.js';
 
 // Configuration first, before the ORM and Apollo load: a bad environment fails at once with one message.
 const config = loadConfigOrExit();
@@ -25,7 +27,7 @@ const starting = (async () => {
   // Again, now that Apollo is loaded: its own signal handler must not race ours.
   shutdown.handleSignals();
   console.log(`Orchestra API: ${api.url}`);
-  if (firstAdmin) console.log(`First start: administrator "${firstAdmin.username}" created with password ${firstAdmin.password} (shown once)`);
+  if (firstAdmin) console.log(writeFirstAdminNotice(firstAdmin, resolve('first-admin-password')).join('\n'));
 })();
 shutdown.holdUntil(starting);
 await starting.catch(async (err: unknown) => {

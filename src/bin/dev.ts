@@ -22,6 +22,9 @@ import { startEmbeddedPostgres } from '../embedded/embedded-postgres.js';
 import { assertPortsFree } from '../embedded/port-check.js';
 import { startTemporalDevServer } from '../embedded/temporal-dev-server.js';
 import { Shutdown } from '../process/shutdown.js';
+import { writeFirstAdminNotice } from '../auth/first-admin-notice.js';
+import { SshPool } from '../orchestration/ssh/ssh-pool.js';
+import { ensureRelaySchedule } from '../temporal/relay-schedule.js';
 
 const env = process.env;
 const dataDir = resolve(import.meta.dirname, '../../.data');
@@ -129,12 +132,15 @@ async function start(): Promise<void> {
   if (applied.length) log(`applied migrations: ${applied.join(', ')}`);
   if (added.length) log(`registered search attributes: ${added.join(', ')}`);
   const firstAdmin = await bootstrapFirstAdmin(orm);
+  await ensureRelaySchedule(client, config.temporalTaskQueue);
 
   const connection = await connectWorker(config);
   shutdown.add('worker connection', () => connection.close());
+  const runner = new SshPool({ privateKeyPath: config.sshPrivateKeyPath });
+  shutdown.add('SSH connections', () => runner.close());
   const [worker, api] = await Promise.all([
     workflowBundle.then((bundle) =>
-      createWorker({ connection, config, orm, workflowBundle: bundle, options: { shutdownGraceTime: '5 seconds' } }),
+      createWorker({ connection, config, orm, client, runner, workflowBundle: bundle, options: { shutdownGraceTime: '5 seconds' } }),
     ),
     startApi({ config, orm, temporal: client }),
   ]);
@@ -159,15 +165,7 @@ async function start(): Promise<void> {
       `  GraphQL      ${api.url}`,
       `  Temporal UI  ${config.temporalUiUrl}`,
       ...(postgres ? [`  PostgreSQL   ${postgres.url.replace(/:[^:@/]*@/, ':***@')}   (data in .data/postgres)`] : []),
-      ...(firstAdmin
-        ? [
-            '',
-            'First start: an administrator was created. Its password is shown only this once:',
-            `  username  ${firstAdmin.username}`,
-            `  password  ${firstAdmin.password}`,
-            `Open ${api.url} (Apollo Sandbox) and log in with these to get a session token.`,
-          ]
-        : []),
+      ...(firstAdmin ? ['', ...writeFirstAdminNotice(firstAdmin, resolve('.data/first-admin-password')), `  Apollo Sandbox: ${api.url}`] : []),
       '',
       postgres || temporal ? 'Ctrl-C stops everything; the data stays in .data/.' : 'Ctrl-C stops the API and the worker.',
       '',

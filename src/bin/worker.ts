@@ -11,6 +11,8 @@ const { createOrm } = await import('../db/orm.js');
 const { connectTemporalClient } = await import('../temporal/client.js');
 const { registerSearchAttributes } = await import('../temporal/register-search-attributes.js');
 const { bundleWorkflows, connectWorker, createWorker } = await import('../temporal/worker.js');
+const { SshPool } = await import('../orchestration/ssh/ssh-pool.js');
+const { ensureRelaySchedule } = await import('../temporal/relay-schedule.js');
 
 // Signals are ours (Shutdown), not the Temporal runtime's: it would stop the worker but not close the database.
 Runtime.install({ logger: new DefaultLogger(config.logLevel === 'debug' ? 'DEBUG' : 'INFO'), shutdownSignals: [] });
@@ -22,16 +24,16 @@ const starting = (async () => {
   shutdown.add('database connections', () => orm.close(true));
   // Idempotent: workflows started with a search attribute the namespace lacks would fail.
   const client = await connectTemporalClient(config);
-  try {
-    const added = await registerSearchAttributes(client.connection, config.temporalNamespace);
-    if (added.length) console.log(`registered search attributes: ${added.join(', ')}`);
-  } finally {
-    await client.connection.close();
-  }
+  shutdown.add('Temporal client', () => client.connection.close());
+  const added = await registerSearchAttributes(client.connection, config.temporalNamespace);
+  if (added.length) console.log(`registered search attributes: ${added.join(', ')}`);
+  await ensureRelaySchedule(client, config.temporalTaskQueue);
+  const runner = new SshPool({ privateKeyPath: config.sshPrivateKeyPath });
+  shutdown.add('SSH connections', () => runner.close());
   const connection = await connectWorker(config);
   shutdown.add('Temporal connection', () => connection.close());
   const workflowBundle = await bundleWorkflows();
-  const worker = await createWorker({ connection, config, orm, workflowBundle, options: { shutdownGraceTime: '10 seconds' } });
+  const worker = await createWorker({ connection, config, orm, client, runner, workflowBundle, options: { shutdownGraceTime: '10 seconds' } });
   const running = worker.run();
   shutdown.add('worker', async () => {
     if (worker.getState() === 'RUNNING') worker.shutdown();

@@ -16,6 +16,9 @@ export function ormOptions(databaseUrl: string, extra: Partial<Options> = {}): O
     extensions: [Migrator],
     dataloader: DataloaderType.ALL,
     forceUtcTimezone: true,
+    // Every entity carries its own tenant filter (src/auth/tenant-scope.ts); joining relations to apply their
+    // filters would hide an account's operations behind the admin-only servers they ran on.
+    autoJoinRefsForFilters: false,
     // Sources run as TypeScript (swc loader in production and tests alike).
     preferTs: true,
     migrations: { path: migrationsPath, pathTs: migrationsPath, transactional: true, allOrNothing: true, snapshot: false },

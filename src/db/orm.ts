@@ -1,10 +1,13 @@
 import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import { ormOptions } from './orm-config.js';
+import { installOutbox } from '../orchestration/outbox/outbox-registry.js';
 
 export type Orm = MikroORM;
 
 export async function createOrm(databaseUrl: string, extra: Partial<Options> = {}): Promise<Orm> {
-  return MikroORM.init(ormOptions(databaseUrl, extra));
+  const orm = await MikroORM.init(ormOptions(databaseUrl, extra));
+  installOutbox(orm);
+  return orm;
 }
 
 /** Applies every pending committed migration; returns the names applied. */

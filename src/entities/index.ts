@@ -4,8 +4,19 @@ import { Contact } from './accounts/contact.js';
 import { AuditEntry } from './audit/audit-entry.js';
 import { ApiToken } from './auth/api-token.js';
 import { User } from './auth/user.js';
+import { Batch } from './orchestration/batch.js';
+import { Operation } from './orchestration/operation.js';
+import { Route } from './orchestration/route.js';
+import { ScriptRun } from './orchestration/script-run.js';
+import { Server } from './orchestration/server.js';
+import { Crontab } from './services/crontab.js';
+import { SystemUser } from './services/system-user.js';
 
-export { Account, BillContact, Contact, AuditEntry, ApiToken, User };
+export { Account, BillContact, Contact, AuditEntry, ApiToken, User, Batch, Operation, Route, ScriptRun, Server, Crontab, SystemUser };
 
 /** Every entity the ORM knows; a new domain adds its entities here. */
-export const ALL_ENTITIES = [Account, Contact, BillContact, User, ApiToken, AuditEntry];
+export const ALL_ENTITIES = [
+  Account, Contact, BillContact, User, ApiToken, AuditEntry,
+  Server, Route, Batch, ScriptRun, Operation,
+  SystemUser, Crontab,
+];

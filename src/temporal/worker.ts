@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Config } from '../config/config.js';
 import type { Orm } from '../db/orm.js';
+import type { Client } from '@temporalio/client';
+import type { ScriptRunner } from '../orchestration/ssh/script-runner.js';
 import { createActivities } from '../activities/index.js';
 
 /** The workflow bundle's entry. The worker bundles it with webpack + swc at create time (TypeScript sources directly). */
@@ -22,6 +24,10 @@ export interface CreateWorkerOptions {
   connection: NativeConnection;
   config: Pick<Config, 'temporalNamespace' | 'temporalTaskQueue'>;
   orm: Orm;
+  /** Runs scripts on servers: the SSH pool in production (a worker owns one and closes it on shutdown). */
+  runner: ScriptRunner;
+  /** For activities that start or signal workflows. */
+  client: Client;
   /** Shown in the Temporal UI and returned by health checks; defaults to Temporal's own `pid@host`. */
   identity?: string;
   /** A bundle from `bundleWorkflows()`; without one, Worker.create bundles WORKFLOWS_PATH itself. */
@@ -31,7 +37,7 @@ export interface CreateWorkerOptions {
 }
 
 /** A worker for Orchestra's workflows and activities. Run it with `worker.run()`, stop it with `worker.shutdown()`. */
-export async function createWorker({ connection, config, orm, identity, workflowBundle, options }: CreateWorkerOptions): Promise<Worker> {
+export async function createWorker({ connection, config, orm, runner, client, identity, workflowBundle, options }: CreateWorkerOptions): Promise<Worker> {
   const workerIdentity = identity ?? `${process.pid}@${hostname()}`;
   return Worker.create({
     connection,
@@ -39,7 +45,7 @@ export async function createWorker({ connection, config, orm, identity, workflow
     taskQueue: config.temporalTaskQueue,
     identity: workerIdentity,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-    activities: createActivities({ orm, workerIdentity }),
+    activities: createActivities({ orm, workerIdentity, runner, temporal: client, taskQueue: config.temporalTaskQueue }),
     ...options,
   });
 }

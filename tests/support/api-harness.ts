@@ -38,7 +38,8 @@ export async function startApiHarness(overrides: Record<string, string> = {}): P
   const temporal = new Client({ connection, namespace: config.temporalNamespace });
   const credentials = await bootstrapFirstAdmin(orm);
   if (!credentials) throw new Error('bootstrap did not create the admin on a fresh database');
-  const api = await startApi({ config, orm, temporal, log: () => {} });
+  // Unexpected errors are part of a failing test's story; set TEST_API_LOG=1 to see them.
+  const api = await startApi({ config, orm, temporal, log: process.env.TEST_API_LOG ? (err) => console.error(err) : () => {} });
   const client = new GraphQLClient(api.url);
   const login = await client.data(LoginDocument, { input: credentials });
   return {

@@ -7,11 +7,12 @@ import { promisify } from 'node:util';
 const execFileAsync = promisify(execFile);
 
 /** Directories each sandboxed host gets a private, writable copy of (overlayfs over the real ones). */
-const PRIVATE_DIRS = ['/etc', '/home', '/var/spool/cron', '/var/mail', '/root'];
+const PRIVATE_DIRS = ['/etc', '/home', '/var/spool/cron', '/var/mail', '/root', '/var/lib/orchestra', '/usr/local/sbin'];
 
 /**
  * A "host" for tests on this one machine: a mount namespace (and UTS namespace, for its own hostname) in which
- * /etc, /home, /var/spool/cron, /var/mail and /root are overlays. `useradd`, `crontab -u` and friends run for real
+ * /etc, /home, /var/spool/cron, /var/mail, /root, /var/lib/orchestra and /usr/local/sbin are overlays (the last so a
+ * test can put a failing command first on PATH). `useradd`, `crontab -u` and friends run for real
  * inside it and change only its copies, so several hosts can coexist and the machine itself stays clean.
  * Needs root (tests run as root here and in CI).
  */

@@ -4,6 +4,9 @@ import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolve
 import { Account } from '../../entities/accounts/account.js';
 import { AccountType } from '../../entities/accounts/account-type.js';
 import { User } from '../../entities/auth/user.js';
+import { Crontab } from '../../entities/services/crontab.js';
+import { SystemUser } from '../../entities/services/system-user.js';
+import { hashSystemPassword } from '../../crypto/sha512-crypt.js';
 import { hashPassword, passwordProblem } from '../../auth/password.js';
 import { NotFoundError } from '../../errors/domain-error.js';
 import { noteTouched } from '../audit/audit-note.js';
@@ -111,6 +114,16 @@ export class AccountResolver {
         username,
         passwordHash: input.password ? await hashPassword(input.password) : null,
       });
+      // Every account has a main system user of its own name (its collector operation creates it on the servers).
+      if (await em.count(SystemUser, { username }, { filters: false })) {
+        throw new UserInputError('input.username', 'is already a system user', UserErrorCode.TAKEN);
+      }
+      em.create(SystemUser, {
+        account,
+        username,
+        isMain: true,
+        passwordHash: input.password ? hashSystemPassword(input.password) : null,
+      });
       try {
         await em.flush();
       } catch (err) {
@@ -181,6 +194,11 @@ export class AccountResolver {
       if (ctx.viewer.kind === 'user' && account.id === ctx.viewer.accountId) {
         throw new UserInputError('id', 'you cannot delete your own account', UserErrorCode.NOT_ALLOWED);
       }
+      // Services first, each through the ORM, so the collector turns each into a delete on its servers; nothing of
+      // the account remains there (the database's cascades alone would be invisible to it).
+      for (const crontab of await em.find(Crontab, { account }, { populate: ['systemUser'] })) em.remove(crontab);
+      for (const user of await em.find(SystemUser, { account })) em.remove(user);
+      await em.flush();
       em.remove(account);
       await em.flush();
       // The entry outlives the account: keep its name, drop the foreign key.

@@ -1,0 +1,114 @@
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { RunState } from '../entities/orchestration/run-state.js';
+import { ScriptRun } from '../entities/orchestration/script-run.js';
+import type { Orm } from '../db/orm.js';
+import { saveRunProgress, setRunState } from '../orchestration/run-store.js';
+import { wrapRunOnce } from '../orchestration/run-once-wrapper.js';
+import { ScriptCancelledError, ScriptTimeoutError, SshError, TransportError, type ScriptRunner } from '../orchestration/ssh/index.js';
+import type { ScriptResult, ServerEndpoint } from '../orchestration/types.js';
+import type { RunOutcome } from '../workflows/orchestration-types.js';
+
+/** How often output is saved and a heartbeat sent while a script runs. */
+const PROGRESS_INTERVAL_MS = 1000;
+/** Bound on the output kept per stream (head and tail), in the log and in the database. */
+const MAX_OUTPUT_BYTES = 1 << 20;
+
+/**
+ * Runs one stored script on its server over SSH and records everything: state, attempts, output as it comes, exit
+ * code, timings, the Temporal workflow that ran it. A non-zero exit is FAILURE (final, not retried); a transport error
+ * is RETRYING and thrown so Temporal retries it; cancellation kills the remote process and is REVOKED.
+ */
+export function runScriptActivity(deps: { orm: Orm; runner: ScriptRunner }) {
+  return async function runScript(runId: string): Promise<RunOutcome> {
+    const ctx = Context.current();
+    const em = deps.orm.em.fork();
+    const run = await em.findOne(ScriptRun, { id: runId }, { populate: ['server'] });
+    if (!run) throw ApplicationFailure.nonRetryable(`script run ${runId} does not exist`, 'RunNotRunnable');
+    if (run.state === RunState.REVOKED) return { runId, state: RunState.REVOKED };
+    if (run.state === RunState.NOTHING || run.state === RunState.SUCCESS) return { runId, state: run.state };
+    const server = run.server.getEntity();
+    const endpoint: ServerEndpoint = {
+      id: server.id,
+      name: server.name,
+      address: server.address,
+      port: server.sshPort,
+      user: server.sshUser,
+      hostKeyFingerprint: server.hostKeyFingerprint,
+    };
+    const now = new Date();
+    const claimed = await setRunState(em, runId, RunState.STARTED, {
+      attempts: ctx.info.attempt,
+      startedAt: run.startedAt ?? now,
+      heartbeatAt: now,
+      workflowId: ctx.info.workflowExecution?.workflowId ?? null,
+      runId: ctx.info.workflowExecution?.runId ?? null,
+    });
+    // Cancelled (or finished by an earlier attempt) between the read above and now: do not run it.
+    if (!claimed) return { runId, state: (await em.findOneOrFail(ScriptRun, { id: runId }, { refresh: true })).state };
+
+    const output = { stdout: '', stderr: '' };
+    let dirty = false;
+    const progress = setInterval(() => {
+      ctx.heartbeat();
+      if (!dirty) return;
+      dirty = false;
+      void saveRunProgress(em.fork(), runId, { ...trimmed(output), heartbeatAt: new Date() }).catch(() => undefined);
+    }, PROGRESS_INTERVAL_MS);
+    try {
+      const result = await deps.runner.run(endpoint, wrapRunOnce(runId, run.uid, run.script), {
+        timeoutMs: run.timeoutMs,
+        signal: ctx.cancellationSignal,
+        maxOutputBytes: MAX_OUTPUT_BYTES,
+        onOutput: (stream, chunk) => {
+          output[stream] += chunk;
+          if (output[stream].length > 4 * MAX_OUTPUT_BYTES) output[stream] = output[stream].slice(-2 * MAX_OUTPUT_BYTES);
+          dirty = true;
+        },
+      });
+      const state = result.exitCode === 0 ? RunState.SUCCESS : RunState.FAILURE;
+      await setRunState(em, runId, state, finished(result, null));
+      return { runId, state };
+    } catch (err) {
+      throw await recordFailure(em, runId, err, ctx.cancellationSignal.aborted);
+    } finally {
+      clearInterval(progress);
+    }
+  };
+}
+
+function trimmed(output: { stdout: string; stderr: string }) {
+  return { stdout: output.stdout.slice(-MAX_OUTPUT_BYTES), stderr: output.stderr.slice(-MAX_OUTPUT_BYTES) };
+}
+
+function finished(result: ScriptResult, lastError: string | null) {
+  return {
+    stdout: result.stdout,
+    stderr: result.stderr,
+    exitCode: result.exitCode,
+    finishedAt: new Date(result.finishedAt),
+    heartbeatAt: new Date(),
+    lastError,
+  };
+}
+
+/** Records why the run did not finish and returns what to throw to Temporal. */
+async function recordFailure(em: ReturnType<Orm['em']['fork']>, runId: string, err: unknown, cancelled: boolean): Promise<unknown> {
+  const message = err instanceof Error ? err.message : String(err);
+  if (err instanceof ScriptCancelledError || cancelled) {
+    const result = err instanceof ScriptCancelledError ? err.result : undefined;
+    await setRunState(em, runId, RunState.REVOKED, { ...(result ? finished(result, 'cancelled') : { finishedAt: new Date() }), lastError: 'cancelled by an operator' });
+    return new CancelledFailure('cancelled');
+  }
+  if (err instanceof ScriptTimeoutError) {
+    await setRunState(em, runId, RunState.TIMEOUT, finished(err.result, message));
+    return err;
+  }
+  if (err instanceof TransportError) {
+    // Temporal retries it with backoff; meanwhile operators see RETRYING and why.
+    await setRunState(em, runId, RunState.RETRYING, { lastError: message, heartbeatAt: new Date() });
+    return err;
+  }
+  await setRunState(em, runId, RunState.ERROR, { lastError: message, finishedAt: new Date() });
+  return err instanceof SshError ? err : ApplicationFailure.nonRetryable(message, 'RunError');
+}

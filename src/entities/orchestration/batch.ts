@@ -1,0 +1,16 @@
+import { Entity, Property } from '@mikro-orm/decorators/legacy';
+import { BaseEntity } from '../base.js';
+
+/**
+ * The unit of work of one transaction: its operations and script runs were written with the change (the outbox).
+ * `startedAt` is set once its workflow was started; the relay starts any committed batch where it is still null.
+ */
+@Entity()
+export class Batch extends BaseEntity<'startedAt' | 'actor'> {
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true, index: true })
+  startedAt: Date | null = null;
+
+  /** Who caused it (username), for operators. */
+  @Property({ length: 64 })
+  actor: string = 'system';
+}

@@ -1,0 +1,72 @@
+import type { Opt, Ref } from '@mikro-orm/core';
+import { Entity, Enum, Index, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
+import { BaseEntity } from '../base.js';
+import { Batch } from './batch.js';
+import { RunState } from './run-state.js';
+import { Server } from './server.js';
+
+/**
+ * One script for one (server, backend) group of a batch, and its log: the script, output, exit code and state.
+ * Its id is its place in the server's queue: scripts run in id order, which is commit order (the outbox takes a
+ * lock, so ids are handed out in commit order). Admin-only: a group may hold several accounts' operations.
+ */
+@Entity()
+@Index({ properties: ['server', 'state'] })
+export class ScriptRun extends BaseEntity<
+  'state' | 'stdout' | 'stderr' | 'exitCode' | 'attempts' | 'lastError' | 'startedAt' | 'finishedAt' | 'workflowId' | 'runId' | 'heartbeatAt'
+> {
+  @ManyToOne(() => Batch, { ref: true, deleteRule: 'cascade' })
+  batch!: Ref<Batch>;
+
+  @ManyToOne(() => Server, { ref: true, deleteRule: 'cascade' })
+  server!: Ref<Server>;
+
+  @Property({ length: 64 })
+  backend!: string;
+
+  /** Names this run's marker on the server (run-once wrapper): unique across Orchestra installations and databases. */
+  @Property({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
+  uid!: string & Opt;
+
+  @Property({ type: 'text' })
+  script!: string;
+
+  @Property()
+  timeoutMs!: number;
+
+  @Enum({ items: () => RunState, nativeEnumName: 'run_state' })
+  state: RunState = RunState.RECEIVED;
+
+  @Property({ type: 'text' })
+  stdout: string = '';
+
+  @Property({ type: 'text' })
+  stderr: string = '';
+
+  @Property({ nullable: true })
+  exitCode: number | null = null;
+
+  /** How many times it was started (transport retries included). */
+  @Property()
+  attempts: number = 0;
+
+  @Property({ type: 'text', nullable: true })
+  lastError: string | null = null;
+
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  startedAt: Date | null = null;
+
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  finishedAt: Date | null = null;
+
+  /** Last sign of life while running (output or heartbeat), for stuck-run detection. */
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  heartbeatAt: Date | null = null;
+
+  /** The Temporal workflow that ran it, for the UI deep link. */
+  @Property({ length: 128, nullable: true })
+  workflowId: string | null = null;
+
+  @Property({ length: 64, nullable: true })
+  runId: string | null = null;
+}

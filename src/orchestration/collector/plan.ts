@@ -1,0 +1,116 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Account } from '../../entities/accounts/account.js';
+import { Route } from '../../entities/orchestration/route.js';
+import type { Server } from '../../entities/orchestration/server.js';
+import type { Backend } from '../backends/backend.js';
+import { backendsForModel, listBackends } from '../backends/registry.js';
+import { compileMatch } from '../routes/match-expression.js';
+import { collapseChanges, type Change, type ObjectChange } from './change.js';
+import { objectSource, relatedSaves } from './object-sources.js';
+
+/** One operation before it is written: what to do to which object on which server, with its snapshot. */
+export interface PlannedOperation {
+  backend: Backend;
+  action: 'save' | 'delete';
+  model: string;
+  objectId: string;
+  label: string;
+  account: Account | null;
+  snapshot: Record<string, unknown>;
+  /** Set when this operation replays another one (operator retry). */
+  retryOf?: string;
+}
+
+/** The operations of one (server, backend) pair: one script. */
+export interface PlannedGroup {
+  server: Server;
+  backend: Backend;
+  operations: PlannedOperation[];
+}
+
+/**
+ * Turns a transaction's entity changes into script groups (design §3 steps 2 and 5): one action per object, the
+ * saves other changes imply, a snapshot per (backend, object), the servers its routes select. Groups come in the
+ * order they must run on a server: saves in backend order (a crontab needs its user), groups that only delete in
+ * reverse order (a crontab goes before its user).
+ */
+export async function planGroups(em: EntityManager, changes: readonly Change[]): Promise<PlannedGroup[]> {
+  const implied: Change[] = [];
+  for (const change of changes) {
+    if (change.kind !== 'update') continue;
+    for (const { model, entity } of await relatedSaves(em, change.model, change.entity, change.fields)) {
+      implied.push({ model, id: (entity as { id: string }).id, kind: 'update', fields: ['*'], entity });
+    }
+  }
+  // Implied saves first, so a delete of the same object in this transaction wins.
+  const objects = collapseChanges([...implied, ...changes]);
+  const operations = await plannedOperations(em, objects);
+  if (operations.length === 0) return [];
+  return group(operations, await routesFor(em, [...new Set(operations.map((o) => o.backend))]));
+}
+
+async function plannedOperations(em: EntityManager, objects: ObjectChange[]): Promise<PlannedOperation[]> {
+  const result: PlannedOperation[] = [];
+  for (const object of objects) {
+    const backends = backendsForModel(object.model).filter(
+      (b) => object.action === 'delete' || object.fields.some((f) => f === '*' || !b.ignoredFields.includes(f)),
+    );
+    if (backends.length === 0) continue;
+    const { account, label, source } = await objectSource(em, object.model, object.entity);
+    for (const backend of backends) {
+      result.push({
+        backend,
+        action: object.action,
+        model: object.model,
+        objectId: object.id,
+        label,
+        account,
+        snapshot: backend.snapshot(source) as Record<string, unknown>,
+      });
+    }
+  }
+  return result;
+}
+
+interface CompiledRoute {
+  server: Server;
+  matches(context: Record<string, unknown>): boolean;
+}
+
+async function routesFor(em: EntityManager, backends: Backend[]): Promise<Map<string, CompiledRoute[]>> {
+  const routes = await em.find(
+    Route,
+    { backend: { $in: backends.map((b) => b.name) }, isActive: true },
+    { populate: ['server'], orderBy: { server: { name: 'asc' } }, filters: false },
+  );
+  const byBackend = new Map<string, CompiledRoute[]>();
+  for (const route of routes) {
+    const backend = backends.find((b) => b.name === route.backend)!;
+    const compiled = compileMatch(route.match, backend.matchFields);
+    // Expressions are checked when a route is saved; one that no longer compiles (a backend changed) matches nothing.
+    const matches = compiled.ok ? compiled.evaluate : () => false;
+    const list = byBackend.get(route.backend) ?? [];
+    list.push({ server: route.server.getEntity(), matches });
+    byBackend.set(route.backend, list);
+  }
+  return byBackend;
+}
+
+function group(operations: PlannedOperation[], routes: Map<string, CompiledRoute[]>): PlannedGroup[] {
+  const groups = new Map<string, PlannedGroup>();
+  for (const op of operations) {
+    for (const route of routes.get(op.backend.name) ?? []) {
+      if (!route.matches(op.backend.matchContext(op.snapshot))) continue;
+      const key = `${route.server.id}:${op.backend.name}`;
+      const g = groups.get(key) ?? { server: route.server, backend: op.backend, operations: [] };
+      g.operations.push(op);
+      groups.set(key, g);
+    }
+  }
+  const order = listBackends().map((b) => b.name);
+  const rank = (g: PlannedGroup) => {
+    const position = order.indexOf(g.backend.name);
+    return g.operations.every((o) => o.action === 'delete') ? -position - 1 : position;
+  };
+  return [...groups.values()].sort((a, b) => rank(a) - rank(b) || a.server.name.localeCompare(b.server.name));
+}

@@ -1,0 +1,117 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EventSubscriber, FlushEventArgs, TransactionEventArgs } from '@mikro-orm/core';
+import { ChangeSetType } from '@mikro-orm/core';
+import type { Change } from '../collector/change.js';
+import { planGroups, type PlannedGroup } from '../collector/plan.js';
+import { backendsForModel } from '../backends/registry.js';
+import { writeOutbox } from './write-outbox.js';
+
+/** Models whose changes can mean operations: a backend's own model, or one that implies saves (an account). */
+function interesting(model: string): boolean {
+  return model === 'Account' || model === 'SystemUser' || backendsForModel(model).length > 0;
+}
+
+/** What a caller tells the collector about its transaction: who acts, where to report the batch, dry run or not. */
+export interface UnitOfWork {
+  actor: string;
+  /** Ids of the batches written by this unit of work's commits. */
+  batchIds: string[];
+  /** Dry run: the plan goes here and nothing is written (the caller then rolls back). */
+  dryRun?: (groups: PlannedGroup[]) => void;
+}
+
+const unitsOfWork = new WeakMap<object, UnitOfWork>();
+
+/** Thrown at commit of a dry run, after its plan is handed over, so the transaction rolls back. */
+export class DryRunRollback extends Error {
+  constructor() {
+    super('dry run: rolled back');
+    this.name = 'DryRunRollback';
+  }
+}
+
+/** Call inside `em.transactional(...)`: the transaction that will commit is described by `uow`. */
+export function bindUnitOfWork(em: EntityManager, uow: UnitOfWork): void {
+  const tx = em.getTransactionContext();
+  if (!tx) throw new Error('bindUnitOfWork needs a transaction');
+  unitsOfWork.set(tx, uow);
+}
+
+/**
+ * The collector (design §3): records entity changes at each flush of a transaction and, just before that transaction
+ * commits, writes the operations they mean into the outbox — same transaction. After commit it asks the starter to
+ * start the batch's workflow; if that fails (Temporal down) the relay starts it later.
+ */
+export class OutboxSubscriber implements EventSubscriber {
+  /** Changes per open transaction (keyed by the driver's transaction object). */
+  private readonly pending = new WeakMap<object, Change[]>();
+  /** Batches committed per transaction, to start after commit. */
+  private readonly committed = new WeakMap<object, string>();
+
+  constructor(
+    private readonly starter: () => { start(batchId: string): Promise<void> } | null,
+    private readonly onStartError: (batchId: string, err: unknown) => void,
+  ) {}
+
+  /**
+   * The key of the unit of work a flush belongs to: the open transaction, or, for a flush outside one (MikroORM then
+   * opens its own), the unit of work, which that transaction's events carry too.
+   */
+  private static key(em: EntityManager | undefined, uow: object | undefined): object | undefined {
+    return em?.getTransactionContext() ?? uow;
+  }
+
+  async onFlush(args: FlushEventArgs): Promise<void> {
+    const key = OutboxSubscriber.key(args.em as EntityManager, args.uow)!;
+    const changes = this.pending.get(key) ?? [];
+    for (const cs of args.uow.getChangeSets()) {
+      const model = cs.meta.className;
+      if (!interesting(model)) continue;
+      const kind = cs.type === ChangeSetType.CREATE ? 'create' : cs.type === ChangeSetType.DELETE ? 'delete' : 'update';
+      changes.push({ model, id: String(cs.getPrimaryKey() ?? ''), kind, fields: Object.keys(cs.payload ?? {}), entity: cs.entity });
+    }
+    if (changes.length) this.pending.set(key, changes);
+  }
+
+  async afterFlush(args: FlushEventArgs): Promise<void> {
+    // Creates get their id only when inserted: fill them in.
+    const changes = this.pending.get(OutboxSubscriber.key(args.em as EntityManager, args.uow)!);
+    for (const change of changes ?? []) if (!change.id || change.id === 'null') change.id = String((change.entity as { id: string }).id);
+  }
+
+  async beforeTransactionCommit(args: TransactionEventArgs): Promise<void> {
+    // A savepoint (nested transaction) commits nothing yet; the outer commit writes the outbox.
+    if (!args.transaction || args.transaction.savepointName) return;
+    const key = [args.transaction, args.uow].find((k) => k && this.pending.has(k));
+    const changes = (key && this.pending.get(key)) || [];
+    if (key) this.pending.delete(key);
+    const uow = unitsOfWork.get(args.transaction);
+    if (!changes.length && !uow?.dryRun) return;
+    const em = args.em as EntityManager;
+    const groups = changes.length ? await planGroups(em, changes) : [];
+    if (uow?.dryRun) {
+      uow.dryRun(groups);
+      throw new DryRunRollback();
+    }
+    if (groups.length === 0) return;
+    const batchId = await writeOutbox(em, groups, uow?.actor ?? 'system');
+    uow?.batchIds.push(batchId);
+    this.committed.set(args.transaction, batchId);
+  }
+
+  async afterTransactionCommit(args: TransactionEventArgs): Promise<void> {
+    if (!args.transaction || args.transaction.savepointName) return;
+    const batchId = this.committed.get(args.transaction);
+    if (!batchId) return;
+    this.committed.delete(args.transaction);
+    const starter = this.starter();
+    if (!starter) return; // a process without Temporal (migrations, CLI dry runs): the relay will start it
+    // Not awaited by the committing request: the commit is what counts, starting is best effort here.
+    starter.start(batchId).catch((err) => this.onStartError(batchId, err));
+  }
+
+  async afterTransactionRollback(args: TransactionEventArgs): Promise<void> {
+    if (args.transaction) this.pending.delete(args.transaction);
+    if (args.uow) this.pending.delete(args.uow);
+  }
+}

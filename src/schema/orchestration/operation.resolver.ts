@@ -1,0 +1,162 @@
+import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Operation } from '../../entities/orchestration/operation.js';
+import { RunState } from '../../entities/orchestration/run-state.js';
+import { ScriptRun } from '../../entities/orchestration/script-run.js';
+import { NotFoundError } from '../../errors/domain-error.js';
+import { writeRetryBatch } from '../../orchestration/retry.js';
+import { cancelRun } from '../../orchestration/cancel.js';
+import { workflowHistoryUrl } from '../../temporal/ui-links.js';
+import { noteTouched } from '../audit/audit-note.js';
+import { Role } from '../auth-checker.js';
+import type { Context } from '../context.js';
+import { runMutation } from '../mutation.js';
+import { PageArgs, paginate } from '../relay/connection.js';
+import { fromGlobalId, idOf, toGlobalId } from '../relay/global-id.js';
+import { Payload } from '../relay/payload.js';
+import { UserErrorCode, UserInputError } from '../user-input-error.js';
+import { ServerNode } from './server.types.js';
+import { OperationConnection, OperationFilter, OperationNode, OperationsPayload, ScriptRunNode } from './operation.types.js';
+
+const OperationPayload = Payload('Operation', 'operation', OperationNode);
+
+async function findOperation(em: EntityManager, globalId: string): Promise<Operation> {
+  const op = await em.findOne(Operation, { id: idOf('Operation', globalId) }, { populate: ['run', 'server'] });
+  if (!op) throw new NotFoundError('Operation');
+  return op;
+}
+
+function uiLink(ctx: Context, workflowId: string | null, runId?: string | null): string | null {
+  return workflowId ? workflowHistoryUrl(ctx.config.temporalUiUrl, ctx.config.temporalNamespace, workflowId, runId ?? undefined) : null;
+}
+
+@Resolver(() => OperationNode)
+export class OperationResolver {
+  @FieldResolver(() => ID)
+  id(@Root() op: Operation): string {
+    return toGlobalId('Operation', op.id);
+  }
+
+  @FieldResolver(() => String, { name: 'objectId' })
+  objectGlobalId(@Root() op: Operation): string {
+    return toGlobalId(op.model, op.objectId);
+  }
+
+  @Authorized(Role.ADMIN)
+  @FieldResolver(() => ServerNode)
+  server(@Root() op: Operation) {
+    return op.server.loadOrFail();
+  }
+
+  @Authorized(Role.ADMIN)
+  @FieldResolver(() => ScriptRunNode, { description: 'The script that carries this operation, with its log.' })
+  run(@Root() op: Operation) {
+    return op.run.loadOrFail();
+  }
+
+  @Authorized(Role.ADMIN)
+  @FieldResolver(() => String, { nullable: true, description: 'The run\'s workflow history in the Temporal UI (once it started).' })
+  async workflowUrl(@Root() op: Operation, @Ctx() ctx: Context) {
+    const run = await op.run.loadOrFail();
+    return uiLink(ctx, run.workflowId ?? `run-${run.id}`, run.runId);
+  }
+
+  @FieldResolver(() => OperationNode, { nullable: true, description: 'The operation this one retries.' })
+  retryOf(@Root() op: Operation) {
+    return op.retryOf?.load() ?? null;
+  }
+
+  @Query(() => OperationNode)
+  operation(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+    return findOperation(ctx.em, id);
+  }
+
+  @Query(() => OperationConnection, { description: 'Operations, newest first. Account users see their own account\'s.' })
+  operations(@Args() page: PageArgs, @Arg('filter', () => OperationFilter, { nullable: true }) filter: OperationFilter | undefined, @Ctx() ctx: Context) {
+    const where: FilterQuery<Operation> = {};
+    if (filter?.states?.length) where.state = { $in: filter.states };
+    if (filter?.serverId) where.server = idOf('Server', filter.serverId);
+    if (filter?.backend) where.backend = filter.backend;
+    if (filter?.accountId) where.account = idOf('Account', filter.accountId);
+    if (filter?.model) where.model = filter.model;
+    if (filter?.objectId) {
+      const { type, id } = fromGlobalId(filter.objectId);
+      Object.assign(where, { model: type, objectId: id });
+    }
+    if (filter?.since || filter?.until) where.createdAt = { ...(filter.since && { $gte: filter.since }), ...(filter.until && { $lt: filter.until }) };
+    return paginate(ctx.em, Operation, where, { id: 'desc' }, page);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Query(() => [OperationNode], { description: 'Operations started or retrying for longer than the threshold, oldest first.' })
+  stuckOperations(@Arg('olderThanSeconds', () => Int, { defaultValue: 600 }) olderThan: number, @Ctx() ctx: Context) {
+    if (olderThan < 0) throw new UserInputError('olderThanSeconds', 'must not be negative');
+    const before = new Date(Date.now() - olderThan * 1000);
+    return ctx.em.find(
+      Operation,
+      { state: { $in: [RunState.STARTED, RunState.RETRYING] }, run: { startedAt: { $lt: before } } },
+      { orderBy: { id: 'asc' }, limit: 500 },
+    );
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => OperationsPayload, {
+    description: 'Runs an operation again from its stored snapshot, as a new operation in a new batch (a delete can be retried after its object is gone).',
+  })
+  async retryOperation(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+    const result = await runMutation(ctx, async (em) => {
+      const op = await findOperation(em, id);
+      noteTouched(ctx.audit, op.account ? { id: op.account.id, username: op.accountUsername } : null, id);
+      if (![RunState.FAILURE, RunState.ERROR, RunState.TIMEOUT, RunState.REVOKED].includes(op.state)) {
+        throw new UserInputError('id', `only failed, timed-out or cancelled operations can be retried; this one is ${op.state}`, UserErrorCode.NOT_ALLOWED);
+      }
+      const batchId = await writeRetryBatch(em, [op], ctx.viewer.kind === 'user' ? ctx.viewer.username : 'system');
+      return { batchId };
+    });
+    if (result.userErrors.length) throw new UserInputError(result.userErrors);
+    const operations = await ctx.em.fork().find(Operation, { batch: result.batchId! }, { orderBy: { id: 'asc' } });
+    return { operations, warnings: [] };
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => OperationPayload, {
+    description: 'Cancels the operation\'s script (and so every operation in it): REVOKED; a running script\'s remote process is killed.',
+  })
+  cancelOperation(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+    return runMutation(ctx, async (em) => {
+      const op = await findOperation(em, id);
+      noteTouched(ctx.audit, op.account ? { id: op.account.id, username: op.accountUsername } : null, id);
+      const run = op.run.getEntity();
+      if (![RunState.RECEIVED, RunState.STARTED, RunState.RETRYING].includes(run.state)) {
+        throw new UserInputError('id', `the operation is ${run.state}: nothing to cancel`, UserErrorCode.NOT_ALLOWED);
+      }
+      await cancelRun(em, ctx.temporal, run);
+      await em.refresh(op);
+      return { operation: op };
+    });
+  }
+}
+
+@Authorized(Role.ADMIN)
+@Resolver(() => ScriptRunNode)
+export class ScriptRunResolver {
+  @FieldResolver(() => ID)
+  id(@Root() run: ScriptRun): string {
+    return toGlobalId('ScriptRun', run.id);
+  }
+
+  @FieldResolver(() => ServerNode)
+  server(@Root() run: ScriptRun) {
+    return run.server.loadOrFail();
+  }
+
+  @FieldResolver(() => [OperationNode])
+  operations(@Root() run: ScriptRun, @Ctx() ctx: Context) {
+    return ctx.em.find(Operation, { run: run.id }, { orderBy: { id: 'asc' } });
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'Its workflow history in the Temporal UI.' })
+  workflowUrl(@Root() run: ScriptRun, @Ctx() ctx: Context) {
+    return uiLink(ctx, run.workflowId ?? `run-${run.id}`, run.runId);
+  }
+}

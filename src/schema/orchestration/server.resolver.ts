@@ -1,0 +1,132 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Server } from '../../entities/orchestration/server.js';
+import { NotFoundError } from '../../errors/domain-error.js';
+import { endpointOf } from '../../orchestration/server-access.js';
+import { Role } from '../auth-checker.js';
+import type { Context } from '../context.js';
+import { runMutation } from '../mutation.js';
+import { noteTouched } from '../audit/audit-note.js';
+import { PageArgs, paginate } from '../relay/connection.js';
+import { idOf, toGlobalId } from '../relay/global-id.js';
+import { DeletePayload, Payload } from '../relay/payload.js';
+import { UserErrorCode, UserInputError } from '../user-input-error.js';
+import { Validator } from '../validation.js';
+import {
+  CreateServerInput, PresentedHostKeyInfo, ServerConnection, ServerNode, ServerStatusInfo, TrustServerHostKeyInput,
+  UpdateServerInput,
+} from './server.types.js';
+
+const ServerPayload = Payload('Server', 'server', ServerNode);
+const DeleteServerPayload = DeletePayload('DeleteServer');
+
+const SERVER_NAME = /^[a-z0-9][a-z0-9.-]{0,63}$/;
+const ADDRESS = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$|^[0-9a-fA-F:]+$/;
+const SSH_USER = /^[a-z_][a-z0-9_-]{0,31}$/;
+
+export async function findServer(em: EntityManager, globalId: string): Promise<Server> {
+  const server = await em.findOne(Server, { id: idOf('Server', globalId) });
+  if (!server) throw new NotFoundError('Server');
+  return server;
+}
+
+function checkConnection(v: Validator, input: { address?: string; sshPort?: number; sshUser?: string }, required: boolean) {
+  const address = input.address == null && !required ? undefined : v.text('address', input.address, { required, max: 255, pattern: ADDRESS, patternMessage: 'must be a host name or an IP address' });
+  if (input.sshPort != null && (!Number.isInteger(input.sshPort) || input.sshPort < 1 || input.sshPort > 65535)) v.add('sshPort', 'must be from 1 to 65535');
+  const sshUser = input.sshUser == null ? undefined : v.text('sshUser', input.sshUser, { required: true, max: 32, pattern: SSH_USER, patternMessage: 'is not a valid user name' });
+  return { address, sshPort: input.sshPort ?? undefined, sshUser };
+}
+
+@Authorized(Role.ADMIN)
+@Resolver(() => ServerNode)
+export class ServerResolver {
+  @FieldResolver(() => ID)
+  id(@Root() server: Server): string {
+    return toGlobalId('Server', server.id);
+  }
+
+  @FieldResolver(() => ServerStatusInfo, { description: 'Reachability, latency, uptime and load, read over SSH now.' })
+  status(@Root() server: Server, @Ctx() ctx: Context) {
+    return ctx.servers.status(endpointOf(server));
+  }
+
+  @FieldResolver(() => PresentedHostKeyInfo, { description: 'The host key the server presents now (first step of trusting it).' })
+  async presentedHostKey(@Root() server: Server, @Ctx() ctx: Context) {
+    const key = await ctx.servers.presentedHostKey(server.address, server.sshPort);
+    return { ...key, pinned: key.fingerprint === server.hostKeyFingerprint };
+  }
+
+  @Query(() => ServerNode)
+  server(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+    return findServer(ctx.em, id);
+  }
+
+  @Query(() => ServerConnection)
+  servers(@Args() page: PageArgs, @Ctx() ctx: Context) {
+    return paginate(ctx.em, Server, {}, { name: 'asc' }, page);
+  }
+
+  @Mutation(() => ServerPayload, { description: 'Adds a server. Nothing runs on it until its host key is trusted.' })
+  createServer(@Arg('input') input: CreateServerInput, @Ctx() ctx: Context) {
+    return runMutation(ctx, async (em) => {
+      const v = new Validator();
+      const name = v.text('name', input.name, { required: true, max: 64, pattern: SERVER_NAME, patternMessage: 'must be lowercase letters, digits, "." and "-"' });
+      const conn = checkConnection(v, input, true);
+      const description = v.text('description', input.description, { max: 2000 });
+      v.check();
+      if (await em.count(Server, { name })) throw new UserInputError('input.name', 'is already taken', UserErrorCode.TAKEN);
+      const server = em.create(Server, { name, address: conn.address!, sshPort: conn.sshPort ?? 22, sshUser: conn.sshUser ?? 'root', description });
+      await em.flush();
+      noteTouched(ctx.audit, null, toGlobalId('Server', server.id));
+      return { server };
+    });
+  }
+
+  @Mutation(() => ServerPayload, { description: 'Changing where a server is (address, port) forgets its pinned host key.' })
+  updateServer(@Arg('input') input: UpdateServerInput, @Ctx() ctx: Context) {
+    return runMutation(ctx, async (em) => {
+      const server = await findServer(em, input.id);
+      noteTouched(ctx.audit, null, input.id);
+      const v = new Validator();
+      const conn = checkConnection(v, input, false);
+      const description = input.description == null ? undefined : v.text('description', input.description, { max: 2000 });
+      v.check();
+      const moved = (conn.address !== undefined && conn.address !== server.address) || (conn.sshPort !== undefined && conn.sshPort !== server.sshPort);
+      em.assign(server, Object.fromEntries(Object.entries({ ...conn, description }).filter(([, value]) => value !== undefined)));
+      if (moved) Object.assign(server, { hostKeyFingerprint: null, hostKeyAlgorithm: null, hostKeyTrustedAt: null });
+      return { server };
+    });
+  }
+
+  @Mutation(() => ServerPayload, {
+    description: 'Pins the host key the server presents, after the operator compared its fingerprint. A different key presented now is refused.',
+  })
+  trustServerHostKey(@Arg('input') input: TrustServerHostKeyInput, @Ctx() ctx: Context) {
+    return runMutation(ctx, async (em) => {
+      const server = await findServer(em, input.id);
+      noteTouched(ctx.audit, null, input.id);
+      let presented;
+      try {
+        presented = await ctx.servers.presentedHostKey(server.address, server.sshPort);
+      } catch (err) {
+        throw new UserInputError('input.id', `the server did not answer: ${err instanceof Error ? err.message : err}`);
+      }
+      if (presented.fingerprint !== input.fingerprint.trim()) {
+        throw new UserInputError('input.fingerprint', `the server presents ${presented.fingerprint}, not this fingerprint`);
+      }
+      ctx.audit.changedFields = ['hostKeyFingerprint'];
+      Object.assign(server, { hostKeyFingerprint: presented.fingerprint, hostKeyAlgorithm: presented.algorithm, hostKeyTrustedAt: new Date() });
+      return { server };
+    });
+  }
+
+  @Mutation(() => DeleteServerPayload, { description: 'Removes a server with its routes; its operations\' history goes too.' })
+  deleteServer(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+    return runMutation(ctx, async (em) => {
+      const server = await findServer(em, id);
+      noteTouched(ctx.audit, null, id);
+      em.remove(server);
+      return { deletedId: id };
+    });
+  }
+}

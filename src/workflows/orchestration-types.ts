@@ -1,0 +1,21 @@
+// Plain data exchanged between the orchestration workflows and their activities (JSON across Temporal).
+import type { SearchAttributePair } from '@temporalio/common';
+
+/** The next script a server queue must run, as claimNextRun reports it. */
+export interface ClaimedRun {
+  runId: string;
+  timeoutMs: number;
+  /** OrchestraAccounts / OrchestraServer / OrchestraBackend / OrchestraObjects, for the run's own workflow. */
+  searchAttributes: SearchAttributePair[];
+}
+
+export interface ServerQueueInput {
+  serverId: string;
+  /** Runs completed by earlier runs of this workflow (continue-as-new), for the query only. */
+  completed?: number;
+}
+
+export interface RunOutcome {
+  runId: string;
+  state: string;
+}

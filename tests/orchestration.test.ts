@@ -1,0 +1,72 @@
+/**
+ * The engine end to end: GraphQL mutations → outbox → Temporal workflows → SSH → real effects on sandboxed hosts.
+ */
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { Operation } from '../src/entities/orchestration/operation.js';
+import { RunState } from '../src/entities/orchestration/run-state.js';
+import {
+  CreateAccountDocument, DeleteAccountDocument, DisableAccountDocument, EnableAccountDocument, OperationsDocument,
+} from './generated/graphql.js';
+import { startOrchestraHarness, type OrchestraHarness } from './support/orchestra-harness.js';
+import { PASSWORD } from './support/fixtures.js';
+
+let h: OrchestraHarness;
+beforeAll(async () => {
+  h = await startOrchestraHarness(['web1', 'web2']);
+  await h.startWorker();
+  await h.addServer('web1', ['system-users', 'crontabs']);
+  await h.addServer('web2', ['system-users'], 'account.type == "COMPANY"');
+}, 120_000);
+afterAll(() => h?.close());
+
+const passwd = async (host: string, user: string) => {
+  const result = await h.hosts[host].sandbox.bash(`getent passwd ${user} || true`);
+  return result.stdout.trim();
+};
+const shadowStatus = async (host: string, user: string) => (await h.hosts[host].sandbox.bash(`passwd -S ${user} | cut -d' ' -f2`)).stdout.trim();
+
+test('an account\'s main system user is created, disabled, enabled and deleted on the servers its routes select', async () => {
+  const created = await h.admin.data(CreateAccountDocument, { input: { username: 'alice', password: PASSWORD, type: 'COMPANY' } });
+  const accountId = created.createAccount.account!.id;
+  const ops = await h.settle({ objectLabel: 'alice' }, 2);
+  expect(ops.map((o) => [o.server.getEntity().name, o.action, o.state])).toEqual([
+    ['web1', 'save', RunState.SUCCESS],
+    ['web2', 'save', RunState.SUCCESS],
+  ]);
+  for (const host of ['web1', 'web2']) expect(await passwd(host, 'alice')).toMatch(/^alice:x:\d+:\d+::\/home\/alice:/);
+  // The shadow entry carries the SHA-512-crypt hash of the account's password.
+  const shadow = (await h.hosts.web1.sandbox.bash('getent shadow alice | cut -d: -f2')).stdout.trim();
+  const salt = shadow.split('$')[2];
+  const expected = (await h.hosts.web1.sandbox.bash(`openssl passwd -6 -salt ${salt} '${PASSWORD}'`)).stdout.trim();
+  expect(shadow).toBe(expected);
+
+  await h.admin.data(DisableAccountDocument, { id: accountId });
+  await h.settle({ objectLabel: 'alice' }, 4);
+  expect(await shadowStatus('web1', 'alice')).toBe('L');
+  await h.admin.data(EnableAccountDocument, { id: accountId });
+  await h.settle({ objectLabel: 'alice' }, 6);
+  expect(await shadowStatus('web1', 'alice')).toBe('P');
+
+  await h.admin.data(DeleteAccountDocument, { id: accountId });
+  const all = await h.settle({ objectLabel: 'alice' }, 8);
+  expect(all.slice(-2).map((o) => [o.action, o.state])).toEqual([['delete', RunState.SUCCESS], ['delete', RunState.SUCCESS]]);
+  expect(await passwd('web1', 'alice')).toBe('');
+  expect(await passwd('web2', 'alice')).toBe('');
+});
+
+test('operators see each operation with its script, output, and a link to its workflow history', async () => {
+  await h.admin.data(CreateAccountDocument, { input: { username: 'bob', type: 'INDIVIDUAL' } });
+  await h.settle({ objectLabel: 'bob' }, 1);
+  const result = await h.admin.data(OperationsDocument, { first: 10, filter: { backend: 'system-users' } });
+  const op = result.operations.nodes.find((n) => n.objectLabel === 'bob')!;
+  expect(op).toMatchObject({ state: 'SUCCESS', action: 'save', model: 'SystemUser', accountUsername: 'bob', server: { name: 'web1' } });
+  expect(op.run.script).toContain("'bob'");
+  expect(op.run.exitCode).toBe(0);
+  expect(op.run.attempts).toBe(1);
+  expect(op.workflowUrl).toMatch(new RegExp(`^http://localhost:8233/namespaces/default/workflows/run-${Buffer.from(op.run.id, 'base64url').toString().split(':')[1]}/`));
+  // Only COMPANY accounts go to web2.
+  expect(result.operations.nodes.filter((n) => n.objectLabel === 'bob').map((n) => n.server.name)).toEqual(['web1']);
+  expect(await passwd('web2', 'bob')).toBe('');
+  const count = await h.orm.em.fork().count(Operation, { objectLabel: 'bob' });
+  expect(count).toBe(1);
+});
