@@ -10,10 +10,13 @@ import { NodeResolver } from './relay/node.resolver.js';
 import { SystemResolver } from './system/system.resolver.js';
 import { CrontabResolver } from './services/crontab.resolver.js';
 import { SystemUserResolver } from './services/system-user.resolver.js';
+import { OperationResolver, ScriptRunResolver } from './orchestration/operation.resolver.js';
+import { RouteResolver } from './orchestration/route.resolver.js';
+import { ServerResolver } from './orchestration/server.resolver.js';
 
 export const RESOLVERS = [
   NodeResolver, AccountResolver, ContactResolver, BillContactResolver, UserResolver, ApiTokenResolver, AuditResolver,
-  SystemResolver, SystemUserResolver, CrontabResolver,
+  SystemResolver, ServerResolver, RouteResolver, OperationResolver, ScriptRunResolver, SystemUserResolver, CrontabResolver,
 ] as const;
 
 /** The schema. Middlewares run in order: log-in required (unless public), then the audit log of mutations. */

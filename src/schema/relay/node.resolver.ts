@@ -1,13 +1,17 @@
 import type { EntityName } from '@mikro-orm/core';
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
-import { Account, ApiToken, AuditEntry, BillContact, Contact, Crontab, SystemUser, User } from '../../entities/index.js';
+import {
+  Account, ApiToken, AuditEntry, BillContact, Contact, Crontab, Operation, Route, ScriptRun, Server, SystemUser, User,
+} from '../../entities/index.js';
 import { NotFoundError } from '../../errors/domain-error.js';
 import type { Context } from '../context.js';
 import { fromGlobalId } from './global-id.js';
 import { Node } from './node.js';
 
 /** Entities fetchable through `node(id)`, by GraphQL type name. */
-const NODE_TYPES: Record<string, EntityName<object>> = { Account, ApiToken, AuditEntry, BillContact, Contact, User, SystemUser, Crontab };
+const NODE_TYPES: Record<string, EntityName<object>> = {
+  Account, ApiToken, AuditEntry, BillContact, Contact, User, Server, Route, Operation, ScriptRun, SystemUser, Crontab,
+};
 
 @Resolver()
 export class NodeResolver {
