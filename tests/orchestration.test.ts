@@ -4,8 +4,15 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { Operation } from '../src/entities/orchestration/operation.js';
 import { RunState } from '../src/entities/orchestration/run-state.js';
+import { print } from 'graphql';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { Account } from '../src/entities/accounts/account.js';
+import { SystemUser } from '../src/entities/services/system-user.js';
 import {
-  CreateAccountDocument, DeleteAccountDocument, DisableAccountDocument, EnableAccountDocument, OperationsDocument,
+  CreateAccountDocument, CreateAccountDryRunDocument, CreateAccountWithOperationsDocument, DeleteAccountDocument,
+  DisableAccountDocument, EnableAccountDocument, OperationsDocument, OperationUpdatedDocument, PreviewOperationsDocument,
+  SyncServerDocument,
 } from './generated/graphql.js';
 import { startOrchestraHarness, type OrchestraHarness } from './support/orchestra-harness.js';
 import { PASSWORD } from './support/fixtures.js';
@@ -69,4 +76,63 @@ test('operators see each operation with its script, output, and a link to its wo
   expect(await passwd('web2', 'bob')).toBe('');
   const count = await h.orm.em.fork().count(Operation, { objectLabel: 'bob' });
   expect(count).toBe(1);
+});
+
+test('a dry run returns the scripts and servers and saves nothing', async () => {
+  const before = await h.orm.em.fork().count(Operation);
+  const result = await h.admin.data(CreateAccountDryRunDocument, { input: { username: 'dryrun', type: 'COMPANY' } });
+  expect(result.createAccount.operations).toEqual([]);
+  expect(result.createAccount.plan!.map((p) => [p.serverName, p.backend])).toEqual([['web1', 'system-users'], ['web2', 'system-users']]);
+  expect(result.createAccount.plan![0].script).toContain("save_user 'dryrun'");
+  expect(await h.orm.em.fork().count(Account, { username: 'dryrun' })).toBe(0);
+  expect(await h.orm.em.fork().count(Operation)).toBe(before);
+  expect(await passwd('web1', 'dryrun')).toBe('');
+});
+
+test('previewOperations shows what a save or delete of an object would run', async () => {
+  await h.admin.data(CreateAccountDocument, { input: { username: 'carol', type: 'COMPANY' } });
+  await h.settle({ objectLabel: 'carol' }, 2);
+  const user = await h.orm.em.fork().findOneOrFail(SystemUser, { username: 'carol' });
+  const id = Buffer.from(`SystemUser:${user.id}`).toString('base64url');
+  const save = await h.admin.data(PreviewOperationsDocument, { objectId: id });
+  expect(save.previewOperations.map((p) => p.serverName)).toEqual(['web1', 'web2']);
+  const del = await h.admin.data(PreviewOperationsDocument, { objectId: id, action: 'DELETE' });
+  expect(del.previewOperations[0].script).toContain("delete_user 'carol'");
+  expect(await passwd('web1', 'carol')).not.toBe('');
+});
+
+test('mutation payloads return their operations, and the subscription streams one to its final state', async () => {
+  const created = await h.admin.data(CreateAccountWithOperationsDocument, { input: { username: 'dave', type: 'COMPANY' } });
+  const ops = created.createAccount.operations;
+  expect(ops.map((o) => [o.objectLabel, o.action])).toEqual([['dave', 'save'], ['dave', 'save']]);
+  const token = h.admin.token!;
+  const client = createClient({ url: h.api.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` } });
+  const states: string[] = [];
+  try {
+    for await (const result of client.iterate({ query: print(OperationUpdatedDocument), variables: { id: ops[0].id } })) {
+      if (result.errors) throw new Error(JSON.stringify(result.errors));
+      states.push((result.data as { operationUpdated: { state: string } }).operationUpdated.state);
+    }
+  } finally {
+    await client.dispose();
+  }
+  expect(states.at(-1)).toBe('SUCCESS');
+  expect(new Set(states).size).toBe(states.length);
+  // Anonymous subscribers are refused.
+  const anonymous = createClient({ url: h.api.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket });
+  const refused = await anonymous.iterate({ query: print(OperationUpdatedDocument), variables: { id: ops[0].id } }).next();
+  await anonymous.dispose();
+  expect(JSON.stringify(refused.value)).toMatch(/UNAUTHENTICATED|Log in first/);
+});
+
+test('syncServer regenerates a server\'s configuration from the database, repairing drift', async () => {
+  await h.admin.data(CreateAccountDocument, { input: { username: 'erin', type: 'INDIVIDUAL' } });
+  await h.settle({ objectLabel: 'erin' }, 1);
+  // Drift: someone removed the user by hand on the server.
+  await h.hosts.web1.sandbox.bash('userdel erin');
+  expect(await passwd('web1', 'erin')).toBe('');
+  const synced = await h.admin.data(SyncServerDocument, { serverId: h.serverIds.web1, backend: 'system-users' });
+  expect(synced.syncServer.operations.map((o) => o.objectLabel)).toContain('erin');
+  await h.settle({}, 1);
+  expect(await passwd('web1', 'erin')).toMatch(/^erin:/);
 });

@@ -14,6 +14,10 @@ import type { Context } from '../schema/context.js';
 import { formatError } from '../schema/format-error.js';
 import { queryLimits } from '../schema/limits.js';
 import { createContext } from './create-context.js';
+import { RunStateFeed } from '../orchestration/run-state-feed.js';
+import { WebSocketServer } from 'ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { specifiedRules, validate } from 'graphql';
 import { setBatchStarter } from '../orchestration/outbox/outbox-registry.js';
 import { relayUnstartedBatches } from '../orchestration/outbox/relay.js';
 import { TemporalBatchStarter } from '../orchestration/outbox/temporal-batch-starter.js';
@@ -39,6 +43,34 @@ export async function startApi(opts: {
   app.set('trust proxy', 'loopback');
   const httpServer = createServer(app);
   const schema = await createSchema();
+  // Batches this API commits are started right after commit; any left unstarted (Temporal was down, a process died)
+  // are started now, and every minute by the relay schedule.
+  const starter = new TemporalBatchStarter(temporal, config.temporalTaskQueue, orm.em);
+  setBatchStarter(orm, starter);
+  relayUnstartedBatches(orm.em.fork(), starter, 0).catch((err) => log(err));
+  const runStates = new RunStateFeed(config.databaseUrl);
+  await runStates.start();
+  const contextDeps = { rootEm: orm.em, config, temporal, servers, starter, runStates };
+
+  // Subscriptions: graphql-ws on the same path. The token comes in the connection's init payload
+  // ({ authorization: "Bearer …" }), checked like an HTTP request's header.
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const wsCleanup = useServer<{ authorization?: string }>(
+    {
+      schema,
+      validate: (s, document) => validate(s, document, [...specifiedRules, queryLimits(config.graphqlMaxDepth, config.graphqlMaxCost)]),
+      context: (ctx) =>
+        createContext(contextDeps, {
+          authorization: typeof ctx.connectionParams?.authorization === 'string' ? ctx.connectionParams.authorization : undefined,
+          clientAddress: ctx.extra.request.socket.remoteAddress ?? null,
+          userAgent: ctx.extra.request.headers['user-agent'] ?? null,
+        }),
+      onError: (_ctx, _id, _payload, errors) => {
+        for (const err of errors) if (!(err.extensions?.code)) log(err);
+      },
+    },
+    wsServer,
+  );
   const apollo = new ApolloServer<Context>({
     schema,
     introspection: config.graphqlIntrospection,
@@ -49,6 +81,7 @@ export async function startApi(opts: {
     stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      { serverWillStart: async () => ({ drainServer: async () => { await wsCleanup.dispose(); } }) },
       config.graphqlIntrospection ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
     ],
   });
@@ -62,7 +95,7 @@ export async function startApi(opts: {
     expressMiddleware(apollo, {
       context: ({ req }) =>
         createContext(
-          { rootEm: orm.em, config, temporal, servers },
+          contextDeps,
           {
             authorization: req.headers.authorization,
             clientAddress: req.ip ?? null,
@@ -78,18 +111,13 @@ export async function startApi(opts: {
     const message = err.type === 'entity.parse.failed' ? 'Request body is not valid JSON' : status === 500 ? 'Internal server error' : 'Bad request';
     res.status(status).json({ errors: [{ message, extensions: { code: status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' } }] });
   });
-  // Batches this API commits are started right after commit; any left unstarted (Temporal was down, a process died)
-  // are started now, and every minute by the relay schedule.
-  const starter = new TemporalBatchStarter(temporal, config.temporalTaskQueue, orm.em);
-  setBatchStarter(orm, starter);
-  relayUnstartedBatches(orm.em.fork(), starter, 0).catch((err) => log(err));
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
   const { port } = httpServer.address() as AddressInfo;
   return {
     url: `http://localhost:${port}/graphql`,
     async close() {
       await apollo.stop();
-      await servers.close();
+      await Promise.all([servers.close(), runStates.close()]);
     },
   };
 }

@@ -9,6 +9,8 @@ import { emptyAuditNote } from '../schema/audit/audit-note.js';
 import type { Context } from '../schema/context.js';
 import { createLoaders } from '../schema/loaders.js';
 import type { ServerAccess } from '../orchestration/server-access.js';
+import type { BatchStarter } from '../orchestration/outbox/batch-starter.js';
+import type { RunStateFeed } from '../orchestration/run-state-feed.js';
 
 export interface RequestInfo {
   authorization: string | undefined;
@@ -18,7 +20,7 @@ export interface RequestInfo {
 
 /** Builds a request's context: who is calling, and an EntityManager that sees only what they may see. */
 export async function createContext(
-  deps: { rootEm: EntityManager; config: Config; temporal: Client; servers: ServerAccess },
+  deps: { rootEm: EntityManager; config: Config; temporal: Client; servers: ServerAccess; starter: BatchStarter; runStates: RunStateFeed },
   request: RequestInfo,
 ): Promise<Context> {
   let viewer;
@@ -39,6 +41,8 @@ export async function createContext(
     temporal: deps.temporal,
     loaders: createLoaders(em),
     servers: deps.servers,
+    starter: deps.starter,
+    runStates: deps.runStates,
     request: { clientAddress: request.clientAddress, userAgent: request.userAgent },
     audit: emptyAuditNote(),
   };

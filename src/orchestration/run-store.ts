@@ -2,16 +2,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Operation } from '../entities/orchestration/operation.js';
 import { FINAL_STATES, RunState } from '../entities/orchestration/run-state.js';
 import { ScriptRun } from '../entities/orchestration/script-run.js';
+import { RUN_STATE_CHANNEL } from './run-state-feed.js';
 
 export type RunUpdate = Partial<Pick<ScriptRun, 'stdout' | 'stderr' | 'exitCode' | 'attempts' | 'lastError' | 'startedAt' | 'finishedAt' | 'heartbeatAt' | 'workflowId' | 'runId'>>;
-
-/** Listeners for state changes (the GraphQL subscription); in-process, best effort. */
-type Listener = (event: { runId: string; state: RunState }) => void;
-const listeners = new Set<Listener>();
-export function onRunStateChange(listener: Listener): () => void {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
-}
 
 /**
  * Moves a run and its operations to a state in one transaction. A final state is never left: `onlyIfNotFinal`
@@ -20,15 +13,18 @@ export function onRunStateChange(listener: Listener): () => void {
 export async function setRunState(em: EntityManager, runId: string, state: RunState, update: RunUpdate = {}, onlyIfNotFinal = true): Promise<boolean> {
   const changed = await em.transactional(async (tx) => {
     const where = onlyIfNotFinal ? { id: runId, state: { $nin: [...FINAL_STATES] } } : { id: runId };
-    const n = await tx.nativeUpdate(ScriptRun, where, { ...update, state, updatedAt: new Date() });
-    if (n) await tx.nativeUpdate(Operation, { run: runId }, { state, updatedAt: new Date() });
+    const n = await tx.nativeUpdate(ScriptRun, where, { ...update, state, updatedAt: new Date() }, { filters: false });
+    if (n) {
+      await tx.nativeUpdate(Operation, { run: runId }, { state, updatedAt: new Date() }, { filters: false });
+      // Delivered at commit to every API process listening (subscriptions), whichever process made the change.
+      await tx.getConnection().execute('select pg_notify(?, ?)', [RUN_STATE_CHANNEL, JSON.stringify({ runId, state })], 'run', tx.getTransactionContext());
+    }
     return n > 0;
   });
-  if (changed) for (const listener of listeners) listener({ runId, state });
   return changed;
 }
 
 /** Saves output while a run is going, without touching its state. */
 export async function saveRunProgress(em: EntityManager, runId: string, update: RunUpdate): Promise<void> {
-  await em.nativeUpdate(ScriptRun, { id: runId }, { ...update, updatedAt: new Date() });
+  await em.nativeUpdate(ScriptRun, { id: runId }, { ...update, updatedAt: new Date() }, { filters: false });
 }

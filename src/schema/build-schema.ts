@@ -13,10 +13,13 @@ import { SystemUserResolver } from './services/system-user.resolver.js';
 import { OperationResolver, ScriptRunResolver } from './orchestration/operation.resolver.js';
 import { RouteResolver } from './orchestration/route.resolver.js';
 import { ServerResolver } from './orchestration/server.resolver.js';
+import { PreviewResolver } from './orchestration/preview.resolver.js';
+import { OperationSubscriptionResolver } from './orchestration/operation-subscription.resolver.js';
 
 export const RESOLVERS = [
   NodeResolver, AccountResolver, ContactResolver, BillContactResolver, UserResolver, ApiTokenResolver, AuditResolver,
-  SystemResolver, ServerResolver, RouteResolver, OperationResolver, ScriptRunResolver, SystemUserResolver, CrontabResolver,
+  SystemResolver, ServerResolver, RouteResolver, OperationResolver, ScriptRunResolver, PreviewResolver,
+  OperationSubscriptionResolver, SystemUserResolver, CrontabResolver,
 ] as const;
 
 /** The schema. Middlewares run in order: log-in required (unless public), then the audit log of mutations. */
@@ -27,6 +30,16 @@ export function createSchema(emitSchemaFile?: string): Promise<GraphQLSchema> {
     authMode: 'error',
     globalMiddlewares: [requireLogin, auditMutations],
     validate: false,
+    // Subscriptions bring their own event source (`subscribe`: PostgreSQL LISTEN/NOTIFY); type-graphql still wants a
+    // pub/sub object, which must never be used.
+    pubSub: {
+      publish: () => {
+        throw new Error('topic pub/sub is not used');
+      },
+      subscribe: () => {
+        throw new Error('topic pub/sub is not used');
+      },
+    },
     emitSchemaFile: emitSchemaFile ? { path: emitSchemaFile, sortedSchema: true } : false,
   });
 }

@@ -1,8 +1,19 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { bindUnitOfWork, DryRunRollback, type UnitOfWork } from '../orchestration/outbox/outbox-subscriber.js';
 import type { PlannedGroup } from '../orchestration/collector/plan.js';
+import { renderPlan, type RenderedPlan } from '../orchestration/collector/render-plan.js';
+import { Operation } from '../entities/orchestration/operation.js';
 import type { Context } from './context.js';
 import { UserInputError, type UserError } from './user-input-error.js';
+
+/**
+ * The `dryRun` argument of mutations that change what runs on servers. The audit middleware copies it into the
+ * context (`ctx.dryRun`), where runMutation reads it: resolvers only declare it.
+ */
+export const DRY_RUN = {
+  defaultValue: false,
+  description: 'Plan only: return the scripts this change would run and where (`plan`), and save nothing.',
+};
 
 export interface MutationOptions {
   /** Plan the operations, then roll everything back: nothing is saved or run. */
@@ -19,10 +30,11 @@ export async function runMutation<T extends object>(
   ctx: Context,
   body: (em: EntityManager) => Promise<T>,
   options: MutationOptions = {},
-): Promise<Partial<T> & { userErrors: UserError[]; batchIds: string[]; plan: PlannedGroup[] | null }> {
+): Promise<Partial<T> & { userErrors: UserError[]; batchIds: string[]; operations: Operation[]; plan: RenderedPlan[] | null }> {
   const uow: UnitOfWork = { actor: ctx.viewer.kind === 'user' ? ctx.viewer.username : 'anonymous', batchIds: [] };
   let plan: PlannedGroup[] | null = null;
-  if (options.dryRun) uow.dryRun = (groups) => (plan = groups);
+  const dryRun = options.dryRun ?? ctx.dryRun ?? false;
+  if (dryRun) uow.dryRun = (groups) => (plan = groups);
   let result: T | undefined;
   try {
     await ctx.em.transactional(async (em) => {
@@ -30,10 +42,15 @@ export async function runMutation<T extends object>(
       result = await body(em as EntityManager);
     });
   } catch (err) {
-    if (err instanceof UserInputError) return { userErrors: err.errors, batchIds: [], plan: null } as never;
+    if (err instanceof UserInputError) return { userErrors: err.errors, batchIds: [], operations: [], plan: null } as never;
     // A dry run ends here, rolled back by the collector once it had the plan (or with no plan: nothing to run).
     if (!(err instanceof DryRunRollback)) throw err;
   }
-  if (options.dryRun) plan ??= [];
-  return { ...(result as T), userErrors: [], batchIds: uow.batchIds, plan };
+  if (dryRun) {
+    return { ...(result as T), userErrors: [], batchIds: [], operations: [], plan: renderPlan(plan ?? []) };
+  }
+  const operations = uow.batchIds.length
+    ? await ctx.em.fork().find(Operation, { batch: { $in: uow.batchIds } }, { orderBy: { id: 'asc' } })
+    : [];
+  return { ...(result as T), userErrors: [], batchIds: uow.batchIds, operations, plan: null };
 }

@@ -11,7 +11,7 @@ export interface GraphQLResponse<T> {
 export class GraphQLClient {
   constructor(
     readonly url: string,
-    private token: string | null = null,
+    readonly token: string | null = null,
   ) {}
 
   as(token: string | null): GraphQLClient {

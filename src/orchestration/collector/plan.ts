@@ -34,7 +34,7 @@ export interface PlannedGroup {
  * order they must run on a server: saves in backend order (a crontab needs its user), groups that only delete in
  * reverse order (a crontab goes before its user).
  */
-export async function planGroups(em: EntityManager, changes: readonly Change[]): Promise<PlannedGroup[]> {
+export async function planGroups(em: EntityManager, changes: readonly Change[], only: { serverId?: string; backend?: string } = {}): Promise<PlannedGroup[]> {
   const implied: Change[] = [];
   for (const change of changes) {
     if (change.kind !== 'update') continue;
@@ -44,9 +44,9 @@ export async function planGroups(em: EntityManager, changes: readonly Change[]):
   }
   // Implied saves first, so a delete of the same object in this transaction wins.
   const objects = collapseChanges([...implied, ...changes]);
-  const operations = await plannedOperations(em, objects);
+  const operations = (await plannedOperations(em, objects)).filter((o) => !only.backend || o.backend.name === only.backend);
   if (operations.length === 0) return [];
-  return group(operations, await routesFor(em, [...new Set(operations.map((o) => o.backend))]));
+  return group(operations, await routesFor(em, [...new Set(operations.map((o) => o.backend))], only.serverId));
 }
 
 async function plannedOperations(em: EntityManager, objects: ObjectChange[]): Promise<PlannedOperation[]> {
@@ -77,10 +77,10 @@ interface CompiledRoute {
   matches(context: Record<string, unknown>): boolean;
 }
 
-async function routesFor(em: EntityManager, backends: Backend[]): Promise<Map<string, CompiledRoute[]>> {
+async function routesFor(em: EntityManager, backends: Backend[], serverId?: string): Promise<Map<string, CompiledRoute[]>> {
   const routes = await em.find(
     Route,
-    { backend: { $in: backends.map((b) => b.name) }, isActive: true },
+    { backend: { $in: backends.map((b) => b.name) }, isActive: true, ...(serverId ? { server: serverId } : {}) },
     { populate: ['server'], orderBy: { server: { name: 'asc' } }, filters: false },
   );
   const byBackend = new Map<string, CompiledRoute[]>();

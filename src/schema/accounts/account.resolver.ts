@@ -12,7 +12,7 @@ import { NotFoundError } from '../../errors/domain-error.js';
 import { noteTouched } from '../audit/audit-note.js';
 import { Role } from '../auth-checker.js';
 import type { Context } from '../context.js';
-import { runMutation } from '../mutation.js';
+import { DRY_RUN, runMutation } from '../mutation.js';
 import { AccountConnection, AccountNode } from './account.type.js';
 import { AccountFilter, AccountOrder, AccountOrderField, CreateAccountInput, UpdateAccountInput } from './account.inputs.js';
 import { checkLanguage, checkUsername } from './account.validation.js';
@@ -87,7 +87,7 @@ export class AccountResolver {
 
   @Authorized(Role.ADMIN)
   @Mutation(() => AccountPayload, { description: 'Creates an account and its main user (same username).' })
-  createAccount(@Arg('input') input: CreateAccountInput, @Ctx() ctx: Context) {
+  createAccount(@Arg('input') input: CreateAccountInput, @Arg('dryRun', () => Boolean, DRY_RUN) _dryRun: boolean, @Ctx() ctx: Context) {
     return runMutation(ctx, async (em) => {
       const v = new Validator();
       const username = checkUsername(v, input.username);
@@ -139,7 +139,7 @@ export class AccountResolver {
   }
 
   @Mutation(() => AccountPayload)
-  updateAccount(@Arg('input') input: UpdateAccountInput, @Ctx() ctx: Context) {
+  updateAccount(@Arg('input') input: UpdateAccountInput, @Arg('dryRun', () => Boolean, DRY_RUN) _dryRun: boolean, @Ctx() ctx: Context) {
     return runMutation(ctx, async (em) => {
       const account = await findAccount(em, input.id);
       noteTouched(ctx.audit, account, input.id);
@@ -162,13 +162,13 @@ export class AccountResolver {
 
   @Authorized(Role.ADMIN)
   @Mutation(() => AccountPayload, { description: 'Disables the account: its users cannot log in and its services are disabled.' })
-  disableAccount(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+  disableAccount(@Arg('id', () => ID) id: string, @Arg('dryRun', () => Boolean, DRY_RUN) _dryRun: boolean, @Ctx() ctx: Context) {
     return this.setActive(id, false, ctx);
   }
 
   @Authorized(Role.ADMIN)
   @Mutation(() => AccountPayload, { description: 'Enables a disabled account.' })
-  enableAccount(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+  enableAccount(@Arg('id', () => ID) id: string, @Arg('dryRun', () => Boolean, DRY_RUN) _dryRun: boolean, @Ctx() ctx: Context) {
     return this.setActive(id, true, ctx);
   }
 
@@ -187,7 +187,7 @@ export class AccountResolver {
 
   @Authorized(Role.ADMIN)
   @Mutation(() => DeleteAccountPayload, { description: 'Deletes the account with its contacts, users and tokens.' })
-  deleteAccount(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+  deleteAccount(@Arg('id', () => ID) id: string, @Arg('dryRun', () => Boolean, DRY_RUN) _dryRun: boolean, @Ctx() ctx: Context) {
     return runMutation(ctx, async (em) => {
       const account = await findAccount(em, id);
       noteTouched(ctx.audit, { id: account.id, username: account.username }, id);

@@ -1,4 +1,5 @@
 import type { MiddlewareFn } from 'type-graphql';
+import { Account } from '../../entities/accounts/account.js';
 import { AuditEntry, AuditOutcome } from '../../entities/audit/audit-entry.js';
 import type { Context } from '../context.js';
 
@@ -11,6 +12,7 @@ const SECRET_FIELD = /password|secret|token/i;
  */
 export const auditMutations: MiddlewareFn<Context> = async ({ context, info, args }, next) => {
   if (info.parentType.name !== 'Mutation') return next();
+  context.dryRun = args.dryRun === true;
   let outcome = AuditOutcome.ERROR;
   try {
     const result = await next();
@@ -20,13 +22,16 @@ export const auditMutations: MiddlewareFn<Context> = async ({ context, info, arg
     const note = context.audit;
     const viewer = context.viewer;
     const attempted = typeof args.input?.username === 'string' ? String(args.input.username).slice(0, 32) : 'anonymous';
-    await context.em.fork().insert(AuditEntry, {
-      account: note.accountId,
+    const em = context.em.fork();
+    // The account may not exist (a dry run or a failure rolled its creation back): keep its name, not the reference.
+    const accountExists = note.accountId !== null && (await em.count(Account, { id: note.accountId }, { filters: false })) > 0;
+    await em.insert(AuditEntry, {
+      account: accountExists ? note.accountId : null,
       accountUsername: note.accountUsername,
       userId: viewer.kind === 'user' ? viewer.userId : null,
       actor: viewer.kind === 'user' ? viewer.username : attempted,
       apiTokenId: viewer.kind === 'user' ? viewer.apiTokenId : null,
-      operation: info.fieldName,
+      operation: context.dryRun ? `${info.fieldName} (dry run)` : info.fieldName,
       objectIds: note.objectIds,
       changedFields: note.changedFields ?? inputFields(args.input),
       outcome,
@@ -41,6 +46,6 @@ export const auditMutations: MiddlewareFn<Context> = async ({ context, info, arg
 function inputFields(input: unknown): string[] {
   if (!input || typeof input !== 'object') return [];
   return Object.entries(input)
-    .filter(([key, value]) => value !== undefined && key !== 'id')
+    .filter(([key, value]) => value !== undefined && key !== 'id' && key !== 'dryRun')
     .map(([key]) => (SECRET_FIELD.test(key) ? `${key} (secret)` : key));
 }

@@ -114,8 +114,11 @@ export class OperationResolver {
       return { batchId };
     });
     if (result.userErrors.length) throw new UserInputError(result.userErrors);
+    // Written outside the collector, so started here (the relay would also pick it up).
+    const warnings: string[] = [];
+    await ctx.starter.start(result.batchId!).catch((err: unknown) => warnings.push(`not started yet (the relay will): ${String(err)}`));
     const operations = await ctx.em.fork().find(Operation, { batch: result.batchId! }, { orderBy: { id: 'asc' } });
-    return { operations, warnings: [] };
+    return { operations, warnings };
   }
 
   @Authorized(Role.ADMIN)

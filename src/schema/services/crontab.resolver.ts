@@ -5,7 +5,7 @@ import { NotFoundError } from '../../errors/domain-error.js';
 import { AccountNode } from '../accounts/account.type.js';
 import { noteTouched } from '../audit/audit-note.js';
 import type { Context } from '../context.js';
-import { runMutation } from '../mutation.js';
+import { DRY_RUN, runMutation } from '../mutation.js';
 import { PageArgs, paginate } from '../relay/connection.js';
 import { idOf, toGlobalId } from '../relay/global-id.js';
 import { DeletePayload, Payload } from '../relay/payload.js';
@@ -73,7 +73,7 @@ export class CrontabResolver {
   }
 
   @Mutation(() => CrontabPayload, { description: 'Adds a line to a system user\'s crontab.' })
-  createCrontab(@Arg('input') input: CreateCrontabInput, @Ctx() ctx: Context) {
+  createCrontab(@Arg('input') input: CreateCrontabInput, @Arg('dryRun', () => Boolean, DRY_RUN) _dryRun: boolean, @Ctx() ctx: Context) {
     return runMutation(ctx, async (em) => {
       const systemUser = await findSystemUser(em, input.systemUserId);
       const account = systemUser.account.getEntity();
@@ -95,7 +95,7 @@ export class CrontabResolver {
   }
 
   @Mutation(() => CrontabPayload)
-  updateCrontab(@Arg('input') input: UpdateCrontabInput, @Ctx() ctx: Context) {
+  updateCrontab(@Arg('input') input: UpdateCrontabInput, @Arg('dryRun', () => Boolean, DRY_RUN) _dryRun: boolean, @Ctx() ctx: Context) {
     return runMutation(ctx, async (em) => {
       const crontab = await findCrontab(em, input.id);
       noteTouched(ctx.audit, crontab.account.getEntity(), input.id);
@@ -113,7 +113,7 @@ export class CrontabResolver {
   }
 
   @Mutation(() => DeleteCrontabPayload, { description: 'Removes the line; the crontab on the servers is rewritten without it.' })
-  deleteCrontab(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+  deleteCrontab(@Arg('id', () => ID) id: string, @Arg('dryRun', () => Boolean, DRY_RUN) _dryRun: boolean, @Ctx() ctx: Context) {
     return runMutation(ctx, async (em) => {
       const crontab = await findCrontab(em, id);
       noteTouched(ctx.audit, crontab.account.getEntity(), id);

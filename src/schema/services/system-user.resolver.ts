@@ -9,7 +9,7 @@ import { findAccount } from '../accounts/account.resolver.js';
 import { AccountNode } from '../accounts/account.type.js';
 import { noteTouched } from '../audit/audit-note.js';
 import type { Context } from '../context.js';
-import { runMutation } from '../mutation.js';
+import { DRY_RUN, runMutation } from '../mutation.js';
 import { PageArgs, paginate } from '../relay/connection.js';
 import { idOf, toGlobalId } from '../relay/global-id.js';
 import { DeletePayload, Payload } from '../relay/payload.js';
@@ -86,7 +86,7 @@ export class SystemUserResolver {
   }
 
   @Mutation(() => SystemUserPayload, { description: 'Creates a system user of an account (never a main one: those come with the account).' })
-  createSystemUser(@Arg('input') input: CreateSystemUserInput, @Ctx() ctx: Context) {
+  createSystemUser(@Arg('input') input: CreateSystemUserInput, @Arg('dryRun', () => Boolean, DRY_RUN) _dryRun: boolean, @Ctx() ctx: Context) {
     return runMutation(ctx, async (em) => {
       const account = await findAccount(em, input.accountId);
       noteTouched(ctx.audit, account);
@@ -116,7 +116,7 @@ export class SystemUserResolver {
   }
 
   @Mutation(() => SystemUserPayload, { description: 'Changes password, shell, home or groups; the username cannot change.' })
-  updateSystemUser(@Arg('input') input: UpdateSystemUserInput, @Ctx() ctx: Context) {
+  updateSystemUser(@Arg('input') input: UpdateSystemUserInput, @Arg('dryRun', () => Boolean, DRY_RUN) _dryRun: boolean, @Ctx() ctx: Context) {
     return runMutation(ctx, async (em) => {
       const user = await findSystemUser(em, input.id);
       const account = user.account.getEntity();
@@ -144,12 +144,12 @@ export class SystemUserResolver {
   }
 
   @Mutation(() => SystemUserPayload, { description: 'Disables the user on the servers: locked password, expired account; files are kept.' })
-  disableSystemUser(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+  disableSystemUser(@Arg('id', () => ID) id: string, @Arg('dryRun', () => Boolean, DRY_RUN) _dryRun: boolean, @Ctx() ctx: Context) {
     return this.setActive(id, false, ctx);
   }
 
   @Mutation(() => SystemUserPayload, { description: 'Enables a disabled system user again.' })
-  enableSystemUser(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+  enableSystemUser(@Arg('id', () => ID) id: string, @Arg('dryRun', () => Boolean, DRY_RUN) _dryRun: boolean, @Ctx() ctx: Context) {
     return this.setActive(id, true, ctx);
   }
 
@@ -166,7 +166,7 @@ export class SystemUserResolver {
   @Mutation(() => DeleteSystemUserPayload, {
     description: 'Deletes the user, its crontabs and its home on the servers. The main system user goes only with its account.',
   })
-  deleteSystemUser(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+  deleteSystemUser(@Arg('id', () => ID) id: string, @Arg('dryRun', () => Boolean, DRY_RUN) _dryRun: boolean, @Ctx() ctx: Context) {
     return runMutation(ctx, async (em) => {
       const user = await findSystemUser(em, id);
       const account = user.account.getEntity();

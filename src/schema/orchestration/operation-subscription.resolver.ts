@@ -1,0 +1,46 @@
+import { Arg, Authorized, ID, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
+import { Operation } from '../../entities/orchestration/operation.js';
+import { FINAL_STATES } from '../../entities/orchestration/run-state.js';
+import { NotFoundError } from '../../errors/domain-error.js';
+import type { Context } from '../context.js';
+import { idOf } from '../relay/global-id.js';
+import { OperationNode } from './operation.types.js';
+
+/**
+ * Streams an operation's state: its current state first, then every change until a final one. Scoped like every
+ * query: an account user can follow only their own account's operations.
+ */
+async function* operationUpdates({ args, context }: SubscribeResolverData<unknown, { id: string }, Context>): AsyncGenerator<Operation> {
+  const id = idOf('Operation', args.id);
+  const load = () => context.em.fork().findOne(Operation, { id }, { populate: ['run'] });
+  const first = await load();
+  if (!first) throw new NotFoundError('Operation');
+  const abort = new AbortController();
+  // Subscribe before yielding the current state, so no change in between is lost.
+  const events = context.runStates.subscribe(abort.signal);
+  try {
+    yield first;
+    if (FINAL_STATES.includes(first.state)) return;
+    for await (const event of events) {
+      if (event.runId !== first.run.id) continue;
+      const op = await load();
+      if (!op) return;
+      yield op;
+      if (FINAL_STATES.includes(op.state)) return;
+    }
+  } finally {
+    abort.abort();
+  }
+}
+
+@Resolver()
+export class OperationSubscriptionResolver {
+  @Authorized()
+  @Subscription(() => OperationNode, {
+    subscribe: operationUpdates as never,
+    description: 'The operation now, then each state change until it is final (graphql-ws on /graphql).',
+  })
+  operationUpdated(@Root() operation: Operation, @Arg('id', () => ID) _id: string): Operation {
+    return operation;
+  }
+}
