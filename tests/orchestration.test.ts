@@ -4,6 +4,8 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { Operation } from '../src/entities/orchestration/operation.js';
 import { RunState } from '../src/entities/orchestration/run-state.js';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { print } from 'graphql';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -17,6 +19,7 @@ import {
 import { startOrchestraHarness, type OrchestraHarness } from './support/orchestra-harness.js';
 import { PASSWORD } from './support/fixtures.js';
 
+const execFileAsync = promisify(execFile);
 let h: OrchestraHarness;
 beforeAll(async () => {
   h = await startOrchestraHarness(['web1', 'web2']);
@@ -135,4 +138,32 @@ test('syncServer regenerates a server\'s configuration from the database, repair
   expect(synced.syncServer.operations.map((o) => o.objectLabel)).toContain('erin');
   await h.settle({}, 1);
   expect(await passwd('web1', 'erin')).toMatch(/^erin:/);
+});
+
+test('the orchestrate command previews with --dry-run and runs without it', async () => {
+  await h.admin.data(CreateAccountDocument, { input: { username: 'frank', type: 'COMPANY' } });
+  await h.settle({ objectLabel: 'frank' }, 2);
+  await h.hosts.web2.sandbox.bash('userdel frank');
+  const env = {
+    ...process.env,
+    DATABASE_URL: h.config.databaseUrl,
+    TEMPORAL_ADDRESS: h.config.temporalAddress,
+    TEMPORAL_TASK_QUEUE: h.config.temporalTaskQueue,
+    ORCHESTRA_TOKEN_SECRET: h.config.tokenSecret,
+    ORCHESTRA_SSH_KEY: h.config.sshPrivateKeyPath,
+  };
+  const run = (args: string[]) => execFileAsync('node_modules/.bin/node', ['--import', './scripts/register.js', 'src/bin/orchestrate.ts', ...args], { env });
+  const preview = await run(['SystemUser', 'username=frank', '--server', 'web2', '--dry-run']);
+  expect(preview.stdout).toContain('### system-users on web2: save SystemUser frank');
+  expect(preview.stdout).toContain("save_user 'frank'");
+  expect(preview.stdout).not.toContain('on web1');
+  expect(await passwd('web2', 'frank')).toBe('');
+  const bad = await run(['Spaceship']).catch((err: { code: number; stderr: string }) => err);
+  expect(bad).toMatchObject({ code: 2, stderr: expect.stringContaining('model must be one of') });
+
+  const before = await h.orm.em.fork().count(Operation, { objectLabel: 'frank' });
+  const applied = await run(['SystemUser', 'username=frank', '--server', 'web2']);
+  expect(applied.stdout).toMatch(/batch \d+ started/);
+  await h.settle({ objectLabel: 'frank' }, before + 1);
+  expect(await passwd('web2', 'frank')).toMatch(/^frank:/);
 });
