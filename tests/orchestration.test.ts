@@ -12,6 +12,9 @@ import WebSocket from 'ws';
 import { Account } from '../src/entities/accounts/account.js';
 import { SystemUser } from '../src/entities/services/system-user.js';
 import {
+  AccountSearchAttribute, BackendSearchAttribute, ObjectSearchAttribute, ServerSearchAttribute,
+} from '../src/temporal/search-attributes.js';
+import {
   CreateAccountDocument, CreateAccountDryRunDocument, CreateAccountWithOperationsDocument, DeleteAccountDocument,
   DisableAccountDocument, EnableAccountDocument, OperationsDocument, OperationUpdatedDocument, PreviewOperationsDocument,
   SyncServerDocument,
@@ -77,8 +80,15 @@ test('operators see each operation with its script, output, and a link to its wo
   // Only COMPANY accounts go to web2.
   expect(result.operations.nodes.filter((n) => n.objectLabel === 'bob').map((n) => n.server.name)).toEqual(['web1']);
   expect(await passwd('web2', 'bob')).toBe('');
-  const count = await h.orm.em.fork().count(Operation, { objectLabel: 'bob' });
-  expect(count).toBe(1);
+  const row = await h.orm.em.fork().findOneOrFail(Operation, { objectLabel: 'bob' }, { populate: ['run'] });
+  expect(await h.orm.em.fork().count(Operation, { objectLabel: 'bob' })).toBe(1);
+  // Admins find the runs and batches in the Temporal UI by account, server, backend and object.
+  for (const workflowId of [`run-${row.run.id}`, `batch-${row.batch.id}`]) {
+    const attrs = (await h.temporal.workflow.getHandle(workflowId).describe()).typedSearchAttributes;
+    expect([workflowId, attrs.get(AccountSearchAttribute), attrs.get(ServerSearchAttribute), attrs.get(BackendSearchAttribute), attrs.get(ObjectSearchAttribute)]).toEqual([
+      workflowId, ['bob'], 'web1', 'system-users', [`SystemUser:${row.objectId}`],
+    ]);
+  }
 });
 
 test('a dry run returns the scripts and servers and saves nothing', async () => {

@@ -6,7 +6,8 @@ import type { Orm } from '../db/orm.js';
 import { saveRunProgress, setRunState } from '../orchestration/run-store.js';
 import { wrapRunOnce } from '../orchestration/run-once-wrapper.js';
 import { ScriptCancelledError, ScriptTimeoutError, SshError, TransportError, type ScriptRunner } from '../orchestration/ssh/index.js';
-import type { ScriptResult, ServerEndpoint } from '../orchestration/types.js';
+import type { ScriptResult } from '../orchestration/types.js';
+import { endpointOf } from '../orchestration/server-access.js';
 import type { RunOutcome } from '../workflows/orchestration-types.js';
 
 /** How often output is saved and a heartbeat sent while a script runs. */
@@ -27,15 +28,7 @@ export function runScriptActivity(deps: { orm: Orm; runner: ScriptRunner }) {
     if (!run) throw ApplicationFailure.nonRetryable(`script run ${runId} does not exist`, 'RunNotRunnable');
     if (run.state === RunState.REVOKED) return { runId, state: RunState.REVOKED };
     if (run.state === RunState.NOTHING || run.state === RunState.SUCCESS) return { runId, state: run.state };
-    const server = run.server.getEntity();
-    const endpoint: ServerEndpoint = {
-      id: server.id,
-      name: server.name,
-      address: server.address,
-      port: server.sshPort,
-      user: server.sshUser,
-      hostKeyFingerprint: server.hostKeyFingerprint,
-    };
+    const endpoint = endpointOf(run.server.getEntity());
     const now = new Date();
     const claimed = await setRunState(em, runId, RunState.STARTED, {
       attempts: ctx.info.attempt,

@@ -1,4 +1,4 @@
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { Operation } from '../../src/entities/orchestration/operation.js';
 import { FINAL_STATES, RunState } from '../../src/entities/orchestration/run-state.js';
 import { SshPool } from '../../src/orchestration/ssh/ssh-pool.js';
@@ -8,6 +8,13 @@ import { startApiHarness, type ApiHarness } from './api-harness.js';
 import { startSshHost, testClientKey, type SshHost } from './sshd-host.js';
 
 let bundle: Promise<{ code: string }> | undefined;
+
+// Worker state changes at INFO would drown a failing test's output. Once per process (per test file).
+try {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+} catch {
+  // already installed by an earlier harness in this process
+}
 
 export interface OrchestraHarness extends ApiHarness {
   hosts: Record<string, SshHost>;

@@ -1,6 +1,11 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { SearchAttributePair } from '@temporalio/common';
 import { Batch } from '../../entities/orchestration/batch.js';
+import { Operation } from '../../entities/orchestration/operation.js';
+import {
+  AccountSearchAttribute, BackendSearchAttribute, ObjectSearchAttribute, ServerSearchAttribute,
+} from '../../temporal/search-attributes.js';
 import type { batchWorkflow } from '../../workflows/batch.js';
 import type { BatchStarter } from './batch-starter.js';
 
@@ -26,10 +31,27 @@ export class TemporalBatchStarter implements BatchStarter {
         taskQueue: this.taskQueue,
         args: [{ batchId }],
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        typedSearchAttributes: await this.searchAttributes(batchId),
       });
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
     await this.em.fork().nativeUpdate(Batch, { id: batchId, startedAt: null }, { startedAt: new Date() });
+  }
+
+  /** What the batch is about, so it is found in the Temporal UI like its runs (`OrchestraAccounts = 'alice'`). */
+  private async searchAttributes(batchId: string): Promise<SearchAttributePair[]> {
+    const ops = await this.em.fork().find(Operation, { batch: batchId }, { populate: ['server'], filters: false });
+    const distinct = (values: string[]) => [...new Set(values.filter(Boolean))];
+    const accounts = distinct(ops.map((o) => o.accountUsername));
+    const servers = distinct(ops.map((o) => o.server.getEntity().name));
+    const backends = distinct(ops.map((o) => o.backend));
+    return [
+      { key: AccountSearchAttribute, value: accounts },
+      { key: ObjectSearchAttribute, value: distinct(ops.map((o) => `${o.model}:${o.objectId}`)) },
+      // Keywords hold one value: set when the batch concerns one server or one backend only.
+      ...(servers.length === 1 ? [{ key: ServerSearchAttribute, value: servers[0] }] : []),
+      ...(backends.length === 1 ? [{ key: BackendSearchAttribute, value: backends[0] }] : []),
+    ];
   }
 }

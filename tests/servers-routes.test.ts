@@ -1,0 +1,90 @@
+/** Servers (trust step, status) and routes (match expressions checked on save) over GraphQL, with a real sshd host. */
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { Route } from '../src/entities/orchestration/route.js';
+import { Server } from '../src/entities/orchestration/server.js';
+import {
+  BackendsDocument, CreateRouteDocument, CreateServerDocument, ServerHostKeyDocument, ServerStatusDocument,
+  TrustServerHostKeyDocument, UpdateRouteDocument, UpdateServerDocument,
+} from './generated/graphql.js';
+import { startApiHarness, type ApiHarness } from './support/api-harness.js';
+import { accountWithUser, outcome } from './support/fixtures.js';
+import { startSshHost, testClientKey, type SshHost } from './support/sshd-host.js';
+
+let h: ApiHarness;
+let host: SshHost;
+beforeAll(async () => {
+  const key = await testClientKey();
+  h = await startApiHarness({ ORCHESTRA_SSH_KEY: key.privateKeyPath });
+  host = await startSshHost('srv1');
+}, 60_000);
+afterAll(async () => {
+  await host?.close();
+  await h?.close();
+});
+
+const servers = () => h.orm.em.fork().count(Server);
+
+test('createServer validates every field and writes nothing on bad input', async () => {
+  const before = await servers();
+  const bad = await h.admin.data(CreateServerDocument, { input: { name: 'Bad Name!', address: 'not an address;rm', sshPort: 70000, sshUser: 'x y' } });
+  expect(bad.createServer.userErrors.map((e) => e.field).sort()).toEqual(['input.address', 'input.name', 'input.sshPort', 'input.sshUser']);
+  expect(await servers()).toBe(before);
+  const ok = await h.admin.data(CreateServerDocument, { input: { name: 'dup', address: 'host.example.org' } });
+  expect(ok.createServer.server).toMatchObject({ name: 'dup', sshPort: 22, hostKeyFingerprint: null });
+  const dup = await h.admin.data(CreateServerDocument, { input: { name: 'dup', address: '10.0.0.1' } });
+  expect(dup.createServer.userErrors[0]).toMatchObject({ field: 'input.name', code: 'TAKEN' });
+});
+
+test('trusting a host key: the presented fingerprint is OpenSSH\'s; a wrong one is refused; moving the server forgets it', async () => {
+  const created = await h.admin.data(CreateServerDocument, { input: { name: 'srv1', address: '127.0.0.1', sshPort: host.port } });
+  const id = created.createServer.server!.id;
+  const presented = await h.admin.data(ServerHostKeyDocument, { id });
+  expect(presented.server.presentedHostKey).toEqual({ fingerprint: host.hostKeyFingerprint, algorithm: 'ssh-ed25519', pinned: false });
+
+  const wrong = await h.admin.data(TrustServerHostKeyDocument, { input: { id, fingerprint: 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' } });
+  expect(wrong.trustServerHostKey.userErrors[0].field).toBe('input.fingerprint');
+  expect((await h.orm.em.fork().findOneOrFail(Server, { name: 'srv1' })).hostKeyFingerprint).toBeNull();
+
+  // Not trusted yet: the status says so and nothing runs.
+  const untrusted = await h.admin.data(ServerStatusDocument, { id });
+  expect(untrusted.server.status).toMatchObject({ reachable: false, error: expect.stringContaining('HostKeyNotTrusted') });
+
+  const trusted = await h.admin.data(TrustServerHostKeyDocument, { input: { id, fingerprint: host.hostKeyFingerprint } });
+  expect(trusted.trustServerHostKey.server!.hostKeyFingerprint).toBe(host.hostKeyFingerprint);
+  const status = await h.admin.data(ServerStatusDocument, { id });
+  expect(status.server.status).toMatchObject({ reachable: true, error: null });
+  expect(status.server.status.uptimeSeconds).toBeGreaterThan(0);
+  expect(status.server.status.loadAverage).toHaveLength(3);
+
+  const moved = await h.admin.data(UpdateServerDocument, { input: { id, sshPort: host.port + 1 } });
+  expect(moved.updateServer.server).toMatchObject({ sshPort: host.port + 1, hostKeyFingerprint: null });
+});
+
+test('routes: unknown backends and bad match expressions are userErrors; a good one is saved; one route per backend and server', async () => {
+  const { data } = await h.admin.request(BackendsDocument);
+  expect(data!.backends.map((b) => b.name)).toEqual(['system-users', 'crontabs']);
+  const server = await h.admin.data(CreateServerDocument, { input: { name: 'routed', address: '192.0.2.7' } });
+  const serverId = server.createServer.server!.id;
+  const before = await h.orm.em.fork().count(Route);
+  const unknown = await h.admin.data(CreateRouteDocument, { input: { backend: 'bind9', serverId } });
+  expect(unknown.createRoute.userErrors[0].field).toBe('input.backend');
+  for (const match of ['systemuser.shell ==', 'process.exit()', 'systemuser.__proto__ == 1', 'nosuch.field == "x"', '`id`']) {
+    const bad = await h.admin.data(CreateRouteDocument, { input: { backend: 'system-users', serverId, match } });
+    expect([match, bad.createRoute.userErrors[0]?.field]).toEqual([match, 'input.match']);
+  }
+  expect(await h.orm.em.fork().count(Route)).toBe(before);
+  const good = await h.admin.data(CreateRouteDocument, { input: { backend: 'system-users', serverId, match: 'account.type in ["COMPANY", "STAFF"] and systemuser.shell != "/bin/bash"' } });
+  expect(good.createRoute.route).toMatchObject({ backend: 'system-users', isActive: true, server: { name: 'routed' } });
+  const again = await h.admin.data(CreateRouteDocument, { input: { backend: 'system-users', serverId } });
+  expect(again.createRoute.userErrors[0].code).toBe('TAKEN');
+  const badUpdate = await h.admin.data(UpdateRouteDocument, { input: { id: good.createRoute.route!.id, match: 'and and' } });
+  expect(badUpdate.updateRoute.userErrors[0].field).toBe('input.match');
+});
+
+test('servers and routes are for admins only', async () => {
+  const { client } = await accountWithUser(h.admin, 'nosrv');
+  expect(outcome(await client.request(CreateServerDocument, { input: { name: 'x', address: 'x.example.org' } }))).toBe('FORBIDDEN');
+  expect(outcome(await client.request(BackendsDocument))).toBe('FORBIDDEN');
+  const id = (await h.admin.data(CreateServerDocument, { input: { name: 'hidden', address: 'h.example.org' } })).createServer.server!.id;
+  expect(outcome(await client.request(ServerStatusDocument, { id }))).toBe('FORBIDDEN');
+});
