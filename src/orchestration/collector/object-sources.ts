@@ -70,11 +70,12 @@ export function objectSource(em: EntityManager, model: string, entity: object): 
 }
 
 /**
- * Changes that mean a save of other objects: an account enabled or disabled re-renders its system users and
- * crontabs; a system user enabled or disabled re-renders its crontab. Returns the entities to save.
+ * Changes that mean a save of other objects: an account enabled or disabled (or of another type, which routes may
+ * match on) re-renders its system users and crontabs; a system user enabled or disabled re-renders its crontab.
+ * Returns the entities to save.
  */
 export async function relatedSaves(em: EntityManager, model: string, entity: object, fields: string[]): Promise<{ model: string; entity: object }[]> {
-  if (model === 'Account' && fields.includes('isActive')) {
+  if (model === 'Account' && (fields.includes('isActive') || fields.includes('type'))) {
     const id = (entity as Account).id;
     const users = await em.find(SystemUser, { account: id }, { populate: ['account'], filters: false });
     const crontabs = await em.find(Crontab, { account: id }, { populate: ['account', 'systemUser'], filters: false });
