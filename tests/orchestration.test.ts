@@ -3,6 +3,7 @@
  */
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { Operation } from '../src/entities/orchestration/operation.js';
+import { ScriptRun } from '../src/entities/orchestration/script-run.js';
 import { RunState } from '../src/entities/orchestration/run-state.js';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -176,4 +177,15 @@ test('the orchestrate command previews with --dry-run and runs without it', asyn
   expect(applied.stdout).toMatch(/batch \d+ started/);
   await h.settle({ objectLabel: 'frank' }, before + 1);
   expect(await passwd('web2', 'frank')).toMatch(/^frank:/);
+});
+
+test('server queues continue as new when their history grows, without losing or reordering runs', async () => {
+  // The test dev server suggests continue-as-new at 60 events; the runs above went through several histories.
+  const id = Buffer.from(h.serverIds.web1, 'base64url').toString().split(':')[1];
+  const continued = await h.temporal.workflow.count(`WorkflowId = 'server-${id}' AND ExecutionStatus = 'ContinuedAsNew'`);
+  expect(continued.count).toBeGreaterThan(0);
+  const runs = await h.orm.em.fork().find(ScriptRun, { server: id }, { orderBy: { id: 'asc' } });
+  const started = runs.filter((r) => r.startedAt).map((r) => r.startedAt!.getTime());
+  expect(started).toEqual([...started].sort((a, b) => a - b));
+  expect(runs.every((r) => ['SUCCESS', 'NOTHING'].includes(r.state))).toBe(true);
 });

@@ -15,7 +15,14 @@ export default async function startTestServices(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'orchestra-test-'));
   const [postgres, temporal] = await Promise.all([
     startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port: await freePort(), database: 'orchestra_template', persistent: false }),
-    startTemporalDevServer({ port: await freePort(), uiPort: null, dbFile: null, namespace: 'default' }),
+    startTemporalDevServer({
+      port: await freePort(),
+      uiPort: null,
+      dbFile: null,
+      namespace: 'default',
+      // Server queues continue-as-new after a few runs instead of thousands, so every test exercises it.
+      extraArgs: ['--dynamic-config-value', 'limit.historyCount.suggestContinueAsNew=60'],
+    }),
   ]);
   const orm = await createOrm(postgres.url);
   await migrate(orm);
