@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { Operation } from '../src/entities/orchestration/operation.js';
 import { ScriptRun } from '../src/entities/orchestration/script-run.js';
+import { batchWorkflowId, scriptRunWorkflowId, serverQueueWorkflowId } from '../src/workflows/workflow-ids.js';
 import { RunState } from '../src/entities/orchestration/run-state.js';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -77,14 +78,14 @@ test('operators see each operation with its script, output, and a link to its wo
   expect(op.run.script).toContain("'bob'");
   expect(op.run.exitCode).toBe(0);
   expect(op.run.attempts).toBe(1);
-  expect(op.workflowUrl).toMatch(new RegExp(`^http://localhost:8233/namespaces/default/workflows/run-${Buffer.from(op.run.id, 'base64url').toString().split(':')[1]}/`));
+  expect(op.workflowUrl).toMatch(new RegExp(`^http://localhost:8233/namespaces/default/workflows/${h.config.temporalTaskQueue}-run-${Buffer.from(op.run.id, 'base64url').toString().split(':')[1]}/`));
   // Only COMPANY accounts go to web2.
   expect(result.operations.nodes.filter((n) => n.objectLabel === 'bob').map((n) => n.server.name)).toEqual(['web1']);
   expect(await passwd('web2', 'bob')).toBe('');
   const row = await h.orm.em.fork().findOneOrFail(Operation, { objectLabel: 'bob' }, { populate: ['run'] });
   expect(await h.orm.em.fork().count(Operation, { objectLabel: 'bob' })).toBe(1);
   // Admins find the runs and batches in the Temporal UI by account, server, backend and object.
-  for (const workflowId of [`run-${row.run.id}`, `batch-${row.batch.id}`]) {
+  for (const workflowId of [scriptRunWorkflowId(h.config.temporalTaskQueue, row.run.id), batchWorkflowId(h.config.temporalTaskQueue, row.batch.id)]) {
     const attrs = (await h.temporal.workflow.getHandle(workflowId).describe()).typedSearchAttributes;
     expect([workflowId, attrs.get(AccountSearchAttribute), attrs.get(ServerSearchAttribute), attrs.get(BackendSearchAttribute), attrs.get(ObjectSearchAttribute)]).toEqual([
       workflowId, ['bob'], 'web1', 'system-users', [`SystemUser:${row.objectId}`],
@@ -182,7 +183,7 @@ test('the orchestrate command previews with --dry-run and runs without it', asyn
 test('server queues continue as new when their history grows, without losing or reordering runs', async () => {
   // The test dev server suggests continue-as-new at 60 events; the runs above went through several histories.
   const id = Buffer.from(h.serverIds.web1, 'base64url').toString().split(':')[1];
-  const continued = await h.temporal.workflow.count(`WorkflowId = 'server-${id}' AND ExecutionStatus = 'ContinuedAsNew'`);
+  const continued = await h.temporal.workflow.count(`WorkflowId = '${serverQueueWorkflowId(h.config.temporalTaskQueue, id)}' AND ExecutionStatus = 'ContinuedAsNew'`);
   expect(continued.count).toBeGreaterThan(0);
   const runs = await h.orm.em.fork().find(ScriptRun, { server: id }, { orderBy: { id: 'asc' } });
   const started = runs.filter((r) => r.startedAt).map((r) => r.startedAt!.getTime());

@@ -5,10 +5,8 @@ import { ScriptRun } from '../entities/orchestration/script-run.js';
 import type { Orm } from '../db/orm.js';
 import { ServerSearchAttribute } from '../temporal/search-attributes.js';
 import type { serverQueueWorkflow } from '../workflows/server-queue.js';
+import { serverQueueWorkflowId } from '../workflows/workflow-ids.js';
 
-export function serverQueueWorkflowId(serverId: string): string {
-  return `server-${serverId}`;
-}
 
 /** Wakes (starting it when needed) the queue of every server the batch has scripts for. Returns the server ids. */
 export function dispatchBatchActivity(deps: { orm: Orm; temporal: Client; taskQueue: string }) {
@@ -18,7 +16,7 @@ export function dispatchBatchActivity(deps: { orm: Orm; temporal: Client; taskQu
     const servers = [...new Set(runs.map((r) => r.server.id))];
     for (const serverId of servers) {
       await deps.temporal.workflow.signalWithStart<typeof serverQueueWorkflow>('serverQueueWorkflow', {
-        workflowId: serverQueueWorkflowId(serverId),
+        workflowId: serverQueueWorkflowId(deps.taskQueue, serverId),
         taskQueue: deps.taskQueue,
         args: [{ serverId }],
         signal: 'wake',

@@ -38,6 +38,7 @@ try {
     const { connectTemporalClient } = await import('../temporal/client.js');
     const { TemporalBatchStarter } = await import('../orchestration/outbox/temporal-batch-starter.js');
     const { workflowHistoryUrl } = await import('../temporal/ui-links.js');
+    const { batchWorkflowId } = await import('../workflows/workflow-ids.js');
     const batchId = await em.transactional(async (tx) => {
       const groups = await planOrchestrate(tx, args);
       return groups.length ? writeOutbox(tx, groups, 'orchestrate') : null;
@@ -50,7 +51,7 @@ try {
       } finally {
         await client.connection.close();
       }
-      console.log(`batch ${batchId} started: ${workflowHistoryUrl(config.temporalUiUrl, config.temporalNamespace, `batch-${batchId}`)}`);
+      console.log(`batch ${batchId} started: ${workflowHistoryUrl(config.temporalUiUrl, config.temporalNamespace, batchWorkflowId(config.temporalTaskQueue, batchId))}`);
       console.log('follow it with the `operations` query (filter by state, server, backend).');
     }
   }

@@ -3,17 +3,18 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { RunState } from '../entities/orchestration/run-state.js';
 import type { ScriptRun } from '../entities/orchestration/script-run.js';
 import { setRunState } from './run-store.js';
+import { scriptRunWorkflowId } from '../workflows/workflow-ids.js';
 
 /**
  * Cancels a script run. Not started yet: it is REVOKED at once and its queue skips it. Started: its workflow is
  * cancelled, the activity kills the remote process group and records REVOKED.
  */
-export async function cancelRun(em: EntityManager, temporal: Client, run: ScriptRun): Promise<void> {
+export async function cancelRun(em: EntityManager, temporal: Client, taskQueue: string, run: ScriptRun): Promise<void> {
   if (run.state === RunState.RECEIVED && (await setRunState(em, run.id, RunState.REVOKED, { lastError: 'cancelled before it started', finishedAt: new Date() }))) {
     return;
   }
   try {
-    await temporal.workflow.getHandle(`run-${run.id}`).cancel();
+    await temporal.workflow.getHandle(scriptRunWorkflowId(taskQueue, run.id)).cancel();
   } catch (err) {
     if (!(err instanceof WorkflowNotFoundError)) throw err;
     // Claimed but its workflow not started yet: mark it so the run workflow finds it revoked.

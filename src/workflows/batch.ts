@@ -8,7 +8,7 @@ const { dispatchBatch } = proxyActivities<Activities>({
 });
 
 /**
- * One committed unit of work (workflow id `batch-<id>`): hands each of its scripts to its server's queue. The
+ * One committed unit of work (workflow id `<queue>-batch-<id>`): hands each of its scripts to its server's queue. The
  * scripts were rendered and stored with the commit (the outbox), so this only wakes the queues; each queue picks
  * its scripts up in commit order.
  */

@@ -9,7 +9,7 @@ const NON_RETRYABLE = [
 ];
 
 /**
- * Runs one stored script on its server (workflow id `run-<id>`). Transport failures are retried with backoff for as
+ * Runs one stored script on its server (workflow id `<queue>-run-<id>`). Transport failures are retried with backoff for as
  * long as it takes (the run shows RETRYING); a script that ran and failed is final (FAILURE) and waits for an
  * operator. Cancelling this workflow kills the remote process (REVOKED).
  */

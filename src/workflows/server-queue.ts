@@ -5,6 +5,7 @@ import {
 import type { Activities } from '../activities/index.js';
 import type { ServerQueueInput } from './orchestration-types.js';
 import { scriptRunWorkflow } from './script-run.js';
+import { scriptRunWorkflowId } from './workflow-ids.js';
 
 const { claimNextRun } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -21,9 +22,9 @@ const IDLE_RECHECK = '5 minutes';
 const RUNS_PER_HISTORY = 500;
 
 /**
- * The queue of one server (workflow id `server-<id>`): runs that server's scripts one at a time, strictly in commit
+ * The queue of one server (workflow id `<queue>-server-<id>`): runs that server's scripts one at a time, strictly in commit
  * order (script-run ids are handed out in commit order, design §3.6). Each script runs as a child workflow
- * `run-<id>`, so every run has its own history, deep link and cancel button.
+ * `<queue>-run-<id>`, so every run has its own history, deep link and cancel button.
  */
 export async function serverQueueWorkflow(input: ServerQueueInput): Promise<void> {
   let woken = true;
@@ -47,7 +48,7 @@ export async function serverQueueWorkflow(input: ServerQueueInput): Promise<void
     }
     running = next.runId;
     await executeChild(scriptRunWorkflow, {
-      workflowId: `run-${next.runId}`,
+      workflowId: scriptRunWorkflowId(workflowInfo().taskQueue, next.runId),
       args: [{ runId: next.runId, timeoutMs: next.timeoutMs }],
       typedSearchAttributes: next.searchAttributes,
       // The run must finish even if the queue is terminated or continues as new meanwhile.

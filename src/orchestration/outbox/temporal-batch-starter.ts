@@ -7,14 +7,13 @@ import {
   AccountSearchAttribute, BackendSearchAttribute, ObjectSearchAttribute, ServerSearchAttribute,
 } from '../../temporal/search-attributes.js';
 import type { batchWorkflow } from '../../workflows/batch.js';
+import { batchWorkflowId } from '../../workflows/workflow-ids.js';
 import type { BatchStarter } from './batch-starter.js';
 
-export function batchWorkflowId(batchId: string): string {
-  return `batch-${batchId}`;
-}
+export { batchWorkflowId } from '../../workflows/workflow-ids.js';
 
 /**
- * Starts `batch-<id>`. The id makes it idempotent: the relay and the committing request may both try, and the second
+ * Starts `<queue>-batch-<id>`. The id makes it idempotent: the relay and the committing request may both try, and the second
  * start finds the first (REJECT_DUPLICATE also refuses to run a finished batch again).
  */
 export class TemporalBatchStarter implements BatchStarter {
@@ -27,7 +26,7 @@ export class TemporalBatchStarter implements BatchStarter {
   async start(batchId: string): Promise<void> {
     try {
       await this.client.workflow.start<typeof batchWorkflow>('batchWorkflow', {
-        workflowId: batchWorkflowId(batchId),
+        workflowId: batchWorkflowId(this.taskQueue, batchId),
         taskQueue: this.taskQueue,
         args: [{ batchId }],
         workflowIdReusePolicy: 'REJECT_DUPLICATE',

@@ -6,6 +6,7 @@ import { ScriptRun } from '../../entities/orchestration/script-run.js';
 import { NotFoundError } from '../../errors/domain-error.js';
 import { writeRetryBatch } from '../../orchestration/retry.js';
 import { cancelRun } from '../../orchestration/cancel.js';
+import { scriptRunWorkflowId } from '../../workflows/workflow-ids.js';
 import { workflowHistoryUrl } from '../../temporal/ui-links.js';
 import { noteTouched } from '../audit/audit-note.js';
 import { Role } from '../auth-checker.js';
@@ -58,7 +59,7 @@ export class OperationResolver {
   @FieldResolver(() => String, { nullable: true, description: 'The run\'s workflow history in the Temporal UI (once it started).' })
   async workflowUrl(@Root() op: Operation, @Ctx() ctx: Context) {
     const run = await op.run.loadOrFail();
-    return uiLink(ctx, run.workflowId ?? `run-${run.id}`, run.runId);
+    return uiLink(ctx, run.workflowId ?? scriptRunWorkflowId(ctx.config.temporalTaskQueue, run.id), run.runId);
   }
 
   @FieldResolver(() => OperationNode, { nullable: true, description: 'The operation this one retries.' })
@@ -133,7 +134,7 @@ export class OperationResolver {
       if (![RunState.RECEIVED, RunState.STARTED, RunState.RETRYING].includes(run.state)) {
         throw new UserInputError('id', `the operation is ${run.state}: nothing to cancel`, UserErrorCode.NOT_ALLOWED);
       }
-      await cancelRun(em, ctx.temporal, run);
+      await cancelRun(em, ctx.temporal, ctx.config.temporalTaskQueue, run);
       await em.refresh(op);
       return { operation: op };
     });
@@ -160,6 +161,6 @@ export class ScriptRunResolver {
 
   @FieldResolver(() => String, { nullable: true, description: 'Its workflow history in the Temporal UI.' })
   workflowUrl(@Root() run: ScriptRun, @Ctx() ctx: Context) {
-    return uiLink(ctx, run.workflowId ?? `run-${run.id}`, run.runId);
+    return uiLink(ctx, run.workflowId ?? scriptRunWorkflowId(ctx.config.temporalTaskQueue, run.id), run.runId);
   }
 }
