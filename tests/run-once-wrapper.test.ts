@@ -47,3 +47,17 @@ test('different run uids never share markers', async () => {
   await host.bash(wrapRunOnce('4', randomUUID(), script));
   expect(await effects()).toBe('x\nx\n');
 });
+
+test('a dropped connection does not kill the script: it runs to its end, and a retry replays its exit code and output', async () => {
+  await host.bash('rm -f /root/effects');
+  const uid = randomUUID();
+  const script = '#!/bin/bash\nset -euo pipefail\nsleep 0.5\necho "written after the reader left"\necho done >> /root/effects\n';
+  // The reader of the output goes away at once, as the channel does when the worker is killed.
+  await host.exec(['bash', '-c', 'cat > /root/wrapped.sh && { bash /root/wrapped.sh | true; }'], wrapRunOnce('5', uid, script));
+  await host.bash(`until [ -e /var/lib/orchestra/runs/${uid}.exit ]; do sleep 0.1; done`);
+  expect(await effects()).toBe('done\n');
+  const retry = await host.bash(wrapRunOnce('5', uid, script));
+  expect(retry).toMatchObject({ code: 0, stdout: 'written after the reader left\n' });
+  expect(retry.stderr).toContain('already ran to completion in an earlier attempt (exit 0)');
+  expect(await effects()).toBe('done\n');
+});

@@ -21,7 +21,9 @@ export async function writeRetryBatch(em: EntityManager, operations: Operation[]
       model: op.model,
       objectId: op.objectId,
       label: op.objectLabel,
-      account: op.account?.getEntity() ?? null,
+      // Loaded, not just read: the caller finds the operation without its account (getEntity() threw
+      // "Reference<Account> not initialized", so retryOperation failed for every operation that has an account).
+      account: (await op.account?.load({ filters: false })) ?? null,
       snapshot: op.snapshot,
       retryOf: op.id,
     });

@@ -7,8 +7,8 @@ export const RUN_STATE_DIR = '/var/lib/orchestra/runs';
 /**
  * Wraps a stored script so that it runs to completion at most once per run id on the server, however often the
  * activity is retried: a retry after a worker crash waits (flock) for a still-running earlier attempt, then finds its
- * exit code and reports it instead of running again. The script is written to a file and run with stdin closed, so
- * no command in it can read the rest of the script. Markers older than 30 days are removed.
+ * exit code and reports it (and replays its output) instead of running again. The script is written to a file and run
+ * with stdin closed, so no command in it can read the rest of the script. Markers older than 30 days are removed.
  */
 export function wrapRunOnce(runId: string, uid: string, script: string): string {
   if (!/^\d+$/.test(runId)) throw new Error(`bad run id ${runId}`);
@@ -27,6 +27,7 @@ export function wrapRunOnce(runId: string, uid: string, script: string): string 
     `exec 9>${base}.lock`,
     'flock 9',
     `if [ -e ${base}.exit ]; then`,
+    `  cat ${base}.out 2>/dev/null; cat ${base}.err >&2 2>/dev/null`,
     `  echo "orchestra: run ${runId} already ran to completion in an earlier attempt (exit $(cat ${base}.exit))" >&2`,
     `  exit "$(cat ${base}.exit)"`,
     'fi',
@@ -34,9 +35,17 @@ export function wrapRunOnce(runId: string, uid: string, script: string): string 
     `cat > ${base}.sh <<'${delimiter}'`,
     script.endsWith('\n') ? script.slice(0, -1) : script,
     delimiter,
-    'umask 022',
     'rc=0',
-    `bash ${base}.sh </dev/null || rc=$?`,
+    // The script's output goes to the channel through tee -p, which outlives the channel: if the connection drops
+    // (the worker was killed), the script runs on to its real end instead of dying of SIGPIPE at its next echo, which
+    // the marker would then keep as its exit code (141), and every retry would report as a FAILURE. A copy of the
+    // output is kept for the retry to replay. (Found by the worker-crash test.)
+    `exec 3> >(tee -p -a ${base}.out); out_pid=$!`,
+    `exec 4> >(tee -p -a ${base}.err >&2); err_pid=$!`,
+    'umask 022',
+    `bash ${base}.sh </dev/null >&3 2>&4 3>&- 4>&- || rc=$?`,
+    'exec 3>&- 4>&-',
+    'wait "$out_pid" "$err_pid" 2>/dev/null',
     `echo "$rc" > ${base}.exit`,
     `rm -f ${base}.sh`,
     'exit "$rc"',

@@ -4,7 +4,7 @@ import { ChangeSetType } from '@mikro-orm/core';
 import type { Change } from '../collector/change.js';
 import { planGroups, type PlannedGroup } from '../collector/plan.js';
 import { backendsForModel } from '../backends/registry.js';
-import { writeOutbox } from './write-outbox.js';
+import { lockOutbox, writeOutbox } from './write-outbox.js';
 
 /** Models whose changes can mean operations: a backend's own model, or one that implies saves (an account). */
 function interesting(model: string): boolean {
@@ -88,6 +88,8 @@ export class OutboxSubscriber implements EventSubscriber {
     const uow = unitsOfWork.get(args.transaction);
     if (!changes.length && !uow?.dryRun) return;
     const em = args.em as EntityManager;
+    // Before planning: the snapshots must include every transaction committed ahead of this one (see lockOutbox).
+    if (changes.length && !uow?.dryRun) await lockOutbox(em);
     const groups = changes.length ? await planGroups(em, changes) : [];
     if (uow?.dryRun) {
       uow.dryRun(groups);

@@ -11,11 +11,23 @@ import type { PlannedGroup } from '../collector/plan.js';
 const OUTBOX_LOCK = 724_111;
 
 /**
+ * Takes the outbox lock for the rest of the committing transaction (re-entrant: taking it again is harmless).
+ * The collector takes it BEFORE it reads the snapshots, not only before it writes: a snapshot carries more than the
+ * changed row (a crontab's snapshot is its user's whole crontab), and read before the lock it could miss a change
+ * another transaction commits meanwhile, whose run then gets the lower id; the later run would then overwrite the
+ * host with the stale snapshot (found by the burst test: concurrent updates of two entries of one crontab left the
+ * host with an old command). Read after the lock, under READ COMMITTED, every earlier commit is visible.
+ */
+export async function lockOutbox(em: EntityManager): Promise<void> {
+  await em.getConnection().execute('select pg_advisory_xact_lock(?)', [OUTBOX_LOCK], 'run', em.getTransactionContext());
+}
+
+/**
  * Writes a batch, its operations and one script run per group, inside the committing transaction (the outbox):
  * they commit or roll back with the change itself. Returns the batch id.
  */
 export async function writeOutbox(em: EntityManager, groups: PlannedGroup[], actor: string): Promise<string> {
-  await em.getConnection().execute('select pg_advisory_xact_lock(?)', [OUTBOX_LOCK], 'run', em.getTransactionContext());
+  await lockOutbox(em);
   const now = new Date();
   const batchId = String(await em.insert(Batch, { actor, createdAt: now, updatedAt: now }));
   // An account deleted in this same transaction keeps its name on the operations but not the (dangling) reference.
