@@ -1,0 +1,175 @@
+/**
+ * The engine when scripts fail, hang or must not run, end to end (GraphQL → outbox → Temporal → SSH → sandboxed sshd
+ * hosts): a failing script and the retry of a failed delete from its snapshot, cancelling a long script, a changed
+ * host key. Failures are provoked with stubs first on the scripts' PATH (/usr/local/sbin, private to each host).
+ */
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { RunState } from '../src/entities/orchestration/run-state.js';
+import { ScriptRun } from '../src/entities/orchestration/script-run.js';
+import { SystemUser } from '../src/entities/services/system-user.js';
+import {
+  CancelOperationDocument, CreateAccountDocument, CreateSystemUserDocument, DeleteSystemUserDocument, RetryOperationDocument,
+  StuckOperationsDocument, UpdateSystemUserDocument,
+} from './generated/graphql.js';
+import { startOrchestraHarness, type OrchestraHarness } from './support/orchestra-harness.js';
+import { processRunning } from './support/sshd-host.js';
+import {
+  dbId, installStub, operationGid, operationView, operationsOf, passwdEntry, pollUntil, removeStub,
+} from './support/resilience.js';
+
+let h: OrchestraHarness;
+let accountId: string;
+beforeAll(async () => {
+  h = await startOrchestraHarness(['web1', 'web2']);
+  await h.startWorker();
+  await h.addServer('web1', ['system-users', 'crontabs']);
+  // web2 serves one account only: the host-key test rotates its key.
+  await h.addServer('web2', ['system-users'], 'account.username == "keyacct"');
+  const created = await h.admin.data(CreateAccountDocument, { input: { username: 'failacct', type: 'INDIVIDUAL' } });
+  accountId = created.createAccount.account!.id;
+  await h.settle({ objectLabel: 'failacct' }, 1);
+}, 120_000);
+afterAll(() => h?.close());
+
+const serverDbId = (name: string) => dbId('Server', h.serverIds[name]);
+
+async function createSystemUser(username: string, account = accountId): Promise<string> {
+  const result = await h.admin.data(CreateSystemUserDocument, { input: { accountId: account, username } });
+  if (result.createSystemUser.userErrors.length) throw new Error(JSON.stringify(result.createSystemUser.userErrors));
+  return result.createSystemUser.systemUser!.id;
+}
+
+/** The operations of a system user on a server, oldest first. */
+const userOps = (username: string, server = 'web1') => operationsOf(h, { model: 'SystemUser', objectLabel: username, server: serverDbId(server) });
+
+test('a failing script is FAILURE, kept and not retried; its failed delete is retried from the snapshot after the row is gone', async () => {
+  const userId = await createSystemUser('failuser');
+  await h.settle({ objectLabel: 'failuser' }, 1);
+  expect(await passwdEntry(h.hosts.web1, 'failuser')).toMatch(/^failuser:/);
+
+  await installStub(h.hosts.web1, 'usermod', '#!/bin/sh\necho "usermod: stubbed failure for $*" >&2\nexit 7\n');
+  await installStub(h.hosts.web1, 'userdel', '#!/bin/sh\necho "userdel: stubbed failure for $*" >&2\nexit 9\n');
+  try {
+    await h.admin.data(UpdateSystemUserDocument, { input: { id: userId, shell: 'BASH' } });
+    const [, update] = await h.settle({ objectLabel: 'failuser' }, 2);
+    const failed = (await operationView(h, update.id))!;
+    expect(failed.state).toBe('FAILURE');
+    expect(failed.run.exitCode).toBe(7);
+    expect(failed.run.stderr).toContain('usermod: stubbed failure for');
+    expect(failed.run.attempts).toBe(1);
+
+    const deleted = await h.admin.data(DeleteSystemUserDocument, { id: userId });
+    expect(deleted.deleteSystemUser.userErrors).toEqual([]);
+    const [, , del] = await h.settle({ objectLabel: 'failuser' }, 3);
+    const failedDelete = (await operationView(h, del.id))!;
+    expect([failedDelete.action, failedDelete.state, failedDelete.run.exitCode, failedDelete.run.attempts]).toEqual(['delete', 'FAILURE', 9, 1]);
+    expect(failedDelete.run.stderr).toContain('userdel: stubbed failure for');
+    // The row is gone, the user is still on the host.
+    expect(await h.orm.em.fork().count(SystemUser, { username: 'failuser' }, { filters: false })).toBe(0);
+    expect(await passwdEntry(h.hosts.web1, 'failuser')).toMatch(/^failuser:/);
+  } finally {
+    await removeStub(h.hosts.web1, 'usermod');
+    await removeStub(h.hosts.web1, 'userdel');
+  }
+
+  const [, , del] = await userOps('failuser');
+  const retried = await h.admin.data(RetryOperationDocument, { id: operationGid(del.id) });
+  expect(retried.retryOperation.operations.map((o) => [o.action, o.retryOf?.id])).toEqual([['delete', operationGid(del.id)]]);
+  const all = await h.settle({ objectLabel: 'failuser' }, 4);
+  const replay = all[3];
+  expect([replay.action, replay.state, replay.run.getEntity().attempts]).toEqual(['delete', RunState.SUCCESS, 1]);
+  expect(replay.snapshot).toEqual(del.snapshot);
+  expect(await passwdEntry(h.hosts.web1, 'failuser')).toBe('');
+  // The failures stayed as they were: nothing retried them behind the operator's back.
+  expect(all.slice(1, 3).map((o) => [o.state, o.run.getEntity().attempts])).toEqual([
+    [RunState.FAILURE, 1],
+    [RunState.FAILURE, 1],
+  ]);
+}, 120_000);
+
+test('cancelling a long script: REVOKED, its remote processes are gone, and the queue goes on with the next one', async () => {
+  // useradd sleeps for one user only (60 s, far longer than the test waits): its pids go to /root for the test.
+  await installStub(
+    h.hosts.web1,
+    'useradd',
+    [
+      '#!/bin/bash',
+      'for last; do :; done',
+      'if [ "$last" = slowuser ]; then',
+      '  echo "$$" > /root/useradd.pid',
+      '  sleep 60 &',
+      '  echo "$!" > /root/sleep.pid',
+      '  wait',
+      'fi',
+      'exec /usr/sbin/useradd "$@"',
+      '',
+    ].join('\n'),
+  );
+  try {
+    await createSystemUser('slowuser');
+    await createSystemUser('afteruser');
+    const [slow] = await userOps('slowuser');
+    const running = await pollUntil('the slow script to be running', () => operationView(h, slow.id), (op) => op?.state === 'STARTED');
+    const pids = await pollUntil(
+      'the stub to record its pids',
+      async () => (await h.hosts.web1.sandbox.bash('cat /root/useradd.pid /root/sleep.pid 2>/dev/null')).stdout.split('\n').filter(Boolean).map(Number),
+      (p) => p.length === 2,
+    );
+    expect(pids.every(processRunning)).toBe(true);
+    const uid = (await h.orm.em.fork().findOneOrFail(ScriptRun, { id: dbId('ScriptRun', running!.run.id) })).uid;
+    expect((await h.hosts.web1.sandbox.bash(`pgrep -f ${uid}`)).stdout.trim()).not.toBe('');
+    // Running: a stuck operation for an operator who asks with no threshold (the one queued behind is not).
+    const stuck = await h.admin.data(StuckOperationsDocument, { olderThanSeconds: 0 });
+    const stuckIds = stuck.stuckOperations.map((o) => dbId('Operation', o.id));
+    expect(stuckIds).toContain(slow.id);
+    const [after] = await userOps('afteruser');
+    expect(stuckIds).not.toContain(after.id);
+    expect((await operationView(h, after.id))!.state).toBe('RECEIVED');
+
+    const cancelled = await h.admin.data(CancelOperationDocument, { id: operationGid(slow.id) });
+    expect(cancelled.cancelOperation.userErrors).toEqual([]);
+    const revoked = await pollUntil('REVOKED', () => operationView(h, slow.id), (op) => op?.state === 'REVOKED');
+    expect(revoked!.run.state).toBe('REVOKED');
+    // The remote processes are gone: the stub, its sleep, and the run's script (named after the run's uid).
+    await pollUntil('the remote processes to end', async () => pids.filter(processRunning), (alive) => alive.length === 0, 30_000);
+    expect((await h.hosts.web1.sandbox.bash(`pgrep -f ${uid}`)).stdout.trim()).toBe('');
+    expect((await h.hosts.web1.sandbox.bash('pgrep -f "useradd.*slowuser"')).stdout.trim()).toBe('');
+
+    // The queue went on.
+    const [afterDone] = await h.settle({ objectLabel: 'afteruser', server: serverDbId('web1') }, 1);
+    expect(afterDone.state).toBe(RunState.SUCCESS);
+    expect(afterDone.run.getEntity().startedAt!.getTime()).toBeGreaterThanOrEqual(new Date(revoked!.run.finishedAt!).getTime());
+    expect(await passwdEntry(h.hosts.web1, 'afteruser')).toMatch(/^afteruser:/);
+    expect(await passwdEntry(h.hosts.web1, 'slowuser')).toBe('');
+  } finally {
+    await removeStub(h.hosts.web1, 'useradd');
+  }
+}, 120_000);
+
+test('a changed host key: the operation is ERROR with a host-key message and nothing runs on that server', async () => {
+  const created = await h.admin.data(CreateAccountDocument, { input: { username: 'keyacct', type: 'INDIVIDUAL' } });
+  const keyAccountId = created.createAccount.account!.id;
+  const first = await h.settle({ objectLabel: 'keyacct' }, 2);
+  expect(first.map((o) => [o.server.getEntity().name, o.state])).toEqual([
+    ['web1', RunState.SUCCESS],
+    ['web2', RunState.SUCCESS],
+  ]);
+  // Any script that ran would leave its effect (a user) and the canary of useradd.
+  await installStub(h.hosts.web2, 'useradd', '#!/bin/bash\necho "useradd $*" >> /root/canary\nexec /usr/sbin/useradd "$@"\n');
+  await h.hosts.web2.rotateHostKey();
+
+  await createSystemUser('keyuser', keyAccountId);
+  const ops = await h.settle({ objectLabel: 'keyuser' }, 2);
+  expect(ops.map((o) => [o.server.getEntity().name, o.state])).toEqual([
+    ['web1', RunState.SUCCESS],
+    ['web2', RunState.ERROR],
+  ]);
+  const onWeb2 = (await operationView(h, ops[1].id))!;
+  expect(onWeb2.run.lastError).toMatch(/host key .*changed/i);
+  expect(onWeb2.run.attempts).toBe(1);
+  expect(onWeb2.run.exitCode).toBeNull();
+  expect(await passwdEntry(h.hosts.web2, 'keyuser')).toBe('');
+  expect(await passwdEntry(h.hosts.web1, 'keyuser')).toMatch(/^keyuser:/);
+  const uid = (await h.orm.em.fork().findOneOrFail(ScriptRun, { id: ops[1].run.id })).uid;
+  expect((await h.hosts.web2.sandbox.bash(`ls /root/canary /var/lib/orchestra/runs/${uid}.* 2>&1 || true`)).stdout).not.toMatch(/^\/(root|var)/m);
+}, 120_000);

@@ -1,0 +1,133 @@
+/**
+ * A worker killed with SIGKILL in the middle of a script: the production worker entry (src/bin/worker.ts) runs as a
+ * separate process, is killed while a script sleeps on the host, and a new worker process takes over. The operation
+ * must complete, and the script's effect must happen once (the run-once wrapper on the host).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { RunState } from '../src/entities/orchestration/run-state.js';
+import { RELAY_SCHEDULE_ID } from '../src/temporal/relay-schedule.js';
+import { CreateAccountDocument, CreateSystemUserDocument } from './generated/graphql.js';
+import { startOrchestraHarness, type OrchestraHarness } from './support/orchestra-harness.js';
+import { testClientKey } from './support/sshd-host.js';
+import { installStub, operationView, operationsOf, passwdEntry, pollUntil, removeStub } from './support/resilience.js';
+
+let h: OrchestraHarness;
+const workers: { child: ChildProcess; log: string[] }[] = [];
+
+/** Starts `src/bin/worker.ts` as production does, on the harness's database and task queue; resolves once it polls. */
+async function startWorkerProcess(): Promise<{ child: ChildProcess; log: string[] }> {
+  const key = await testClientKey();
+  const child = spawn('node_modules/.bin/node', ['--import', './scripts/register.js', 'src/bin/worker.ts'], {
+    cwd: process.cwd(),
+    env: {
+      PATH: process.env.PATH,
+      DATABASE_URL: h.config.databaseUrl,
+      TEMPORAL_ADDRESS: h.config.temporalAddress,
+      TEMPORAL_TASK_QUEUE: h.config.temporalTaskQueue,
+      ORCHESTRA_TOKEN_SECRET: h.config.tokenSecret,
+      ORCHESTRA_SSH_KEY: key.privateKeyPath,
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const worker = { child, log: [] as string[] };
+  workers.push(worker);
+  const ready = new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      worker.log.push(chunk.toString());
+      if (worker.log.join('').includes('polling task queue')) resolve();
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (chunk: Buffer) => worker.log.push(chunk.toString()));
+    child.once('exit', (code, signal) => reject(new Error(`worker exited (${code ?? signal}) before it polled:\n${worker.log.join('').slice(-4000)}`)));
+  });
+  await ready;
+  return worker;
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+beforeAll(async () => {
+  // No in-process worker here: only the worker processes this test starts and kills.
+  h = await startOrchestraHarness(['web1']);
+  await h.addServer('web1', ['system-users']);
+}, 120_000);
+
+afterAll(async () => {
+  for (const { child } of workers) {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await exited(child);
+    }
+  }
+  // The worker created the relay schedule (one per namespace); do not leave one pointing at this test's task queue.
+  try {
+    const schedule = h.temporal.schedule.getHandle(RELAY_SCHEDULE_ID);
+    const description = await schedule.describe();
+    if (description.action.type === 'startWorkflow' && description.action.taskQueue === h.config.temporalTaskQueue) await schedule.delete();
+  } catch {
+    // no schedule, or another run's: nothing of ours to remove
+  }
+  await h?.close();
+}, 60_000);
+
+test('worker killed with SIGKILL mid-script: the operation completes after a new worker starts, and its effect happens once', async () => {
+  const first = await startWorkerProcess();
+  const created = await h.admin.data(CreateAccountDocument, { input: { username: 'crashacct', type: 'INDIVIDUAL' } });
+  const accountId = created.createAccount.account!.id;
+  await h.settle({ objectLabel: 'crashacct' }, 1);
+
+  // useradd for crashuser: records its pid, sleeps 4 s (the worker dies meanwhile), then creates the user and appends
+  // one line to /root/effects. Every other user goes straight to the real useradd.
+  await installStub(
+    h.hosts.web1,
+    'useradd',
+    [
+      '#!/bin/bash',
+      'for last; do :; done',
+      '[ "$last" = crashuser ] || exec /usr/sbin/useradd "$@"',
+      'echo "$$" > /root/useradd.pid',
+      'sleep 4',
+      'rc=0',
+      '/usr/sbin/useradd "$@" || rc=$?',
+      'echo "useradd $last (exit $rc)" >> /root/effects',
+      'exit "$rc"',
+      '',
+    ].join('\n'),
+  );
+  try {
+    const result = await h.admin.data(CreateSystemUserDocument, { input: { accountId, username: 'crashuser' } });
+    expect(result.createSystemUser.userErrors).toEqual([]);
+    // A change queued behind it must wait for it, and run after it.
+    await h.admin.data(CreateSystemUserDocument, { input: { accountId, username: 'aftercrash' } });
+    const [op] = await operationsOf(h, { objectLabel: 'crashuser' });
+    await pollUntil('the stub to be sleeping', async () => (await h.hosts.web1.sandbox.bash('cat /root/useradd.pid 2>/dev/null')).stdout.trim(), (pid) => pid !== '');
+    expect((await operationView(h, op.id))!.state).toBe('STARTED');
+
+    first.child.kill('SIGKILL');
+    await exited(first.child);
+    expect(first.child.signalCode).toBe('SIGKILL');
+    await startWorkerProcess();
+
+    const [done] = await h.settle({ objectLabel: 'crashuser' }, 1, 150_000);
+    const view = (await operationView(h, done.id))!;
+    expect([view.state, view.run.exitCode]).toEqual(['SUCCESS', 0]);
+    expect(view.run.attempts).toBeGreaterThanOrEqual(2);
+    // The retry found the first attempt's exit marker and replayed its output instead of running the script again.
+    expect(view.run.stdout).toContain('user crashuser: created');
+    expect(view.run.stderr).toContain('already ran to completion in an earlier attempt (exit 0)');
+    expect(await passwdEntry(h.hosts.web1, 'crashuser')).toMatch(/^crashuser:/);
+    // Once: one line, from the first attempt's script, which finished on the host while no worker listened.
+    expect((await h.hosts.web1.sandbox.bash('cat /root/effects')).stdout).toBe('useradd crashuser (exit 0)\n');
+
+    const [after] = await h.settle({ objectLabel: 'aftercrash' }, 1, 60_000);
+    expect(after.state).toBe(RunState.SUCCESS);
+    expect(after.run.getEntity().startedAt!.getTime()).toBeGreaterThanOrEqual(done.run.getEntity().finishedAt!.getTime());
+  } finally {
+    await removeStub(h.hosts.web1, 'useradd');
+  }
+}, 240_000);
