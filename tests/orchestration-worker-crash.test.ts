@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { RunState } from '../src/entities/orchestration/run-state.js';
-import { RELAY_SCHEDULE_ID } from '../src/temporal/relay-schedule.js';
+import { relayScheduleId } from '../src/temporal/relay-schedule.js';
 import { CreateAccountDocument, CreateSystemUserDocument } from './generated/graphql.js';
 import { startOrchestraHarness, type OrchestraHarness } from './support/orchestra-harness.js';
 import { testClientKey } from './support/sshd-host.js';
@@ -64,14 +64,8 @@ afterAll(async () => {
       await exited(child);
     }
   }
-  // The worker created the relay schedule (one per namespace); do not leave one pointing at this test's task queue.
-  try {
-    const schedule = h.temporal.schedule.getHandle(RELAY_SCHEDULE_ID);
-    const description = await schedule.describe();
-    if (description.action.type === 'startWorkflow' && description.action.taskQueue === h.config.temporalTaskQueue) await schedule.delete();
-  } catch {
-    // no schedule, or another run's: nothing of ours to remove
-  }
+  // The worker created this installation's relay schedule: remove it with the test's task queue.
+  await h.temporal.schedule.getHandle(relayScheduleId(h.config.temporalTaskQueue)).delete().catch(() => undefined);
   await h?.close();
 }, 60_000);
 

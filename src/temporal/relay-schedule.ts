@@ -1,7 +1,10 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import type { outboxRelayWorkflow } from '../workflows/outbox-relay.js';
 
-export const RELAY_SCHEDULE_ID = 'outbox-relay';
+/** One schedule per installation (task queue), like the workflow ids (src/workflows/workflow-ids.ts). */
+export function relayScheduleId(taskQueue: string): string {
+  return `${taskQueue}-outbox-relay`;
+}
 
 /**
  * The outbox relay as a Temporal Schedule (every minute, never overlapping): it starts any batch committed while
@@ -10,7 +13,7 @@ export const RELAY_SCHEDULE_ID = 'outbox-relay';
 export async function ensureRelaySchedule(client: Client, taskQueue: string): Promise<void> {
   try {
     await client.schedule.create({
-      scheduleId: RELAY_SCHEDULE_ID,
+      scheduleId: relayScheduleId(taskQueue),
       spec: { intervals: [{ every: '1 minute' }] },
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 minute' },
       action: { type: 'startWorkflow', workflowType: 'outboxRelayWorkflow' satisfies typeof outboxRelayWorkflow.name, taskQueue, args: [] },

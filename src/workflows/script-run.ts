@@ -17,7 +17,8 @@ export async function scriptRunWorkflow(input: { runId: string; timeoutMs: numbe
   const { runScript } = proxyActivities<Activities>({
     // The SSH runner enforces the script's own timeout; this leaves room for connecting and saving the output.
     startToCloseTimeout: input.timeoutMs + 60_000,
-    heartbeatTimeout: '30 seconds',
+    // The activity heartbeats every second: a worker that died is noticed within 10 s and the run retried elsewhere.
+    heartbeatTimeout: '10 seconds',
     cancellationType: 'WAIT_CANCELLATION_COMPLETED',
     retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', nonRetryableErrorTypes: NON_RETRYABLE },
   });
