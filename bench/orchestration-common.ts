@@ -1,0 +1,463 @@
+/**
+ * The environment the orchestration benchmarks share (bench/orchestration-latency.ts, bench/orchestration-throughput.ts,
+ * bench/orchestration.ts): what the tests set up, plus instruments.
+ *
+ *   - embedded PostgreSQL (migrated template) and an in-memory Temporal dev server, started as
+ *     tests/setup/test-services.ts does but with the dev server's default dynamic config (the tests lower
+ *     `limit.historyCount.suggestContinueAsNew` to 60 to exercise continue-as-new; a benchmark wants the default);
+ *   - the API on a loopback port and real sshd hosts in sandboxes (tests/support/orchestra-harness.ts);
+ *   - the engine's worker, built like the harness's (same createWorker, same SshPool) plus an activity interceptor
+ *     that records when each activity ran, and a runner wrapper that records how long each SSH exec took: they only
+ *     push timestamps to arrays;
+ *   - per host bN an account `buN` whose main system user and crontab are routed to that host only (match
+ *     expressions), so a crontab change of buN is one operation, one script, on bN;
+ *   - a second worker on its own task queue running the bench workflow (bench/orchestration-workflows.ts) for the
+ *     floors and the naive baseline; its warm activity uses the engine's own SshPool (same warm connections).
+ *
+ * SUCCESS is observed in the database: a trigger on the operation table NOTIFYs when a row reaches a final state, so
+ * the notification arrives when that transaction commits (what a poll of the rows would see, without polling's delay
+ * or load). One notification per operation; every benchmark change is one operation, one script run.
+ */
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadavg, cpus, tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { startEmbeddedPostgres } from '../src/embedded/embedded-postgres.js';
+import { startTemporalDevServer } from '../src/embedded/temporal-dev-server.js';
+import { freePort } from '../src/embedded/free-port.js';
+import { createOrm, migrate } from '../src/db/orm.js';
+import { startOrchestraHarness, type OrchestraHarness } from '../tests/support/orchestra-harness.js';
+import { mainSystemUser, crontabFor } from '../tests/support/service-fixtures.js';
+import { CreateAccountDocument, CreateRouteDocument } from '../tests/generated/graphql.js';
+import { idOf } from '../src/schema/relay/global-id.js';
+import { createWorker, bundleWorkflows } from '../src/temporal/worker.js';
+import { SshPool } from '../src/orchestration/ssh/ssh-pool.js';
+import type { ScriptRunner } from '../src/orchestration/ssh/script-runner.js';
+import type { ServerEndpoint } from '../src/orchestration/types.js';
+import pg from 'pg';
+import { FINAL_STATES, RunState } from '../src/entities/orchestration/run-state.js';
+import { Server } from '../src/entities/orchestration/server.js';
+import { wrapRunOnce } from '../src/orchestration/run-once-wrapper.js';
+
+export const now = () => performance.now();
+
+/** One benchmark host: sshd host bN, the server row, and the account/system user/crontab routed to it. */
+export interface BenchTarget {
+  host: string;
+  serverId: string; // database id
+  endpoint: ServerEndpoint;
+  username: string;
+  crontabGlobalId: string;
+}
+
+export interface ActivityTiming {
+  type: string;
+  /** The workflow execution that scheduled it (ids differ between engine versions: match on args and results). */
+  workflowId: string;
+  workflowRunId: string;
+  args: unknown[];
+  /** performance.now() at entry and exit of the activity function (in this process). */
+  start: number;
+  end: number;
+  /** Temporal's scheduled time of this attempt, epoch ms (server clock = this machine's). */
+  scheduledEpochMs: number;
+  result: unknown;
+}
+
+export interface SshTiming {
+  start: number;
+  end: number;
+}
+
+export interface FinalEvent {
+  runId: string;
+  state: RunState;
+  t: number;
+}
+
+export interface BenchEnv {
+  h: OrchestraHarness;
+  targets: BenchTarget[];
+  activities: ActivityTiming[];
+  ssh: SshTiming[];
+  /** Final states of engine runs, in the order they committed. */
+  finals: FinalEvent[];
+  /** Resolves at the next final state of an engine run (after this call). */
+  nextFinal(): Promise<FinalEvent>;
+  /** Resolves when `count` final states have been seen since `fromIndex` in `finals`. */
+  finalsReached(fromIndex: number, count: number, timeoutMs: number): Promise<void>;
+  /** Runs a bench workflow (one activity: SshPool.run on the warm pool, or a new SshPool per call). */
+  benchWorkflow(server: ServerEndpoint, script: string, fresh: boolean): Promise<number | null>;
+  close(): Promise<void>;
+}
+
+/**
+ * The moment an operation reaches a final state, as committed in the database: a trigger (installed in this bench's
+ * own database) NOTIFYs at commit, one connection LISTENs. Independent of how the engine reports states itself.
+ */
+async function listenForFinalOperations(databaseUrl: string, onFinal: (runId: string, state: RunState) => void): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  const finals = FINAL_STATES.map((s) => `'${s}'`).join(', ');
+  await client.query(`
+    create or replace function bench_operation_final() returns trigger language plpgsql as $$
+    begin
+      perform pg_notify('bench_operation_final', new.run_id || ':' || new.state);
+      return null;
+    end $$;
+    create trigger bench_operation_final after update of state on operation for each row
+      when (new.state in (${finals}) and old.state is distinct from new.state)
+      execute function bench_operation_final();
+    listen bench_operation_final;`);
+  client.on('notification', (msg) => {
+    const [runId, state] = (msg.payload ?? '').split(':');
+    onFinal(runId, state as RunState);
+  });
+  return client;
+}
+
+/** Activities of the bench workflow (bench/orchestration-workflows.ts). */
+export interface BenchActivities {
+  warmExec(server: ServerEndpoint, script: string): Promise<number | null>;
+  freshExec(server: ServerEndpoint, script: string): Promise<number | null>;
+}
+
+const log = (message: string) => console.error(`[bench] ${message}`);
+
+export async function startBenchEnv(hostNames = ['b1', 'b2', 'b3', 'b4']): Promise<BenchEnv> {
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+  } catch {
+    // already installed (tests/support/orchestra-harness.ts does the same at import)
+  }
+  const t0 = now();
+  const stopServices = await startServices();
+  log(`PostgreSQL and Temporal up (${((now() - t0) / 1000).toFixed(1)} s)`);
+  const engineBundle = bundleWorkflows();
+  const benchBundle = bundleWorkflowCode({
+    workflowsPath: fileURLToPath(new URL('./orchestration-workflows.ts', import.meta.url)),
+    logger: new DefaultLogger('WARN'),
+  });
+  let h: OrchestraHarness;
+  try {
+    h = await startOrchestraHarness(hostNames);
+  } catch (err) {
+    await stopServices();
+    throw err;
+  }
+  const stops: (() => Promise<void>)[] = [];
+  const close = async () => {
+    for (const stop of stops.reverse()) await stop().catch((err) => log(`stop: ${err}`));
+    await h.close().catch((err) => log(`harness close: ${err}`));
+    await stopServices();
+  };
+  try {
+    const activities: ActivityTiming[] = [];
+    const ssh: SshTiming[] = [];
+    const finals: FinalEvent[] = [];
+    let waiters: ((e: FinalEvent) => void)[] = [];
+    let counters: { from: number; count: number; resolve: () => void }[] = [];
+    const listener = await listenForFinalOperations(h.config.databaseUrl, (runId, state) => {
+      const event = { runId, state, t: now() };
+      finals.push(event);
+      const ws = waiters;
+      waiters = [];
+      for (const w of ws) w(event);
+      counters = counters.filter((c) => {
+        if (finals.length - c.from < c.count) return true;
+        c.resolve();
+        return false;
+      });
+    });
+    stops.push(() => listener.end());
+
+    // The engine's worker: what OrchestraHarness.startWorker builds, plus the two instruments.
+    const runner: ScriptRunner = {
+      async run(server, script, opts) {
+        const start = now();
+        try {
+          return await h.runner.run(server, script, opts);
+        } finally {
+          ssh.push({ start, end: now() });
+        }
+      },
+    };
+    const connection = await NativeConnection.connect({ address: h.config.temporalAddress });
+    stops.push(() => connection.close());
+    const engineWorker = await createWorker({
+      connection,
+      config: h.config,
+      orm: h.orm,
+      client: h.temporal,
+      runner,
+      workflowBundle: await engineBundle,
+      identity: 'bench-worker',
+      options: {
+        shutdownGraceTime: '1 second',
+        interceptors: {
+          activity: [
+            (ctx) => ({
+              inbound: {
+                async execute(input, next) {
+                  const start = now();
+                  const result = await next(input);
+                  activities.push({
+                    type: ctx.info.activityType,
+                    workflowId: ctx.info.workflowExecution?.workflowId ?? '',
+                    workflowRunId: ctx.info.workflowExecution?.runId ?? '',
+                    args: input.args,
+                    start,
+                    end: now(),
+                    scheduledEpochMs: ctx.info.currentAttemptScheduledTimestampMs,
+                    result,
+                  });
+                  return result;
+                },
+              },
+            }),
+          ],
+        },
+      },
+    });
+    const engineRunning = engineWorker.run();
+    stops.push(async () => {
+      engineWorker.shutdown();
+      await engineRunning;
+    });
+
+    // Servers and routes: bN gets buN's system user and crontab, nothing else.
+    const targets: BenchTarget[] = [];
+    for (const [i, host] of hostNames.entries()) {
+      const username = `bu${i + 1}`;
+      const serverGlobalId = await h.addServer(host, []);
+      for (const [backend, match] of [
+        ['system-users', `systemuser.username == "${username}"`],
+        ['crontabs', `crontab.systemUsername == "${username}"`],
+      ]) {
+        const route = await h.admin.data(CreateRouteDocument, { input: { backend, serverId: serverGlobalId, match } });
+        if (route.createRoute.userErrors.length) throw new Error(JSON.stringify(route.createRoute.userErrors));
+      }
+      const created = await h.admin.data(CreateAccountDocument, { input: { username, type: 'INDIVIDUAL' } });
+      if (created.createAccount.userErrors.length) throw new Error(JSON.stringify(created.createAccount.userErrors));
+      const user = await mainSystemUser(h.orm, created.createAccount.account!.id);
+      const crontab = await crontabFor(h.admin, user.id, `echo ${username}-0`);
+      const server = await h.orm.em.fork().findOneOrFail(Server, { id: idOf('Server', serverGlobalId) });
+      targets.push({
+        host,
+        serverId: server.id,
+        endpoint: {
+          id: server.id,
+          name: server.name,
+          address: server.address,
+          port: server.sshPort,
+          user: server.sshUser,
+          hostKeyFingerprint: server.hostKeyFingerprint,
+        },
+        username,
+        crontabGlobalId: crontab.id,
+      });
+    }
+    // Set-up operations (system user saves, first crontab lines) must be done before anything is measured.
+    const setupOps = await h.settle({}, hostNames.length * 2, 120_000);
+    const bad = setupOps.filter((o) => o.state !== RunState.SUCCESS);
+    if (bad.length) throw new Error(`set-up operations failed: ${bad.map((o) => `${o.objectLabel}=${o.state}`).join(', ')}`);
+
+    // The bench worker: its own task queue, the bench workflow, the engine's pool for warm execs.
+    const benchQueue = `bench-${randomUUID().slice(0, 8)}`;
+    const privateKeyPath = h.config.sshPrivateKeyPath;
+    const benchActivities: BenchActivities = {
+      async warmExec(server, script) {
+        return (await h.runner.run(server, script, { timeoutMs: 60_000 })).exitCode;
+      },
+      async freshExec(server, script) {
+        const pool = new SshPool({ privateKeyPath, connectAttempts: 1 });
+        try {
+          return (await pool.run(server, script, { timeoutMs: 60_000 })).exitCode;
+        } finally {
+          await pool.close();
+        }
+      },
+    };
+    const benchWorker = await Worker.create({
+      connection,
+      namespace: h.config.temporalNamespace,
+      taskQueue: benchQueue,
+      identity: 'bench-baseline-worker',
+      workflowBundle: await benchBundle,
+      activities: benchActivities,
+      shutdownGraceTime: '1 second',
+    });
+    const benchRunning = benchWorker.run();
+    stops.push(async () => {
+      benchWorker.shutdown();
+      await benchRunning;
+    });
+    log(`environment ready (${((now() - t0) / 1000).toFixed(1)} s)`);
+
+    return {
+      h,
+      targets,
+      activities,
+      ssh,
+      finals,
+      nextFinal: () => new Promise((resolve) => waiters.push(resolve)),
+      finalsReached(fromIndex, count, timeoutMs) {
+        if (finals.length - fromIndex >= count) return Promise.resolve();
+        return new Promise((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`only ${finals.length - fromIndex} of ${count} runs finished within ${timeoutMs} ms`)), timeoutMs);
+          counters.push({
+            from: fromIndex,
+            count,
+            resolve: () => {
+              clearTimeout(timer);
+              resolve();
+            },
+          });
+        });
+      },
+      async benchWorkflow(server, script, fresh) {
+        return h.temporal.workflow.execute('benchExecWorkflow', {
+          taskQueue: benchQueue,
+          workflowId: `bench-${randomUUID()}`,
+          args: [{ server, script, fresh }],
+        });
+      },
+      close,
+    };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+/**
+ * PostgreSQL with a migrated template database and a Temporal dev server, as tests/setup/test-services.ts starts them
+ * (and the env variables tests/support/api-harness.ts reads), with the dev server's default dynamic config.
+ */
+async function startServices(): Promise<() => Promise<void>> {
+  const dir = mkdtempSync(join(tmpdir(), 'orchestra-bench-'));
+  const [postgres, temporal] = await Promise.all([
+    startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port: await freePort(), database: 'orchestra_template', persistent: false }),
+    startTemporalDevServer({ port: await freePort(), uiPort: null, dbFile: null, namespace: 'default' }),
+  ]);
+  const stop = async () => {
+    await Promise.all([postgres.stop(), temporal.stop()]);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const orm = await createOrm(postgres.url);
+    await migrate(orm);
+    await orm.close(true);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  process.env.TEST_DATABASE_TEMPLATE_URL = postgres.url;
+  process.env.TEMPORAL_ADDRESS = temporal.address;
+  process.env.TEST_TMP_DIR = dir;
+  return stop;
+}
+
+/** A stored script wrapped exactly as the engine's activity wraps it, under a fresh marker (so it really runs). */
+export function wrapLikeEngine(script: string, fakeRunId: number): string {
+  return wrapRunOnce(String(fakeRunId), randomUUID(), script);
+}
+
+/** The run or batch id an engine activity was called with: `f(id)` or `f({ runId | batchId })`. */
+export function idArg(a: ActivityTiming): string | undefined {
+  const first = a.args[0] as string | { runId?: string; batchId?: string } | undefined;
+  return typeof first === 'string' ? first : (first?.runId ?? first?.batchId);
+}
+
+/** The run a claimNextRun call returned, if any. */
+export function claimedRun(a: ActivityTiming): string | undefined {
+  return a.type === 'claimNextRun' ? ((a.result as { runId?: string } | null)?.runId ?? undefined) : undefined;
+}
+
+// --- statistics and tables --------------------------------------------------------------------------------------------
+
+export const pct = (samples: number[], p: number) => {
+  const sorted = [...samples].sort((x, y) => x - y);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+};
+export const mean = (samples: number[]) => samples.reduce((s, x) => s + x, 0) / samples.length;
+
+export function machineLoad(): string {
+  const [one, five] = loadavg();
+  return `load ${one.toFixed(2)} (1 min) ${five.toFixed(2)} (5 min), ${cpus().length} cores`;
+}
+
+export function table(header: string[], rows: (string | number)[][], rightFrom = 1): string {
+  const lines = [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i >= rightFrom ? '---:' : '---')).join('|')}|`];
+  for (const row of rows) lines.push(`| ${row.join(' | ')} |`);
+  return lines.join('\n');
+}
+
+export const ms = (x: number) => x.toFixed(1);
+export const ratio = (x: number, base: number) => `${(x / base).toFixed(2)}×`;
+
+/** `--quick`, `--n=30`-style flags. */
+export function flag(name: string): string | boolean | undefined {
+  for (const arg of process.argv.slice(2)) {
+    if (arg === `--${name}`) return true;
+    if (arg.startsWith(`--${name}=`)) return arg.slice(name.length + 3);
+  }
+  return undefined;
+}
+
+// --- CPU by component ---------------------------------------------------------------------------------------------
+
+/**
+ * CPU seconds used so far by this process and by each subtree of its child processes, named after the subtree's root
+ * (temporal, postgres, sshd…). A live process counts its own time plus that of its reaped children, so scripts run by
+ * sshd are counted under sshd once their session ends. Linux /proc, clock ticks of 10 ms.
+ */
+export function cpuSnapshot(): Map<string, number> {
+  const stats = new Map<number, { ppid: number; comm: string; ticks: number }>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // After comm: state(0) ppid(1) … utime(11) stime(12) cutime(13) cstime(14)
+      const ticks = Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+      stats.set(Number(entry), { ppid: Number(fields[1]), comm, ticks });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const result = new Map<string, number>();
+  const usage = process.cpuUsage();
+  result.set('bench process (API + worker + clients)', (usage.user + usage.system) / 1e6);
+  const rootOf = (pid: number): number | null => {
+    let current = pid;
+    for (let depth = 0; depth < 50; depth++) {
+      const info = stats.get(current);
+      if (!info) return null;
+      if (info.ppid === process.pid) return current;
+      current = info.ppid;
+    }
+    return null;
+  };
+  for (const [pid, info] of stats) {
+    const root = rootOf(pid);
+    if (root === null) continue;
+    const name = stats.get(root)!.comm;
+    result.set(name, (result.get(name) ?? 0) + info.ticks / 100);
+  }
+  return result;
+}
+
+/** CPU seconds per component between two snapshots: the total, and "name 12.3 s, …" biggest first. */
+export function cpuDelta(before: Map<string, number>, after: Map<string, number>): { total: number; text: string } {
+  const parts = [...after.entries()]
+    .map(([name, value]) => [name, value - (before.get(name) ?? 0)] as const)
+    .filter(([, v]) => v >= 0.05)
+    .sort((a, b) => b[1] - a[1]);
+  return { total: parts.reduce((sum, [, v]) => sum + v, 0), text: parts.map(([name, v]) => `${name} ${v.toFixed(1)} s`).join(', ') };
+}

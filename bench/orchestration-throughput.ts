@@ -1,0 +1,208 @@
+// Orchestration throughput: 1,000 changes spread over 4 loopback servers, time until all SUCCESS, against a naive baseline
+// of one new SSH connection and one workflow per operation, measured in the same run.
+//   node_modules/.bin/node --import ./scripts/register.js bench/orchestration-throughput.ts [--changes=1000] [--quick] [--parallel-naive]
+// Rows:
+//   engine            4 GraphQL clients, one per server, each updating its own user's crontab 250 times in a row (each
+//                     change its own transaction: one batch, one operation, one script); the clock runs from the first
+//                     request to the last operation's SUCCESS committed in the database (trigger + LISTEN)
+//   naive, ordered    the very scripts the engine stored, replayed: per operation one bare workflow whose activity opens
+//                     a NEW ssh2 connection (a new SshPool, closed after) and runs the script; one at a time per server,
+//                     i.e. the engine's own concurrency and order guarantee (4 in flight)
+//   naive, 8/server   (--parallel-naive) the same with 8 in flight per server (32 in all; the pool's channel limit), no
+//                     order guarantee
+// Also printed: CPU per operation of every process involved (this one: API, worker, clients; Temporal; PostgreSQL; sshd
+// and the scripts), because on a shared 2-core machine the throughput is bounded by CPU.
+// Needs root (host sandboxes), like the tests. Starts and stops its own PostgreSQL, Temporal dev server and sshd hosts.
+import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { UpdateCrontabDocument } from '../tests/generated/graphql.js';
+import { ScriptRun } from '../src/entities/orchestration/script-run.js';
+import { RunState } from '../src/entities/orchestration/run-state.js';
+import {
+  claimedRun, cpuDelta, cpuSnapshot, flag, idArg, machineLoad, mean, ms, now, pct, ratio, startBenchEnv, table, wrapLikeEngine, type BenchEnv, type BenchTarget,
+} from './orchestration-common.js';
+
+interface Row {
+  path: string;
+  ops: number;
+  seconds: number;
+  /** CPU seconds of every component (this process, Temporal, PostgreSQL, sshd and the scripts). */
+  cpu: number;
+}
+
+/** Runs `jobs` with at most `limit` at a time. */
+async function pool<T>(items: T[], limit: number, job: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await job(items[next++]);
+    }),
+  );
+}
+
+export async function throughputBench(env: BenchEnv, changes: number, naiveParallel = false): Promise<string> {
+  const { h, targets } = env;
+  const perTarget = Math.floor(changes / targets.length);
+  const total = perTarget * targets.length;
+  const loadBefore = machineLoad();
+  const rows: Row[] = [];
+  const notes: string[] = [];
+
+  // --- the engine -------------------------------------------------------------------------------------------------
+  const em = h.orm.em.fork();
+  const lastRunBefore = (await em.find(ScriptRun, { id: { $gt: '0' } }, { orderBy: { id: 'desc' }, limit: 1 }))[0]?.id ?? '0';
+  const fromFinal = env.finals.length;
+  const fromActivity = env.activities.length;
+  const requestMs: number[] = [];
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
+  let cpu = cpuSnapshot();
+  const t0 = now();
+  await Promise.all(
+    targets.map(async (target) => {
+      for (let i = 1; i <= perTarget; i++) {
+        const t = now();
+        const result = await h.admin.data(UpdateCrontabDocument, { input: { id: target.crontabGlobalId, command: `echo ${target.username}-tp-${i}` } });
+        requestMs.push(now() - t);
+        if (result.updateCrontab.userErrors.length) throw new Error(JSON.stringify(result.updateCrontab.userErrors));
+      }
+    }),
+  );
+  const committedAt = now();
+  await env.finalsReached(fromFinal, total, 10 * 60_000);
+  loop.disable();
+  const engineCpu = cpuDelta(cpu, (cpu = cpuSnapshot()));
+  const done = env.finals.slice(fromFinal, fromFinal + total);
+  const tEnd = Math.max(...done.map((e) => e.t));
+  const engineSeconds = (tEnd - t0) / 1000;
+  const failed = done.filter((e) => e.state !== RunState.SUCCESS);
+  if (failed.length) throw new Error(`${failed.length} runs did not succeed, e.g. run ${failed[0].runId}: ${failed[0].state}`);
+  const runs = await h.orm.em.fork().find(ScriptRun, { id: { $gt: lastRunBefore } }, { orderBy: { id: 'asc' }, fields: ['id', 'server', 'script', 'state'] });
+  if (runs.length !== total || runs.some((r) => r.state !== RunState.SUCCESS)) {
+    throw new Error(`expected ${total} successful runs, the database has ${runs.length} (${runs.filter((r) => r.state === RunState.SUCCESS).length} SUCCESS)`);
+  }
+  await checkHosts(env, (t) => `echo ${t.username}-tp-${perTarget}`);
+  rows.push({ path: `engine: ${total} GraphQL changes → all SUCCESS`, ops: total, seconds: engineSeconds, cpu: engineCpu.total });
+  notes.push(
+    `engine: all ${total} changes committed after ${((committedAt - t0) / 1000).toFixed(1)} s ` +
+      `(${(total / ((committedAt - t0) / 1000)).toFixed(0)} commits/s through GraphQL, 4 clients, ` +
+      `mutation request → response p50 ${ms(pct(requestMs, 50))} ms, p95 ${ms(pct(requestMs, 95))} ms); ` +
+      `the last SUCCESS came ${((tEnd - committedAt) / 1000).toFixed(1)} s after the last commit.`,
+  );
+  notes.push(queueCycle(env, fromActivity, total));
+  notes.push(
+    `engine: event-loop delay of the bench process (API + worker activities + GraphQL clients) p50 ${(loop.percentile(50) / 1e6).toFixed(1)} ms, ` +
+      `p99 ${(loop.percentile(99) / 1e6).toFixed(1)} ms, max ${(loop.max / 1e6).toFixed(1)} ms.`,
+  );
+  notes.push(`CPU during the engine run: ${engineCpu.text}.`);
+
+  // --- the naive baseline: the same scripts, one workflow and one new SSH connection each ----------------------------
+  const byServer = new Map<string, string[]>();
+  for (const run of runs) {
+    const list = byServer.get(run.server.id) ?? [];
+    list.push(run.script);
+    byServer.set(run.server.id, list);
+  }
+  let fakeRunId = 910_000_000;
+  const naive = async (perServer: number): Promise<number> => {
+    const t = now();
+    await Promise.all(
+      targets.map((target) =>
+        pool(byServer.get(target.serverId) ?? [], perServer, async (script) => {
+          const exit = await env.benchWorkflow(target.endpoint, wrapLikeEngine(script, fakeRunId++), true);
+          if (exit !== 0) throw new Error(`naive exec on ${target.host} exited ${exit}`);
+        }),
+      ),
+    );
+    return (now() - t) / 1000;
+  };
+  const naiveRow = async (path: string, perServer: number) => {
+    const seconds = await naive(perServer);
+    const used = cpuDelta(cpu, (cpu = cpuSnapshot()));
+    rows.push({ path, ops: total, seconds, cpu: used.total });
+    notes.push(`CPU during "${path}": ${used.text}.`);
+  };
+  await naiveRow('naive, ordered: workflow + new SSH connection per op, 1 per server (4 in flight)', 1);
+  await checkHosts(env, (t) => `echo ${t.username}-tp-${perTarget}`);
+  if (naiveParallel) await naiveRow('naive, 8 per server (32 in flight, no order)', 8);
+
+  const base = total / rows[1].seconds;
+  const out: string[] = [];
+  out.push(`### Throughput: ${total} changes over ${targets.length} loopback servers (${perTarget} each), until all SUCCESS`);
+  out.push('');
+  out.push(
+    table(
+      ['path', 'ops', 'seconds', 'ops/s', 'ratio (ops/s vs naive, ordered)', 'CPU ms per op (all processes)'],
+      rows.map((r) => [r.path, r.ops, r.seconds.toFixed(1), (r.ops / r.seconds).toFixed(1), ratio(r.ops / r.seconds, base), ((1000 * r.cpu) / r.ops).toFixed(0)]),
+    ),
+  );
+  out.push('');
+  for (const note of notes) out.push(`- ${note}`);
+  out.push('');
+  out.push(`Machine: before ${loadBefore}; after ${machineLoad()}.`);
+  return out.join('\n');
+}
+
+/** Each host's crontab for its user ends with the last change (the engine and the ordered replay keep commit order). */
+async function checkHosts(env: BenchEnv, lastCommand: (t: BenchTarget) => string): Promise<void> {
+  for (const target of env.targets) {
+    const { stdout } = await env.h.hosts[target.host].sandbox.bash(`crontab -l -u ${target.username}`);
+    if (!stdout.includes(lastCommand(target))) throw new Error(`${target.host}: crontab of ${target.username} does not end at the last change:\n${stdout}`);
+  }
+}
+
+/** Where a server queue's time goes per script during the engine run (from the activity interceptor). */
+function queueCycle(env: BenchEnv, fromActivity: number, total: number): string {
+  const acts = env.activities.slice(fromActivity);
+  // Each queue's claims (by workflow id) and the runScript activities of the runs it claimed, in time order.
+  const queueOfRun = new Map<string, string>();
+  for (const a of acts) {
+    const run = claimedRun(a);
+    if (run) queueOfRun.set(run, a.workflowId);
+  }
+  const perQueue = new Map<string, typeof acts>();
+  for (const a of acts) {
+    const queue = a.type === 'claimNextRun' ? a.workflowId : a.type === 'runScript' ? queueOfRun.get(idArg(a) ?? '') : undefined;
+    if (!queue) continue;
+    perQueue.set(queue, [...(perQueue.get(queue) ?? []), a]);
+  }
+  const cycles: number[] = [];
+  const gapToScript: number[] = [];
+  const gapToClaim: number[] = [];
+  for (const list of perQueue.values()) {
+    list.sort((a, b) => a.start - b.start);
+    const claims = list.filter((a) => claimedRun(a));
+    for (let i = 1; i < claims.length; i++) cycles.push(claims[i].start - claims[i - 1].start);
+    for (let i = 1; i < list.length; i++) {
+      const [prev, cur] = [list[i - 1], list[i]];
+      if (prev.type === 'claimNextRun' && cur.type === 'runScript') gapToScript.push(cur.start - prev.end);
+      if (prev.type === 'runScript' && cur.type === 'claimNextRun') gapToClaim.push(cur.start - prev.end);
+    }
+  }
+  const span = (type: string) => acts.filter((a) => a.type === type).map((a) => a.end - a.start);
+  const sshMs = env.ssh.slice(Math.max(0, env.ssh.length - total)).map((s) => s.end - s.start);
+  const dispatches = span('dispatchBatch');
+  return (
+    `engine, per script on a server queue: claim-to-claim cycle p50 ${ms(pct(cycles, 50))} ms (mean ${ms(mean(cycles))}); ` +
+    `runScript activity p50 ${ms(pct(span('runScript'), 50))} ms (SSH exec p50 ${ms(pct(sshMs, 50))} ms), claimNextRun p50 ${ms(pct(span('claimNextRun'), 50))} ms, ` +
+    `claim end → runScript start p50 ${ms(pct(gapToScript, 50))} ms (start child workflow, its first task), ` +
+    `runScript end → next claim start p50 ${ms(pct(gapToClaim, 50))} ms (child completes, queue workflow task). ` +
+    `${dispatches.length} dispatchBatch activities ran, p50 ${ms(pct(dispatches, 50))} ms.`
+  );
+}
+
+export function throughputChanges(): number {
+  const n = flag('changes');
+  if (typeof n === 'string') return Number(n);
+  return flag('quick') ? 200 : 1000;
+}
+
+if (fileURLToPath(import.meta.url) === resolve(process.argv[1] ?? '')) {
+  const env = await startBenchEnv();
+  try {
+    console.log(await throughputBench(env, throughputChanges(), !!flag('parallel-naive')));
+  } finally {
+    await env.close();
+  }
+}
