@@ -8,24 +8,41 @@ import {
 } from '../temporal/search-attributes.js';
 import type { ClaimedRun } from '../workflows/orchestration-types.js';
 
+/** At most this many waiting scripts go to one run workflow (a backlog); and at most this much script time. */
+export const MAX_RUNS_PER_CLAIM = 20;
+const MAX_TIMEOUT_PER_CLAIM_MS = 30 * 60_000;
+
 /**
- * The server's next script in commit order (lowest id still RECEIVED), with the search attributes its run workflow
- * carries. Cancelled (REVOKED) and empty (NOTHING) runs are never RECEIVED, so they are skipped.
+ * The server's next scripts in commit order (lowest ids still RECEIVED): the first, and while there is a backlog the
+ * ones right after it, up to a bound, so one run workflow carries them in order. With the search attributes that
+ * workflow carries. Cancelled (REVOKED) and empty (NOTHING) runs are never RECEIVED, so they are skipped.
  */
 export function claimNextRunActivity(deps: { orm: Orm }) {
   return async function claimNextRun(serverId: string): Promise<ClaimedRun | null> {
     const em = deps.orm.em.fork();
-    const run = await em.findOne(ScriptRun, { server: serverId, state: RunState.RECEIVED }, { orderBy: { id: 'asc' }, populate: ['server'] });
-    if (!run) return null;
-    const ops = await em.find(Operation, { run: run.id }, { orderBy: { id: 'asc' } });
-    const accounts = [...new Set(ops.map((o) => o.accountUsername).filter(Boolean))];
-    const objects = [...new Set(ops.map((o) => `${o.model}:${o.objectId}`))];
+    const waiting = await em.find(
+      ScriptRun,
+      { server: serverId, state: RunState.RECEIVED },
+      { orderBy: { id: 'asc' }, populate: ['server'], limit: MAX_RUNS_PER_CLAIM, fields: ['id', 'backend', 'timeoutMs', 'server'] },
+    );
+    if (waiting.length === 0) return null;
+    const runs = [];
+    let timeoutMs = 0;
+    for (const run of waiting) {
+      if (runs.length && timeoutMs + run.timeoutMs > MAX_TIMEOUT_PER_CLAIM_MS) break;
+      runs.push(run);
+      timeoutMs += run.timeoutMs;
+    }
+    const ops = await em.find(Operation, { run: { $in: runs.map((r) => r.id) } }, { orderBy: { id: 'asc' } });
+    const distinct = (values: string[]) => [...new Set(values.filter(Boolean))];
+    const backends = distinct(runs.map((r) => r.backend));
     const searchAttributes: SearchAttributePair[] = [
-      { key: ServerSearchAttribute, value: run.server.getEntity().name },
-      { key: BackendSearchAttribute, value: run.backend },
-      ...(accounts.length ? [{ key: AccountSearchAttribute, value: accounts }] : []),
-      { key: ObjectSearchAttribute, value: objects },
+      { key: ServerSearchAttribute, value: runs[0].server.getEntity().name },
+      // A keyword holds one value: set when every script of the claim is of one backend.
+      ...(backends.length === 1 ? [{ key: BackendSearchAttribute, value: backends[0] }] : []),
+      { key: AccountSearchAttribute, value: distinct(ops.map((o) => o.accountUsername)) },
+      { key: ObjectSearchAttribute, value: distinct(ops.map((o) => `${o.model}:${o.objectId}`)) },
     ];
-    return { runId: run.id, timeoutMs: run.timeoutMs, searchAttributes };
+    return { runIds: runs.map((r) => r.id), timeoutMs, searchAttributes };
   };
 }

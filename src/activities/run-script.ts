@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import { RunState } from '../entities/orchestration/run-state.js';
+import { FINAL_STATES, RunState } from '../entities/orchestration/run-state.js';
 import { ScriptRun } from '../entities/orchestration/script-run.js';
 import type { Orm } from '../db/orm.js';
 import { saveRunProgress, setRunState } from '../orchestration/run-store.js';
@@ -16,18 +16,29 @@ const PROGRESS_INTERVAL_MS = 1000;
 const MAX_OUTPUT_BYTES = 1 << 20;
 
 /**
- * Runs one stored script on its server over SSH and records everything: state, attempts, output as it comes, exit
- * code, timings, the Temporal workflow that ran it. A non-zero exit is FAILURE (final, not retried); a transport error
- * is RETRYING and thrown so Temporal retries it; cancellation kills the remote process and is REVOKED.
+ * Runs stored scripts of one server over SSH, one after the other in the order given (commit order), and records
+ * everything: state, attempts, output as it comes, exit code, timings, the Temporal workflow that ran it. A non-zero
+ * exit is FAILURE, a timeout TIMEOUT, a host-key or auth problem ERROR: final, recorded, and the next script runs. A
+ * transport error is RETRYING and thrown, so Temporal retries the activity, which skips the scripts already final.
+ * Cancellation kills the remote process of the script running (REVOKED); the ones after it stay RECEIVED.
  */
 export function runScriptActivity(deps: { orm: Orm; runner: ScriptRunner }) {
-  return async function runScript(runId: string): Promise<RunOutcome> {
+  const runOne = runOneScript(deps);
+  return async function runScript(runIds: string[]): Promise<RunOutcome[]> {
+    const outcomes: RunOutcome[] = [];
+    for (const runId of runIds) outcomes.push(await runOne(runId));
+    return outcomes;
+  };
+}
+
+function runOneScript(deps: { orm: Orm; runner: ScriptRunner }) {
+  return async function runOne(runId: string): Promise<RunOutcome> {
     const ctx = Context.current();
     const em = deps.orm.em.fork();
     const run = await em.findOne(ScriptRun, { id: runId }, { populate: ['server'] });
     if (!run) throw ApplicationFailure.nonRetryable(`script run ${runId} does not exist`, 'RunNotRunnable');
-    if (run.state === RunState.REVOKED) return { runId, state: RunState.REVOKED };
-    if (run.state === RunState.NOTHING || run.state === RunState.SUCCESS) return { runId, state: run.state };
+    // Cancelled, empty, or finished by an earlier attempt of this activity: nothing to run.
+    if (FINAL_STATES.includes(run.state)) return { runId, state: run.state };
     const endpoint = endpointOf(run.server.getEntity());
     const now = new Date();
     const claimed = await setRunState(em, runId, RunState.STARTED, {
@@ -63,7 +74,9 @@ export function runScriptActivity(deps: { orm: Orm; runner: ScriptRunner }) {
       await setRunState(em, runId, state, finished(result, null));
       return { runId, state };
     } catch (err) {
-      throw await recordFailure(em, runId, err, ctx.cancellationSignal.aborted);
+      const failure = await recordFailure(em, runId, err, ctx.cancellationSignal.aborted);
+      if (failure.rethrow) throw failure.error;
+      return { runId, state: failure.state };
     } finally {
       clearInterval(progress);
     }
@@ -85,23 +98,32 @@ function finished(result: ScriptResult, lastError: string | null) {
   };
 }
 
-/** Records why the run did not finish and returns what to throw to Temporal. */
-async function recordFailure(em: ReturnType<Orm['em']['fork']>, runId: string, err: unknown, cancelled: boolean): Promise<unknown> {
+/**
+ * Records why the run did not finish. Cancellation and transport errors go back to Temporal (`rethrow`); every other
+ * failure is final for this run and recorded, and the caller goes on with the next script.
+ */
+async function recordFailure(
+  em: ReturnType<Orm['em']['fork']>,
+  runId: string,
+  err: unknown,
+  cancelled: boolean,
+): Promise<{ rethrow: true; error: unknown } | { rethrow: false; state: RunState }> {
   const message = err instanceof Error ? err.message : String(err);
   if (err instanceof ScriptCancelledError || cancelled) {
     const result = err instanceof ScriptCancelledError ? err.result : undefined;
     await setRunState(em, runId, RunState.REVOKED, { ...(result ? finished(result, 'cancelled') : { finishedAt: new Date() }), lastError: 'cancelled by an operator' });
-    return new CancelledFailure('cancelled');
-  }
-  if (err instanceof ScriptTimeoutError) {
-    await setRunState(em, runId, RunState.TIMEOUT, finished(err.result, message));
-    return err;
+    return { rethrow: true, error: new CancelledFailure('cancelled') };
   }
   if (err instanceof TransportError) {
     // Temporal retries it with backoff; meanwhile operators see RETRYING and why.
     await setRunState(em, runId, RunState.RETRYING, { lastError: message, heartbeatAt: new Date() });
-    return err;
+    return { rethrow: true, error: err };
   }
-  await setRunState(em, runId, RunState.ERROR, { lastError: message, finishedAt: new Date() });
-  return err instanceof SshError ? err : ApplicationFailure.nonRetryable(message, 'RunError');
+  if (err instanceof ScriptTimeoutError) {
+    await setRunState(em, runId, RunState.TIMEOUT, finished(err.result, message));
+    return { rethrow: false, state: RunState.TIMEOUT };
+  }
+  // Host key, authentication, our own bugs: ERROR, with the reason for the operator.
+  await setRunState(em, runId, RunState.ERROR, { lastError: err instanceof SshError ? `${err.name}: ${message}` : message, finishedAt: new Date() });
+  return { rethrow: false, state: RunState.ERROR };
 }

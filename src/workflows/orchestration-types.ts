@@ -1,9 +1,10 @@
 // Plain data exchanged between the orchestration workflows and their activities (JSON across Temporal).
 import type { SearchAttributePair } from '@temporalio/common';
 
-/** The next script a server queue must run, as claimNextRun reports it. */
+/** The next scripts a server queue must run, in commit order, as claimNextRun reports them. */
 export interface ClaimedRun {
-  runId: string;
+  runIds: string[];
+  /** The sum of their timeouts. */
   timeoutMs: number;
   /** OrchestraAccounts / OrchestraServer / OrchestraBackend / OrchestraObjects, for the run's own workflow. */
   searchAttributes: SearchAttributePair[];

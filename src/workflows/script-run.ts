@@ -1,21 +1,25 @@
-import { ActivityFailure, ApplicationFailure, CancellationScope, isCancellation, proxyActivities } from '@temporalio/workflow';
+import { CancellationScope, isCancellation, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { RunOutcome } from './orchestration-types.js';
 
-/** Names of the errors that must not be retried (src/orchestration/ssh/errors.ts, src/activities/run-script.ts). */
+/**
+ * Errors that must not be retried (src/orchestration/ssh/errors.ts). The activity records most failures itself and
+ * goes on; these stop it only if thrown by code outside a script run.
+ */
 const NON_RETRYABLE = [
   'SshAuthError', 'HostKeyMismatchError', 'HostKeyNotTrustedError', 'ScriptTimeoutError', 'ScriptCancelledError',
   'RunNotRunnable', 'BackendError',
 ];
 
 /**
- * Runs one stored script on its server (workflow id `<queue>-run-<id>`). Transport failures are retried with backoff for as
- * long as it takes (the run shows RETRYING); a script that ran and failed is final (FAILURE) and waits for an
- * operator. Cancelling this workflow kills the remote process (REVOKED).
+ * Runs stored scripts of one server in commit order (workflow id `<queue>-run-<first id>`): one script normally, the
+ * next few waiting ones when there is a backlog, so a burst does not pay a workflow per script. Transport failures
+ * are retried with backoff for as long as it takes (the run shows RETRYING); a script that ran and failed is final
+ * (FAILURE) and waits for an operator. Cancelling this workflow kills the script running (REVOKED).
  */
-export async function scriptRunWorkflow(input: { runId: string; timeoutMs: number }): Promise<RunOutcome> {
+export async function scriptRunWorkflow(input: { runIds: string[]; timeoutMs: number }): Promise<RunOutcome[]> {
   const { runScript } = proxyActivities<Activities>({
-    // The SSH runner enforces the script's own timeout; this leaves room for connecting and saving the output.
+    // The SSH runner enforces each script's own timeout; this leaves room for connecting and saving the output.
     startToCloseTimeout: input.timeoutMs + 60_000,
     // The activity heartbeats every second: a worker that died is noticed within 10 s and the run retried elsewhere.
     heartbeatTimeout: '10 seconds',
@@ -24,15 +28,11 @@ export async function scriptRunWorkflow(input: { runId: string; timeoutMs: numbe
   });
   const { markRun } = proxyActivities<Activities>({ startToCloseTimeout: '30 seconds' });
   try {
-    return await runScript(input.runId);
+    return await runScript(input.runIds);
   } catch (err) {
-    if (isCancellation(err)) {
-      await CancellationScope.nonCancellable(() => markRun(input.runId, 'REVOKED', 'cancelled by an operator'));
-      return { runId: input.runId, state: 'REVOKED' };
-    }
-    // The activity has recorded TIMEOUT or ERROR with the reason; markRun only fills in a state if it could not.
-    const timedOut = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === 'ScriptTimeoutError';
-    await markRun(input.runId, 'ERROR', err instanceof Error ? err.message : String(err));
-    return { runId: input.runId, state: timedOut ? 'TIMEOUT' : 'ERROR' };
+    const cancelled = isCancellation(err);
+    const reason = cancelled ? 'cancelled by an operator' : err instanceof Error ? err.message : String(err);
+    await CancellationScope.nonCancellable(() => markRun(input.runIds, cancelled ? 'REVOKED' : 'ERROR', reason));
+    return [];
   }
 }

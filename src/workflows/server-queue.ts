@@ -46,15 +46,15 @@ export async function serverQueueWorkflow(input: ServerQueueInput): Promise<void
       await condition(() => woken || workflowInfo().continueAsNewSuggested, IDLE_RECHECK);
       continue;
     }
-    running = next.runId;
+    running = next.runIds[0];
     await executeChild(scriptRunWorkflow, {
-      workflowId: scriptRunWorkflowId(workflowInfo().taskQueue, next.runId),
-      args: [{ runId: next.runId, timeoutMs: next.timeoutMs }],
+      workflowId: scriptRunWorkflowId(workflowInfo().taskQueue, next.runIds[0]),
+      args: [{ runIds: next.runIds, timeoutMs: next.timeoutMs }],
       typedSearchAttributes: next.searchAttributes,
       // The run must finish even if the queue is terminated or continues as new meanwhile.
       parentClosePolicy: ParentClosePolicy.ABANDON,
     }).catch(() => undefined); // its outcome is in the database; a failed or cancelled run must not stop the queue
     running = null;
-    completed++;
+    completed += next.runIds.length;
   }
 }
