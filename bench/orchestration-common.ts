@@ -367,15 +367,24 @@ export function wrapLikeEngine(script: string, fakeRunId: number): string {
   return wrapRunOnce(String(fakeRunId), randomUUID(), script);
 }
 
-/** The run or batch id an engine activity was called with: `f(id)` or `f({ runId | batchId })`. */
+/** The run or batch id an engine activity was called with: `f(id)`, `f([first id, …])` or `f({ runId | batchId })`. */
 export function idArg(a: ActivityTiming): string | undefined {
-  const first = a.args[0] as string | { runId?: string; batchId?: string } | undefined;
+  const first = a.args[0] as string | string[] | { runId?: string; batchId?: string } | undefined;
+  if (Array.isArray(first)) return first[0];
   return typeof first === 'string' ? first : (first?.runId ?? first?.batchId);
 }
 
-/** The run a claimNextRun call returned, if any. */
+/** The (first) run a claimNextRun call returned, if any: a claim carries the waiting runs in commit order. */
 export function claimedRun(a: ActivityTiming): string | undefined {
-  return a.type === 'claimNextRun' ? ((a.result as { runId?: string } | null)?.runId ?? undefined) : undefined;
+  if (a.type !== 'claimNextRun') return undefined;
+  const result = a.result as { runIds?: string[]; runId?: string } | null;
+  return result?.runIds?.[0] ?? result?.runId ?? undefined;
+}
+
+/** How many runs a claimNextRun call returned. */
+export function claimedCount(a: ActivityTiming): number {
+  const result = a.result as { runIds?: string[]; runId?: string } | null;
+  return result?.runIds?.length ?? (result?.runId ? 1 : 0);
 }
 
 // --- statistics and tables --------------------------------------------------------------------------------------------
@@ -397,7 +406,7 @@ export function table(header: string[], rows: (string | number)[][], rightFrom =
   return lines.join('\n');
 }
 
-export const ms = (x: number) => x.toFixed(1);
+export const ms = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? 'n/a' : x.toFixed(1));
 export const ratio = (x: number, base: number) => `${(x / base).toFixed(2)}×`;
 
 /** `--quick`, `--n=30`-style flags. */
