@@ -65,9 +65,10 @@ export async function startApi(opts: {
           clientAddress: ctx.extra.request.socket.remoteAddress ?? null,
           userAgent: ctx.extra.request.headers['user-agent'] ?? null,
         }),
-      onError: (_ctx, _id, _payload, errors) => {
-        for (const err of errors) if (!(err.extensions?.code)) log(err);
-      },
+      // The same error shapes as over HTTP: domain codes, no internal details.
+      onError: (_ctx, _id, _payload, errors) => errors.map((err) => formatError(err.toJSON(), err, log)),
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: result.errors.map((err) => formatError(err.toJSON(), err, log)) } : undefined,
     },
     wsServer,
   );
