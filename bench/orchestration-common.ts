@@ -18,6 +18,7 @@
  * the notification arrives when that transaction commits (what a poll of the rows would see, without polling's delay
  * or load). One notification per operation; every benchmark change is one operation, one script run.
  */
+import { endpointOf } from '../src/orchestration/server-access.js';
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -249,14 +250,7 @@ export async function startBenchEnv(hostNames = ['b1', 'b2', 'b3', 'b4']): Promi
       targets.push({
         host,
         serverId: server.id,
-        endpoint: {
-          id: server.id,
-          name: server.name,
-          address: server.address,
-          port: server.sshPort,
-          user: server.sshUser,
-          hostKeyFingerprint: server.hostKeyFingerprint,
-        },
+        endpoint: endpointOf(server),
         username,
         crontabGlobalId: crontab.id,
       });

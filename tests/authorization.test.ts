@@ -12,11 +12,10 @@ import {
   MyAccountDocument, NodeDocument, SetBillContactDocument, UpdateAccountDocument, UpdateContactDocument,
 } from './generated/graphql.js';
 import { startApiHarness, type ApiHarness } from './support/api-harness.js';
+import { OWNER_OR_ADMIN, ADMIN_ONLY, ANY_USER, type Caller, type Case } from './support/authorization-matrix.js';
 import { accountWithUser, contactFor, outcome } from './support/fixtures.js';
 import type { GraphQLClient } from './support/graphql-client.js';
 
-type Caller = 'anonymous' | 'userA' | 'userB' | 'admin';
-type Expect = 'ok' | 'REJECTED' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND';
 
 let h: ApiHarness;
 let clients: Record<Caller, GraphQLClient>;
@@ -45,16 +44,6 @@ beforeAll(async () => {
 
 afterAll(() => h?.close());
 
-interface Case {
-  name: string;
-  run: (c: GraphQLClient) => Promise<{ errors?: { extensions?: Record<string, unknown> }[]; data?: unknown }>;
-  expected: Record<Caller, Expect>;
-  mutates?: boolean;
-}
-
-const OWNER_OR_ADMIN: Record<Caller, Expect> = { anonymous: 'UNAUTHENTICATED', userA: 'ok', userB: 'NOT_FOUND', admin: 'ok' };
-const ADMIN_ONLY: Record<Caller, Expect> = { anonymous: 'UNAUTHENTICATED', userA: 'FORBIDDEN', userB: 'FORBIDDEN', admin: 'ok' };
-const ANY_USER: Record<Caller, Expect> = { anonymous: 'UNAUTHENTICATED', userA: 'ok', userB: 'ok', admin: 'ok' };
 
 const cases: Case[] = [
   { name: 'query account(A)', run: (c) => c.request(AccountDocument, { id: accountA }), expected: OWNER_OR_ADMIN },

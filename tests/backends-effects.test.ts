@@ -12,27 +12,14 @@ import { crontabsBackend, renderCrontabLines, type CrontabSource } from '../src/
 import { systemUsersBackend, type SystemUserSource } from '../src/orchestration/backends/system-users.js';
 import { sh } from '../src/orchestration/shell/quote.js';
 import type { OperationInput } from '../src/orchestration/types.js';
+import { HASH_1, user } from './support/backend-fixtures.js';
 import { HostSandbox } from './support/host-sandbox.js';
 
-const HASH_1 = '$6$abcdefgh$ltjgWl6579NluT/Vi1nwEvcil.G5Nbc4NiXZaNGStk8PSwGfQv72N2CKPPrVACtLtip/cZ/1GM/O6IND4WQhG.';
 const HASH_2 = '$6$saltsalt$dmOXgyK.qtibDGWgIxn474oROzEd0.sHGBkp18HbTmTQ/1r5jyn9w9mJRu17.oKgWTiAcMX2hpxjMprTwJbnr0';
 
 let counter = 0;
 function op(backend: Backend, action: string, source: unknown, objectId = '1'): OperationInput {
   return { operationId: `op-${++counter}`, action, model: backend.model, objectId, snapshot: backend.snapshot(source) as Record<string, unknown> };
-}
-
-function user(overrides: Partial<SystemUserSource> = {}): SystemUserSource {
-  return {
-    username: 'alice',
-    passwordHash: HASH_1,
-    shell: '/bin/bash',
-    groups: [],
-    isActive: true,
-    isMain: true,
-    account: { username: 'alice', isActive: true, type: 'INDIVIDUAL' },
-    ...overrides,
-  };
 }
 
 /** Everything a script of these backends may change, to compare before and after a second run. */

@@ -12,22 +12,9 @@ import { parseCronField, validateCronCommand, validateCronDescription, cronEscap
 import { backendsForModel, getBackend, listBackends, registerBackend } from '../src/orchestration/backends/registry.js';
 import { systemUsersBackend, validateHome, validatePasswordHash, validateUsername, type SystemUserSource } from '../src/orchestration/backends/system-users.js';
 import type { OperationInput } from '../src/orchestration/types.js';
+import { HASH_1, user } from './support/backend-fixtures.js';
 
-const HASH_1 = '$6$abcdefgh$ltjgWl6579NluT/Vi1nwEvcil.G5Nbc4NiXZaNGStk8PSwGfQv72N2CKPPrVACtLtip/cZ/1GM/O6IND4WQhG.';
 const HASH_2 = '$6$rounds=5000$xy$lKopDccRwY1GmUB8TDfEyH2p7ZtKOz1LN0RvWte5K282TM.n4Rc2AejzWskbHg120u3xP1lKfwRRRlB.fa2Ei.';
-
-function user(overrides: Partial<SystemUserSource> = {}): SystemUserSource {
-  return {
-    username: 'alice',
-    passwordHash: HASH_1,
-    shell: '/bin/bash',
-    groups: [],
-    isActive: true,
-    isMain: true,
-    account: { username: 'alice', isActive: true, type: 'INDIVIDUAL' },
-    ...overrides,
-  };
-}
 
 function op(backend: Backend, operationId: string, action: string, objectId: string, source: unknown): OperationInput {
   return { operationId, action, model: backend.model, objectId, snapshot: backend.snapshot(source) as Record<string, unknown> };

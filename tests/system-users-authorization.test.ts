@@ -13,12 +13,11 @@ import {
   UpdateCrontabDocument, UpdateSystemUserDocument,
 } from './generated/graphql.js';
 import { startApiHarness, type ApiHarness } from './support/api-harness.js';
+import { OWNER_OR_ADMIN, ANY_USER, type Caller, type Case } from './support/authorization-matrix.js';
 import { accountWithUser, outcome } from './support/fixtures.js';
 import type { GraphQLClient } from './support/graphql-client.js';
 import { crontabFor, mainSystemUser, systemUserFor } from './support/service-fixtures.js';
 
-type Caller = 'anonymous' | 'userA' | 'userB' | 'admin';
-type Expect = 'ok' | 'REJECTED' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND';
 
 let h: ApiHarness;
 let clients: Record<Caller, GraphQLClient>;
@@ -56,15 +55,6 @@ beforeAll(async () => {
 });
 afterAll(() => h?.close());
 
-interface Case {
-  name: string;
-  run: (c: GraphQLClient) => Promise<{ errors?: { extensions?: Record<string, unknown> }[]; data?: unknown }>;
-  expected: Record<Caller, Expect>;
-  mutates?: boolean;
-}
-
-const OWNER_OR_ADMIN: Record<Caller, Expect> = { anonymous: 'UNAUTHENTICATED', userA: 'ok', userB: 'NOT_FOUND', admin: 'ok' };
-const ANY_USER: Record<Caller, Expect> = { anonymous: 'UNAUTHENTICATED', userA: 'ok', userB: 'ok', admin: 'ok' };
 
 const cases: Case[] = [
   { name: 'query systemUser(A)', run: (c) => c.request(SystemUserDocument, { id: userA }), expected: OWNER_OR_ADMIN },

@@ -1,16 +1,14 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { EntityName } from '@mikro-orm/core';
 import { Server } from '../entities/orchestration/server.js';
-import { Crontab } from '../entities/services/crontab.js';
-import { SystemUser } from '../entities/services/system-user.js';
 import { findBackend } from './backends/registry.js';
 import type { Change } from './collector/change.js';
 import { planGroups, type PlannedGroup } from './collector/plan.js';
+import { SERVICE_MODELS } from './collector/object-sources.js';
 
-/** Models `orchestrate` knows, and the plain fields its filters may use. */
-const MODELS: Record<string, { entity: EntityName<object>; populate: string[]; fields: string[] }> = {
-  SystemUser: { entity: SystemUser, populate: ['account'], fields: ['id', 'username', 'shell', 'isActive', 'isMain'] },
-  Crontab: { entity: Crontab, populate: ['account', 'systemUser'], fields: ['id', 'isActive', 'command'] },
+/** The plain fields `orchestrate`'s filters may use, per service model (SERVICE_MODELS). */
+const FILTER_FIELDS: Record<string, string[]> = {
+  SystemUser: ['id', 'username', 'shell', 'isActive', 'isMain'],
+  Crontab: ['id', 'isActive', 'command'],
 };
 
 export interface OrchestrateArgs {
@@ -37,7 +35,7 @@ export function parseOrchestrateArgs(argv: string[]): OrchestrateArgs {
     else if (!args.model) args.model = arg;
     else args.filters.push(arg);
   }
-  if (!MODELS[args.model]) throw new OrchestrateUsageError(`model must be one of: ${Object.keys(MODELS).join(', ')}`);
+  if (!SERVICE_MODELS[args.model]) throw new OrchestrateUsageError(`model must be one of: ${Object.keys(SERVICE_MODELS).join(', ')}`);
   if (args.backend && !findBackend(args.backend)) throw new OrchestrateUsageError(`no backend named ${args.backend}`);
   return args;
 }
@@ -47,12 +45,13 @@ export function parseOrchestrateArgs(argv: string[]): OrchestrateArgs {
  * `field=value` on the fields listed above), on the servers their routes select, narrowed by server and backend.
  */
 export async function planOrchestrate(em: EntityManager, args: OrchestrateArgs): Promise<PlannedGroup[]> {
-  const model = MODELS[args.model];
+  const model = SERVICE_MODELS[args.model];
+  const fields = FILTER_FIELDS[args.model] ?? [];
   const where: Record<string, unknown> = {};
   for (const filter of args.filters) {
     const match = /^([A-Za-z]+)=(.*)$/.exec(filter);
-    if (!match || !model.fields.includes(match[1])) {
-      throw new OrchestrateUsageError(`filter ${JSON.stringify(filter)}: use field=value with a field of ${model.fields.join(', ')}`);
+    if (!match || !fields.includes(match[1])) {
+      throw new OrchestrateUsageError(`filter ${JSON.stringify(filter)}: use field=value with a field of ${fields.join(', ')}`);
     }
     const [, field, raw] = match;
     where[field] = raw === 'true' ? true : raw === 'false' ? false : raw;

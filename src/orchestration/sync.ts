@@ -1,21 +1,21 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Route } from '../entities/orchestration/route.js';
-import { Crontab } from '../entities/services/crontab.js';
-import { SystemUser } from '../entities/services/system-user.js';
+import type { Crontab } from '../entities/services/crontab.js';
 import { getBackend } from './backends/registry.js';
 import type { Change } from './collector/change.js';
 import { planGroups, type PlannedGroup } from './collector/plan.js';
+import { SERVICE_MODELS } from './collector/object-sources.js';
 
-/** The entities of each model a backend can serve, for synchronisation. */
-const ALL_OF: Record<string, (em: EntityManager) => Promise<object[]>> = {
-  SystemUser: (em) => em.find(SystemUser, {}, { populate: ['account'], orderBy: { id: 'asc' }, filters: false }),
+/** Every object of a service model, for synchronisation. */
+async function allOf(em: EntityManager, model: string): Promise<object[]> {
+  const service = SERVICE_MODELS[model];
+  if (!service) return [];
+  const all = (await em.find(service.entity, {}, { populate: service.populate as never[], orderBy: { id: 'asc' } as never, filters: false })) as object[];
+  if (model !== 'Crontab') return all;
   // One line per system user is enough: each carries the user's whole crontab.
-  Crontab: async (em) => {
-    const lines = await em.find(Crontab, {}, { populate: ['account', 'systemUser'], orderBy: { id: 'asc' }, filters: false });
-    const seen = new Set<string>();
-    return lines.filter((c) => !seen.has(c.systemUser.id) && seen.add(c.systemUser.id));
-  },
-};
+  const seen = new Set<string>();
+  return (all as Crontab[]).filter((c) => !seen.has(c.systemUser.id) && seen.add(c.systemUser.id));
+}
 
 /**
  * Synchronisation-based management (seed 002): a save of every object a server's routes select, regenerated from
@@ -26,7 +26,7 @@ export async function planServerSync(em: EntityManager, serverId: string, backen
   const groups: PlannedGroup[] = [];
   for (const name of [...new Set(routes.map((r) => r.backend))]) {
     const model = getBackend(name).model;
-    const entities = (await ALL_OF[model]?.(em)) ?? [];
+    const entities = await allOf(em, model);
     const changes: Change[] = entities.map((entity) => ({ model, id: (entity as { id: string }).id, kind: 'update', fields: ['*'], entity }));
     groups.push(...(await planGroups(em, changes, { serverId, backend: name })));
   }

@@ -2,7 +2,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { bindUnitOfWork, DryRunRollback, type UnitOfWork } from '../orchestration/outbox/outbox-subscriber.js';
 import type { PlannedGroup } from '../orchestration/collector/plan.js';
 import { renderPlan, type RenderedPlan } from '../orchestration/collector/render-plan.js';
-import { Operation } from '../entities/orchestration/operation.js';
+import type { Operation } from '../entities/orchestration/operation.js';
+import { actorOf, operationsOfBatches } from './orchestration/batch-operations.js';
 import type { Context } from './context.js';
 import { UserInputError, type UserError } from './user-input-error.js';
 
@@ -31,7 +32,7 @@ export async function runMutation<T extends object>(
   body: (em: EntityManager) => Promise<T>,
   options: MutationOptions = {},
 ): Promise<Partial<T> & { userErrors: UserError[]; batchIds: string[]; operations: Operation[]; plan: RenderedPlan[] | null }> {
-  const uow: UnitOfWork = { actor: ctx.viewer.kind === 'user' ? ctx.viewer.username : 'anonymous', batchIds: [] };
+  const uow: UnitOfWork = { actor: actorOf(ctx), batchIds: [] };
   let plan: PlannedGroup[] | null = null;
   const dryRun = options.dryRun ?? ctx.dryRun ?? false;
   if (dryRun) uow.dryRun = (groups) => (plan = groups);
@@ -49,8 +50,5 @@ export async function runMutation<T extends object>(
   if (dryRun) {
     return { ...(result as T), userErrors: [], batchIds: [], operations: [], plan: renderPlan(plan ?? []) };
   }
-  const operations = uow.batchIds.length
-    ? await ctx.em.fork().find(Operation, { batch: { $in: uow.batchIds } }, { orderBy: { id: 'asc' } })
-    : [];
-  return { ...(result as T), userErrors: [], batchIds: uow.batchIds, operations, plan: null };
+  return { ...(result as T), userErrors: [], batchIds: uow.batchIds, operations: await operationsOfBatches(ctx, uow.batchIds), plan: null };
 }

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Reference } from '@mikro-orm/core';
+import type { EntityName, Reference } from '@mikro-orm/core';
 import { Account } from '../../entities/accounts/account.js';
 import { Crontab } from '../../entities/services/crontab.js';
 import { SystemUser } from '../../entities/services/system-user.js';
@@ -58,15 +58,26 @@ async function crontabSource(em: EntityManager, crontab: Crontab): Promise<Objec
   return { account, label: `${user.username}: ${crontab.description || crontab.command}`.slice(0, 128), source };
 }
 
-const SOURCES: Record<string, (em: EntityManager, entity: never) => Promise<ObjectSource>> = {
-  SystemUser: systemUserSource,
-  Crontab: crontabSource,
+/**
+ * The service models backends configure on servers: their entity, the relations a source needs loaded, and the source
+ * builder. Preview, synchronisation and the orchestrate command look models up here.
+ */
+export const SERVICE_MODELS: Record<string, { entity: EntityName<object>; populate: string[]; source: (em: EntityManager, entity: never) => Promise<ObjectSource> }> = {
+  SystemUser: { entity: SystemUser, populate: ['account'], source: systemUserSource },
+  Crontab: { entity: Crontab, populate: ['account', 'systemUser'], source: crontabSource },
 };
 
 export function objectSource(em: EntityManager, model: string, entity: object): Promise<ObjectSource> {
-  const build = SOURCES[model];
-  if (!build) throw new Error(`no object source for model ${model}`);
-  return build(em, entity as never);
+  const service = SERVICE_MODELS[model];
+  if (!service) throw new Error(`no object source for model ${model}`);
+  return service.source(em, entity as never);
+}
+
+/** Models whose changes may imply saves of other objects (see relatedSaves), besides the backends' own models. */
+const IMPLYING_MODELS = new Set(['Account', 'SystemUser']);
+
+export function impliesSaves(model: string): boolean {
+  return IMPLYING_MODELS.has(model);
 }
 
 /**

@@ -4,11 +4,12 @@ import { ChangeSetType } from '@mikro-orm/core';
 import type { Change } from '../collector/change.js';
 import { planGroups, type PlannedGroup } from '../collector/plan.js';
 import { backendsForModel } from '../backends/registry.js';
+import { impliesSaves } from '../collector/object-sources.js';
 import { lockOutbox, writeOutbox } from './write-outbox.js';
 
 /** Models whose changes can mean operations: a backend's own model, or one that implies saves (an account). */
 function interesting(model: string): boolean {
-  return model === 'Account' || model === 'SystemUser' || backendsForModel(model).length > 0;
+  return impliesSaves(model) || backendsForModel(model).length > 0;
 }
 
 /** What a caller tells the collector about its transaction: who acts, where to report the batch, dry run or not. */

@@ -6,6 +6,7 @@ import { ScriptRun } from '../../entities/orchestration/script-run.js';
 import { NotFoundError } from '../../errors/domain-error.js';
 import { writeRetryBatch } from '../../orchestration/retry.js';
 import { cancelRun } from '../../orchestration/cancel.js';
+import { actorOf, startWrittenBatches } from './batch-operations.js';
 import { scriptRunWorkflowId } from '../../workflows/workflow-ids.js';
 import { workflowHistoryUrl } from '../../temporal/ui-links.js';
 import { noteTouched } from '../audit/audit-note.js';
@@ -111,15 +112,11 @@ export class OperationResolver {
       if (![RunState.FAILURE, RunState.ERROR, RunState.TIMEOUT, RunState.REVOKED].includes(op.state)) {
         throw new UserInputError('id', `only failed, timed-out or cancelled operations can be retried; this one is ${op.state}`, UserErrorCode.NOT_ALLOWED);
       }
-      const batchId = await writeRetryBatch(em, [op], ctx.viewer.kind === 'user' ? ctx.viewer.username : 'system');
+      const batchId = await writeRetryBatch(em, [op], actorOf(ctx));
       return { batchId };
     });
     if (result.userErrors.length) throw new UserInputError(result.userErrors);
-    // Written outside the collector, so started here (the relay would also pick it up).
-    const warnings: string[] = [];
-    await ctx.starter.start(result.batchId!).catch((err: unknown) => warnings.push(`not started yet (the relay will): ${String(err)}`));
-    const operations = await ctx.em.fork().find(Operation, { batch: result.batchId! }, { orderBy: { id: 'asc' } });
-    return { operations, warnings };
+    return startWrittenBatches(ctx, [result.batchId!]);
   }
 
   @Authorized(Role.ADMIN)

@@ -1,13 +1,10 @@
 import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver, registerEnumType } from 'type-graphql';
-import type { EntityName } from '@mikro-orm/core';
-import { Crontab } from '../../entities/services/crontab.js';
-import { SystemUser } from '../../entities/services/system-user.js';
 import { NotFoundError } from '../../errors/domain-error.js';
 import { planGroups } from '../../orchestration/collector/plan.js';
+import { SERVICE_MODELS } from '../../orchestration/collector/object-sources.js';
 import { renderPlan } from '../../orchestration/collector/render-plan.js';
 import { planServerSync } from '../../orchestration/sync.js';
 import { writeOutbox } from '../../orchestration/outbox/write-outbox.js';
-import { Operation } from '../../entities/orchestration/operation.js';
 import { noteTouched } from '../audit/audit-note.js';
 import { Role } from '../auth-checker.js';
 import type { Context } from '../context.js';
@@ -16,15 +13,13 @@ import { UserInputError } from '../user-input-error.js';
 import { findServer } from './server.resolver.js';
 import { OperationsPayload, PlannedScriptInfo } from './operation.types.js';
 import { findBackend } from '../../orchestration/backends/registry.js';
+import { actorOf, startWrittenBatches } from './batch-operations.js';
 
 export enum PreviewAction {
   SAVE = 'save',
   DELETE = 'delete',
 }
 registerEnumType(PreviewAction, { name: 'PreviewAction' });
-
-/** Service models an operator can preview, by GraphQL type name. */
-const SERVICE_MODELS: Record<string, EntityName<object>> = { SystemUser, Crontab };
 
 @Authorized(Role.ADMIN)
 @Resolver()
@@ -38,7 +33,7 @@ export class PreviewResolver {
     @Ctx() ctx: Context,
   ) {
     const { type, id } = fromGlobalId(objectId);
-    const model = SERVICE_MODELS[type];
+    const model = SERVICE_MODELS[type]?.entity;
     if (!model) throw new UserInputError('objectId', `${type} objects are not configured on servers`);
     const em = ctx.em.fork();
     const entity = await em.findOne(model, { id });
@@ -58,18 +53,12 @@ export class PreviewResolver {
     if (backend && !findBackend(backend)) throw new UserInputError('backend', 'is not a backend');
     const server = await findServer(ctx.em, serverId);
     noteTouched(ctx.audit, null, serverId);
-    const actor = ctx.viewer.kind === 'user' ? ctx.viewer.username : 'system';
     const batchIds: string[] = [];
     await ctx.em.transactional(async (em) => {
       const groups = await planServerSync(em, idOf('Server', serverId), backend);
-      if (groups.length) batchIds.push(await writeOutbox(em, groups, actor));
+      if (groups.length) batchIds.push(await writeOutbox(em, groups, actorOf(ctx)));
     });
-    // Written outside the collector, so started here (the relay would also pick it up).
-    const warnings: string[] = [];
-    for (const batchId of batchIds) {
-      await ctx.starter.start(batchId).catch((err: unknown) => warnings.push(`not started yet (the relay will): ${String(err)}`));
-    }
-    const operations = batchIds.length ? await ctx.em.fork().find(Operation, { batch: { $in: batchIds } }, { orderBy: { id: 'asc' } }) : [];
+    const { operations, warnings } = await startWrittenBatches(ctx, batchIds);
     if (!operations.length) warnings.push(`no route selects anything on ${server.name}`);
     return { operations, warnings };
   }

@@ -1,0 +1,25 @@
+import { Operation } from '../../entities/orchestration/operation.js';
+import type { Context } from '../context.js';
+
+/** The operations of batches just written, as the viewer may see them, in commit order. */
+export async function operationsOfBatches(ctx: Context, batchIds: readonly string[]): Promise<Operation[]> {
+  if (batchIds.length === 0) return [];
+  return ctx.em.fork().find(Operation, { batch: { $in: [...batchIds] } }, { orderBy: { id: 'asc' } });
+}
+
+/**
+ * Starts batches written outside the collector (retries, syncs), which has no after-commit start for them; a start
+ * that fails is a warning, not an error: the relay starts them later. Returns their operations.
+ */
+export async function startWrittenBatches(ctx: Context, batchIds: readonly string[]): Promise<{ operations: Operation[]; warnings: string[] }> {
+  const warnings: string[] = [];
+  for (const batchId of batchIds) {
+    await ctx.starter.start(batchId).catch((err: unknown) => warnings.push(`not started yet (the relay will): ${String(err)}`));
+  }
+  return { operations: await operationsOfBatches(ctx, batchIds), warnings };
+}
+
+/** Who a batch is written for, shown to operators. */
+export function actorOf(ctx: Context): string {
+  return ctx.viewer.kind === 'user' ? ctx.viewer.username : 'anonymous';
+}
