@@ -186,6 +186,7 @@ export async function startBenchEnv(hostNames = ['b1', 'b2', 'b3', 'b4']): Promi
           ssh.push({ start, end: now() });
         }
       },
+      forget: (serverId, reason) => h.runner.forget(serverId, reason),
     };
     const connection = await NativeConnection.connect({ address: h.config.temporalAddress });
     stops.push(() => connection.close());

@@ -9,7 +9,8 @@ import { ScriptRun } from '../src/entities/orchestration/script-run.js';
 import { SystemUser } from '../src/entities/services/system-user.js';
 import {
   CancelOperationDocument, CreateAccountDocument, CreateSystemUserDocument, DeleteSystemUserDocument, RetryOperationDocument,
-  StuckOperationsDocument, UpdateSystemUserDocument,
+  ServerHostKeyDocument, ServerHostKeyStateDocument, ServerStatusDocument, StuckOperationsDocument, TrustServerHostKeyDocument,
+  UpdateSystemUserDocument,
 } from './generated/graphql.js';
 import { startOrchestraHarness, type OrchestraHarness } from './support/orchestra-harness.js';
 import { processRunning } from './support/sshd-host.js';
@@ -19,6 +20,7 @@ import {
 
 let h: OrchestraHarness;
 let accountId: string;
+let keyAccountId: string;
 beforeAll(async () => {
   h = await startOrchestraHarness(['web1', 'web2']);
   await h.startWorker();
@@ -146,30 +148,88 @@ test('cancelling a long script: REVOKED, its remote processes are gone, and the 
   }
 }, 120_000);
 
-test('a changed host key: the operation is ERROR with a host-key message and nothing runs on that server', async () => {
+/** Runs the body with a canary on web2's useradd: any script that ran there would leave a line in /root/canary. */
+async function withCanary(body: () => Promise<void>): Promise<void> {
+  await installStub(h.hosts.web2, 'useradd', '#!/bin/bash\necho "useradd $*" >> /root/canary\nexec /usr/sbin/useradd "$@"\n');
+  try {
+    await body();
+  } finally {
+    await removeStub(h.hosts.web2, 'useradd');
+  }
+}
+
+const canary = async () => (await h.hosts.web2.sandbox.bash('cat /root/canary 2>/dev/null; rm -f /root/canary')).stdout;
+
+/** Waits until the operation waits in its queue with a reason matching `why`. */
+const waitingBecause = (id: string, why: RegExp) =>
+  pollUntil(`operation ${id} to wait: ${why}`, () => operationView(h, id), (op) => op?.state === 'RECEIVED' && why.test(op.run.lastError ?? ''));
+
+async function trustWeb2(): Promise<void> {
+  const id = h.serverIds.web2;
+  const presented = await h.admin.data(ServerHostKeyDocument, { id });
+  const trusted = await h.admin.data(TrustServerHostKeyDocument, { input: { id, fingerprint: presented.server.presentedHostKey.fingerprint } });
+  expect(trusted.trustServerHostKey.userErrors).toEqual([]);
+}
+
+test('a changed host key holds the server: its operations wait saying why, nothing runs there, and they run in order once a key is trusted again', async () => {
   const created = await h.admin.data(CreateAccountDocument, { input: { username: 'keyacct', type: 'INDIVIDUAL' } });
-  const keyAccountId = created.createAccount.account!.id;
+  keyAccountId = created.createAccount.account!.id;
   const first = await h.settle({ objectLabel: 'keyacct' }, 2);
   expect(first.map((o) => [o.server.getEntity().name, o.state])).toEqual([
     ['web1', RunState.SUCCESS],
     ['web2', RunState.SUCCESS],
   ]);
-  // Any script that ran would leave its effect (a user) and the canary of useradd.
-  await installStub(h.hosts.web2, 'useradd', '#!/bin/bash\necho "useradd $*" >> /root/canary\nexec /usr/sbin/useradd "$@"\n');
-  await h.hosts.web2.rotateHostKey();
+  await withCanary(async () => {
+    // A reinstalled server: sshd restarts with a new key, every connection drops; the worker meets the key itself.
+    const newKey = await h.hosts.web2.rotateHostKey();
+    await createSystemUser('keyuser', keyAccountId);
+    await createSystemUser('keyuser2', keyAccountId);
+    const [onWeb1] = await h.settle({ objectLabel: 'keyuser', server: serverDbId('web1') }, 1);
+    expect(onWeb1.state).toBe(RunState.SUCCESS);
+    const [held] = await userOps('keyuser', 'web2');
+    const [held2] = await userOps('keyuser2', 'web2');
+    await waitingBecause(held.id, /web2 presented another host key/);
+    // The queue tells the scripts behind it too, without trying them.
+    await waitingBecause(held2.id, new RegExp(`presented another host key \\(${newKey.replace(/[+/]/g, '.')}`));
+    const state = await h.admin.data(ServerHostKeyStateDocument, { id: h.serverIds.web2 });
+    expect(state.server).toMatchObject({ hostKeyFingerprint: expect.not.stringMatching(newKey), hostKeyPresented: newKey });
+    expect(await passwdEntry(h.hosts.web2, 'keyuser')).toBe('');
+    expect(await canary()).toBe('');
+    const uid = (await h.orm.em.fork().findOneOrFail(ScriptRun, { id: held.run.id })).uid;
+    expect((await h.hosts.web2.sandbox.bash(`ls /var/lib/orchestra/runs/${uid}.* 2>&1 || true`)).stdout).not.toMatch(/^\/var/m);
 
-  await createSystemUser('keyuser', keyAccountId);
-  const ops = await h.settle({ objectLabel: 'keyuser' }, 2);
-  expect(ops.map((o) => [o.server.getEntity().name, o.state])).toEqual([
-    ['web1', RunState.SUCCESS],
-    ['web2', RunState.ERROR],
-  ]);
-  const onWeb2 = (await operationView(h, ops[1].id))!;
-  expect(onWeb2.run.lastError).toMatch(/host key .*changed/i);
-  expect(onWeb2.run.attempts).toBe(1);
-  expect(onWeb2.run.exitCode).toBeNull();
-  expect(await passwdEntry(h.hosts.web2, 'keyuser')).toBe('');
-  expect(await passwdEntry(h.hosts.web1, 'keyuser')).toMatch(/^keyuser:/);
-  const uid = (await h.orm.em.fork().findOneOrFail(ScriptRun, { id: ops[1].run.id })).uid;
-  expect((await h.hosts.web2.sandbox.bash(`ls /root/canary /var/lib/orchestra/runs/${uid}.* 2>&1 || true`)).stdout).not.toMatch(/^\/(root|var)/m);
-}, 120_000);
+    await trustWeb2();
+    const done = await h.settle({ objectLabel: { $in: ['keyuser', 'keyuser2'] }, server: serverDbId('web2') }, 2);
+    expect(done.map((o) => [o.objectLabel, o.state])).toEqual([
+      ['keyuser', RunState.SUCCESS],
+      ['keyuser2', RunState.SUCCESS],
+    ]);
+    expect(done[1].run.getEntity().startedAt!.getTime()).toBeGreaterThanOrEqual(done[0].run.getEntity().finishedAt!.getTime());
+    // Each ran once, in commit order, after the trust.
+    expect((await canary()).split('\n').filter(Boolean).map((line) => line.split(' ').pop())).toEqual(['keyuser', 'keyuser2']);
+  });
+}, 180_000);
+
+test('a key changed behind a pooled connection: once a probe sees it, nothing more goes over the connections opened before', async () => {
+  await createSystemUser('warmuser', keyAccountId);
+  await h.settle({ objectLabel: 'warmuser', server: serverDbId('web2') }, 1);
+  await withCanary(async () => {
+    // The worker's pooled connection to web2 stays open with the old key (sshd restarted, its sessions kept).
+    const newKey = await h.hosts.web2.rotateHostKey({ keepConnections: true });
+    // An operator looks at the server: the probe connects afresh and sees the other key.
+    const status = await h.admin.data(ServerStatusDocument, { id: h.serverIds.web2 });
+    expect(status.server.status).toMatchObject({ reachable: false, error: expect.stringMatching(/^HostKeyMismatchError/) });
+    expect((await h.admin.data(ServerHostKeyStateDocument, { id: h.serverIds.web2 })).server.hostKeyPresented).toBe(newKey);
+
+    await createSystemUser('pooleduser', keyAccountId);
+    const [held] = await userOps('pooleduser', 'web2');
+    await waitingBecause(held.id, /web2 presented another host key/);
+    expect(await passwdEntry(h.hosts.web2, 'pooleduser')).toBe('');
+    expect(await canary()).toBe('');
+
+    await trustWeb2();
+    const [done] = await h.settle({ objectLabel: 'pooleduser', server: serverDbId('web2') }, 1);
+    expect(done.state).toBe(RunState.SUCCESS);
+    expect(await passwdEntry(h.hosts.web2, 'pooleduser')).toMatch(/^pooleduser:/);
+  });
+}, 180_000);

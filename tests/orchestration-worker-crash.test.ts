@@ -3,53 +3,21 @@
  * separate process, is killed while a script sleeps on the host, and a new worker process takes over. The operation
  * must complete, and the script's effect must happen once (the run-once wrapper on the host).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { RunState } from '../src/entities/orchestration/run-state.js';
 import { relayScheduleId } from '../src/temporal/relay-schedule.js';
 import { CreateAccountDocument, CreateSystemUserDocument } from './generated/graphql.js';
 import { startOrchestraHarness, type OrchestraHarness } from './support/orchestra-harness.js';
-import { testClientKey } from './support/sshd-host.js';
+import { startWorkerProcess, type WorkerProcess } from './support/worker-process.js';
 import { installStub, operationView, operationsOf, passwdEntry, pollUntil, removeStub } from './support/resilience.js';
 
 let h: OrchestraHarness;
-const workers: { child: ChildProcess; log: string[] }[] = [];
-
-/** Starts `src/bin/worker.ts` as production does, on the harness's database and task queue; resolves once it polls. */
-async function startWorkerProcess(): Promise<{ child: ChildProcess; log: string[] }> {
-  const key = await testClientKey();
-  const child = spawn('node_modules/.bin/node', ['--import', './scripts/register.js', 'src/bin/worker.ts'], {
-    cwd: process.cwd(),
-    env: {
-      PATH: process.env.PATH,
-      DATABASE_URL: h.config.databaseUrl,
-      TEMPORAL_ADDRESS: h.config.temporalAddress,
-      TEMPORAL_TASK_QUEUE: h.config.temporalTaskQueue,
-      ORCHESTRA_TOKEN_SECRET: h.config.tokenSecret,
-      ORCHESTRA_SSH_KEY: key.privateKeyPath,
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const worker = { child, log: [] as string[] };
+const workers: WorkerProcess[] = [];
+const startWorker = async () => {
+  const worker = await startWorkerProcess(h);
   workers.push(worker);
-  const ready = new Promise<void>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      worker.log.push(chunk.toString());
-      if (worker.log.join('').includes('polling task queue')) resolve();
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (chunk: Buffer) => worker.log.push(chunk.toString()));
-    child.once('exit', (code, signal) => reject(new Error(`worker exited (${code ?? signal}) before it polled:\n${worker.log.join('').slice(-4000)}`)));
-  });
-  await ready;
   return worker;
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
-}
+};
 
 beforeAll(async () => {
   // No in-process worker here: only the worker processes this test starts and kills.
@@ -58,19 +26,14 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  for (const { child } of workers) {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      await exited(child);
-    }
-  }
+  for (const worker of workers) await worker.stop();
   // The worker created this installation's relay schedule: remove it with the test's task queue.
   await h.temporal.schedule.getHandle(relayScheduleId(h.config.temporalTaskQueue)).delete().catch(() => undefined);
   await h?.close();
 }, 60_000);
 
 test('worker killed with SIGKILL mid-script: the operation completes after a new worker starts, and its effect happens once', async () => {
-  const first = await startWorkerProcess();
+  const first = await startWorker();
   const created = await h.admin.data(CreateAccountDocument, { input: { username: 'crashacct', type: 'INDIVIDUAL' } });
   const accountId = created.createAccount.account!.id;
   await h.settle({ objectLabel: 'crashacct' }, 1);
@@ -102,10 +65,9 @@ test('worker killed with SIGKILL mid-script: the operation completes after a new
     await pollUntil('the stub to be sleeping', async () => (await h.hosts.web1.sandbox.bash('cat /root/useradd.pid 2>/dev/null')).stdout.trim(), (pid) => pid !== '');
     expect((await operationView(h, op.id))!.state).toBe('STARTED');
 
-    first.child.kill('SIGKILL');
-    await exited(first.child);
+    await first.kill('SIGKILL');
     expect(first.child.signalCode).toBe('SIGKILL');
-    await startWorkerProcess();
+    await startWorker();
 
     const [done] = await h.settle({ objectLabel: 'crashuser' }, 1, 150_000);
     const view = (await operationView(h, done.id))!;

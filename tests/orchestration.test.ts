@@ -23,6 +23,9 @@ import {
 } from './generated/graphql.js';
 import { startOrchestraHarness, type OrchestraHarness } from './support/orchestra-harness.js';
 import { PASSWORD } from './support/fixtures.js';
+import { hold, installEffectsLog, invoked, release, removeEffectsLog } from './support/effects-log.js';
+import { crontabFor, systemUserFor } from './support/service-fixtures.js';
+import { idOf as dbIdOf } from '../src/schema/relay/global-id.js';
 
 const execFileAsync = promisify(execFile);
 let h: OrchestraHarness;
@@ -88,10 +91,82 @@ test('operators see each operation with its script, output, and a link to its wo
   for (const workflowId of [scriptRunWorkflowId(h.config.temporalTaskQueue, row.run.id), batchWorkflowId(h.config.temporalTaskQueue, row.batch.id)]) {
     const attrs = (await h.temporal.workflow.getHandle(workflowId).describe()).typedSearchAttributes;
     expect([workflowId, attrs.get(AccountSearchAttribute), attrs.get(ServerSearchAttribute), attrs.get(BackendSearchAttribute), attrs.get(ObjectSearchAttribute)]).toEqual([
-      workflowId, ['bob'], 'web1', 'system-users', [`SystemUser:${row.objectId}`],
+      workflowId, ['bob'], ['web1'], ['system-users'], `SystemUser:${row.objectId}`,
     ]);
   }
 });
+
+/** The workflow a deep link points to: it must exist, or the link is broken. */
+async function linkedWorkflow(url: string) {
+  const match = new RegExp('/namespaces/default/workflows/([^/]+)(?:/([^/]+)/history)?$').exec(url);
+  if (!match) throw new Error(`not a workflow link: ${url}`);
+  const handle = h.temporal.workflow.getHandle(decodeURIComponent(match[1]), match[2] && decodeURIComponent(match[2]));
+  return handle.describe();
+}
+
+test('under a backlog, every operation links to a workflow that exists (its queue while it waits, its carrier after), and mixed runs are found by each backend', async () => {
+  const created = await h.admin.data(CreateAccountDocument, { input: { username: 'linked', type: 'INDIVIDUAL' } });
+  const accountId = created.createAccount.account!.id;
+  await h.settle({ objectLabel: 'linked' }, 1);
+  await installEffectsLog(h.hosts.web1);
+  try {
+    // The first script holds the queue of web1; the changes after it wait in the queue.
+    await hold(h.hosts.web1, 'useradd', 'linkhold');
+    await systemUserFor(h.admin, accountId, 'linkhold');
+    await invoked(h.hosts.web1, 'useradd linkhold');
+    const waiting = [];
+    for (const username of ['linked1', 'linked2']) {
+      const user = await systemUserFor(h.admin, accountId, username);
+      await crontabFor(h.admin, user.id, `echo ${username}`);
+      waiting.push(username);
+    }
+    const [held] = await h.orm.em.fork().find(Operation, { objectLabel: 'linkhold' });
+    const waitingOps = await h.orm.em.fork().find(Operation, { account: dbIdOf('Account', accountId), id: { $gt: held.id } }, { orderBy: { id: 'asc' } });
+    expect(waitingOps.map((o) => [o.backend, o.state])).toEqual([
+      ['system-users', RunState.RECEIVED],
+      ['crontabs', RunState.RECEIVED],
+      ['system-users', RunState.RECEIVED],
+      ['crontabs', RunState.RECEIVED],
+    ]);
+    const listed = await h.admin.data(OperationsDocument, { first: 20, filter: { accountId } });
+    for (const op of listed.operations.nodes.filter((n) => n.state === 'RECEIVED')) {
+      expect(op.workflowUrl).toContain(`/workflows/${serverQueueWorkflowId(h.config.temporalTaskQueue, dbIdOf('Server', h.serverIds.web1))}`);
+      expect((await linkedWorkflow(op.workflowUrl!)).type).toBe('serverQueueWorkflow');
+    }
+    await release(h.hosts.web1, 'useradd', 'linkhold');
+    const done = await h.settle({ account: dbIdOf('Account', accountId), id: { $gte: waitingOps[0].id } }, 4);
+    expect(done.every((o) => o.state === RunState.SUCCESS)).toBe(true);
+
+    const after = await h.admin.data(OperationsDocument, { first: 20, filter: { accountId } });
+    for (const op of after.operations.nodes) expect((await linkedWorkflow(op.workflowUrl!)).type).toBe('scriptRunWorkflow');
+    // The four waiting scripts went to one run workflow (a backlog), named after the first: a link built from each
+    // script's own id would point to three workflows that never existed.
+    const runs = await h.orm.em.fork().find(ScriptRun, { id: { $in: waitingOps.map((o) => o.run.id) } }, { orderBy: { id: 'asc' } });
+    const carrierOfWaiting = scriptRunWorkflowId(h.config.temporalTaskQueue, runs[0].id);
+    expect(runs.map((r) => r.workflowId)).toEqual(runs.map(() => carrierOfWaiting));
+    const attrs = (await h.temporal.workflow.getHandle(carrierOfWaiting).describe()).typedSearchAttributes;
+    expect([...attrs.get(BackendSearchAttribute)!].sort()).toEqual(['crontabs', 'system-users']);
+    expect(attrs.get(ServerSearchAttribute)).toEqual(['web1']);
+    // Found by either backend in the Temporal UI's query language.
+    for (const backend of ['crontabs', 'system-users']) {
+      const found = await pollUntilFound(`OrchestraBackend = '${backend}' AND OrchestraAccounts = 'linked'`, carrierOfWaiting);
+      expect(found).toBe(true);
+    }
+  } finally {
+    await release(h.hosts.web1, 'useradd', 'linkhold');
+    await removeEffectsLog(h.hosts.web1);
+  }
+});
+
+/** Visibility is eventually consistent: lists until the workflow shows up (or gives up after the harness deadline). */
+async function pollUntilFound(query: string, workflowId: string): Promise<boolean> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    for await (const wf of h.temporal.workflow.list({ query })) if (wf.workflowId === workflowId) return true;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
+}
 
 test('a dry run returns the scripts and servers and saves nothing', async () => {
   const before = await h.orm.em.fork().count(Operation);

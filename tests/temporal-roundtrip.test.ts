@@ -43,7 +43,7 @@ test('healthCheckWorkflow runs checkDatabase on a worker and is findable by its 
     orm: db.orm,
     client,
     // The health check runs no script; a runner that would say so if it were asked to.
-    runner: { run: () => Promise.reject(new Error('no script expected in this test')) },
+    runner: { run: () => Promise.reject(new Error('no script expected in this test')), forget: () => undefined },
     identity: 'roundtrip-test-worker',
   });
 
@@ -55,7 +55,7 @@ test('healthCheckWorkflow runs checkDatabase on a worker and is findable by its 
   const description = await client.workflow.getHandle(result.workflowId, result.runId).describe();
   expect(description.status.name).toBe('COMPLETED');
   expect(description.type).toBe('healthCheckWorkflow');
-  expect(description.typedSearchAttributes.get(ObjectSearchAttribute)).toEqual(['health']);
+  expect(description.typedSearchAttributes.get(ObjectSearchAttribute)).toBe('health');
 });
 
 test('registerSearchAttributes adds what the namespace lacks and is idempotent', async () => {
@@ -66,4 +66,13 @@ test('registerSearchAttributes adds what the namespace lacks and is idempotent',
   expect(await registerSearchAttributes(connection, namespace, [ObjectSearchAttribute, added])).toEqual([]);
   const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
   expect(Object.keys(customAttributes ?? {})).toEqual(expect.arrayContaining([added.name, 'OrchestraObjects']));
+});
+
+test('registerSearchAttributes re-registers an attribute an older Orchestra registered with another type', async () => {
+  // OrchestraServer and OrchestraBackend were keywords, now keyword lists: an old Temporal database has the old type.
+  const name = `OrchestraRetyped${randomUUID().slice(0, 8)}`;
+  await registerSearchAttributes(connection, namespace, [defineSearchAttributeKey(name, SearchAttributeType.KEYWORD)]);
+  expect(await registerSearchAttributes(connection, namespace, [defineSearchAttributeKey(name, SearchAttributeType.INT)])).toEqual([name]);
+  const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
+  expect(Number(customAttributes![name])).toBe(3); // IndexedValueType INT
 });

@@ -1,20 +1,37 @@
-import { RunState } from '../entities/orchestration/run-state.js';
+import { FINAL_STATES, RunState } from '../entities/orchestration/run-state.js';
 import type { Orm } from '../db/orm.js';
 import { setRunState } from '../orchestration/run-store.js';
 import { ScriptRun } from '../entities/orchestration/script-run.js';
 
+/** Why a run workflow ended without its activity recording everything. */
+export type RunWorkflowEnd = 'CANCELLED' | 'FAILED';
+
 /**
- * When the run activity ended without recording it (cancelled while its worker was gone, or an unexpected failure):
- * the script it was running gets the state the workflow decided, REVOKED or ERROR, so the queue does not claim it
- * again. After a failure with nothing in progress, the first script is ERROR (it is what keeps failing). Scripts the
- * activity had not reached stay RECEIVED for the next claim.
+ * When the run activity ended without recording it (its workflow was cancelled, or an unexpected failure): the
+ * scripts it carried get a state that keeps the queue right.
+ *  - CANCELLED: a script with an operator's cancel intent is REVOKED; any other that had started goes back to the
+ *    queue (RECEIVED): a cancel without intent (from the Temporal UI, say) never revokes anything, and the run-once
+ *    wrapper reports a script that did run instead of running it again.
+ *  - FAILED: the script in progress (else the first waiting one: it is what keeps failing) is ERROR.
+ * Scripts not reached stay RECEIVED for the next claim, linked to their queue again.
  */
 export function markRunActivity(deps: { orm: Orm }) {
-  return async function markRun(runIds: string[], state: 'REVOKED' | 'ERROR', reason: string): Promise<void> {
+  return async function markRun(runIds: string[], end: RunWorkflowEnd, reason: string): Promise<void> {
     const em = deps.orm.em.fork();
-    const runs = await em.find(ScriptRun, { id: { $in: runIds } }, { orderBy: { id: 'asc' } });
-    const inProgress = runs.find((r) => r.state === RunState.STARTED || r.state === RunState.RETRYING);
-    const current = inProgress ?? (state === 'ERROR' ? runs.find((r) => r.state === RunState.RECEIVED) : undefined);
-    if (current) await setRunState(em, current.id, RunState[state], { lastError: reason, finishedAt: new Date() });
+    const runs = await em.find(ScriptRun, { id: { $in: runIds }, state: { $nin: [...FINAL_STATES] } }, { orderBy: { id: 'asc' }, filters: false });
+    if (end === 'CANCELLED') {
+      for (const run of runs) {
+        if (run.cancelRequestedAt) {
+          await setRunState(em, run.id, RunState.REVOKED, { lastError: `cancelled by ${run.cancelRequestedBy ?? 'an operator'}`, finishedAt: new Date() });
+        } else if (run.state !== RunState.RECEIVED) {
+          await setRunState(em, run.id, RunState.RECEIVED, { lastError: `back in the queue: ${reason}` }, { from: [RunState.STARTED, RunState.RETRYING] });
+        }
+      }
+    } else {
+      const inProgress = runs.find((r) => r.state === RunState.STARTED || r.state === RunState.RETRYING);
+      const current = inProgress ?? runs.find((r) => r.state === RunState.RECEIVED);
+      if (current) await setRunState(em, current.id, RunState.ERROR, { lastError: reason, finishedAt: new Date() });
+    }
+    await em.nativeUpdate(ScriptRun, { id: { $in: runIds }, state: RunState.RECEIVED }, { workflowId: null, runId: null }, { filters: false });
   };
 }

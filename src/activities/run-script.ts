@@ -2,85 +2,179 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { FINAL_STATES, RunState } from '../entities/orchestration/run-state.js';
 import { ScriptRun } from '../entities/orchestration/script-run.js';
+import { Server } from '../entities/orchestration/server.js';
 import type { Orm } from '../db/orm.js';
 import { saveRunProgress, setRunState } from '../orchestration/run-store.js';
 import { wrapRunOnce } from '../orchestration/run-once-wrapper.js';
-import { ScriptCancelledError, ScriptTimeoutError, SshError, TransportError, type ScriptRunner } from '../orchestration/ssh/index.js';
+import { recordHostKeyChange, serverHold } from '../orchestration/server-hold.js';
+import {
+  HostKeyMismatchError, HostKeyNotTrustedError, ScriptCancelledError, ScriptDetachedError, ScriptTimeoutError, SshError,
+  TransportError, type ScriptRunner,
+} from '../orchestration/ssh/index.js';
 import type { ScriptResult } from '../orchestration/types.js';
 import { endpointOf } from '../orchestration/server-access.js';
 import type { RunOutcome } from '../workflows/orchestration-types.js';
+import { whyAttemptStopped } from './attempt-stop.js';
 
-/** How often output is saved and a heartbeat sent while a script runs. */
+/** How often the activity heartbeats (its whole life) and saves the output of the script running. */
 const PROGRESS_INTERVAL_MS = 1000;
 /** Bound on the output kept per stream (head and tail), in the log and in the database. */
 const MAX_OUTPUT_BYTES = 1 << 20;
 
+type Em = ReturnType<Orm['em']['fork']>;
+
+/** One attempt of the activity: who it is, for the guards that keep a stale attempt from overwriting a newer one. */
+interface Attempt {
+  ctx: Context;
+  em: Em;
+  runner: ScriptRunner;
+  number: number;
+  worker: string;
+}
+
 /**
  * Runs stored scripts of one server over SSH, one after the other in the order given (commit order), and records
- * everything: state, attempts, output as it comes, exit code, timings, the Temporal workflow that ran it. A non-zero
- * exit is FAILURE, a timeout TIMEOUT, a host-key or auth problem ERROR: final, recorded, and the next script runs. A
- * transport error is RETRYING and thrown, so Temporal retries the activity, which skips the scripts already final.
- * Cancellation kills the remote process of the script running (REVOKED); the ones after it stay RECEIVED.
+ * everything: state, attempts, output as it comes, exit code, timings, the Temporal workflow that carries it.
+ *
+ * Outcomes: exit 0 SUCCESS, non-zero FAILURE, timeout TIMEOUT, auth problem ERROR (final, and the next script runs);
+ * a transport error RETRYING and thrown (Temporal retries; the retry skips what is final). A server whose host key is
+ * not trusted, or changed, holds its scripts in the queue (RECEIVED, `lastError` says why) until an operator trusts it.
+ *
+ * Only an operator's cancel (its intent recorded in the database before the workflow was cancelled) kills a script
+ * and makes it REVOKED. Every other end of an attempt — a heartbeat or start-to-close timeout on a starved worker,
+ * a worker shutting down, a cancel from the Temporal UI — only stops waiting: the script goes on to its end on the
+ * server, where the run-once wrapper keeps its exit code, and the next attempt reports it instead of running it again.
  */
-export function runScriptActivity(deps: { orm: Orm; runner: ScriptRunner }) {
-  const runOne = runOneScript(deps);
+export function runScriptActivity(deps: { orm: Orm; runner: ScriptRunner; workerIdentity: string }) {
   return async function runScript(runIds: string[]): Promise<RunOutcome[]> {
-    const outcomes: RunOutcome[] = [];
-    for (const runId of runIds) outcomes.push(await runOne(runId));
-    return outcomes;
+    const ctx = Context.current();
+    // For the attempt's whole life, not only while a script runs: loading, saving and waiting for a slot count too.
+    ctx.heartbeat();
+    const beat = setInterval(() => ctx.heartbeat(), PROGRESS_INTERVAL_MS);
+    const attempt: Attempt = { ctx, em: deps.orm.em.fork(), runner: deps.runner, number: ctx.info.attempt, worker: deps.workerIdentity };
+    try {
+      await noteCarrier(attempt, runIds);
+      const outcomes: RunOutcome[] = [];
+      for (const [i, runId] of runIds.entries()) {
+        const outcome = await runOne(attempt, runId);
+        outcomes.push(outcome);
+        if (outcome.held) {
+          // The server is on hold: this and the following scripts wait in its queue, linked to it again.
+          await attempt.em.nativeUpdate(ScriptRun, { id: { $in: runIds.slice(i) }, state: RunState.RECEIVED }, { workflowId: null, runId: null }, { filters: false });
+          break;
+        }
+      }
+      return outcomes;
+    } finally {
+      clearInterval(beat);
+    }
   };
 }
 
-function runOneScript(deps: { orm: Orm; runner: ScriptRunner }) {
-  return async function runOne(runId: string): Promise<RunOutcome> {
-    const ctx = Context.current();
-    const em = deps.orm.em.fork();
-    const run = await em.findOne(ScriptRun, { id: runId }, { populate: ['server'] });
-    if (!run) throw ApplicationFailure.nonRetryable(`script run ${runId} does not exist`, 'RunNotRunnable');
-    // Cancelled, empty, or finished by an earlier attempt of this activity: nothing to run.
-    if (FINAL_STATES.includes(run.state)) return { runId, state: run.state };
-    const endpoint = endpointOf(run.server.getEntity());
-    const now = new Date();
-    const claimed = await setRunState(em, runId, RunState.STARTED, {
-      attempts: ctx.info.attempt,
-      startedAt: run.startedAt ?? now,
-      heartbeatAt: now,
-      workflowId: ctx.info.workflowExecution?.workflowId ?? null,
-      runId: ctx.info.workflowExecution?.runId ?? null,
-    });
-    // Cancelled (or finished by an earlier attempt) between the read above and now: do not run it.
-    if (!claimed) return { runId, state: (await em.findOneOrFail(ScriptRun, { id: runId }, { refresh: true })).state };
+/** Links the scripts to the workflow carrying them from now on (the deep link of their operations). */
+async function noteCarrier(a: Attempt, runIds: string[]): Promise<void> {
+  const execution = a.ctx.info.workflowExecution;
+  if (!execution) return;
+  await a.em.nativeUpdate(
+    ScriptRun,
+    { id: { $in: runIds }, state: { $nin: [...FINAL_STATES] } },
+    { workflowId: execution.workflowId, runId: execution.runId },
+    { filters: false },
+  );
+}
 
-    const output = { stdout: '', stderr: '' };
-    let dirty = false;
-    const progress = setInterval(() => {
-      ctx.heartbeat();
-      if (!dirty) return;
-      dirty = false;
-      void saveRunProgress(em.fork(), runId, { ...trimmed(output), heartbeatAt: new Date() }).catch(() => undefined);
-    }, PROGRESS_INTERVAL_MS);
-    try {
-      const result = await deps.runner.run(endpoint, wrapRunOnce(runId, run.uid, run.script), {
-        timeoutMs: run.timeoutMs,
-        signal: ctx.cancellationSignal,
-        maxOutputBytes: MAX_OUTPUT_BYTES,
-        onOutput: (stream, chunk) => {
-          output[stream] += chunk;
-          if (output[stream].length > 4 * MAX_OUTPUT_BYTES) output[stream] = output[stream].slice(-2 * MAX_OUTPUT_BYTES);
-          dirty = true;
-        },
-      });
-      const state = result.exitCode === 0 ? RunState.SUCCESS : RunState.FAILURE;
-      await setRunState(em, runId, state, finished(result, null));
-      return { runId, state };
-    } catch (err) {
-      const failure = await recordFailure(em, runId, err, ctx.cancellationSignal.aborted);
-      if (failure.rethrow) throw failure.error;
-      return { runId, state: failure.state };
-    } finally {
-      clearInterval(progress);
-    }
+async function runOne(a: Attempt, runId: string): Promise<RunOutcome> {
+  const { ctx, em } = a;
+  const run = await em.findOne(ScriptRun, { id: runId }, { populate: ['server'], refresh: true });
+  if (!run) throw ApplicationFailure.nonRetryable(`script run ${runId} does not exist`, 'RunNotRunnable');
+  // Cancelled, empty, or finished by an earlier attempt: nothing to run.
+  if (FINAL_STATES.includes(run.state)) return { runId, state: run.state };
+  const server = run.server.getEntity();
+  const hold = serverHold(server);
+  if (hold) return holdInQueue(a, run, hold);
+  // The attempt was stopped between two scripts: start no other.
+  if (ctx.cancellationSignal.aborted) throw attemptStopped(a);
+
+  const now = new Date();
+  const started = await setRunState(
+    em,
+    runId,
+    RunState.STARTED,
+    { attempts: a.number, startedAt: run.startedAt ?? now, heartbeatAt: now, worker: a.worker },
+    { attempt: a.number },
+  );
+  if (!started) {
+    const current = await em.findOneOrFail(ScriptRun, { id: runId }, { refresh: true });
+    if (FINAL_STATES.includes(current.state)) return { runId, state: current.state };
+    // A later attempt of this activity took the script over while this one was starved: this one is stale.
+    throw ApplicationFailure.retryable(`attempt ${a.number} is stale: attempt ${current.attempts} runs script run ${runId}`, 'AttemptSuperseded');
+  }
+
+  // A cancellation kills the script only if an operator asked for it; anything else detaches from it.
+  const kill = new AbortController();
+  const detach = new AbortController();
+  const onCancel = () => {
+    void hasCancelIntent(em, runId).then(
+      (intent) => (intent ? kill : detach).abort(),
+      () => detach.abort(),
+    );
   };
+  ctx.cancellationSignal.addEventListener('abort', onCancel, { once: true });
+  if (ctx.cancellationSignal.aborted) onCancel();
+
+  const output = { stdout: '', stderr: '' };
+  let dirty = false;
+  const progress = setInterval(() => {
+    if (!dirty) return;
+    dirty = false;
+    void saveRunProgress(em.fork(), runId, { ...trimmed(output), heartbeatAt: new Date() }).catch(() => undefined);
+  }, PROGRESS_INTERVAL_MS);
+  try {
+    const result = await a.runner.run(endpointOf(server), wrapRunOnce(runId, run.uid, run.script), {
+      timeoutMs: run.timeoutMs,
+      signal: kill.signal,
+      detach: detach.signal,
+      maxOutputBytes: MAX_OUTPUT_BYTES,
+      onOutput: (stream, chunk) => {
+        output[stream] += chunk;
+        if (output[stream].length > 4 * MAX_OUTPUT_BYTES) output[stream] = output[stream].slice(-2 * MAX_OUTPUT_BYTES);
+        dirty = true;
+      },
+    });
+    const state = result.exitCode === 0 ? RunState.SUCCESS : RunState.FAILURE;
+    // Any attempt may write the outcome it saw: it is the script's real exit (run here, or replayed by the wrapper).
+    await setRunState(em, runId, state, finished(result, null));
+    return { runId, state };
+  } catch (err) {
+    return await recordFailure(a, run, err);
+  } finally {
+    clearInterval(progress);
+    ctx.cancellationSignal.removeEventListener('abort', onCancel);
+  }
+}
+
+async function hasCancelIntent(em: Em, runId: string): Promise<boolean> {
+  const run = await em.fork().findOne(ScriptRun, { id: runId }, { fields: ['cancelRequestedAt'], filters: false });
+  return Boolean(run?.cancelRequestedAt);
+}
+
+/** The error that ends an attempt stopped by anything but an operator's cancel; the script is left to finish. */
+function attemptStopped(a: Attempt): Error {
+  const details = a.ctx.cancellationDetails;
+  // Its workflow was cancelled: the workflow puts the scripts back in the queue (none of them is revoked).
+  if (details?.cancelRequested) return new CancelledFailure(`attempt ${a.number} stopped: ${whyAttemptStopped(details)}`);
+  // Timed out, unknown to Temporal or shutting down: Temporal retries (a timed-out attempt's result is dropped anyway).
+  return ApplicationFailure.retryable(`attempt ${a.number} stopped: ${whyAttemptStopped(details)}`, 'AttemptStopped');
+}
+
+/**
+ * The server is on hold (host key not trusted, or changed): the script waits in the queue, saying why. Nothing was
+ * sent to the server, so putting it back is safe.
+ */
+async function holdInQueue(a: Attempt, run: ScriptRun, reason: string): Promise<RunOutcome> {
+  const requeued = await setRunState(a.em, run.id, RunState.RECEIVED, { lastError: reason }, { from: [RunState.STARTED, RunState.RETRYING] });
+  if (!requeued) await a.em.nativeUpdate(ScriptRun, { id: run.id, state: RunState.RECEIVED }, { lastError: reason }, { filters: false });
+  return { runId: run.id, state: RunState.RECEIVED, held: true };
 }
 
 function trimmed(output: { stdout: string; stderr: string }) {
@@ -99,31 +193,44 @@ function finished(result: ScriptResult, lastError: string | null) {
 }
 
 /**
- * Records why the run did not finish. Cancellation and transport errors go back to Temporal (`rethrow`); every other
- * failure is final for this run and recorded, and the caller goes on with the next script.
+ * Records why the run did not finish. An operator's cancel, a stopped attempt and transport errors end the attempt
+ * (thrown); a changed host key holds the script in the queue; every other failure is final for this run, and the
+ * caller goes on with the next script.
  */
-async function recordFailure(
-  em: ReturnType<Orm['em']['fork']>,
-  runId: string,
-  err: unknown,
-  cancelled: boolean,
-): Promise<{ rethrow: true; error: unknown } | { rethrow: false; state: RunState }> {
+async function recordFailure(a: Attempt, run: ScriptRun, err: unknown): Promise<RunOutcome> {
+  const { em } = a;
+  const runId = run.id;
   const message = err instanceof Error ? err.message : String(err);
-  if (err instanceof ScriptCancelledError || cancelled) {
-    const result = err instanceof ScriptCancelledError ? err.result : undefined;
-    await setRunState(em, runId, RunState.REVOKED, { ...(result ? finished(result, 'cancelled') : { finishedAt: new Date() }), lastError: 'cancelled by an operator' });
-    return { rethrow: true, error: new CancelledFailure('cancelled') };
+  if (err instanceof ScriptCancelledError) {
+    // Only the kill signal yields this, and only with an operator's intent recorded.
+    const intent = await em.fork().findOneOrFail(ScriptRun, { id: runId }, { fields: ['cancelRequestedBy'], filters: false });
+    const revoked = err.result ? finished(err.result, null) : { finishedAt: new Date() };
+    await setRunState(em, runId, RunState.REVOKED, { ...revoked, lastError: `cancelled by ${intent.cancelRequestedBy ?? 'an operator'}` });
+    throw new CancelledFailure('cancelled by an operator');
   }
+  if (err instanceof ScriptDetachedError) {
+    const stopped = attemptStopped(a);
+    const note = err.started ? `${stopped.message}; the script goes on on the server and the next attempt reports its outcome` : stopped.message;
+    await setRunState(em, runId, RunState.RETRYING, { lastError: note, heartbeatAt: new Date() }, { attempt: a.number, from: [RunState.STARTED, RunState.RETRYING] });
+    throw stopped;
+  }
+  if (err instanceof HostKeyMismatchError) {
+    await recordHostKeyChange(em, run.server.id, err.expected, err.actual);
+    a.runner.forget(run.server.id, err);
+    const server = await em.fork().findOneOrFail(Server, { id: run.server.id });
+    return holdInQueue(a, run, serverHold(server) ?? `${err.name}: ${message}`);
+  }
+  if (err instanceof HostKeyNotTrustedError) return holdInQueue(a, run, serverHold(run.server.getEntity()) ?? message);
   if (err instanceof TransportError) {
     // Temporal retries it with backoff; meanwhile operators see RETRYING and why.
-    await setRunState(em, runId, RunState.RETRYING, { lastError: message, heartbeatAt: new Date() });
-    return { rethrow: true, error: err };
+    await setRunState(em, runId, RunState.RETRYING, { lastError: message, heartbeatAt: new Date() }, { attempt: a.number });
+    throw err;
   }
   if (err instanceof ScriptTimeoutError) {
     await setRunState(em, runId, RunState.TIMEOUT, finished(err.result, message));
-    return { rethrow: false, state: RunState.TIMEOUT };
+    return { runId, state: RunState.TIMEOUT };
   }
-  // Host key, authentication, our own bugs: ERROR, with the reason for the operator.
+  // Authentication, our own bugs: ERROR, with the reason for the operator.
   await setRunState(em, runId, RunState.ERROR, { lastError: err instanceof SshError ? `${err.name}: ${message}` : message, finishedAt: new Date() });
-  return { rethrow: false, state: RunState.ERROR };
+  return { runId, state: RunState.ERROR };
 }

@@ -1,24 +1,42 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { RunState } from '../entities/orchestration/run-state.js';
-import type { ScriptRun } from '../entities/orchestration/script-run.js';
+import { FINAL_STATES, RunState } from '../entities/orchestration/run-state.js';
+import { ScriptRun } from '../entities/orchestration/script-run.js';
 import { setRunState } from './run-store.js';
-import { scriptRunWorkflowId } from '../workflows/workflow-ids.js';
 
 /**
- * Cancels a script run. Not started yet: it is REVOKED at once and its queue (or the run workflow that carries it)
- * skips it. Started: the run workflow carrying it is cancelled; the activity kills the remote process group and
- * records REVOKED, and the scripts after it in that workflow stay RECEIVED for the next claim.
+ * An operator cancels a script run, in two steps, because only a cancel whose intent is committed may revoke:
+ *
+ * 1. `recordCancelIntent`, in the operator's transaction: the intent (when, who) goes on the run; a run not started
+ *    yet is REVOKED at once (its queue, or the run workflow that carries it, skips it). Returns whether the run has
+ *    started, i.e. whether step 2 is needed.
+ * 2. `cancelRunningScript`, after commit: cancels the workflow carrying the run. Its activity reads the intent,
+ *    kills the remote process group and records REVOKED. If the script it is running by then is another one (the
+ *    cancelled one ended meanwhile), that one has no intent: it is left to finish and goes back to the queue.
  */
-export async function cancelRun(em: EntityManager, temporal: Client, taskQueue: string, run: ScriptRun): Promise<void> {
-  if (run.state === RunState.RECEIVED && (await setRunState(em, run.id, RunState.REVOKED, { lastError: 'cancelled before it started', finishedAt: new Date() }))) {
-    return;
-  }
+export async function recordCancelIntent(em: EntityManager, run: ScriptRun, actor: string): Promise<{ started: boolean }> {
+  await em.nativeUpdate(ScriptRun, { id: run.id, state: { $nin: [...FINAL_STATES] } }, { cancelRequestedAt: new Date(), cancelRequestedBy: actor }, { filters: false });
+  const revoked = await setRunState(em, run.id, RunState.REVOKED, { lastError: `cancelled by ${actor} before it started`, finishedAt: new Date() }, { from: [RunState.RECEIVED] });
+  return { started: !revoked };
+}
+
+export async function cancelRunningScript(em: EntityManager, temporal: Client, runId: string): Promise<void> {
+  const run = await em.findOne(ScriptRun, { id: runId }, { refresh: true, filters: false });
+  if (!run || FINAL_STATES.includes(run.state)) return;
+  if (run.workflowId && (await cancelWorkflow(temporal, run.workflowId))) return;
+  // No workflow carries it (its carrier is gone): nothing runs it, so the intent alone decides.
+  await setRunState(em, run.id, RunState.REVOKED, { lastError: `cancelled by ${run.cancelRequestedBy ?? 'an operator'}`, finishedAt: new Date() }, {
+    from: [RunState.STARTED, RunState.RETRYING],
+  });
+}
+
+/** Requests the workflow's cancellation; false when there is no such workflow. */
+async function cancelWorkflow(temporal: Client, workflowId: string): Promise<boolean> {
   try {
-    await temporal.workflow.getHandle(run.workflowId ?? scriptRunWorkflowId(taskQueue, run.id)).cancel();
+    await temporal.workflow.getHandle(workflowId).cancel();
+    return true;
   } catch (err) {
-    if (!(err instanceof WorkflowNotFoundError)) throw err;
-    // Claimed but its workflow not started yet: mark it so the run workflow finds it revoked.
-    await setRunState(em, run.id, RunState.REVOKED, { lastError: 'cancelled before it started', finishedAt: new Date() });
+    if (err instanceof WorkflowNotFoundError) return false;
+    throw err;
   }
 }

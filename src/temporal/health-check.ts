@@ -17,7 +17,7 @@ export async function runHealthCheck(
     taskQueue,
     workflowId: `health-${randomUUID()}`,
     workflowExecutionTimeout: '10 seconds',
-    typedSearchAttributes: [{ key: ObjectSearchAttribute, value: ['health'] }],
+    typedSearchAttributes: [{ key: ObjectSearchAttribute, value: 'health' }],
   });
   const result = await handle.result();
   return { ...result, workflowId: handle.workflowId, runId: handle.firstExecutionRunId };

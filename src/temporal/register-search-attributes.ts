@@ -20,7 +20,10 @@ const INDEXED_VALUE_TYPE: Record<SearchAttributeType, number> = {
  * Registers Orchestra's custom search attributes in the namespace, through the operator service, and returns the
  * names it added. Runs at every start: the dev server only applies `--search-attribute` when it creates its
  * database, so a restart on an old `.data/temporal` would otherwise miss attributes added since. Attributes that
- * exist are skipped; ALREADY_EXISTS (another process registering at the same moment) is not an error.
+ * exist with the right type are skipped; one registered with another type by an older Orchestra (OrchestraServer and
+ * OrchestraBackend were single keywords) is removed and added again with the new type (workflows that carried the
+ * old value lose it, which is only a search index). ALREADY_EXISTS (another process registering at the same moment)
+ * is not an error.
  */
 export async function registerSearchAttributes(
   connection: ConnectionLike,
@@ -28,7 +31,13 @@ export async function registerSearchAttributes(
   keys: readonly { name: string; type: SearchAttributeType }[] = SEARCH_ATTRIBUTES,
 ): Promise<string[]> {
   const existing = await connection.operatorService.listSearchAttributes({ namespace });
-  const known = new Set([...Object.keys(existing.customAttributes ?? {}), ...Object.keys(existing.systemAttributes ?? {})]);
+  const custom = existing.customAttributes ?? {};
+  const known = new Set([...Object.keys(custom), ...Object.keys(existing.systemAttributes ?? {})]);
+  const retyped = keys.filter((key) => key.name in custom && Number(custom[key.name]) !== INDEXED_VALUE_TYPE[key.type]);
+  if (retyped.length) {
+    await connection.operatorService.removeSearchAttributes({ namespace, searchAttributes: retyped.map((key) => key.name) });
+    for (const key of retyped) known.delete(key.name);
+  }
   const missing = keys.filter((key) => !known.has(key.name));
   if (missing.length === 0) return [];
   try {

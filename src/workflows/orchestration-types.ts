@@ -19,4 +19,6 @@ export interface ServerQueueInput {
 export interface RunOutcome {
   runId: string;
   state: string;
+  /** The server is on hold (host key not trusted or changed): this script and the rest wait in the queue. */
+  held?: boolean;
 }

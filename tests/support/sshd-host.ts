@@ -30,8 +30,11 @@ export interface SshHost {
   stopSshd(): Promise<void>;
   /** Starts sshd again on the same port with the same host key. */
   startSshd(): Promise<void>;
-  /** Replaces the host key with a new one and restarts sshd; returns the new fingerprint. */
-  rotateHostKey(): Promise<string>;
+  /**
+   * Replaces the host key with a new one and restarts sshd; returns the new fingerprint. Open connections end (as in
+   * a reboot), unless `keepConnections`: then they go on with the old key.
+   */
+  rotateHostKey(opts?: { keepConnections?: boolean }): Promise<string>;
   /** The listening sshd's pid (null while stopped). */
   readonly sshdPid: number | null;
   /** The per-connection sshd processes and everything they run (for tests that freeze or count sessions). */
@@ -266,11 +269,25 @@ class SshdHost implements SshHost {
     for (let i = 0; i < 100 && tree.some(processRunning); i++) await sleep(20);
   }
 
-  async rotateHostKey(): Promise<string> {
-    await this.stopSshd();
+  async rotateHostKey(opts: { keepConnections?: boolean } = {}): Promise<string> {
+    if (opts.keepConnections) await this.stopListener();
+    else await this.stopSshd();
     await this.generateHostKey();
     await this.startSshd();
     return this.fingerprint;
+  }
+
+  /**
+   * Stops only the listening sshd: connections already open keep their own sshd processes and keep working, with the
+   * key they were opened with (what `systemctl restart ssh` after a key change does on a real server).
+   */
+  private async stopListener(): Promise<void> {
+    const child = this.sshd;
+    if (!child) return;
+    this.sshd = null;
+    const exited = child.exitCode === null && child.signalCode === null ? new Promise((r) => child.once('exit', r)) : null;
+    child.kill('SIGTERM');
+    await exited;
   }
 
   log(): string {

@@ -14,6 +14,7 @@ import { Server } from './server.js';
 @Index({ properties: ['server', 'state'] })
 export class ScriptRun extends BaseEntity<
   'state' | 'stdout' | 'stderr' | 'exitCode' | 'attempts' | 'lastError' | 'startedAt' | 'finishedAt' | 'workflowId' | 'runId' | 'heartbeatAt'
+  | 'cancelRequestedAt' | 'cancelRequestedBy' | 'worker'
 > {
   @ManyToOne(() => Batch, { ref: true, deleteRule: 'cascade' })
   batch!: Ref<Batch>;
@@ -63,10 +64,25 @@ export class ScriptRun extends BaseEntity<
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
   heartbeatAt: Date | null = null;
 
-  /** The Temporal workflow that ran it, for the UI deep link. */
+  /**
+   * An operator's cancel, recorded before the workflow carrying the run is cancelled. Only a run with this intent is
+   * ever REVOKED: a cancellation without it (a heartbeat or start-to-close timeout, a worker shutting down, a cancel
+   * from the Temporal UI) leaves the script to finish on the server and the next attempt to report it.
+   */
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  cancelRequestedAt: Date | null = null;
+
+  @Property({ length: 150, nullable: true })
+  cancelRequestedBy: string | null = null;
+
+  /** The Temporal workflow that carries it (set when that workflow's activity takes it up), for the UI deep link. */
   @Property({ length: 128, nullable: true })
   workflowId: string | null = null;
 
   @Property({ length: 64, nullable: true })
   runId: string | null = null;
+
+  /** The identity of the worker whose attempt took the script up last (`pid@host`). */
+  @Property({ length: 255, nullable: true })
+  worker: string | null = null;
 }

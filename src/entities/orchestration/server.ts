@@ -3,7 +3,7 @@ import { BaseEntity } from '../base.js';
 
 /** A managed host, reached over SSH with Orchestra's key. Admin-only (no account). */
 @Entity()
-export class Server extends BaseEntity<'sshPort' | 'sshUser' | 'description' | 'hostKeyFingerprint' | 'hostKeyAlgorithm' | 'hostKeyTrustedAt'> {
+export class Server extends BaseEntity<'sshPort' | 'sshUser' | 'description' | 'hostKeyFingerprint' | 'hostKeyAlgorithm' | 'hostKeyTrustedAt' | 'hostKeyPresented' | 'hostKeyChangedAt'> {
   /** A short unique name: the id operators and routes use (`web1`). */
   @Property({ length: 64, unique: true })
   name!: string;
@@ -33,4 +33,14 @@ export class Server extends BaseEntity<'sshPort' | 'sshUser' | 'description' | '
 
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
   hostKeyTrustedAt: Date | null = null;
+
+  /**
+   * Another host key than the pinned one, as a connection or probe saw it (any process: API or worker). While set,
+   * nothing runs on the server and its queued operations say why; trusting a key again clears it.
+   */
+  @Property({ length: 64, nullable: true })
+  hostKeyPresented: string | null = null;
+
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  hostKeyChangedAt: Date | null = null;
 }

@@ -4,7 +4,7 @@ import type { SearchAttributePair } from '@temporalio/common';
 import { Batch } from '../../entities/orchestration/batch.js';
 import { Operation } from '../../entities/orchestration/operation.js';
 import {
-  AccountSearchAttribute, BackendSearchAttribute, ObjectSearchAttribute, ServerSearchAttribute,
+  AccountSearchAttribute, BackendSearchAttribute, ObjectSearchAttribute, ServerSearchAttribute, objectsSearchValue,
 } from '../../temporal/search-attributes.js';
 import type { batchWorkflow } from '../../workflows/batch.js';
 import { batchWorkflowId } from '../../workflows/workflow-ids.js';
@@ -47,10 +47,9 @@ export class TemporalBatchStarter implements BatchStarter {
     const backends = distinct(ops.map((o) => o.backend));
     return [
       { key: AccountSearchAttribute, value: accounts },
-      { key: ObjectSearchAttribute, value: distinct(ops.map((o) => `${o.model}:${o.objectId}`)) },
-      // Keywords hold one value: set when the batch concerns one server or one backend only.
-      ...(servers.length === 1 ? [{ key: ServerSearchAttribute, value: servers[0] }] : []),
-      ...(backends.length === 1 ? [{ key: BackendSearchAttribute, value: backends[0] }] : []),
+      { key: ObjectSearchAttribute, value: objectsSearchValue(ops) },
+      { key: ServerSearchAttribute, value: servers },
+      { key: BackendSearchAttribute, value: backends },
     ];
   }
 }

@@ -1,7 +1,7 @@
 import type { ClientChannel } from 'ssh2';
 import type { ScriptResult } from '../types.js';
 import { BoundedOutput, DEFAULT_MAX_OUTPUT_BYTES } from './bounded-output.js';
-import { ScriptCancelledError, ScriptTimeoutError, TransportError } from './errors.js';
+import { ScriptCancelledError, ScriptDetachedError, ScriptTimeoutError, TransportError } from './errors.js';
 import { PgidLineParser, frameScript } from './remote-process.js';
 import type { OutputStream } from './script-runner.js';
 
@@ -12,6 +12,8 @@ export interface ChannelRunOptions {
   /** For the error message only. */
   timeoutMs: number;
   signal?: AbortSignal;
+  /** Stop waiting without a kill: the channel is closed, the script goes on (ScriptDetachedError). */
+  detach?: AbortSignal;
   onOutput?: (stream: OutputStream, chunk: string) => void;
   maxOutputBytes?: number;
   /** Kills the remote process group (TERM, grace, KILL) from another channel; resolves when that is done. */
@@ -23,7 +25,7 @@ export interface ChannelRunOptions {
 /**
  * Runs one script on a channel already executing WRAPPER_COMMAND: sends the framed script on stdin, captures and
  * streams the output, and turns the channel's end into a ScriptResult or an error. A timeout or an abort kills the
- * remote process group and still reports what the script printed up to then.
+ * remote process group and still reports what the script printed up to then; a detach only stops listening.
  */
 export function runOnChannel(channel: ClientChannel, script: string, opts: ChannelRunOptions): Promise<ScriptResult> {
   const startedAt = new Date().toISOString();
@@ -42,7 +44,7 @@ export function runOnChannel(channel: ClientChannel, script: string, opts: Chann
 
   return new Promise<ScriptResult>((resolve, reject) => {
     let exit: { code: number | null; signal: string | null } | null = null;
-    let stopReason: 'timeout' | 'cancel' | null = null;
+    let stopReason: 'timeout' | 'cancel' | 'detach' | null = null;
     let killSent = false;
     let backstop: NodeJS.Timeout | undefined;
 
@@ -65,9 +67,20 @@ export function runOnChannel(channel: ClientChannel, script: string, opts: Chann
       }, opts.killWaitMs);
     };
 
+    // Closing a channel without a pty leaves the remote process running (see remote-process.ts): exactly a detach.
+    const detach = () => {
+      if (stopReason || exit) return;
+      stopReason = 'detach';
+      channel.close();
+      backstop = setTimeout(() => {
+        channel.destroy();
+        finish();
+      }, opts.killWaitMs);
+    };
     const onAbort = () => stop('cancel');
     const timer = setTimeout(() => stop('timeout'), Math.max(0, opts.deadline - Date.now()));
     opts.signal?.addEventListener('abort', onAbort, { once: true });
+    opts.detach?.addEventListener('abort', detach, { once: true });
 
     channel.on('data', (chunk: Buffer) => {
       const own = parser.feed(chunk);
@@ -88,6 +101,7 @@ export function runOnChannel(channel: ClientChannel, script: string, opts: Chann
       clearTimeout(timer);
       clearTimeout(backstop);
       opts.signal?.removeEventListener('abort', onAbort);
+      opts.detach?.removeEventListener('abort', detach);
       emit('stdout', stdout.flush());
       emit('stderr', stderr.flush());
       const result: ScriptResult = {
@@ -102,6 +116,7 @@ export function runOnChannel(channel: ClientChannel, script: string, opts: Chann
       };
       if (stopReason === 'timeout') reject(new ScriptTimeoutError(opts.serverId, opts.timeoutMs, result));
       else if (stopReason === 'cancel') reject(new ScriptCancelledError(opts.serverId, true, result));
+      else if (stopReason === 'detach') reject(new ScriptDetachedError(opts.serverId, true, result));
       else if (!exit) {
         reject(
           new TransportError(opts.serverId, 'running', `the connection to server ${opts.serverId} was lost while the script ran; it may have run partly`, {
@@ -113,6 +128,7 @@ export function runOnChannel(channel: ClientChannel, script: string, opts: Chann
     channel.on('close', finish);
 
     if (opts.signal?.aborted) stop('cancel');
+    else if (opts.detach?.aborted) detach();
     channel.end(frameScript(script));
   });
 }

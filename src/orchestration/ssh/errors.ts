@@ -107,6 +107,22 @@ export class ScriptCancelledError extends SshError {
   }
 }
 
+/**
+ * The caller stopped waiting (the `detach` signal) without killing anything: a started script goes on to its end on
+ * the server. `started` is false when nothing was sent. Not an outcome of the script: the next attempt learns it.
+ */
+export class ScriptDetachedError extends SshError {
+  override readonly name = 'ScriptDetachedError';
+  readonly retryable = true;
+  constructor(
+    serverId: string,
+    readonly started: boolean,
+    readonly result?: ScriptResult,
+  ) {
+    super(serverId, started ? `stopped waiting for the script on server ${serverId}; it goes on there` : `stopped before the script started on server ${serverId}`);
+  }
+}
+
 /** For the SSH activity's RetryPolicy.nonRetryableErrorTypes. */
 export const NON_RETRYABLE_SSH_ERRORS: readonly string[] = [
   'SshAuthError',

@@ -9,6 +9,7 @@ export {
   HostKeyMismatchError,
   HostKeyNotTrustedError,
   ScriptCancelledError,
+  ScriptDetachedError,
   ScriptTimeoutError,
   SshAuthError,
   SshError,

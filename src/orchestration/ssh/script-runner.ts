@@ -1,4 +1,5 @@
 import type { ScriptResult, ServerEndpoint } from '../types.js';
+import type { HostKeyMismatchError } from './errors.js';
 
 export type OutputStream = 'stdout' | 'stderr';
 
@@ -11,6 +12,12 @@ export interface RunScriptOptions {
   timeoutMs: number;
   /** Cancels the run; a started script's remote process group is killed (ScriptCancelledError). */
   signal?: AbortSignal;
+  /**
+   * Stops waiting for the run WITHOUT killing it (ScriptDetachedError): the channel is closed and the script goes on
+   * to its end on the server, where the run-once wrapper keeps its exit code for the next attempt. For everything
+   * that ends an attempt but is not an operator's cancel: timeouts, a lost heartbeat, a worker shutting down.
+   */
+  detach?: AbortSignal;
   /** Output as it arrives (decoded UTF-8, never split inside a character); the activity heartbeats and saves it. */
   onOutput?: (stream: OutputStream, chunk: string) => void;
   /** Bound on the captured stdout and on the captured stderr (each); default 1 MiB. Head and tail are kept. */
@@ -24,4 +31,9 @@ export interface RunScriptOptions {
  */
 export interface ScriptRunner {
   run(server: ServerEndpoint, script: string, opts: RunScriptOptions): Promise<ScriptResult>;
+  /**
+   * The server's host key is not to be trusted any more (another key was seen somewhere): no new script goes over
+   * the connections opened before; they close once the scripts running on them end.
+   */
+  forget(serverId: string, reason: HostKeyMismatchError): void;
 }

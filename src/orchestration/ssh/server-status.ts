@@ -8,6 +8,8 @@ export interface ServerStatus {
   loadAverage: [number, number, number] | null;
   /** Why it is not reachable (error name: message), e.g. `HostKeyMismatchError: …`. */
   error: string | null;
+  /** The other host key the server presented, when that is why it is not reachable (recorded on the server). */
+  changedHostKey?: { pinned: string; presented: string };
   checkedAt: string;
 }
 

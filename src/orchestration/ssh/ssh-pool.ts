@@ -5,7 +5,7 @@ import type { ClientChannel } from 'ssh2';
 import type { ScriptResult, ServerEndpoint } from '../types.js';
 import { runOnChannel } from './channel-run.js';
 import { SshConnection, where, type ConnectOptions } from './connection.js';
-import { HostKeyNotTrustedError, ScriptCancelledError, SshError, TransportError } from './errors.js';
+import { HostKeyMismatchError, HostKeyNotTrustedError, ScriptCancelledError, ScriptDetachedError, SshError, TransportError } from './errors.js';
 import { WRAPPER_COMMAND, killCommand } from './remote-process.js';
 import type { RunScriptOptions, ScriptRunner } from './script-runner.js';
 import { Semaphore } from './semaphore.js';
@@ -54,6 +54,8 @@ interface ServerEntry {
   /** Calls currently using this entry (running or queued); the idle timer only runs at 0. */
   users: number;
   idleTimer: NodeJS.Timeout | null;
+  /** Set by forget(): no new channel on this entry (why), and its connection ends when its last user leaves. */
+  retiredBy: SshError | null;
 }
 
 /**
@@ -93,27 +95,52 @@ export class SshPool implements ScriptRunner {
   async run(server: ServerEndpoint, script: string, opts: RunScriptOptions): Promise<ScriptResult> {
     if (!(opts.timeoutMs > 0)) throw new RangeError(`timeoutMs must be positive, got ${opts.timeoutMs}`);
     if (opts.signal?.aborted) throw new ScriptCancelledError(server.id, false);
+    if (opts.detach?.aborted) throw new ScriptDetachedError(server.id, false);
     if (!server.hostKeyFingerprint) throw new HostKeyNotTrustedError(server.id);
     const deadline = Date.now() + opts.timeoutMs;
-    return this.using(server, async (entry) => {
-      const release = await this.acquire(entry, entry.scripts, deadline, opts.signal);
-      try {
-        const channel = await this.openScriptChannel(entry, deadline, opts.signal);
-        return await runOnChannel(channel, script, {
-          serverId: server.id,
-          deadline,
-          timeoutMs: opts.timeoutMs,
-          signal: opts.signal,
-          onOutput: opts.onOutput,
-          maxOutputBytes: opts.maxOutputBytes,
-          killGroup: (pgid) => this.killGroup(entry, pgid),
-          // TERM + grace + KILL, plus time for the kill channel itself and the exit status to come back.
-          killWaitMs: this.killGraceMs + 5_000,
-        });
-      } finally {
-        release();
-      }
-    });
+    // Waiting for a slot or a connection ends on either signal; nothing has run then, so no kill is needed.
+    const waits = opts.signal && opts.detach ? AbortSignal.any([opts.signal, opts.detach]) : (opts.signal ?? opts.detach);
+    try {
+      return await this.using(server, async (entry) => {
+        const release = await this.acquire(entry, entry.scripts, deadline, waits);
+        try {
+          const channel = await this.openScriptChannel(entry, deadline, waits);
+          return await runOnChannel(channel, script, {
+            serverId: server.id,
+            deadline,
+            timeoutMs: opts.timeoutMs,
+            signal: opts.signal,
+            detach: opts.detach,
+            onOutput: opts.onOutput,
+            maxOutputBytes: opts.maxOutputBytes,
+            killGroup: (pgid) => this.killGroup(entry, pgid),
+            // TERM + grace + KILL, plus time for the kill channel itself and the exit status to come back.
+            killWaitMs: this.killGraceMs + 5_000,
+          });
+        } finally {
+          release();
+        }
+      });
+    } catch (err) {
+      const detachedBeforeStart = err instanceof ScriptCancelledError && !err.started && !opts.signal?.aborted && opts.detach?.aborted;
+      throw detachedBeforeStart ? new ScriptDetachedError(server.id, false) : err;
+    }
+  }
+
+  /**
+   * Retires the connections to the server that trust the key `reason` found changed: new calls connect afresh (and
+   * meet the changed key), calls that were waiting fail with `reason`, scripts already running finish on the
+   * connection they have, which then closes. Entries pinned to another key (trusted since) are left alone.
+   */
+  forget(serverId: string, reason: HostKeyMismatchError): void {
+    for (const entry of [...this.entries.values()]) {
+      if (entry.server.id !== serverId || entry.server.hostKeyFingerprint !== reason.expected) continue;
+      this.entries.delete(entry.key);
+      entry.retiredBy = reason;
+      if (entry.idleTimer) clearTimeout(entry.idleTimer);
+      entry.idleTimer = null;
+      if (entry.users === 0) void entry.conn?.end();
+    }
   }
 
   /** Reachability, latency, uptime and load. Never throws: an unreachable server is a status, not an error. */
@@ -125,6 +152,7 @@ export class SshPool implements ScriptRunner {
       uptimeSeconds: null,
       loadAverage: null,
       error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+      ...(err instanceof HostKeyMismatchError && { changedHostKey: { pinned: err.expected, presented: err.actual } }),
       checkedAt,
     });
     if (!server.hostKeyFingerprint) return down(new HostKeyNotTrustedError(server.id));
@@ -193,6 +221,7 @@ export class SshPool implements ScriptRunner {
         nextAttemptAt: 0,
         users: 0,
         idleTimer: null,
+        retiredBy: null,
       };
       this.entries.set(key, entry);
     }
@@ -203,7 +232,8 @@ export class SshPool implements ScriptRunner {
       return await fn(entry);
     } finally {
       entry.users--;
-      if (entry.users === 0 && !this.closed) this.scheduleIdleClose(entry);
+      if (entry.users === 0 && entry.retiredBy) void entry.conn?.end();
+      else if (entry.users === 0 && !this.closed) this.scheduleIdleClose(entry);
     }
   }
 
@@ -240,11 +270,12 @@ export class SshPool implements ScriptRunner {
     entry: ServerEntry,
     deadline: number,
     signal?: AbortSignal,
-    how: { attempts?: number; ignoreBackoff?: boolean } = {},
+    how: { attempts?: number; ignoreBackoff?: boolean; evenIfRetired?: boolean } = {},
   ): Promise<SshConnection> {
     let lastError: SshError | null = null;
     for (let attempt = 0; attempt < (how.attempts ?? this.connectAttempts); attempt++) {
       if (this.closed) throw new TransportError(entry.server.id, 'connect', 'the SSH pool is closed');
+      if (entry.retiredBy && !how.evenIfRetired) throw entry.retiredBy;
       if (entry.conn?.isOpen) return entry.conn;
       if (attempt > 0 && Date.now() >= deadline) break;
       if (!entry.connecting) {
@@ -280,6 +311,8 @@ export class SshPool implements ScriptRunner {
         return conn;
       },
       (err: unknown) => {
+        // Another key than the pinned one: whatever connections were opened before must not carry anything more.
+        if (err instanceof HostKeyMismatchError) this.forget(entry.server.id, err);
         if (err instanceof SshError && err.retryable) {
           entry.failures++;
           const backoff = Math.min(this.backoffMaxMs, this.backoffBaseMs * 2 ** (entry.failures - 1));
@@ -323,7 +356,8 @@ export class SshPool implements ScriptRunner {
     const deadline = Date.now() + this.killGraceMs + 10_000;
     const release = await this.acquire(entry, entry.control, deadline);
     try {
-      const conn = await this.connection(entry, deadline);
+      // A kill still goes over a retired connection: it is the one the script runs on.
+      const conn = await this.connection(entry, deadline, undefined, { evenIfRetired: true });
       await conn.execSimple(killCommand(pgid, this.killGraceMs), Math.max(1, deadline - Date.now()));
     } finally {
       release();

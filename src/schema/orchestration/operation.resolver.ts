@@ -5,9 +5,9 @@ import { RunState } from '../../entities/orchestration/run-state.js';
 import { ScriptRun } from '../../entities/orchestration/script-run.js';
 import { NotFoundError } from '../../errors/domain-error.js';
 import { writeRetryBatch } from '../../orchestration/retry.js';
-import { cancelRun } from '../../orchestration/cancel.js';
+import { cancelRunningScript, recordCancelIntent } from '../../orchestration/cancel.js';
 import { actorOf, startWrittenBatches } from './batch-operations.js';
-import { scriptRunWorkflowId } from '../../workflows/workflow-ids.js';
+import { serverQueueWorkflowId } from '../../workflows/workflow-ids.js';
 import { workflowHistoryUrl } from '../../temporal/ui-links.js';
 import { noteTouched } from '../audit/audit-note.js';
 import { Role } from '../auth-checker.js';
@@ -28,8 +28,16 @@ async function findOperation(em: EntityManager, globalId: string): Promise<Opera
   return op;
 }
 
-function uiLink(ctx: Context, workflowId: string | null, runId?: string | null): string | null {
-  return workflowId ? workflowHistoryUrl(ctx.config.temporalUiUrl, ctx.config.temporalNamespace, workflowId, runId ?? undefined) : null;
+/**
+ * The deep link of a script run: to the workflow that carries it once one took it up (set by that workflow's
+ * activity, so it exists), to its server's queue while it waits, and none for a run no workflow ever carried (revoked
+ * before it started, or empty). Never to an id that may not exist.
+ */
+function runLink(ctx: Context, run: ScriptRun): string | null {
+  const link = (workflowId: string, runId?: string | null) => workflowHistoryUrl(ctx.config.temporalUiUrl, ctx.config.temporalNamespace, workflowId, runId ?? undefined);
+  if (run.workflowId) return link(run.workflowId, run.runId);
+  if (run.state === RunState.RECEIVED) return link(serverQueueWorkflowId(ctx.config.temporalTaskQueue, run.server.id));
+  return null;
 }
 
 @Resolver(() => OperationNode)
@@ -57,10 +65,12 @@ export class OperationResolver {
   }
 
   @Authorized(Role.ADMIN)
-  @FieldResolver(() => String, { nullable: true, description: 'The run\'s workflow history in the Temporal UI (once it started).' })
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'Where the operation is in the Temporal UI: its server\'s queue while it waits, the workflow that carries it once taken up; null if no workflow ever did.',
+  })
   async workflowUrl(@Root() op: Operation, @Ctx() ctx: Context) {
-    const run = await op.run.loadOrFail();
-    return uiLink(ctx, run.workflowId ?? scriptRunWorkflowId(ctx.config.temporalTaskQueue, run.id), run.runId);
+    return runLink(ctx, await op.run.loadOrFail());
   }
 
   @FieldResolver(() => OperationNode, { nullable: true, description: 'The operation this one retries.' })
@@ -123,18 +133,21 @@ export class OperationResolver {
   @Mutation(() => OperationPayload, {
     description: 'Cancels the operation\'s script (and so every operation in it): REVOKED; a running script\'s remote process is killed.',
   })
-  cancelOperation(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
-    return runMutation(ctx, async (em) => {
+  async cancelOperation(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+    const result = await runMutation(ctx, async (em) => {
       const op = await findOperation(em, id);
       noteTouched(ctx.audit, op.account ? { id: op.account.id, username: op.accountUsername } : null, id);
       const run = op.run.getEntity();
       if (![RunState.RECEIVED, RunState.STARTED, RunState.RETRYING].includes(run.state)) {
         throw new UserInputError('id', `the operation is ${run.state}: nothing to cancel`, UserErrorCode.NOT_ALLOWED);
       }
-      await cancelRun(em, ctx.temporal, ctx.config.temporalTaskQueue, run);
-      await em.refresh(op);
-      return { operation: op };
+      // The intent is committed before any workflow is cancelled: the activity decides to kill by reading it.
+      const { started } = await recordCancelIntent(em, run, actorOf(ctx));
+      return { operation: op, started };
     });
+    if (!result.operation) return result;
+    if (result.started) await cancelRunningScript(ctx.em.fork(), ctx.temporal, result.operation.run.id);
+    return { ...result, operation: await findOperation(ctx.em.fork(), id) };
   }
 }
 
@@ -156,8 +169,8 @@ export class ScriptRunResolver {
     return ctx.em.find(Operation, { run: run.id }, { orderBy: { id: 'asc' } });
   }
 
-  @FieldResolver(() => String, { nullable: true, description: 'Its workflow history in the Temporal UI.' })
+  @FieldResolver(() => String, { nullable: true, description: 'Its workflow history in the Temporal UI (see Operation.workflowUrl).' })
   workflowUrl(@Root() run: ScriptRun, @Ctx() ctx: Context) {
-    return uiLink(ctx, run.workflowId ?? scriptRunWorkflowId(ctx.config.temporalTaskQueue, run.id), run.runId);
+    return runLink(ctx, run);
   }
 }

@@ -33,6 +33,7 @@ export class ScriptRunNode extends Node {
   @Field(() => Date, { nullable: true }) startedAt!: Date | null;
   @Field(() => Date, { nullable: true }) finishedAt!: Date | null;
   @Field(() => String, { nullable: true }) workflowId!: string | null;
+  @Field(() => String, { nullable: true, description: 'The worker whose attempt took the script up last (pid@host).' }) worker!: string | null;
   @Field() createdAt!: Date;
 }
 

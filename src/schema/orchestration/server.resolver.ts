@@ -3,6 +3,8 @@ import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolve
 import { Server } from '../../entities/orchestration/server.js';
 import { NotFoundError } from '../../errors/domain-error.js';
 import { endpointOf } from '../../orchestration/server-access.js';
+import { recordHostKeyChange } from '../../orchestration/server-hold.js';
+import { wakeServerQueue } from '../../orchestration/wake-server-queue.js';
 import { Role } from '../auth-checker.js';
 import type { Context } from '../context.js';
 import { runMutation } from '../mutation.js';
@@ -46,14 +48,19 @@ export class ServerResolver {
   }
 
   @FieldResolver(() => ServerStatusInfo, { description: 'Reachability, latency, uptime and load, read over SSH now.' })
-  status(@Root() server: Server, @Ctx() ctx: Context) {
-    return ctx.servers.status(endpointOf(server));
+  async status(@Root() server: Server, @Ctx() ctx: Context) {
+    const status = await ctx.servers.status(endpointOf(server));
+    // Seen here, enforced everywhere: the workers read it before every script (their pooled connections cannot see it).
+    if (status.changedHostKey) await recordHostKeyChange(ctx.em.fork(), server.id, status.changedHostKey.pinned, status.changedHostKey.presented);
+    return status;
   }
 
   @FieldResolver(() => PresentedHostKeyInfo, { description: 'The host key the server presents now (first step of trusting it).' })
   async presentedHostKey(@Root() server: Server, @Ctx() ctx: Context) {
     const key = await ctx.servers.presentedHostKey(server.address, server.sshPort);
-    return { ...key, pinned: key.fingerprint === server.hostKeyFingerprint };
+    const pinned = key.fingerprint === server.hostKeyFingerprint;
+    if (server.hostKeyFingerprint && !pinned) await recordHostKeyChange(ctx.em.fork(), server.id, server.hostKeyFingerprint, key.fingerprint);
+    return { ...key, pinned };
   }
 
   @Query(() => ServerNode)
@@ -93,7 +100,7 @@ export class ServerResolver {
       v.check();
       const moved = (conn.address !== undefined && conn.address !== server.address) || (conn.sshPort !== undefined && conn.sshPort !== server.sshPort);
       em.assign(server, Object.fromEntries(Object.entries({ ...conn, description }).filter(([, value]) => value !== undefined)));
-      if (moved) Object.assign(server, { hostKeyFingerprint: null, hostKeyAlgorithm: null, hostKeyTrustedAt: null });
+      if (moved) Object.assign(server, { hostKeyFingerprint: null, hostKeyAlgorithm: null, hostKeyTrustedAt: null, hostKeyPresented: null, hostKeyChangedAt: null });
       return { server };
     });
   }
@@ -101,8 +108,8 @@ export class ServerResolver {
   @Mutation(() => ServerPayload, {
     description: 'Pins the host key the server presents, after the operator compared its fingerprint. A different key presented now is refused.',
   })
-  trustServerHostKey(@Arg('input') input: TrustServerHostKeyInput, @Ctx() ctx: Context) {
-    return runMutation(ctx, async (em) => {
+  async trustServerHostKey(@Arg('input') input: TrustServerHostKeyInput, @Ctx() ctx: Context) {
+    const result = await runMutation(ctx, async (em) => {
       const server = await findServer(em, input.id);
       noteTouched(ctx.audit, null, input.id);
       let presented;
@@ -115,9 +122,18 @@ export class ServerResolver {
         throw new UserInputError('input.fingerprint', `the server presents ${presented.fingerprint}, not this fingerprint`);
       }
       ctx.audit.changedFields = ['hostKeyFingerprint'];
-      Object.assign(server, { hostKeyFingerprint: presented.fingerprint, hostKeyAlgorithm: presented.algorithm, hostKeyTrustedAt: new Date() });
+      Object.assign(server, {
+        hostKeyFingerprint: presented.fingerprint,
+        hostKeyAlgorithm: presented.algorithm,
+        hostKeyTrustedAt: new Date(),
+        hostKeyPresented: null,
+        hostKeyChangedAt: null,
+      });
       return { server };
     });
+    // A queue on hold for this key waits for exactly this: wake it (a failure only delays it to its next re-check).
+    if (result.server) await wakeServerQueue(ctx.temporal, ctx.config.temporalTaskQueue, result.server).catch(() => undefined);
+    return result;
   }
 
   @Mutation(() => DeleteServerPayload, { description: 'Removes a server with its routes; its operations\' history goes too.' })

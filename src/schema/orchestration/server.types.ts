@@ -12,7 +12,14 @@ export class ServerNode extends Node {
   @Field(() => String, { nullable: true, description: 'The pinned host key (SHA256:…); null until trusted.' }) hostKeyFingerprint!: string | null;
   @Field(() => String, { nullable: true }) hostKeyAlgorithm!: string | null;
   @Field(() => Date, { nullable: true }) hostKeyTrustedAt!: Date | null;
-  @Field() createdAt!: Date;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Another host key than the pinned one, as a connection or probe saw it: nothing runs on the server until a key is trusted again.',
+  })
+  hostKeyPresented!: string | null;
+  @Field(() => Date, { nullable: true }) hostKeyChangedAt!: Date | null;
+  @Field()
+  createdAt!: Date;
 }
 
 export const ServerConnection = Connection(ServerNode, 'Server');
