@@ -2,9 +2,9 @@
  * The environment the orchestration benchmarks share (bench/orchestration-latency.ts, bench/orchestration-throughput.ts,
  * bench/orchestration.ts): what the tests set up, plus instruments.
  *
- *   - embedded PostgreSQL (migrated template) and an in-memory Temporal dev server, started as
- *     tests/setup/test-services.ts does but with the dev server's default dynamic config (the tests lower
- *     `limit.historyCount.suggestContinueAsNew` to 60 to exercise continue-as-new; a benchmark wants the default);
+ *   - embedded PostgreSQL (migrated template) and the Temporal dev server as `npm start` runs it: state in a SQLite
+ *     file (WAL, synchronous=NORMAL), the UI on, the default dynamic config (`--temporal-in-memory`: the tests'
+ *     in-memory store instead, for comparison);
  *   - the API on a loopback port and real sshd hosts in sandboxes (tests/support/orchestra-harness.ts);
  *   - the engine's worker, built like the harness's (same createWorker, same SshPool) plus an activity interceptor
  *     that records when each activity ran, and a runner wrapper that records how long each SSH exec took: they only
@@ -333,12 +333,27 @@ export async function startBenchEnv(hostNames = ['b1', 'b2', 'b3', 'b4']): Promi
  * PostgreSQL with a migrated template database and a Temporal dev server, as tests/setup/test-services.ts starts them
  * (and the env variables tests/support/api-harness.ts reads), with the dev server's default dynamic config.
  */
+/**
+ * How the Temporal dev server runs: as `npm start` runs it (SQLite file with its pragmas, the UI on), unless
+ * `--temporal-in-memory` asks for the tests' in-memory store (faster; not what users run).
+ */
+export function temporalPersistence(): 'sqlite-file' | 'in-memory' {
+  return flag('temporal-in-memory') ? 'in-memory' : 'sqlite-file';
+}
+
 async function startServices(): Promise<() => Promise<void>> {
   const dir = mkdtempSync(join(tmpdir(), 'orchestra-bench-'));
+  const inMemory = temporalPersistence() === 'in-memory';
   const [postgres, temporal] = await Promise.all([
     startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port: await freePort(), database: 'orchestra_template', persistent: false }),
-    startTemporalDevServer({ port: await freePort(), uiPort: null, dbFile: null, namespace: 'default' }),
+    startTemporalDevServer({
+      port: await freePort(),
+      uiPort: inMemory ? null : await freePort(),
+      dbFile: inMemory ? null : join(dir, 'temporal', 'temporal.db'),
+      namespace: 'default',
+    }),
   ]);
+  log(`Temporal dev server: ${inMemory ? 'in memory (--temporal-in-memory)' : 'SQLite file with the pragmas and UI of `npm start`'}`);
   const stop = async () => {
     await Promise.all([postgres.stop(), temporal.stop()]);
     rmSync(dir, { recursive: true, force: true });

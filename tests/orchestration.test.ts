@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { Operation } from '../src/entities/orchestration/operation.js';
 import { ScriptRun } from '../src/entities/orchestration/script-run.js';
-import { batchWorkflowId, scriptRunWorkflowId, serverQueueWorkflowId } from '../src/workflows/workflow-ids.js';
+import { scriptRunWorkflowId, serverQueueWorkflowId } from '../src/workflows/workflow-ids.js';
 import { RunState } from '../src/entities/orchestration/run-state.js';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -87,8 +87,8 @@ test('operators see each operation with its script, output, and a link to its wo
   expect(await passwd('web2', 'bob')).toBe('');
   const row = await h.orm.em.fork().findOneOrFail(Operation, { objectLabel: 'bob' }, { populate: ['run'] });
   expect(await h.orm.em.fork().count(Operation, { objectLabel: 'bob' })).toBe(1);
-  // Admins find the runs and batches in the Temporal UI by account, server, backend and object.
-  for (const workflowId of [scriptRunWorkflowId(h.config.temporalTaskQueue, row.run.id), batchWorkflowId(h.config.temporalTaskQueue, row.batch.id)]) {
+  // Admins find the runs in the Temporal UI by account, server, backend and object.
+  for (const workflowId of [scriptRunWorkflowId(h.config.temporalTaskQueue, row.run.id)]) {
     const attrs = (await h.temporal.workflow.getHandle(workflowId).describe()).typedSearchAttributes;
     expect([workflowId, attrs.get(AccountSearchAttribute), attrs.get(ServerSearchAttribute), attrs.get(BackendSearchAttribute), attrs.get(ObjectSearchAttribute)]).toEqual([
       workflowId, ['bob'], ['web1'], ['system-users'], `SystemUser:${row.objectId}`,

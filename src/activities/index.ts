@@ -3,7 +3,6 @@ import type { Orm } from '../db/orm.js';
 import type { ScriptRunner } from '../orchestration/ssh/index.js';
 import { checkDatabaseActivity } from './check-database.js';
 import { claimNextRunActivity } from './claim-next-run.js';
-import { dispatchBatchActivity } from './dispatch-batch.js';
 import { markRunActivity } from './mark-run.js';
 import { runScriptActivity } from './run-script.js';
 import { relayBatchesActivity } from './relay-batches.js';
@@ -14,7 +13,7 @@ export interface ActivityDeps {
   workerIdentity: string;
   /** Runs scripts on servers (the SSH pool in production). */
   runner: ScriptRunner;
-  /** For activities that start or signal workflows (dispatching a batch to server queues). */
+  /** For activities that start or signal workflows (the relay waking server queues). */
   temporal: Client;
   taskQueue: string;
 }
@@ -26,7 +25,6 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   return {
     checkDatabase: checkDatabaseActivity(deps),
-    dispatchBatch: dispatchBatchActivity(deps),
     claimNextRun: claimNextRunActivity(deps),
     runScript: runScriptActivity(deps),
     markRun: markRunActivity(deps),

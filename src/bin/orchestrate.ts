@@ -38,7 +38,8 @@ try {
     const { connectTemporalClient } = await import('../temporal/client.js');
     const { TemporalBatchStarter } = await import('../orchestration/outbox/temporal-batch-starter.js');
     const { workflowHistoryUrl } = await import('../temporal/ui-links.js');
-    const { batchWorkflowId } = await import('../workflows/workflow-ids.js');
+    const { serverQueueWorkflowId } = await import('../workflows/workflow-ids.js');
+    const { ScriptRun } = await import('../entities/orchestration/script-run.js');
     const batchId = await em.transactional(async (tx) => {
       const groups = await planOrchestrate(tx, args);
       return groups.length ? writeOutbox(tx, groups, 'orchestrate') : null;
@@ -51,7 +52,12 @@ try {
       } finally {
         await client.connection.close();
       }
-      console.log(`batch ${batchId} started: ${workflowHistoryUrl(config.temporalUiUrl, config.temporalNamespace, batchWorkflowId(config.temporalTaskQueue, batchId))}`);
+      const runs = await orm.em.fork().find(ScriptRun, { batch: batchId }, { populate: ['server'], orderBy: { id: 'asc' } });
+      console.log(`batch ${batchId} started: ${runs.length} script(s) queued`);
+      for (const run of runs) {
+        const queue = workflowHistoryUrl(config.temporalUiUrl, config.temporalNamespace, serverQueueWorkflowId(config.temporalTaskQueue, run.server.id));
+        console.log(`  ${run.backend} on ${run.server.getEntity().name}: ${queue}`);
+      }
       console.log('follow it with the `operations` query (filter by state, server, backend).');
     }
   }

@@ -2,7 +2,6 @@
 // deterministic sandbox, so files under src/workflows import only @temporalio/workflow, each other, and types
 // (enforced by eslint.config.js).
 export { healthCheckWorkflow } from './health-check.js';
-export { batchWorkflow } from './batch.js';
 export { serverQueueWorkflow } from './server-queue.js';
 export { scriptRunWorkflow } from './script-run.js';
 export { outboxRelayWorkflow } from './outbox-relay.js';

@@ -12,7 +12,7 @@ const { claimNextRun } = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
-/** "There may be new scripts for you": sent by batch dispatch. The queue reads what to run from the database. */
+/** "There may be new scripts for you": sent when a batch is committed and when a host key is trusted. The queue reads what to run from the database. */
 export const wakeSignal = defineSignal('wake');
 export const queueStateQuery = defineQuery<{ running: string | null; completed: number }>('queueState');
 

@@ -1,20 +1,19 @@
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { SearchAttributePair } from '@temporalio/common';
 import { Batch } from '../../entities/orchestration/batch.js';
-import { Operation } from '../../entities/orchestration/operation.js';
-import {
-  AccountSearchAttribute, BackendSearchAttribute, ObjectSearchAttribute, ServerSearchAttribute, objectsSearchValue,
-} from '../../temporal/search-attributes.js';
-import type { batchWorkflow } from '../../workflows/batch.js';
-import { batchWorkflowId } from '../../workflows/workflow-ids.js';
+import { RunState } from '../../entities/orchestration/run-state.js';
+import { ScriptRun } from '../../entities/orchestration/script-run.js';
+import { wakeServerQueue } from '../wake-server-queue.js';
 import type { BatchStarter } from './batch-starter.js';
 
-export { batchWorkflowId } from '../../workflows/workflow-ids.js';
-
 /**
- * Starts `<queue>-batch-<id>`. The id makes it idempotent: the relay and the committing request may both try, and the second
- * start finds the first (REJECT_DUPLICATE also refuses to run a finished batch again).
+ * Starts a committed batch by waking the queue of every server it has scripts for (signal-with-start of
+ * `<queue>-server-<id>`), then marks it started. Each queue takes its scripts from the database in commit order, so
+ * waking is idempotent: the relay and the committing request may both do it, and nothing runs twice.
+ *
+ * Changed from the first design, where each batch was a workflow whose one activity did this: that workflow, its
+ * activity and its two workflow tasks were the only per-commit Temporal work a backlog does not amortise, and on the
+ * dev server's SQLite file (`npm start`) they made the engine fall behind a burst (issue "The engine under load").
  */
 export class TemporalBatchStarter implements BatchStarter {
   constructor(
@@ -24,32 +23,10 @@ export class TemporalBatchStarter implements BatchStarter {
   ) {}
 
   async start(batchId: string): Promise<void> {
-    try {
-      await this.client.workflow.start<typeof batchWorkflow>('batchWorkflow', {
-        workflowId: batchWorkflowId(this.taskQueue, batchId),
-        taskQueue: this.taskQueue,
-        args: [{ batchId }],
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        typedSearchAttributes: await this.searchAttributes(batchId),
-      });
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    }
-    await this.em.fork().nativeUpdate(Batch, { id: batchId, startedAt: null }, { startedAt: new Date() });
-  }
-
-  /** What the batch is about, so it is found in the Temporal UI like its runs (`OrchestraAccounts = 'alice'`). */
-  private async searchAttributes(batchId: string): Promise<SearchAttributePair[]> {
-    const ops = await this.em.fork().find(Operation, { batch: batchId }, { populate: ['server'], filters: false });
-    const distinct = (values: string[]) => [...new Set(values.filter(Boolean))];
-    const accounts = distinct(ops.map((o) => o.accountUsername));
-    const servers = distinct(ops.map((o) => o.server.getEntity().name));
-    const backends = distinct(ops.map((o) => o.backend));
-    return [
-      { key: AccountSearchAttribute, value: accounts },
-      { key: ObjectSearchAttribute, value: objectsSearchValue(ops) },
-      { key: ServerSearchAttribute, value: servers },
-      { key: BackendSearchAttribute, value: backends },
-    ];
+    const em = this.em.fork();
+    const runs = await em.find(ScriptRun, { batch: batchId, state: RunState.RECEIVED }, { populate: ['server'], filters: false });
+    const servers = new Map(runs.map((r) => [r.server.id, r.server.getEntity()]));
+    await Promise.all([...servers.values()].map((server) => wakeServerQueue(this.client, this.taskQueue, server)));
+    await em.nativeUpdate(Batch, { id: batchId, startedAt: null }, { startedAt: new Date() });
   }
 }
