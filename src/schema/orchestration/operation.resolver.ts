@@ -22,8 +22,12 @@ import { OperationConnection, OperationFilter, OperationNode, OperationsPayload,
 
 const OperationPayload = Payload('Operation', 'operation', OperationNode);
 
-async function findOperation(em: EntityManager, globalId: string): Promise<Operation> {
-  const op = await em.findOne(Operation, { id: idOf('Operation', globalId) }, { populate: ['run', 'server'] });
+/**
+ * Queries load the operation alone: populating its script run or server (admin-only, so hidden by the tenant scope)
+ * would hide the operation itself from account users. Admin mutations populate what they use.
+ */
+async function findOperation(em: EntityManager, globalId: string, populate: readonly ('run' | 'server')[] = []): Promise<Operation> {
+  const op = await em.findOne(Operation, { id: idOf('Operation', globalId) }, { populate: [...populate] });
   if (!op) throw new NotFoundError('Operation');
   return op;
 }
@@ -107,7 +111,7 @@ export class OperationResolver {
   })
   async retryOperation(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
     const result = await runMutation(ctx, async (em) => {
-      const op = await findOperation(em, id);
+      const op = await findOperation(em, id, ['run', 'server']);
       noteTouched(ctx.audit, op.account ? { id: op.account.id, username: op.accountUsername } : null, id);
       if (![RunState.FAILURE, RunState.ERROR, RunState.TIMEOUT, RunState.REVOKED].includes(op.state)) {
         throw new UserInputError('id', `only failed, timed-out or cancelled operations can be retried; this one is ${op.state}`, UserErrorCode.NOT_ALLOWED);
@@ -125,7 +129,7 @@ export class OperationResolver {
   })
   cancelOperation(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
     return runMutation(ctx, async (em) => {
-      const op = await findOperation(em, id);
+      const op = await findOperation(em, id, ['run', 'server']);
       noteTouched(ctx.audit, op.account ? { id: op.account.id, username: op.accountUsername } : null, id);
       const run = op.run.getEntity();
       if (![RunState.RECEIVED, RunState.STARTED, RunState.RETRYING].includes(run.state)) {
