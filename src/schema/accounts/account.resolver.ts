@@ -7,6 +7,7 @@ import { User } from '../../entities/auth/user.js';
 import { Crontab } from '../../entities/services/crontab.js';
 import { SystemUser } from '../../entities/services/system-user.js';
 import { hashSystemPassword } from '../../crypto/sha512-crypt.js';
+import { endSessionsOfAccount } from '../../auth/end-sessions.js';
 import { hashPassword, passwordProblem } from '../../auth/password.js';
 import { NotFoundError } from '../../errors/domain-error.js';
 import { noteTouched } from '../audit/audit-note.js';
@@ -180,6 +181,8 @@ export class AccountResolver {
         throw new UserInputError('id', 'you cannot disable your own account', UserErrorCode.NOT_ALLOWED);
       }
       ctx.audit.changedFields = account.isActive === isActive ? [] : ['isActive'];
+      // Its users are locked out while it is disabled (canLogIn); their sessions stay ended when it is enabled again.
+      if (account.isActive && !isActive) await endSessionsOfAccount(em, account.id);
       account.isActive = isActive;
       return { account };
     });

@@ -4,6 +4,7 @@ import { ApiToken } from '../../entities/auth/api-token.js';
 import { User } from '../../entities/auth/user.js';
 import { generateApiToken } from '../../auth/api-token-secret.js';
 import { canLogIn } from '../../auth/authenticate.js';
+import { endSessionsOf } from '../../auth/end-sessions.js';
 import { decoyHash, hashPassword, passwordProblem, verifyPassword } from '../../auth/password.js';
 import { issueSessionToken } from '../../auth/session-token.js';
 import { AuthError, NotFoundError } from '../../errors/domain-error.js';
@@ -18,7 +19,7 @@ import { Payload } from '../relay/payload.js';
 import { UserErrorCode, UserInputError } from '../user-input-error.js';
 import { Validator } from '../validation.js';
 import {
-  ApiTokenConnection, ApiTokenNode, ChangePasswordInput, CreateApiTokenInput, CreateApiTokenPayload, LoginInput,
+  ApiTokenConnection, ApiTokenNode, ChangePasswordInput, ChangePasswordPayload, CreateApiTokenInput, CreateApiTokenPayload, LoginInput,
   LoginPayload, SetUserPasswordInput, UserNode,
 } from './auth.types.js';
 
@@ -62,13 +63,13 @@ export class UserResolver {
       user.lastLoginAt = new Date();
       noteTouched(ctx.audit, user.account.getEntity(), toGlobalId('User', user.id));
       ctx.audit.changedFields = [];
-      const { token, expiresAt } = issueSessionToken(ctx.config.tokenSecret, user.id, ctx.config.tokenTtlSeconds);
+      const { token, expiresAt } = issueSessionToken(ctx.config.tokenSecret, user, ctx.config.tokenTtlSeconds);
       return { token, expiresAt, user };
     });
   }
 
   @Authorized()
-  @Mutation(() => UserPayload, { description: 'Changes the logged-in user\'s password.' })
+  @Mutation(() => ChangePasswordPayload, { description: 'Changes the logged-in user\'s password; ends all its sessions and returns a new one.' })
   changePassword(@Arg('input') input: ChangePasswordInput, @Ctx() ctx: Context) {
     return runMutation(ctx, async (em) => {
       const user = await em.findOneOrFail(User, { id: viewerUserId(ctx) }, { populate: ['account'] });
@@ -78,7 +79,8 @@ export class UserResolver {
         throw new UserInputError('input.currentPassword', 'is wrong');
       }
       await setPassword(user, input.newPassword, 'input.newPassword');
-      return { user };
+      const { token, expiresAt } = issueSessionToken(ctx.config.tokenSecret, user, ctx.config.tokenTtlSeconds);
+      return { token, expiresAt, user };
     });
   }
 
@@ -101,10 +103,12 @@ async function findUser(em: EntityManager, globalId: string): Promise<User> {
   return user;
 }
 
+/** A new password ends the user's sessions: whoever held one with the old password must log in again. */
 async function setPassword(user: User, password: string, field: string): Promise<void> {
   const problem = passwordProblem(password);
   if (problem) throw new UserInputError(field, problem);
   user.passwordHash = await hashPassword(password);
+  endSessionsOf(user);
 }
 
 @Resolver(() => ApiTokenNode)
