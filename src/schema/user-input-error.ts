@@ -7,6 +7,8 @@ export enum UserErrorCode {
   TAKEN = 'TAKEN',
   NOT_FOUND = 'NOT_FOUND',
   NOT_ALLOWED = 'NOT_ALLOWED',
+  /** Too many failed logins for this username or from this address: wait, then try again. */
+  TOO_MANY_ATTEMPTS = 'TOO_MANY_ATTEMPTS',
 }
 registerEnumType(UserErrorCode, { name: 'UserErrorCode' });
 

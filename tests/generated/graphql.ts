@@ -292,7 +292,8 @@ export type UserErrorCode =
   | 'NOT_FOUND'
   | 'REQUIRED'
   | 'TAKEN'
-  | 'TOO_LONG';
+  | 'TOO_LONG'
+  | 'TOO_MANY_ATTEMPTS';
 
 export type AccountFieldsFragment = { id: string, username: string, type: AccountType, language: string, isActive: boolean, shortName: string, fullName: string, createdAt: string };
 

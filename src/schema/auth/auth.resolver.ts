@@ -5,6 +5,7 @@ import { User } from '../../entities/auth/user.js';
 import { generateApiToken } from '../../auth/api-token-secret.js';
 import { canLogIn } from '../../auth/authenticate.js';
 import { endSessionsOf } from '../../auth/end-sessions.js';
+import { beginLoginAttempt, endLoginAttempt } from '../../auth/login-throttle.js';
 import { decoyHash, hashPassword, passwordProblem, verifyPassword } from '../../auth/password.js';
 import { issueSessionToken } from '../../auth/session-token.js';
 import { AuthError, NotFoundError } from '../../errors/domain-error.js';
@@ -29,6 +30,10 @@ const UserPayload = Payload('User', 'user', UserNode);
 /** The same answer for an unknown user, a wrong password and a disabled user: a login reveals nothing. */
 const badLogin = () => new UserInputError('input', 'Invalid username or password', UserErrorCode.INVALID);
 
+/** Also the same answer whether or not the user exists: the limits count usernames as typed. */
+const tooManyAttempts = (windowSeconds: number) =>
+  new UserInputError('input', `Too many failed logins; try again in at most ${Math.ceil(windowSeconds / 60)} minutes`, UserErrorCode.TOO_MANY_ATTEMPTS);
+
 function viewerUserId(ctx: Context): string {
   if (ctx.viewer.kind !== 'user') throw new AuthError('UNAUTHENTICATED', 'Log in first');
   return ctx.viewer.userId;
@@ -52,9 +57,16 @@ export class UserResolver {
   }
 
   @Mutation(() => LoginPayload, { description: 'Exchanges a username and password for a short-lived session token.' })
-  login(@Arg('input') input: LoginInput, @Ctx() ctx: Context) {
-    return runMutation(ctx, async (em) => {
-      const username = input.username.trim().toLowerCase().slice(0, 64);
+  async login(@Arg('input') input: LoginInput, @Ctx() ctx: Context) {
+    const username = input.username.trim().toLowerCase().slice(0, 64);
+    const attempt = await beginLoginAttempt(ctx.em, username, ctx.request.clientAddress, {
+      maxFailuresPerUsername: ctx.config.loginMaxFailuresPerUsername,
+      maxFailuresPerAddress: ctx.config.loginMaxFailuresPerAddress,
+      windowSeconds: ctx.config.loginFailureWindowSeconds,
+    });
+    const result = await runMutation(ctx, async (em) => {
+      // Refused before the password is checked: a guess costs nothing but tells nothing either.
+      if (!attempt) throw tooManyAttempts(ctx.config.loginFailureWindowSeconds);
       // Logging in happens before there is a viewer: the only lookup that bypasses the tenant scope.
       const user = await em.findOne(User, { username }, { populate: ['account'], filters: false });
       // Always pay for one hash, so timing does not tell whether the user exists.
@@ -66,6 +78,8 @@ export class UserResolver {
       const { token, expiresAt } = issueSessionToken(ctx.config.tokenSecret, user, ctx.config.tokenTtlSeconds);
       return { token, expiresAt, user };
     });
+    if (attempt) await endLoginAttempt(ctx.em, attempt, result.userErrors.length === 0);
+    return result;
   }
 
   @Authorized()
