@@ -13,6 +13,7 @@ import { NotFoundError } from '../../errors/domain-error.js';
 import { noteTouched } from '../audit/audit-note.js';
 import { Role } from '../auth-checker.js';
 import type { Context } from '../context.js';
+import { Cost, FIELD_COST } from '../cost.js';
 import { DRY_RUN, runMutation } from '../mutation.js';
 import { AccountConnection, AccountNode } from './account.type.js';
 import { AccountFilter, AccountOrder, AccountOrderField, CreateAccountInput, UpdateAccountInput } from './account.inputs.js';
@@ -87,6 +88,7 @@ export class AccountResolver {
   }
 
   @Authorized(Role.ADMIN)
+  @Cost(FIELD_COST.passwordHash)
   @Mutation(() => AccountPayload, { description: 'Creates an account and its main user (same username).' })
   createAccount(@Arg('input') input: CreateAccountInput, @Arg('dryRun', () => Boolean, DRY_RUN) _dryRun: boolean, @Ctx() ctx: Context) {
     return runMutation(ctx, async (em) => {

@@ -12,6 +12,7 @@ import { AuthError, NotFoundError } from '../../errors/domain-error.js';
 import { noteTouched } from '../audit/audit-note.js';
 import { Role } from '../auth-checker.js';
 import type { Context } from '../context.js';
+import { Cost, FIELD_COST } from '../cost.js';
 import { runMutation } from '../mutation.js';
 import { AccountNode } from '../accounts/account.type.js';
 import { PageArgs, paginate } from '../relay/connection.js';
@@ -56,6 +57,7 @@ export class UserResolver {
     return ctx.em.findOneOrFail(User, { id: viewerUserId(ctx) });
   }
 
+  @Cost(FIELD_COST.passwordHash)
   @Mutation(() => LoginPayload, { description: 'Exchanges a username and password for a short-lived session token.' })
   async login(@Arg('input') input: LoginInput, @Ctx() ctx: Context) {
     const username = input.username.trim().toLowerCase().slice(0, 64);
@@ -83,6 +85,7 @@ export class UserResolver {
   }
 
   @Authorized()
+  @Cost(FIELD_COST.passwordHash)
   @Mutation(() => ChangePasswordPayload, { description: 'Changes the logged-in user\'s password; ends all its sessions and returns a new one.' })
   changePassword(@Arg('input') input: ChangePasswordInput, @Ctx() ctx: Context) {
     return runMutation(ctx, async (em) => {
@@ -99,6 +102,7 @@ export class UserResolver {
   }
 
   @Authorized(Role.ADMIN)
+  @Cost(FIELD_COST.passwordHash)
   @Mutation(() => UserPayload, { description: 'Sets any user\'s password (admins).' })
   setUserPassword(@Arg('input') input: SetUserPasswordInput, @Ctx() ctx: Context) {
     return runMutation(ctx, async (em) => {

@@ -5,6 +5,7 @@ import { NotFoundError } from '../../errors/domain-error.js';
 import { endpointOf } from '../../orchestration/server-access.js';
 import { Role } from '../auth-checker.js';
 import type { Context } from '../context.js';
+import { Cost, FIELD_COST } from '../cost.js';
 import { runMutation } from '../mutation.js';
 import { noteTouched } from '../audit/audit-note.js';
 import { PageArgs, paginate } from '../relay/connection.js';
@@ -45,11 +46,13 @@ export class ServerResolver {
     return toGlobalId('Server', server.id);
   }
 
+  @Cost(FIELD_COST.sshCommand)
   @FieldResolver(() => ServerStatusInfo, { description: 'Reachability, latency, uptime and load, read over SSH now.' })
   status(@Root() server: Server, @Ctx() ctx: Context) {
     return ctx.servers.status(endpointOf(server));
   }
 
+  @Cost(FIELD_COST.sshHandshake)
   @FieldResolver(() => PresentedHostKeyInfo, { description: 'The host key the server presents now (first step of trusting it).' })
   async presentedHostKey(@Root() server: Server, @Ctx() ctx: Context) {
     const key = await ctx.servers.presentedHostKey(server.address, server.sshPort);
@@ -98,6 +101,7 @@ export class ServerResolver {
     });
   }
 
+  @Cost(FIELD_COST.sshHandshake)
   @Mutation(() => ServerPayload, {
     description: 'Pins the host key the server presents, after the operator compared its fingerprint. A different key presented now is refused.',
   })
