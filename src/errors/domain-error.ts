@@ -20,6 +20,8 @@ export class DomainError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    /** The argument or input field at fault, when there is one: a mutation reports it as a userError there. */
+    readonly field?: string,
   ) {
     super(message);
     this.name = new.target.name;
@@ -28,7 +30,7 @@ export class DomainError extends Error {
 
 export class AuthError extends DomainError {}
 export class NotFoundError extends DomainError {
-  constructor(what: string) {
-    super('NOT_FOUND', `${what} not found`);
+  constructor(what: string, field?: string) {
+    super('NOT_FOUND', `${what} not found`, field);
   }
 }

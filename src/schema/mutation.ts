@@ -5,7 +5,7 @@ import { renderPlan, type RenderedPlan } from '../orchestration/collector/render
 import type { Operation } from '../entities/orchestration/operation.js';
 import { actorOf, operationsOfBatches } from './orchestration/batch-operations.js';
 import type { Context } from './context.js';
-import { UserInputError, type UserError } from './user-input-error.js';
+import { userErrorsOf, type UserError } from './user-input-error.js';
 
 /**
  * The `dryRun` argument of mutations that change what runs on servers. The audit middleware copies it into the
@@ -23,8 +23,9 @@ export interface MutationOptions {
 
 /**
  * Runs a mutation's body in one transaction, with the operations it implies written in that same transaction (the
- * outbox, src/orchestration/outbox). A UserInputError (validation) rolls everything back and becomes the payload's
- * `userErrors`, so a rejected mutation never leaves anything half-written. The batches written are returned as
+ * outbox, src/orchestration/outbox). An expected failure (a UserInputError from validation, an unknown, hidden or
+ * malformed id: see userErrorsOf) rolls everything back and becomes the payload's `userErrors`, so a rejected mutation
+ * never leaves anything half-written. The batches written are returned as
  * `batchIds`; a dry run returns its plan instead and rolls back.
  */
 export async function runMutation<T extends object>(
@@ -43,7 +44,8 @@ export async function runMutation<T extends object>(
       result = await body(em as EntityManager);
     });
   } catch (err) {
-    if (err instanceof UserInputError) return { userErrors: err.errors, batchIds: [], operations: [], plan: null } as never;
+    const userErrors = userErrorsOf(err);
+    if (userErrors) return { userErrors, batchIds: [], operations: [], plan: null } as never;
     // A dry run ends here, rolled back by the collector once it had the plan (or with no plan: nothing to run).
     if (!(err instanceof DryRunRollback)) throw err;
   }

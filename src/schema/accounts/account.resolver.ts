@@ -11,7 +11,7 @@ import { endSessionsOfAccount } from '../../auth/end-sessions.js';
 import { hashPassword, passwordProblem } from '../../auth/password.js';
 import { NotFoundError } from '../../errors/domain-error.js';
 import { noteTouched } from '../audit/audit-note.js';
-import { Role } from '../auth-checker.js';
+import { AdminOnlyField, Role } from '../auth-checker.js';
 import type { Context } from '../context.js';
 import { Cost, FIELD_COST } from '../cost.js';
 import { DRY_RUN, runMutation } from '../mutation.js';
@@ -29,10 +29,13 @@ import { Validator } from '../validation.js';
 const AccountPayload = Payload('Account', 'account', AccountNode);
 const DeleteAccountPayload = DeletePayload('DeleteAccount');
 
-/** Loads an account the viewer may see, or fails with NOT_FOUND (the same answer whether it exists or is hidden). */
-export async function findAccount(em: EntityManager, globalId: string): Promise<Account> {
-  const account = await em.findOne(Account, { id: idOf('Account', globalId) });
-  if (!account) throw new NotFoundError('Account');
+/**
+ * Loads an account the viewer may see, or fails with NOT_FOUND (the same answer whether it exists or is hidden).
+ * `field` names the argument the id came in: a mutation reports the failure as a userError on it.
+ */
+export async function findAccount(em: EntityManager, globalId: string, field = 'id'): Promise<Account> {
+  const account = await em.findOne(Account, { id: idOf('Account', globalId, field) });
+  if (!account) throw new NotFoundError('Account', field);
   return account;
 }
 
@@ -43,8 +46,7 @@ export class AccountResolver {
     return toGlobalId('Account', account.id);
   }
 
-  @Authorized(Role.ADMIN)
-  @FieldResolver(() => String, { description: 'Staff notes; admins only.' })
+  @AdminOnlyField(() => String, { description: 'Staff notes; admins only (null for account users).' })
   comments(@Root() account: Account): string {
     return account.comments;
   }
@@ -144,7 +146,7 @@ export class AccountResolver {
   @Mutation(() => AccountPayload)
   updateAccount(@Arg('input') input: UpdateAccountInput, @Arg('dryRun', () => Boolean, DRY_RUN) _dryRun: boolean, @Ctx() ctx: Context) {
     return runMutation(ctx, async (em) => {
-      const account = await findAccount(em, input.id);
+      const account = await findAccount(em, input.id, 'input.id');
       noteTouched(ctx.audit, account, input.id);
       const isAdmin = ctx.viewer.kind === 'user' && ctx.viewer.isAdmin;
       const v = new Validator();

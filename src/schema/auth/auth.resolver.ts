@@ -106,7 +106,7 @@ export class UserResolver {
   @Mutation(() => UserPayload, { description: 'Sets any user\'s password (admins).' })
   setUserPassword(@Arg('input') input: SetUserPasswordInput, @Ctx() ctx: Context) {
     return runMutation(ctx, async (em) => {
-      const user = await findUser(em, input.userId);
+      const user = await findUser(em, input.userId, 'input.userId');
       noteTouched(ctx.audit, user.account.getEntity(), input.userId);
       ctx.audit.changedFields = ['password'];
       await setPassword(user, input.password, 'input.password');
@@ -115,9 +115,9 @@ export class UserResolver {
   }
 }
 
-async function findUser(em: EntityManager, globalId: string): Promise<User> {
-  const user = await em.findOne(User, { id: idOf('User', globalId) }, { populate: ['account'] });
-  if (!user) throw new NotFoundError('User');
+async function findUser(em: EntityManager, globalId: string, field = 'id'): Promise<User> {
+  const user = await em.findOne(User, { id: idOf('User', globalId, field) }, { populate: ['account'] });
+  if (!user) throw new NotFoundError('User', field);
   return user;
 }
 

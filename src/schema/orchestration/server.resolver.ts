@@ -25,9 +25,9 @@ const SERVER_NAME = /^[a-z0-9][a-z0-9.-]{0,63}$/;
 const ADDRESS = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$|^[0-9a-fA-F:]+$/;
 const SSH_USER = /^[a-z_][a-z0-9_-]{0,31}$/;
 
-export async function findServer(em: EntityManager, globalId: string): Promise<Server> {
-  const server = await em.findOne(Server, { id: idOf('Server', globalId) });
-  if (!server) throw new NotFoundError('Server');
+export async function findServer(em: EntityManager, globalId: string, field = 'id'): Promise<Server> {
+  const server = await em.findOne(Server, { id: idOf('Server', globalId, field) });
+  if (!server) throw new NotFoundError('Server', field);
   return server;
 }
 
@@ -88,7 +88,7 @@ export class ServerResolver {
   @Mutation(() => ServerPayload, { description: 'Changing where a server is (address, port) forgets its pinned host key.' })
   updateServer(@Arg('input') input: UpdateServerInput, @Ctx() ctx: Context) {
     return runMutation(ctx, async (em) => {
-      const server = await findServer(em, input.id);
+      const server = await findServer(em, input.id, 'input.id');
       noteTouched(ctx.audit, null, input.id);
       const v = new Validator();
       const conn = checkConnection(v, input, false);
@@ -107,7 +107,7 @@ export class ServerResolver {
   })
   trustServerHostKey(@Arg('input') input: TrustServerHostKeyInput, @Ctx() ctx: Context) {
     return runMutation(ctx, async (em) => {
-      const server = await findServer(em, input.id);
+      const server = await findServer(em, input.id, 'input.id');
       noteTouched(ctx.audit, null, input.id);
       let presented;
       try {
