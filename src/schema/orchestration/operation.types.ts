@@ -53,7 +53,8 @@ export class OperationFilter {
 export class PlannedOperationInfo {
   @Field() action!: string;
   @Field() model!: string;
-  @Field() objectId!: string;
+  @Field(() => String, { nullable: true, description: 'Null for an object the change would create (never saved: it has no id).' })
+  objectId!: string | null;
   @Field() objectLabel!: string;
 }
 
