@@ -1,9 +1,9 @@
 import { Authorized, FieldResolver, type AuthChecker, type MiddlewareFn } from 'type-graphql';
+import { AuthError } from '../errors/domain-error.js';
+import type { Context } from './context.js';
 
 /** FieldResolver's own parameters: (returnTypeFunction, options). */
 type FieldResolverArgs = Parameters<typeof FieldResolver>;
-import { AuthError } from '../errors/domain-error.js';
-import type { Context } from './context.js';
 
 export enum Role {
   /** Any logged-in user. */

@@ -24,7 +24,7 @@ export function Cost(cost: number): ReturnType<typeof Extensions> {
   return Extensions({ cost });
 }
 
-/** The price of a field of `parentType`, from its extensions, else the default of its kind. */
+/** A field's price: its own (`extensions.cost`), else 100 for a mutation and 1 for anything else. */
 export function fieldCost(extensions: { cost?: unknown } | null | undefined, parentIsMutationRoot: boolean): number {
   if (typeof extensions?.cost === 'number') return extensions.cost;
   return parentIsMutationRoot ? FIELD_COST.mutation : 1;

@@ -21,8 +21,8 @@ import { Payload } from '../relay/payload.js';
 import { UserErrorCode, UserInputError } from '../user-input-error.js';
 import { Validator } from '../validation.js';
 import {
-  ApiTokenConnection, ApiTokenNode, ChangePasswordInput, ChangePasswordPayload, CreateApiTokenInput, CreateApiTokenPayload, LoginInput,
-  LoginPayload, SetUserPasswordInput, UserNode,
+  ApiTokenConnection, ApiTokenNode, ChangePasswordInput, ChangePasswordPayload, CreateApiTokenInput, CreateApiTokenPayload,
+  LoginInput, LoginPayload, SetUserPasswordInput, UserNode,
 } from './auth.types.js';
 
 const ApiTokenPayload = Payload('RevokeApiToken', 'apiToken', ApiTokenNode);
