@@ -53,7 +53,10 @@ test('after the failures allowed from an address, it is refused for every userna
 
 test('concurrent guesses cannot get past the limit', async () => {
   const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => login('racer', 'wrong password!', `192.0.2.${i + 1}`)));
-  expect(answers.filter((a) => a === 'INVALID').length).toBeLessThanOrEqual(3);
   expect(answers.filter((a) => a === 'TOO_MANY_ATTEMPTS').length).toBeGreaterThanOrEqual(9);
+  // Attempts refused while others were in flight are not counted; guessing on, one at a time, checks at most the rest.
+  for (let i = 0; i < 4; i++) answers.push(await login('racer', 'wrong password!', `192.0.2.${50 + i}`));
+  expect(answers.filter((a) => a === 'INVALID').length).toBe(3);
+  expect(answers.at(-1)).toBe('TOO_MANY_ATTEMPTS');
   expect(await login('racer', PASSWORD, '192.0.2.100')).toBe('TOO_MANY_ATTEMPTS');
 });

@@ -15,7 +15,8 @@ interface Attempt {
 /**
  * Throttles password guessing: at most `maxFailuresPerUsername` failed logins per username and `maxFailuresPerAddress`
  * per client address within a sliding window. The attempt is recorded (committed) before it is counted and before the
- * password is checked, so concurrent attempts cannot all pass the check: the n-th attempt counts at least n rows.
+ * password is checked, so concurrent attempts cannot all pass the check: the n-th attempt counts at least n rows (in a
+ * burst some may be refused early, counting others still in flight; none gets through beyond the limit).
  * A refused attempt is deleted (it was not checked), a successful one too, with the username's earlier failures.
  *
  * Returns the recorded attempt, or null when the caller must refuse the login.
