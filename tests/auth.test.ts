@@ -4,8 +4,8 @@ import { ApiToken } from '../src/entities/auth/api-token.js';
 import { User } from '../src/entities/auth/user.js';
 import { issueSessionToken } from '../src/auth/session-token.js';
 import {
-  ApiTokensDocument, ChangePasswordDocument, CreateApiTokenDocument, LoginDocument, MeDocument, RevokeApiTokenDocument,
-  SetUserPasswordDocument,
+  ApiTokensDocument, ChangePasswordDocument, CreateApiTokenDocument, DisableAccountDocument, EnableAccountDocument,
+  LoginDocument, MeDocument, RevokeApiTokenDocument, SetUserPasswordDocument,
 } from './generated/graphql.js';
 import { startApiHarness, type ApiHarness } from './support/api-harness.js';
 import { accountWithUser, outcome, PASSWORD } from './support/fixtures.js';
@@ -40,8 +40,8 @@ test('bad, tampered and expired tokens are UNAUTHENTICATED with HTTP 401', async
   const { userId } = await accountWithUser(h.admin, 'tokenco');
   const user = await h.orm.em.fork().findOneOrFail(User, { username: 'tokenco' });
   expect(userId).toBeTruthy();
-  const expired = issueSessionToken(h.config.tokenSecret, user.id, 60, Date.now() - 120_000).token;
-  const forged = issueSessionToken('another-secret-another-secret-another', user.id, 3600).token;
+  const expired = issueSessionToken(h.config.tokenSecret, user, 60, Date.now() - 120_000).token;
+  const forged = issueSessionToken('another-secret-another-secret-another', user, 3600).token;
   for (const token of [expired, forged, 'garbage', 'orc_aaaaaaaaaaaa_' + 'x'.repeat(43)]) {
     const result = await h.client.as(token).request(MeDocument);
     expect(result.status).toBe(401);
@@ -58,7 +58,7 @@ test('API tokens: shown once, stored hashed, work as credentials, record last us
   expect(token).toMatch(/^orc_[a-z0-9]{12}_[A-Za-z0-9_-]{43}$/);
   const row = await h.orm.em.fork().findOneOrFail(ApiToken, { name: 'deploy bot' });
   expect(row.secretHash).toMatch(/^[0-9a-f]{64}$/);
-  expect(JSON.stringify(row)).not.toContain(token.split('_')[2]);
+  expect(JSON.stringify(row)).not.toContain(token.slice('orc_'.length + 12 + 1));
 
   const bot = h.client.as(token);
   expect((await bot.data(MeDocument)).me.username).toBe('robotco');
@@ -99,8 +99,43 @@ test('changePassword needs the current password; admins can set any user\'s', as
   const ok = await client.data(ChangePasswordDocument, { input: { currentPassword: PASSWORD, newPassword: 'a new long password' } });
   expect(ok.changePassword.userErrors).toEqual([]);
   expect((await h.client.data(LoginDocument, { input: { username: 'pwco', password: 'a new long password' } })).login.token).toBeTruthy();
-  expect(outcome(await client.request(SetUserPasswordDocument, { input: { userId, password: 'admin set password' } }))).toBe('FORBIDDEN');
+  expect(outcome(await client.as(ok.changePassword.token).request(SetUserPasswordDocument, { input: { userId, password: 'admin set password' } }))).toBe('FORBIDDEN');
   const set = await h.admin.data(SetUserPasswordDocument, { input: { userId, password: 'admin set password' } });
   expect(set.setUserPassword.userErrors).toEqual([]);
   expect((await h.client.data(LoginDocument, { input: { username: 'pwco', password: 'admin set password' } })).login.token).toBeTruthy();
+});
+
+/** The `extensions.code` of `me` with a token, or 'ok' when it works. */
+async function meWith(token: string): Promise<string> {
+  const result = await h.client.as(token).request(MeDocument);
+  return result.errors?.length ? `${result.status} ${String(result.errors[0].extensions?.code)}` : 'ok';
+}
+
+const login = async (username: string, password = PASSWORD) =>
+  (await h.client.data(LoginDocument, { input: { username, password } })).login.token!;
+
+test('changing a password ends every session of that user at once', async () => {
+  const { client } = await accountWithUser(h.admin, 'sessco');
+  const otherSession = await login('sessco');
+  expect(await meWith(otherSession)).toBe('ok');
+  const changed = await client.data(ChangePasswordDocument, { input: { currentPassword: PASSWORD, newPassword: 'a new long password' } });
+  expect(changed.changePassword.userErrors).toEqual([]);
+  expect([await meWith(client.token!), await meWith(otherSession)]).toEqual(['401 UNAUTHENTICATED', '401 UNAUTHENTICATED']);
+  // The caller gets a new session with the change.
+  expect(await meWith(changed.changePassword.token!)).toBe('ok');
+  // An admin setting the password ends the sessions opened since, too.
+  const { userId } = await accountWithUser(h.admin, 'sessco2');
+  const session = await login('sessco2');
+  await h.admin.data(SetUserPasswordDocument, { input: { userId, password: 'admin set password' } });
+  expect(await meWith(session)).toBe('401 UNAUTHENTICATED');
+  expect(await meWith(await login('sessco2', 'admin set password'))).toBe('ok');
+});
+
+test('disabling an account ends its users\' sessions; enabling it again does not bring them back', async () => {
+  const { account, client } = await accountWithUser(h.admin, 'disco');
+  await h.admin.data(DisableAccountDocument, { id: account.id });
+  expect(await meWith(client.token!)).toBe('401 UNAUTHENTICATED');
+  await h.admin.data(EnableAccountDocument, { id: account.id });
+  expect(await meWith(client.token!)).toBe('401 UNAUTHENTICATED');
+  expect(await meWith(await login('disco'))).toBe('ok');
 });

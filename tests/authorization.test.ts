@@ -9,11 +9,11 @@ import { Contact } from '../src/entities/accounts/contact.js';
 import {
   AccountCommentsDocument, AccountDocument, AccountsDocument, ContactDocument, ContactsDocument, CreateAccountDocument,
   CreateContactDocument, DeleteAccountDocument, DeleteContactDocument, DisableAccountDocument, EnableAccountDocument,
-  MyAccountDocument, NodeDocument, SetBillContactDocument, UpdateAccountDocument, UpdateContactDocument,
+  LoginDocument, MyAccountDocument, NodeDocument, SetBillContactDocument, UpdateAccountDocument, UpdateContactDocument,
 } from './generated/graphql.js';
 import { startApiHarness, type ApiHarness } from './support/api-harness.js';
 import { OWNER_OR_ADMIN, ADMIN_ONLY, ANY_USER, type Caller, type Case } from './support/authorization-matrix.js';
-import { accountWithUser, contactFor, outcome } from './support/fixtures.js';
+import { accountWithUser, contactFor, outcome, PASSWORD } from './support/fixtures.js';
 import type { GraphQLClient } from './support/graphql-client.js';
 
 
@@ -80,6 +80,9 @@ describe.each(['anonymous', 'userB', 'userA', 'admin'] as Caller[])('as %s', (ca
 });
 
 test('lists show account users only their own account\'s objects; admins see all', async () => {
+  // The admin's disableAccount(A) above ended A's sessions (enabling A again does not revive them): log in again.
+  const login = await h.client.data(LoginDocument, { input: { username: 'alpha', password: PASSWORD } });
+  clients.userA = h.client.as(login.login.token!);
   const usernames = async (c: GraphQLClient) => (await c.data(AccountsDocument, { first: 100 })).accounts.edges.map((e) => e.node.username).sort();
   expect(await usernames(clients.userA)).toEqual(['alpha']);
   expect(await usernames(clients.userB)).toEqual(['bravo']);

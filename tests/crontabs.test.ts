@@ -191,9 +191,9 @@ test('every problem is reported at once', async () => {
 test('an unknown or malformed system user id is refused and writes nothing', async () => {
   const before = await rows();
   const missing = await client.request(CreateCrontabDocument, { input: { systemUserId: Buffer.from('SystemUser:999999').toString('base64url'), command: 'true' } });
-  expect(missing.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+  expect(missing.data!.createCrontab.userErrors).toEqual([expect.objectContaining({ field: 'input.systemUserId', code: 'NOT_FOUND' })]);
   const wrongType = await client.request(CreateCrontabDocument, { input: { systemUserId: accountId, command: 'true' } });
-  expect(wrongType.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  expect(wrongType.data!.createCrontab.userErrors).toEqual([expect.objectContaining({ field: 'input.systemUserId', code: 'INVALID' })]);
   expect(await rows()).toEqual(before);
 });
 

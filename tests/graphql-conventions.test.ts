@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { Account } from '../src/entities/accounts/account.js';
 import { Contact } from '../src/entities/accounts/contact.js';
 import { BillContact } from '../src/entities/accounts/bill-contact.js';
+import { parse, validate } from 'graphql';
 import { createSchema } from '../src/schema/build-schema.js';
+import { queryLimits } from '../src/schema/limits.js';
 import { AccountsWithContactsDocument, NodeDocument } from './generated/graphql.js';
 import { startApiHarness, type ApiHarness } from './support/api-harness.js';
 
@@ -52,6 +54,33 @@ test('queries that would cost too much are refused', async () => {
   const expensive = `{ accounts(first: 100) { nodes { contacts { account { contacts { account { contacts { email } } } } } } } }`;
   const result = await h.admin.raw({ query: expensive });
   expect(result.errors?.[0].message).toMatch(/cost \d+ exceeds the limit of 50000/);
+});
+
+test('fields are priced by what they do: 300 aliased systemHealth fields are refused before any workflow starts', async () => {
+  const healthChecks = async () =>
+    (await h.temporal.workflow.count(`TaskQueue = '${h.config.temporalTaskQueue}' AND WorkflowType = 'healthCheckWorkflow'`)).count;
+  const aliased = `{ ${Array.from({ length: 300 }, (_, i) => `h${i}: systemHealth { database }`).join(' ')} }`;
+  const result = await h.admin.raw({ query: aliased });
+  expect(result.status).toBe(400);
+  expect(result.data).toBeUndefined();
+  expect(result.errors).toEqual([expect.objectContaining({ extensions: { code: 'GRAPHQL_VALIDATION_FAILED', reason: 'QUERY_TOO_COMPLEX' } })]);
+  expect(result.errors?.[0].message).toMatch(/cost \d+ exceeds the limit of 50000/);
+  expect(await healthChecks()).toBe(0);
+});
+
+test('the cost estimate lets ordinary queries through and refuses many expensive fields', async () => {
+  const schema = await createSchema();
+  const refused = (query: string) => validate(schema, parse(query), [queryLimits(10, 50_000)]).map((e) => e.message);
+  expect(refused('{ systemHealth { database } }')).toEqual([]);
+  expect(refused(`{ ${Array.from({ length: 6 }, (_, i) => `h${i}: systemHealth { database }`).join(' ')} }`)).toEqual([expect.stringMatching(/cost/)]);
+  // A page of servers with their status over SSH is fine; a page of host-key probes too, but not both many times over.
+  expect(refused('{ servers(first: 100) { nodes { name status { reachable } presentedHostKey { fingerprint } } } }')).toEqual([]);
+  expect(refused(`{ ${Array.from({ length: 10 }, (_, i) => `s${i}: servers(first: 100) { nodes { status { reachable } } }`).join(' ')} }`)).toEqual([expect.stringMatching(/cost/)]);
+  expect(refused('{ accounts(first: 100) { nodes { username contacts { email } } } }')).toEqual([]);
+  // Each login hashes a password: a request cannot carry a thousand guesses.
+  const logins = (n: number) => `mutation { ${Array.from({ length: n }, (_, i) => `l${i}: login(input: { username: "u", password: "p${i}" }) { token }`).join(' ')} }`;
+  expect(refused(logins(10))).toEqual([]);
+  expect(refused(logins(60))).toEqual([expect.stringMatching(/cost/)]);
 });
 
 test('malformed GraphQL gets the standard errors and never a stack trace', async () => {

@@ -78,12 +78,12 @@ test('operators see each operation with its script, output, and a link to its wo
   const result = await h.admin.data(OperationsDocument, { first: 10, filter: { backend: 'system-users' } });
   const op = result.operations.nodes.find((n) => n.objectLabel === 'bob')!;
   expect(op).toMatchObject({ state: 'SUCCESS', action: 'save', model: 'SystemUser', accountUsername: 'bob', server: { name: 'web1' } });
-  expect(op.run.script).toContain("'bob'");
-  expect(op.run.exitCode).toBe(0);
-  expect(op.run.attempts).toBe(1);
-  expect(op.workflowUrl).toMatch(new RegExp(`^http://localhost:8233/namespaces/default/workflows/${h.config.temporalTaskQueue}-run-${Buffer.from(op.run.id, 'base64url').toString().split(':')[1]}/`));
+  expect(op.run!.script).toContain("'bob'");
+  expect(op.run!.exitCode).toBe(0);
+  expect(op.run!.attempts).toBe(1);
+  expect(op.workflowUrl).toMatch(new RegExp(`^http://localhost:8233/namespaces/default/workflows/${h.config.temporalTaskQueue}-run-${Buffer.from(op.run!.id, 'base64url').toString().split(':')[1]}/`));
   // Only COMPANY accounts go to web2.
-  expect(result.operations.nodes.filter((n) => n.objectLabel === 'bob').map((n) => n.server.name)).toEqual(['web1']);
+  expect(result.operations.nodes.filter((n) => n.objectLabel === 'bob').map((n) => n.server?.name)).toEqual(['web1']);
   expect(await passwd('web2', 'bob')).toBe('');
   const row = await h.orm.em.fork().findOneOrFail(Operation, { objectLabel: 'bob' }, { populate: ['run'] });
   expect(await h.orm.em.fork().count(Operation, { objectLabel: 'bob' })).toBe(1);

@@ -13,7 +13,7 @@ import { Route } from '../src/entities/orchestration/route.js';
 import { Server } from '../src/entities/orchestration/server.js';
 import { Crontab } from '../src/entities/services/crontab.js';
 import { SystemUser } from '../src/entities/services/system-user.js';
-import { CreateApiTokenDocument, SetBillContactDocument, UpdateAccountDocument } from './generated/graphql.js';
+import { CreateApiTokenDocument, LoginDocument, SetBillContactDocument, UpdateAccountDocument } from './generated/graphql.js';
 import { startApiHarness, type ApiHarness } from './support/api-harness.js';
 import { accountWithUser, contactFor } from './support/fixtures.js';
 
@@ -38,6 +38,7 @@ beforeAll(async () => {
     });
   }
   alphaId = (await h.orm.em.fork().findOneOrFail(Account, { username: 'alpha' })).id;
+  await h.client.data(LoginDocument, { input: { username: 'alpha', password: 'a wrong password' } }); // a login attempt
 });
 afterAll(() => h?.close());
 

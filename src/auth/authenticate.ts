@@ -48,6 +48,9 @@ export async function authenticate(
   }
   const user = await em.findOne(User, { id: check.claims.sub }, { populate: ['account'] });
   if (!user || !canLogIn(user)) throw new AuthError('UNAUTHENTICATED', 'Invalid session token');
+  if (check.claims.gen !== user.sessionGeneration) {
+    throw new AuthError('SESSION_ENDED', 'Session ended (password changed or user disabled); log in again');
+  }
   return viewerOf(user, null);
 }
 

@@ -17,6 +17,10 @@ export interface Config {
   tokenSecret: string;
   /** Lifetime of a session token in seconds. */
   tokenTtlSeconds: number;
+  /** Failed logins allowed per username, and per client address, within the window (src/auth/login-throttle.ts). */
+  loginMaxFailuresPerUsername: number;
+  loginMaxFailuresPerAddress: number;
+  loginFailureWindowSeconds: number;
   /** Private key Orchestra uses to log in to managed servers. */
   sshPrivateKeyPath: string;
   /** Whether introspection and Apollo Sandbox are served. */
@@ -118,6 +122,9 @@ export function loadConfig(env: Env = process.env): Config {
     host: r.string('HOST', '0.0.0.0'),
     tokenSecret,
     tokenTtlSeconds: r.integer('ORCHESTRA_TOKEN_TTL', 3600, 60, 86400),
+    loginMaxFailuresPerUsername: r.integer('ORCHESTRA_LOGIN_MAX_FAILURES_PER_USERNAME', 10, 1, 100_000),
+    loginMaxFailuresPerAddress: r.integer('ORCHESTRA_LOGIN_MAX_FAILURES_PER_ADDRESS', 50, 1, 100_000),
+    loginFailureWindowSeconds: r.integer('ORCHESTRA_LOGIN_FAILURE_WINDOW', 900, 1, 86400),
     sshPrivateKeyPath: r.string('ORCHESTRA_SSH_KEY'),
     graphqlIntrospection: r.boolean('GRAPHQL_INTROSPECTION', true),
     graphqlMaxDepth: r.integer('GRAPHQL_MAX_DEPTH', 10, 2, 100),

@@ -1,12 +1,14 @@
 import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import { ormOptions } from './orm-config.js';
 import { installOutbox } from '../orchestration/outbox/outbox-registry.js';
+import { UnsavedIds } from './unsaved-ids.js';
 
 export type Orm = MikroORM;
 
 export async function createOrm(databaseUrl: string, extra: Partial<Options> = {}): Promise<Orm> {
   const orm = await MikroORM.init(ormOptions(databaseUrl, extra));
   installOutbox(orm);
+  orm.em.getEventManager().registerSubscriber(new UnsavedIds());
   return orm;
 }
 

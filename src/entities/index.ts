@@ -3,6 +3,7 @@ import { BillContact } from './accounts/bill-contact.js';
 import { Contact } from './accounts/contact.js';
 import { AuditEntry } from './audit/audit-entry.js';
 import { ApiToken } from './auth/api-token.js';
+import { LoginAttempt } from './auth/login-attempt.js';
 import { User } from './auth/user.js';
 import { Batch } from './orchestration/batch.js';
 import { Operation } from './orchestration/operation.js';
@@ -12,11 +13,11 @@ import { Server } from './orchestration/server.js';
 import { Crontab } from './services/crontab.js';
 import { SystemUser } from './services/system-user.js';
 
-export { Account, BillContact, Contact, AuditEntry, ApiToken, User, Batch, Operation, Route, ScriptRun, Server, Crontab, SystemUser };
+export { Account, BillContact, Contact, AuditEntry, ApiToken, LoginAttempt, User, Batch, Operation, Route, ScriptRun, Server, Crontab, SystemUser };
 
 /** Every entity the ORM knows; a new domain adds its entities here. */
 export const ALL_ENTITIES = [
-  Account, Contact, BillContact, User, ApiToken, AuditEntry,
+  Account, Contact, BillContact, User, ApiToken, LoginAttempt, AuditEntry,
   Server, Route, Batch, ScriptRun, Operation,
   SystemUser, Crontab,
 ];

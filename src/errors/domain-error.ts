@@ -6,6 +6,7 @@ export const ERROR_CODES = {
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   INVALID_CREDENTIALS: 'UNAUTHENTICATED',
   TOKEN_EXPIRED: 'UNAUTHENTICATED',
+  SESSION_ENDED: 'UNAUTHENTICATED',
   FORBIDDEN: 'FORBIDDEN',
   NOT_FOUND: 'NOT_FOUND',
   INVALID_ID: 'BAD_USER_INPUT',
@@ -19,6 +20,8 @@ export class DomainError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    /** The argument or input field at fault, when there is one: a mutation reports it as a userError there. */
+    readonly field?: string,
   ) {
     super(message);
     this.name = new.target.name;
@@ -27,7 +30,7 @@ export class DomainError extends Error {
 
 export class AuthError extends DomainError {}
 export class NotFoundError extends DomainError {
-  constructor(what: string) {
-    super('NOT_FOUND', `${what} not found`);
+  constructor(what: string, field?: string) {
+    super('NOT_FOUND', `${what} not found`, field);
   }
 }

@@ -22,9 +22,11 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, lo
     return { ...base, message: 'Argument validation failed', extensions: { code: 'BAD_USER_INPUT' } };
   }
   const code = formatted.extensions?.code;
-  // Errors graphql and Apollo raise themselves (parse, validation, bad variables) are safe to show as they are.
+  const reason = formatted.extensions?.reason;
+  // Errors graphql and Apollo raise themselves (parse, validation, bad variables) are safe to show as they are, with
+  // the domain code of our own validation rules (src/schema/limits.ts).
   if (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') {
-    return { ...base, extensions: { code } };
+    return { ...base, extensions: { code, ...(typeof reason === 'string' && reason in ERROR_CODES && { reason }) } };
   }
   log(original);
   return { ...base, message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };

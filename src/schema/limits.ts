@@ -3,12 +3,19 @@ import {
   type FieldNode, type GraphQLOutputType, type ValidationContext, type ASTVisitor, type SelectionSetNode,
   type FragmentDefinitionNode, type GraphQLCompositeType,
 } from 'graphql';
+import { ERROR_CODES, type ErrorCode } from '../errors/domain-error.js';
+import { fieldCost } from './cost.js';
 
 /**
  * Validation rules that refuse queries too deep or too expensive before anything runs.
- * Cost: every field costs 1; a list field multiplies what is below it by its `first` argument (default 20, or 100
- * for plain lists). The estimate is an upper bound, so a refused query is always really large.
+ * Cost: a field costs its price (src/schema/cost.ts: 1 for a plain field, more for fields that start workflows, open
+ * SSH connections, hash passwords, and for mutations); a list field multiplies what is below it by its `first`
+ * argument (default 20, or 100 for plain lists). The estimate is an upper bound, so a refused query is always really
+ * large.
  */
+/** GraphQL's code for a refused document, with the domain code saying why (kept by src/schema/format-error.ts). */
+const tooComplex = () => ({ extensions: { code: ERROR_CODES.QUERY_TOO_COMPLEX, reason: 'QUERY_TOO_COMPLEX' satisfies ErrorCode } });
+
 export function queryLimits(maxDepth: number, maxCost: number) {
   return (context: ValidationContext): ASTVisitor => {
     const fragments = new Map<string, FragmentDefinitionNode>();
@@ -22,10 +29,10 @@ export function queryLimits(maxDepth: number, maxCost: number) {
         if (!rootType) return;
         const { depth, cost } = measure(operation.selectionSet, rootType, fragments, 0, new Set());
         if (depth > maxDepth) {
-          context.reportError(new GraphQLError(`Query depth ${depth} exceeds the limit of ${maxDepth}`, { extensions: { code: 'QUERY_TOO_COMPLEX' } }));
+          context.reportError(new GraphQLError(`Query depth ${depth} exceeds the limit of ${maxDepth}`, tooComplex()));
         }
         if (cost > maxCost) {
-          context.reportError(new GraphQLError(`Query cost ${cost} exceeds the limit of ${maxCost}`, { extensions: { code: 'QUERY_TOO_COMPLEX' } }));
+          context.reportError(new GraphQLError(`Query cost ${cost} exceeds the limit of ${maxCost}`, tooComplex()));
         }
       },
     };
@@ -69,12 +76,13 @@ function measureField(
 ): { depth: number; cost: number } {
   if (field.name.value.startsWith('__')) return { depth, cost: 0 };
   const definition = isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[field.name.value] : undefined;
-  if (!definition || !field.selectionSet) return { depth: depth + 1, cost: 1 };
+  const own = fieldCost(definition?.extensions, parent.name === 'Mutation');
+  if (!definition || !field.selectionSet) return { depth: depth + 1, cost: own };
   const named = getNamedType(definition.type) as GraphQLCompositeType;
   const inner = measure(field.selectionSet, named, fragments, depth + 1, visiting);
   // A connection's edges and nodes are the page its `first` already counted.
   const pageOfConnection = parent.name.endsWith('Connection') && ['edges', 'nodes'].includes(field.name.value);
-  return { depth: inner.depth, cost: 1 + (pageOfConnection ? 1 : multiplier(field, definition.type)) * inner.cost };
+  return { depth: inner.depth, cost: own + (pageOfConnection ? 1 : multiplier(field, definition.type)) * inner.cost };
 }
 
 function multiplier(field: FieldNode, type: GraphQLOutputType): number {

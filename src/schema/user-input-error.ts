@@ -1,4 +1,5 @@
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { DomainError } from '../errors/domain-error.js';
 
 export enum UserErrorCode {
   REQUIRED = 'REQUIRED',
@@ -7,6 +8,8 @@ export enum UserErrorCode {
   TAKEN = 'TAKEN',
   NOT_FOUND = 'NOT_FOUND',
   NOT_ALLOWED = 'NOT_ALLOWED',
+  /** Too many failed logins for this username or from this address: wait, then try again. */
+  TOO_MANY_ATTEMPTS = 'TOO_MANY_ATTEMPTS',
 }
 registerEnumType(UserErrorCode, { name: 'UserErrorCode' });
 
@@ -21,6 +24,19 @@ export class UserError {
 
   @Field(() => UserErrorCode)
   code!: UserErrorCode;
+}
+
+/**
+ * The userErrors an error means in a mutation, or null when it is not an expected failure: validation, and an id that
+ * names nothing the caller may see or is not an id at all (NOT_FOUND, INVALID). Authentication and authorisation
+ * failures stay top-level errors: the caller may not use the mutation at all, whatever its input.
+ */
+export function userErrorsOf(err: unknown): UserError[] | null {
+  if (err instanceof UserInputError) return err.errors;
+  if (err instanceof DomainError && (err.code === 'NOT_FOUND' || err.code === 'INVALID_ID')) {
+    return [{ field: err.field ?? 'id', message: err.message, code: err.code === 'NOT_FOUND' ? UserErrorCode.NOT_FOUND : UserErrorCode.INVALID }];
+  }
+  return null;
 }
 
 /**

@@ -20,9 +20,13 @@ export async function contactFor(client: GraphQLClient, accountId: string, short
   return result.createContact.contact!;
 }
 
-/** The `extensions.code` of the first error, 'REJECTED' for a payload with userErrors, else 'ok'. */
+/**
+ * The `extensions.code` of the first error; for a mutation payload with userErrors, 'NOT_FOUND' when its target is
+ * unknown or hidden (a userError of code NOT_FOUND, the convention for mutations) and 'REJECTED' otherwise; else 'ok'.
+ */
 export function outcome(result: { errors?: { extensions?: Record<string, unknown> }[]; data?: unknown }): string {
   if (result.errors?.length) return String(result.errors[0].extensions?.code);
-  const payload = Object.values((result.data ?? {}) as Record<string, { userErrors?: unknown[] } | null>)[0];
-  return payload?.userErrors?.length ? 'REJECTED' : 'ok';
+  const payload = Object.values((result.data ?? {}) as Record<string, { userErrors?: { code?: string }[] } | null>)[0];
+  if (!payload?.userErrors?.length) return 'ok';
+  return payload.userErrors.some((e) => e.code === 'NOT_FOUND') ? 'NOT_FOUND' : 'REJECTED';
 }

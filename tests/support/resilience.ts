@@ -14,7 +14,9 @@ import { OperationsDocument, type OperationsQuery } from '../generated/graphql.j
 import type { OrchestraHarness } from './orchestra-harness.js';
 import type { SshHost } from './sshd-host.js';
 
-export type OperationView = OperationsQuery['operations']['nodes'][number];
+type OperationNode = OperationsQuery['operations']['nodes'][number];
+/** An operation as an admin sees it: its run and server are there (they are null only for account users). */
+export type OperationView = OperationNode & { run: NonNullable<OperationNode['run']>; server: NonNullable<OperationNode['server']> };
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -43,7 +45,9 @@ export async function operationView(h: OrchestraHarness, id: string, filter: Rec
     first: 100,
     filter: { model: op.model, objectId: toGlobalId(op.model, op.objectId), ...filter },
   });
-  return result.operations.nodes.find((n) => dbId('Operation', n.id) === id);
+  const node = result.operations.nodes.find((n) => dbId('Operation', n.id) === id);
+  if (node && (!node.run || !node.server)) throw new Error(`operation ${id} seen without its run or server: ${JSON.stringify(node)}`);
+  return node as OperationView | undefined;
 }
 
 /** Operations (database rows, with run and server), oldest first. */

@@ -8,7 +8,7 @@ import { Account } from '../accounts/account.js';
  * (the provider's staff), who see everything.
  */
 @Entity()
-export class User extends BaseEntity<'isAdmin' | 'isActive' | 'lastLoginAt' | 'passwordHash'> {
+export class User extends BaseEntity<'isAdmin' | 'isActive' | 'lastLoginAt' | 'passwordHash' | 'sessionGeneration'> {
   @ManyToOne(() => Account, { ref: true, deleteRule: 'cascade' })
   account!: Ref<Account>;
 
@@ -27,4 +27,11 @@ export class User extends BaseEntity<'isAdmin' | 'isActive' | 'lastLoginAt' | 'p
 
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
   lastLoginAt: Date | null = null;
+
+  /**
+   * Carried in every session token and compared on each request: raising it ends all the user's sessions at once
+   * (password changed, user or account disabled). See src/auth/end-sessions.ts.
+   */
+  @Property({ hidden: true })
+  sessionGeneration: number = 0;
 }

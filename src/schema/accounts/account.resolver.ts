@@ -7,11 +7,13 @@ import { User } from '../../entities/auth/user.js';
 import { Crontab } from '../../entities/services/crontab.js';
 import { SystemUser } from '../../entities/services/system-user.js';
 import { hashSystemPassword } from '../../crypto/sha512-crypt.js';
+import { endSessionsOfAccount } from '../../auth/end-sessions.js';
 import { hashPassword, passwordProblem } from '../../auth/password.js';
 import { NotFoundError } from '../../errors/domain-error.js';
 import { noteTouched } from '../audit/audit-note.js';
-import { Role } from '../auth-checker.js';
+import { AdminOnlyField, Role } from '../auth-checker.js';
 import type { Context } from '../context.js';
+import { Cost, FIELD_COST } from '../cost.js';
 import { DRY_RUN, runMutation } from '../mutation.js';
 import { AccountConnection, AccountNode } from './account.type.js';
 import { AccountFilter, AccountOrder, AccountOrderField, CreateAccountInput, UpdateAccountInput } from './account.inputs.js';
@@ -27,10 +29,13 @@ import { Validator } from '../validation.js';
 const AccountPayload = Payload('Account', 'account', AccountNode);
 const DeleteAccountPayload = DeletePayload('DeleteAccount');
 
-/** Loads an account the viewer may see, or fails with NOT_FOUND (the same answer whether it exists or is hidden). */
-export async function findAccount(em: EntityManager, globalId: string): Promise<Account> {
-  const account = await em.findOne(Account, { id: idOf('Account', globalId) });
-  if (!account) throw new NotFoundError('Account');
+/**
+ * Loads an account the viewer may see, or fails with NOT_FOUND (the same answer whether it exists or is hidden).
+ * `field` names the argument the id came in: a mutation reports the failure as a userError on it.
+ */
+export async function findAccount(em: EntityManager, globalId: string, field = 'id'): Promise<Account> {
+  const account = await em.findOne(Account, { id: idOf('Account', globalId, field) });
+  if (!account) throw new NotFoundError('Account', field);
   return account;
 }
 
@@ -41,8 +46,7 @@ export class AccountResolver {
     return toGlobalId('Account', account.id);
   }
 
-  @Authorized(Role.ADMIN)
-  @FieldResolver(() => String, { description: 'Staff notes; admins only.' })
+  @AdminOnlyField(() => String, { description: 'Staff notes; admins only (null for account users).' })
   comments(@Root() account: Account): string {
     return account.comments;
   }
@@ -86,6 +90,7 @@ export class AccountResolver {
   }
 
   @Authorized(Role.ADMIN)
+  @Cost(FIELD_COST.passwordHash)
   @Mutation(() => AccountPayload, { description: 'Creates an account and its main user (same username).' })
   createAccount(@Arg('input') input: CreateAccountInput, @Arg('dryRun', () => Boolean, DRY_RUN) _dryRun: boolean, @Ctx() ctx: Context) {
     return runMutation(ctx, async (em) => {
@@ -141,7 +146,7 @@ export class AccountResolver {
   @Mutation(() => AccountPayload)
   updateAccount(@Arg('input') input: UpdateAccountInput, @Arg('dryRun', () => Boolean, DRY_RUN) _dryRun: boolean, @Ctx() ctx: Context) {
     return runMutation(ctx, async (em) => {
-      const account = await findAccount(em, input.id);
+      const account = await findAccount(em, input.id, 'input.id');
       noteTouched(ctx.audit, account, input.id);
       const isAdmin = ctx.viewer.kind === 'user' && ctx.viewer.isAdmin;
       const v = new Validator();
@@ -180,6 +185,8 @@ export class AccountResolver {
         throw new UserInputError('id', 'you cannot disable your own account', UserErrorCode.NOT_ALLOWED);
       }
       ctx.audit.changedFields = account.isActive === isActive ? [] : ['isActive'];
+      // Its users are locked out while it is disabled (canLogIn); their sessions stay ended when it is enabled again.
+      if (account.isActive && !isActive) await endSessionsOfAccount(em, account.id);
       account.isActive = isActive;
       return { account };
     });

@@ -21,9 +21,9 @@ const ContactPayload = Payload('Contact', 'contact', ContactNode);
 const DeleteContactPayload = DeletePayload('DeleteContact');
 const BillContactPayload = Payload('SetBillContact', 'billContact', BillContactNode);
 
-async function findContact(em: EntityManager, globalId: string): Promise<Contact> {
-  const contact = await em.findOne(Contact, { id: idOf('Contact', globalId) }, { populate: ['account'] });
-  if (!contact) throw new NotFoundError('Contact');
+async function findContact(em: EntityManager, globalId: string, field = 'id'): Promise<Contact> {
+  const contact = await em.findOne(Contact, { id: idOf('Contact', globalId, field) }, { populate: ['account'] });
+  if (!contact) throw new NotFoundError('Contact', field);
   return contact;
 }
 
@@ -63,7 +63,7 @@ export class ContactResolver {
   @Mutation(() => ContactPayload)
   createContact(@Arg('input') input: CreateContactInput, @Ctx() ctx: Context) {
     return runMutation(ctx, async (em) => {
-      const account = await findAccount(em, input.accountId);
+      const account = await findAccount(em, input.accountId, 'input.accountId');
       noteTouched(ctx.audit, account);
       const fields = checked({
         shortName: input.shortName,
@@ -87,7 +87,7 @@ export class ContactResolver {
   @Mutation(() => ContactPayload)
   updateContact(@Arg('input') input: UpdateContactInput, @Ctx() ctx: Context) {
     return runMutation(ctx, async (em) => {
-      const contact = await findContact(em, input.id);
+      const contact = await findContact(em, input.id, 'input.id');
       noteTouched(ctx.audit, contact.account.getEntity(), input.id);
       const merged = Object.fromEntries(
         CONTACT_FIELDS.map((k) => [k, input[k] === undefined || input[k] === null ? contact[k] : input[k]]),
@@ -113,7 +113,7 @@ export class ContactResolver {
   @Mutation(() => BillContactPayload, { description: 'Creates or replaces the account\'s bill contact.' })
   setBillContact(@Arg('input') input: SetBillContactInput, @Ctx() ctx: Context) {
     return runMutation(ctx, async (em) => {
-      const account = await findAccount(em, input.accountId);
+      const account = await findAccount(em, input.accountId, 'input.accountId');
       noteTouched(ctx.audit, account);
       const v = new Validator();
       const name = v.text('name', input.name, { required: true, max: 256 });

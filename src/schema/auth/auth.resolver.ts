@@ -4,12 +4,15 @@ import { ApiToken } from '../../entities/auth/api-token.js';
 import { User } from '../../entities/auth/user.js';
 import { generateApiToken } from '../../auth/api-token-secret.js';
 import { canLogIn } from '../../auth/authenticate.js';
+import { endSessionsOf } from '../../auth/end-sessions.js';
+import { beginLoginAttempt, endLoginAttempt } from '../../auth/login-throttle.js';
 import { decoyHash, hashPassword, passwordProblem, verifyPassword } from '../../auth/password.js';
 import { issueSessionToken } from '../../auth/session-token.js';
 import { AuthError, NotFoundError } from '../../errors/domain-error.js';
 import { noteTouched } from '../audit/audit-note.js';
 import { Role } from '../auth-checker.js';
 import type { Context } from '../context.js';
+import { Cost, FIELD_COST } from '../cost.js';
 import { runMutation } from '../mutation.js';
 import { AccountNode } from '../accounts/account.type.js';
 import { PageArgs, paginate } from '../relay/connection.js';
@@ -18,8 +21,8 @@ import { Payload } from '../relay/payload.js';
 import { UserErrorCode, UserInputError } from '../user-input-error.js';
 import { Validator } from '../validation.js';
 import {
-  ApiTokenConnection, ApiTokenNode, ChangePasswordInput, CreateApiTokenInput, CreateApiTokenPayload, LoginInput,
-  LoginPayload, SetUserPasswordInput, UserNode,
+  ApiTokenConnection, ApiTokenNode, ChangePasswordInput, ChangePasswordPayload, CreateApiTokenInput, CreateApiTokenPayload,
+  LoginInput, LoginPayload, SetUserPasswordInput, UserNode,
 } from './auth.types.js';
 
 const ApiTokenPayload = Payload('RevokeApiToken', 'apiToken', ApiTokenNode);
@@ -27,6 +30,10 @@ const UserPayload = Payload('User', 'user', UserNode);
 
 /** The same answer for an unknown user, a wrong password and a disabled user: a login reveals nothing. */
 const badLogin = () => new UserInputError('input', 'Invalid username or password', UserErrorCode.INVALID);
+
+/** Also the same answer whether or not the user exists: the limits count usernames as typed. */
+const tooManyAttempts = (windowSeconds: number) =>
+  new UserInputError('input', `Too many failed logins; try again in at most ${Math.ceil(windowSeconds / 60)} minutes`, UserErrorCode.TOO_MANY_ATTEMPTS);
 
 function viewerUserId(ctx: Context): string {
   if (ctx.viewer.kind !== 'user') throw new AuthError('UNAUTHENTICATED', 'Log in first');
@@ -50,10 +57,18 @@ export class UserResolver {
     return ctx.em.findOneOrFail(User, { id: viewerUserId(ctx) });
   }
 
+  @Cost(FIELD_COST.passwordHash)
   @Mutation(() => LoginPayload, { description: 'Exchanges a username and password for a short-lived session token.' })
-  login(@Arg('input') input: LoginInput, @Ctx() ctx: Context) {
-    return runMutation(ctx, async (em) => {
-      const username = input.username.trim().toLowerCase().slice(0, 64);
+  async login(@Arg('input') input: LoginInput, @Ctx() ctx: Context) {
+    const username = input.username.trim().toLowerCase().slice(0, 64);
+    const attempt = await beginLoginAttempt(ctx.em, username, ctx.request.clientAddress, {
+      maxFailuresPerUsername: ctx.config.loginMaxFailuresPerUsername,
+      maxFailuresPerAddress: ctx.config.loginMaxFailuresPerAddress,
+      windowSeconds: ctx.config.loginFailureWindowSeconds,
+    });
+    const result = await runMutation(ctx, async (em) => {
+      // Refused before the password is checked: a guess costs nothing but tells nothing either.
+      if (!attempt) throw tooManyAttempts(ctx.config.loginFailureWindowSeconds);
       // Logging in happens before there is a viewer: the only lookup that bypasses the tenant scope.
       const user = await em.findOne(User, { username }, { populate: ['account'], filters: false });
       // Always pay for one hash, so timing does not tell whether the user exists.
@@ -62,13 +77,16 @@ export class UserResolver {
       user.lastLoginAt = new Date();
       noteTouched(ctx.audit, user.account.getEntity(), toGlobalId('User', user.id));
       ctx.audit.changedFields = [];
-      const { token, expiresAt } = issueSessionToken(ctx.config.tokenSecret, user.id, ctx.config.tokenTtlSeconds);
+      const { token, expiresAt } = issueSessionToken(ctx.config.tokenSecret, user, ctx.config.tokenTtlSeconds);
       return { token, expiresAt, user };
     });
+    if (attempt) await endLoginAttempt(ctx.em, attempt, result.userErrors.length === 0);
+    return result;
   }
 
   @Authorized()
-  @Mutation(() => UserPayload, { description: 'Changes the logged-in user\'s password.' })
+  @Cost(FIELD_COST.passwordHash)
+  @Mutation(() => ChangePasswordPayload, { description: 'Changes the logged-in user\'s password; ends all its sessions and returns a new one.' })
   changePassword(@Arg('input') input: ChangePasswordInput, @Ctx() ctx: Context) {
     return runMutation(ctx, async (em) => {
       const user = await em.findOneOrFail(User, { id: viewerUserId(ctx) }, { populate: ['account'] });
@@ -78,15 +96,17 @@ export class UserResolver {
         throw new UserInputError('input.currentPassword', 'is wrong');
       }
       await setPassword(user, input.newPassword, 'input.newPassword');
-      return { user };
+      const { token, expiresAt } = issueSessionToken(ctx.config.tokenSecret, user, ctx.config.tokenTtlSeconds);
+      return { token, expiresAt, user };
     });
   }
 
   @Authorized(Role.ADMIN)
+  @Cost(FIELD_COST.passwordHash)
   @Mutation(() => UserPayload, { description: 'Sets any user\'s password (admins).' })
   setUserPassword(@Arg('input') input: SetUserPasswordInput, @Ctx() ctx: Context) {
     return runMutation(ctx, async (em) => {
-      const user = await findUser(em, input.userId);
+      const user = await findUser(em, input.userId, 'input.userId');
       noteTouched(ctx.audit, user.account.getEntity(), input.userId);
       ctx.audit.changedFields = ['password'];
       await setPassword(user, input.password, 'input.password');
@@ -95,16 +115,18 @@ export class UserResolver {
   }
 }
 
-async function findUser(em: EntityManager, globalId: string): Promise<User> {
-  const user = await em.findOne(User, { id: idOf('User', globalId) }, { populate: ['account'] });
-  if (!user) throw new NotFoundError('User');
+async function findUser(em: EntityManager, globalId: string, field = 'id'): Promise<User> {
+  const user = await em.findOne(User, { id: idOf('User', globalId, field) }, { populate: ['account'] });
+  if (!user) throw new NotFoundError('User', field);
   return user;
 }
 
+/** A new password ends the user's sessions: whoever held one with the old password must log in again. */
 async function setPassword(user: User, password: string, field: string): Promise<void> {
   const problem = passwordProblem(password);
   if (problem) throw new UserInputError(field, problem);
   user.passwordHash = await hashPassword(password);
+  endSessionsOf(user);
 }
 
 @Resolver(() => ApiTokenNode)

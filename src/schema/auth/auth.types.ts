@@ -52,6 +52,19 @@ export class CreateApiTokenPayload {
   @Field(() => [UserError]) userErrors!: UserError[];
 }
 
+@ObjectType()
+export class ChangePasswordPayload {
+  @Field(() => String, {
+    nullable: true,
+    description: 'A new session token: changing the password ended every session of the user, this one\'s too.',
+  })
+  token!: string | null;
+
+  @Field(() => Date, { nullable: true }) expiresAt!: Date | null;
+  @Field(() => UserNode, { nullable: true }) user!: unknown;
+  @Field(() => [UserError]) userErrors!: UserError[];
+}
+
 @InputType()
 export class ChangePasswordInput {
   @Field() currentPassword!: string;

@@ -1,16 +1,17 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Operation } from '../../entities/orchestration/operation.js';
-import { RunState } from '../../entities/orchestration/run-state.js';
+import { FINAL_STATES, RunState } from '../../entities/orchestration/run-state.js';
 import { ScriptRun } from '../../entities/orchestration/script-run.js';
 import { NotFoundError } from '../../errors/domain-error.js';
 import { writeRetryBatch } from '../../orchestration/retry.js';
+import { lockOutbox } from '../../orchestration/outbox/write-outbox.js';
 import { cancelRunningScript, recordCancelIntent } from '../../orchestration/cancel.js';
 import { actorOf, startWrittenBatches } from './batch-operations.js';
 import { serverQueueWorkflowId } from '../../workflows/workflow-ids.js';
 import { workflowHistoryUrl } from '../../temporal/ui-links.js';
 import { noteTouched } from '../audit/audit-note.js';
-import { Role } from '../auth-checker.js';
+import { AdminOnlyField, Role } from '../auth-checker.js';
 import type { Context } from '../context.js';
 import { runMutation } from '../mutation.js';
 import { PageArgs, paginate } from '../relay/connection.js';
@@ -22,10 +23,23 @@ import { OperationConnection, OperationFilter, OperationNode, OperationsPayload,
 
 const OperationPayload = Payload('Operation', 'operation', OperationNode);
 
-async function findOperation(em: EntityManager, globalId: string): Promise<Operation> {
-  const op = await em.findOne(Operation, { id: idOf('Operation', globalId) }, { populate: ['run', 'server'] });
+/**
+ * Queries load the operation alone: populating its script run or server (admin-only, so hidden by the tenant scope)
+ * would hide the operation itself from account users. Admin mutations populate what they use.
+ */
+async function findOperation(em: EntityManager, globalId: string, populate: readonly ('run' | 'server')[] = []): Promise<Operation> {
+  const op = await em.findOne(Operation, { id: idOf('Operation', globalId) }, { populate: [...populate] });
   if (!op) throw new NotFoundError('Operation');
   return op;
+}
+
+/**
+ * Whether a retry of this object on this server and backend has not ended yet: a retry of this operation, or of an
+ * earlier or later retry of it (they share the object), so a chain of retries never runs twice at once.
+ */
+async function retryPending(em: EntityManager, op: Operation): Promise<boolean> {
+  const pending = { retryOf: { $ne: null }, state: { $nin: [...FINAL_STATES] } };
+  return (await em.count(Operation, { model: op.model, objectId: op.objectId, server: op.server.id, backend: op.backend, ...pending })) > 0;
 }
 
 /**
@@ -52,22 +66,19 @@ export class OperationResolver {
     return toGlobalId(op.model, op.objectId);
   }
 
-  @Authorized(Role.ADMIN)
-  @FieldResolver(() => ServerNode)
+  @AdminOnlyField(() => ServerNode, { description: 'Admins only (null for account users).' })
   server(@Root() op: Operation) {
     return op.server.loadOrFail();
   }
 
-  @Authorized(Role.ADMIN)
-  @FieldResolver(() => ScriptRunNode, { description: 'The script that carries this operation, with its log.' })
+  @AdminOnlyField(() => ScriptRunNode, { description: 'The script that carries this operation, with its log. Admins only (null for account users).' })
   run(@Root() op: Operation) {
     return op.run.loadOrFail();
   }
 
-  @Authorized(Role.ADMIN)
-  @FieldResolver(() => String, {
-    nullable: true,
-    description: 'Where the operation is in the Temporal UI: its server\'s queue while it waits, the workflow that carries it once taken up; null if no workflow ever did.',
+  @AdminOnlyField(() => String, {
+    description:
+      'Where the operation is in the Temporal UI: its server\'s queue while it waits, the workflow that carries it once taken up; null if no workflow ever did. Admins only.',
   })
   async workflowUrl(@Root() op: Operation, @Ctx() ctx: Context) {
     return runLink(ctx, await op.run.loadOrFail());
@@ -117,16 +128,21 @@ export class OperationResolver {
   })
   async retryOperation(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
     const result = await runMutation(ctx, async (em) => {
-      const op = await findOperation(em, id);
+      const op = await findOperation(em, id, ['run', 'server']);
       noteTouched(ctx.audit, op.account ? { id: op.account.id, username: op.accountUsername } : null, id);
       if (![RunState.FAILURE, RunState.ERROR, RunState.TIMEOUT, RunState.REVOKED].includes(op.state)) {
         throw new UserInputError('id', `only failed, timed-out or cancelled operations can be retried; this one is ${op.state}`, UserErrorCode.NOT_ALLOWED);
       }
+      // Under the outbox lock (kept until commit), so two retries at once cannot both find none pending.
+      await lockOutbox(em);
+      if (await retryPending(em, op)) {
+        throw new UserInputError('id', 'is already being retried: wait until that retry has ended', UserErrorCode.NOT_ALLOWED);
+      }
       const batchId = await writeRetryBatch(em, [op], actorOf(ctx));
       return { batchId };
     });
-    if (result.userErrors.length) throw new UserInputError(result.userErrors);
-    return startWrittenBatches(ctx, [result.batchId!]);
+    if (result.userErrors.length) return { operations: [], warnings: [], userErrors: result.userErrors };
+    return { ...(await startWrittenBatches(ctx, [result.batchId!])), userErrors: [] };
   }
 
   @Authorized(Role.ADMIN)
@@ -135,7 +151,7 @@ export class OperationResolver {
   })
   async cancelOperation(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
     const result = await runMutation(ctx, async (em) => {
-      const op = await findOperation(em, id);
+      const op = await findOperation(em, id, ['run', 'server']);
       noteTouched(ctx.audit, op.account ? { id: op.account.id, username: op.accountUsername } : null, id);
       const run = op.run.getEntity();
       if (![RunState.RECEIVED, RunState.STARTED, RunState.RETRYING].includes(run.state)) {

@@ -2,6 +2,7 @@ import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-gr
 import { RunState } from '../../entities/orchestration/run-state.js';
 import { Node } from '../relay/node.js';
 import { Connection } from '../relay/connection.js';
+import { UserError } from '../user-input-error.js';
 
 registerEnumType(RunState, { name: 'RunState', description: 'State of a script run and of its operations.' });
 
@@ -53,7 +54,8 @@ export class OperationFilter {
 export class PlannedOperationInfo {
   @Field() action!: string;
   @Field() model!: string;
-  @Field() objectId!: string;
+  @Field(() => String, { nullable: true, description: 'Null for an object the change would create (never saved: it has no id).' })
+  objectId!: string | null;
   @Field() objectLabel!: string;
 }
 
@@ -68,5 +70,8 @@ export class PlannedScriptInfo {
 @ObjectType()
 export class OperationsPayload {
   @Field(() => [OperationNode]) operations!: unknown[];
-  @Field(() => [String], { description: 'Problems, e.g. an operation that cannot be retried.' }) warnings!: string[];
+  @Field(() => [String], { description: 'What did not go as planned although the change was saved, e.g. a batch not started yet (the relay starts it).' })
+  warnings!: string[];
+
+  @Field(() => [UserError], { description: 'Why nothing was done (then operations is empty).' }) userErrors!: UserError[];
 }

@@ -8,7 +8,8 @@ import { writeOutbox } from '../../orchestration/outbox/write-outbox.js';
 import { noteTouched } from '../audit/audit-note.js';
 import { Role } from '../auth-checker.js';
 import type { Context } from '../context.js';
-import { fromGlobalId, idOf } from '../relay/global-id.js';
+import { fromGlobalId } from '../relay/global-id.js';
+import { runMutation } from '../mutation.js';
 import { UserInputError } from '../user-input-error.js';
 import { findServer } from './server.resolver.js';
 import { OperationsPayload, PlannedScriptInfo } from './operation.types.js';
@@ -50,16 +51,16 @@ export class PreviewResolver {
     @Arg('backend', () => String, { nullable: true }) backend: string | undefined,
     @Ctx() ctx: Context,
   ) {
-    if (backend && !findBackend(backend)) throw new UserInputError('backend', 'is not a backend');
-    const server = await findServer(ctx.em, serverId);
-    noteTouched(ctx.audit, null, serverId);
-    const batchIds: string[] = [];
-    await ctx.em.transactional(async (em) => {
-      const groups = await planServerSync(em, idOf('Server', serverId), backend);
-      if (groups.length) batchIds.push(await writeOutbox(em, groups, actorOf(ctx)));
+    const result = await runMutation(ctx, async (em) => {
+      if (backend && !findBackend(backend)) throw new UserInputError('backend', 'is not a backend');
+      const server = await findServer(em, serverId, 'serverId');
+      noteTouched(ctx.audit, null, serverId);
+      const groups = await planServerSync(em, server.id, backend);
+      return { server, batchId: groups.length ? await writeOutbox(em, groups, actorOf(ctx)) : null };
     });
-    const { operations, warnings } = await startWrittenBatches(ctx, batchIds);
-    if (!operations.length) warnings.push(`no route selects anything on ${server.name}`);
-    return { operations, warnings };
+    if (result.userErrors.length) return { operations: [], warnings: [], userErrors: result.userErrors };
+    const { operations, warnings } = await startWrittenBatches(ctx, result.batchId ? [result.batchId] : []);
+    if (!operations.length) warnings.push(`no route selects anything on ${result.server!.name}`);
+    return { operations, warnings, userErrors: [] };
   }
 }

@@ -19,9 +19,9 @@ import { BackendInfo, CreateRouteInput, RouteConnection, RouteNode, UpdateRouteI
 const RoutePayload = Payload('Route', 'route', RouteNode);
 const DeleteRoutePayload = DeletePayload('DeleteRoute');
 
-async function findRoute(em: EntityManager, globalId: string): Promise<Route> {
-  const route = await em.findOne(Route, { id: idOf('Route', globalId) });
-  if (!route) throw new NotFoundError('Route');
+async function findRoute(em: EntityManager, globalId: string, field = 'id'): Promise<Route> {
+  const route = await em.findOne(Route, { id: idOf('Route', globalId, field) });
+  if (!route) throw new NotFoundError('Route', field);
   return route;
 }
 
@@ -65,7 +65,7 @@ export class RouteResolver {
       if (!findBackend(input.backend)) {
         throw new UserInputError('input.backend', `is not a backend; one of: ${listBackends().map((b) => b.name).join(', ')}`);
       }
-      const server = await findServer(em, input.serverId);
+      const server = await findServer(em, input.serverId, 'input.serverId');
       const match = checkMatch(input.backend, input.match ?? '');
       if (await em.count(Route, { backend: input.backend, server })) {
         throw new UserInputError('input.serverId', 'already has a route for this backend', UserErrorCode.TAKEN);
@@ -80,7 +80,7 @@ export class RouteResolver {
   @Mutation(() => RoutePayload)
   updateRoute(@Arg('input') input: UpdateRouteInput, @Ctx() ctx: Context) {
     return runMutation(ctx, async (em) => {
-      const route = await findRoute(em, input.id);
+      const route = await findRoute(em, input.id, 'input.id');
       noteTouched(ctx.audit, null, input.id);
       if (input.match != null) route.match = checkMatch(route.backend, input.match);
       if (input.isActive != null) route.isActive = input.isActive;

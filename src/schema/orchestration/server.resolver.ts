@@ -7,6 +7,7 @@ import { recordHostKeyChange } from '../../orchestration/server-hold.js';
 import { wakeServerQueue } from '../../orchestration/wake-server-queue.js';
 import { Role } from '../auth-checker.js';
 import type { Context } from '../context.js';
+import { Cost, FIELD_COST } from '../cost.js';
 import { runMutation } from '../mutation.js';
 import { noteTouched } from '../audit/audit-note.js';
 import { PageArgs, paginate } from '../relay/connection.js';
@@ -26,9 +27,9 @@ const SERVER_NAME = /^[a-z0-9][a-z0-9.-]{0,63}$/;
 const ADDRESS = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$|^[0-9a-fA-F:]+$/;
 const SSH_USER = /^[a-z_][a-z0-9_-]{0,31}$/;
 
-export async function findServer(em: EntityManager, globalId: string): Promise<Server> {
-  const server = await em.findOne(Server, { id: idOf('Server', globalId) });
-  if (!server) throw new NotFoundError('Server');
+export async function findServer(em: EntityManager, globalId: string, field = 'id'): Promise<Server> {
+  const server = await em.findOne(Server, { id: idOf('Server', globalId, field) });
+  if (!server) throw new NotFoundError('Server', field);
   return server;
 }
 
@@ -47,6 +48,7 @@ export class ServerResolver {
     return toGlobalId('Server', server.id);
   }
 
+  @Cost(FIELD_COST.sshCommand)
   @FieldResolver(() => ServerStatusInfo, { description: 'Reachability, latency, uptime and load, read over SSH now.' })
   async status(@Root() server: Server, @Ctx() ctx: Context) {
     const status = await ctx.servers.status(endpointOf(server));
@@ -55,6 +57,7 @@ export class ServerResolver {
     return status;
   }
 
+  @Cost(FIELD_COST.sshHandshake)
   @FieldResolver(() => PresentedHostKeyInfo, { description: 'The host key the server presents now (first step of trusting it).' })
   async presentedHostKey(@Root() server: Server, @Ctx() ctx: Context) {
     const key = await ctx.servers.presentedHostKey(server.address, server.sshPort);
@@ -92,7 +95,7 @@ export class ServerResolver {
   @Mutation(() => ServerPayload, { description: 'Changing where a server is (address, port) forgets its pinned host key.' })
   updateServer(@Arg('input') input: UpdateServerInput, @Ctx() ctx: Context) {
     return runMutation(ctx, async (em) => {
-      const server = await findServer(em, input.id);
+      const server = await findServer(em, input.id, 'input.id');
       noteTouched(ctx.audit, null, input.id);
       const v = new Validator();
       const conn = checkConnection(v, input, false);
@@ -105,12 +108,13 @@ export class ServerResolver {
     });
   }
 
+  @Cost(FIELD_COST.sshHandshake)
   @Mutation(() => ServerPayload, {
     description: 'Pins the host key the server presents, after the operator compared its fingerprint. A different key presented now is refused.',
   })
   async trustServerHostKey(@Arg('input') input: TrustServerHostKeyInput, @Ctx() ctx: Context) {
     const result = await runMutation(ctx, async (em) => {
-      const server = await findServer(em, input.id);
+      const server = await findServer(em, input.id, 'input.id');
       noteTouched(ctx.audit, null, input.id);
       let presented;
       try {

@@ -2,7 +2,7 @@ import { Field, ID, ObjectType, type ClassType } from 'type-graphql';
 import { UserError } from '../user-input-error.js';
 import { OperationNode, PlannedScriptInfo } from '../orchestration/operation.types.js';
 
-/** Fields every mutation payload has: what went wrong, what it started on servers, and a dry run's plan. */
+/** Fields every mutation payload has: what went wrong, what it started on servers, and a dry run's plan and marker. */
 function addPayloadFields(target: object): void {
   Field(() => [UserError])(target, 'userErrors');
   Field(() => [OperationNode], {
@@ -12,6 +12,9 @@ function addPayloadFields(target: object): void {
     nullable: true,
     description: 'With dryRun: the scripts it would run, and where. Nothing was saved or run.',
   })(target, 'plan');
+  Field(() => Boolean, {
+    description: 'True for a dry run: the payload is a plan, nothing was saved; objects it would create are null (they have no id).',
+  })(target, 'dryRun');
 }
 
 /** `<Name>Payload { <key>: <Type>, userErrors, operations, plan }`: the object is null when userErrors is not empty. */

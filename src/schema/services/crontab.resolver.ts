@@ -20,9 +20,9 @@ const CrontabPayload = Payload('Crontab', 'crontab', CrontabNode);
 const DeleteCrontabPayload = DeletePayload('DeleteCrontab');
 
 /** Loads a crontab line the viewer may see (tenant scope), with its account, or fails with NOT_FOUND. */
-async function findCrontab(em: EntityManager, globalId: string): Promise<Crontab> {
-  const crontab = await em.findOne(Crontab, { id: idOf('Crontab', globalId) }, { populate: ['account'] });
-  if (!crontab) throw new NotFoundError('Crontab');
+async function findCrontab(em: EntityManager, globalId: string, field = 'id'): Promise<Crontab> {
+  const crontab = await em.findOne(Crontab, { id: idOf('Crontab', globalId, field) }, { populate: ['account'] });
+  if (!crontab) throw new NotFoundError('Crontab', field);
   return crontab;
 }
 
@@ -75,7 +75,7 @@ export class CrontabResolver {
   @Mutation(() => CrontabPayload, { description: 'Adds a line to a system user\'s crontab.' })
   createCrontab(@Arg('input') input: CreateCrontabInput, @Arg('dryRun', () => Boolean, DRY_RUN) _dryRun: boolean, @Ctx() ctx: Context) {
     return runMutation(ctx, async (em) => {
-      const systemUser = await findSystemUser(em, input.systemUserId);
+      const systemUser = await findSystemUser(em, input.systemUserId, 'input.systemUserId');
       const account = systemUser.account.getEntity();
       noteTouched(ctx.audit, account);
       const fields = checked({
@@ -97,7 +97,7 @@ export class CrontabResolver {
   @Mutation(() => CrontabPayload)
   updateCrontab(@Arg('input') input: UpdateCrontabInput, @Arg('dryRun', () => Boolean, DRY_RUN) _dryRun: boolean, @Ctx() ctx: Context) {
     return runMutation(ctx, async (em) => {
-      const crontab = await findCrontab(em, input.id);
+      const crontab = await findCrontab(em, input.id, 'input.id');
       noteTouched(ctx.audit, crontab.account.getEntity(), input.id);
       const merged = Object.fromEntries(CRONTAB_FIELDS.map((k) => [k, input[k] ?? crontab[k]])) as CrontabFields;
       const fields = checked(merged);

@@ -26,9 +26,9 @@ const SystemUserPayload = Payload('SystemUser', 'systemUser', SystemUserNode);
 const DeleteSystemUserPayload = DeletePayload('DeleteSystemUser');
 
 /** Loads a system user the viewer may see (tenant scope), with its account, or fails with NOT_FOUND. */
-export async function findSystemUser(em: EntityManager, globalId: string): Promise<SystemUser> {
-  const user = await em.findOne(SystemUser, { id: idOf('SystemUser', globalId) }, { populate: ['account'] });
-  if (!user) throw new NotFoundError('SystemUser');
+export async function findSystemUser(em: EntityManager, globalId: string, field = 'id'): Promise<SystemUser> {
+  const user = await em.findOne(SystemUser, { id: idOf('SystemUser', globalId, field) }, { populate: ['account'] });
+  if (!user) throw new NotFoundError('SystemUser', field);
   return user;
 }
 
@@ -88,7 +88,7 @@ export class SystemUserResolver {
   @Mutation(() => SystemUserPayload, { description: 'Creates a system user of an account (never a main one: those come with the account).' })
   createSystemUser(@Arg('input') input: CreateSystemUserInput, @Arg('dryRun', () => Boolean, DRY_RUN) _dryRun: boolean, @Ctx() ctx: Context) {
     return runMutation(ctx, async (em) => {
-      const account = await findAccount(em, input.accountId);
+      const account = await findAccount(em, input.accountId, 'input.accountId');
       noteTouched(ctx.audit, account);
       const v = new Validator();
       const username = checkSystemUsername(v, input.username);
@@ -118,7 +118,7 @@ export class SystemUserResolver {
   @Mutation(() => SystemUserPayload, { description: 'Changes password, shell, home or groups; the username cannot change.' })
   updateSystemUser(@Arg('input') input: UpdateSystemUserInput, @Arg('dryRun', () => Boolean, DRY_RUN) _dryRun: boolean, @Ctx() ctx: Context) {
     return runMutation(ctx, async (em) => {
-      const user = await findSystemUser(em, input.id);
+      const user = await findSystemUser(em, input.id, 'input.id');
       const account = user.account.getEntity();
       noteTouched(ctx.audit, account, input.id);
       const v = new Validator();

@@ -1,6 +1,7 @@
 import { Authorized, Ctx, Field, ObjectType, Query, Resolver } from 'type-graphql';
 import { Role } from '../auth-checker.js';
 import type { Context } from '../context.js';
+import { Cost, FIELD_COST } from '../cost.js';
 import { DomainError } from '../../errors/domain-error.js';
 import { runHealthCheck } from '../../temporal/health-check.js';
 import { workflowHistoryUrl } from '../../temporal/ui-links.js';
@@ -16,6 +17,7 @@ export class SystemHealth {
 @Resolver()
 export class SystemResolver {
   @Authorized(Role.ADMIN)
+  @Cost(FIELD_COST.workflowRoundTrip)
   @Query(() => SystemHealth, { description: 'Runs a workflow through Temporal and a worker to the database and back.' })
   async systemHealth(@Ctx() ctx: Context): Promise<SystemHealth> {
     try {
