@@ -60,6 +60,14 @@ test('trusting a host key: the presented fingerprint is OpenSSH\'s; a wrong one 
   expect(moved.updateServer.server).toMatchObject({ sshPort: host.port + 1, hostKeyFingerprint: null });
 });
 
+test('a server that does not answer: presentedHostKey is a typed SERVICE_UNAVAILABLE error saying why, not an internal error', async () => {
+  // Nothing listens on the port after sshd's: refused at once.
+  const created = await h.admin.data(CreateServerDocument, { input: { name: 'silent', address: '127.0.0.1', sshPort: host.port + 2 } });
+  const { data, errors } = await h.admin.request(ServerHostKeyDocument, { id: created.createServer.server!.id });
+  expect(data).toBeNull();
+  expect(errors).toEqual([expect.objectContaining({ message: expect.stringContaining('server silent did not answer'), extensions: { code: 'SERVICE_UNAVAILABLE', reason: 'SERVER_UNREACHABLE' } })]);
+});
+
 test('routes: unknown backends and bad match expressions are userErrors; a good one is saved; one route per backend and server', async () => {
   const { data } = await h.admin.request(BackendsDocument);
   expect(data!.backends.map((b) => b.name)).toEqual(['system-users', 'crontabs']);

@@ -12,6 +12,7 @@ export const ERROR_CODES = {
   INVALID_ID: 'BAD_USER_INPUT',
   QUERY_TOO_COMPLEX: 'GRAPHQL_VALIDATION_FAILED',
   TEMPORAL_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  SERVER_UNREACHABLE: 'SERVICE_UNAVAILABLE',
 } as const satisfies Record<string, string>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -29,6 +30,13 @@ export class DomainError extends Error {
 }
 
 export class AuthError extends DomainError {}
+/** A managed server did not answer (refused, timed out, unknown host): nothing about it could be read now. */
+export class ServerUnreachableError extends DomainError {
+  constructor(server: string, why: string) {
+    super('SERVER_UNREACHABLE', `server ${server} did not answer: ${why}`);
+  }
+}
+
 export class NotFoundError extends DomainError {
   constructor(what: string, field?: string) {
     super('NOT_FOUND', `${what} not found`, field);

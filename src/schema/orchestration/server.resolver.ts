@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Server } from '../../entities/orchestration/server.js';
-import { NotFoundError } from '../../errors/domain-error.js';
+import { NotFoundError, ServerUnreachableError } from '../../errors/domain-error.js';
+import { TransportError } from '../../orchestration/ssh/errors.js';
 import { endpointOf } from '../../orchestration/server-access.js';
 import { recordHostKeyChange } from '../../orchestration/server-hold.js';
 import { wakeServerQueue } from '../../orchestration/wake-server-queue.js';
@@ -60,7 +61,14 @@ export class ServerResolver {
   @Cost(FIELD_COST.sshHandshake)
   @FieldResolver(() => PresentedHostKeyInfo, { description: 'The host key the server presents now (first step of trusting it).' })
   async presentedHostKey(@Root() server: Server, @Ctx() ctx: Context) {
-    const key = await ctx.servers.presentedHostKey(server.address, server.sshPort);
+    let key;
+    try {
+      key = await ctx.servers.presentedHostKey(server.address, server.sshPort);
+    } catch (err) {
+      // An unreachable server is an answer about the server, not a failure of Orchestra.
+      if (err instanceof TransportError) throw new ServerUnreachableError(server.name, err.message);
+      throw err;
+    }
     const pinned = key.fingerprint === server.hostKeyFingerprint;
     if (server.hostKeyFingerprint && !pinned) await recordHostKeyChange(ctx.em.fork(), server.id, server.hostKeyFingerprint, key.fingerprint);
     return { ...key, pinned };
