@@ -4,7 +4,8 @@
 //     unless DATABASE_URL is set;
 //   - the Temporal dev server, SQLite in .data/temporal/temporal.db, gRPC 7233, UI 8233, unless TEMPORAL_ADDRESS is set;
 //   - migrations, search attributes, then the API and the worker.
-// Ctrl-C (SIGINT) or SIGTERM stops all of it, children included; a restart keeps .data/.
+// Ctrl-C (SIGINT) or SIGTERM stops all of it, children included; a restart keeps .data/. While it runs,
+// .data/running.json tells the CLI (src/bin/orchestrate.ts) of this clone where the embedded servers are.
 // A failure to start is one message on stderr and exit code 1.
 //
 // The API and the worker run in this one process, not as child processes: one process to signal and to watch, one
@@ -17,10 +18,11 @@
 // of a start, and it overlaps with the servers' own.
 import 'reflect-metadata';
 import { performance } from 'node:perf_hooks';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../config/config.js';
 import { ensureSshKeyPair, ensureTokenSecret } from '../embedded/dev-secrets.js';
 import { startEmbeddedPostgres } from '../embedded/embedded-postgres.js';
+import { DATA_DIR as dataDir, recordRunningInstallation } from '../embedded/running-installation.js';
 import { assertPortsFree } from '../embedded/port-check.js';
 import { startTemporalDevServer } from '../embedded/temporal-dev-server.js';
 import { Shutdown } from '../process/shutdown.js';
@@ -29,7 +31,6 @@ import { SshPool } from '../orchestration/ssh/ssh-pool.js';
 import { ensureRelaySchedule } from '../temporal/relay-schedule.js';
 
 const env = process.env;
-const dataDir = resolve(import.meta.dirname, '../../.data');
 const log = (message: string) => console.log(`[orchestra] ${message}`);
 // performance.now() counts from the process start, module loading included.
 const elapsed = () => `${(performance.now() / 1000).toFixed(1)} s`;
@@ -163,6 +164,13 @@ async function start(): Promise<void> {
     return shutdown.run(1);
   });
 
+  const forget = recordRunningInstallation(dataDir, {
+    ...(postgres ? { databaseUrl: postgres.url } : {}),
+    ...(temporal
+      ? { temporal: { address: temporal.address, uiUrl: config.temporalUiUrl, namespace: config.temporalNamespace, taskQueue: config.temporalTaskQueue } }
+      : {}),
+  });
+  shutdown.add('.data/running.json', forget);
   console.log(
     [
       '',
