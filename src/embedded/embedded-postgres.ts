@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import pg from 'pg';
@@ -38,7 +38,7 @@ export async function startEmbeddedPostgres(opts: {
   if (!existsSync(join(dataDir, 'PG_VERSION'))) await initialise(programs.initdb, dataDir, account);
 
   const output: string[] = [];
-  // Its own process group: a Ctrl-C in the terminal reaches us, and we stop PostgreSQL last, after what uses it.
+  // Its own process group: a Ctrl-C in the terminal reaches us only, and we stop PostgreSQL last, after what uses it.
   const child = spawn(programs.postgres, ['-D', dataDir, '-p', String(opts.port)], {
     ...(account ?? {}),
     cwd: '/',
@@ -64,7 +64,7 @@ export async function startEmbeddedPostgres(opts: {
       }
       if (!opts.persistent) {
         rmSync(dataDir, { recursive: true, force: true });
-        if (placed.linked) unlinkSync(opts.dataDir);
+        if (placed.linked) rmSync(opts.dataDir, { force: true }); // the link
       }
     },
   };
