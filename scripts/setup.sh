@@ -94,16 +94,4 @@ fi
 temporal_version=$("$temporal_cli" --version 2>/dev/null) || fail "$temporal_cli does not run"
 say "Temporal CLI: $temporal_cli ($temporal_version)"
 
-# --- Permissions -----------------------------------------------------------------------------------------------
-# As root, the embedded PostgreSQL runs as the `postgres` user, which must traverse every parent of .data/.
-if [ "$(id -u)" -eq 0 ]; then
-  dir=$PWD
-  while [ "$dir" != / ]; do
-    if [ "$(( 0$(stat -c '%a' "$dir") & 1 ))" -eq 0 ]; then
-      say "WARNING: $dir is not traversable by other users; the embedded PostgreSQL (user postgres) cannot reach .data/ (chmod o+x $dir)"
-    fi
-    dir=$(dirname "$dir")
-  done
-fi
-
 say "done"

