@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -70,6 +70,28 @@ export class HostSandbox {
     });
   }
 
+  /**
+   * Kills every process left in this host's mount namespace but the holder: a script the engine detached from, or a
+   * test's held command, has no parent here any more and would otherwise outlive the host.
+   */
+  private killEverythingInside(): void {
+    if (this.holder.exitCode !== null) return;
+    let namespace: string;
+    try {
+      namespace = readlinkSync(`/proc/${this.pid}/ns/mnt`);
+    } catch {
+      return;
+    }
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry) || Number(entry) === this.pid) continue;
+      try {
+        if (readlinkSync(`/proc/${entry}/ns/mnt`) === namespace) process.kill(Number(entry), 'SIGKILL');
+      } catch {
+        // gone meanwhile, or not ours to read
+      }
+    }
+  }
+
   /** Runs a bash script inside this host (like Orchestra does over SSH); never rejects. */
   async bash(script: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
     try {
@@ -82,6 +104,7 @@ export class HostSandbox {
   }
 
   async stop(): Promise<void> {
+    this.killEverythingInside();
     if (this.holder.exitCode === null) {
       const exited = new Promise((r) => this.holder.once('exit', r));
       this.holder.stdin!.end();
