@@ -176,11 +176,17 @@ describe('cron fields', () => {
     expect(validateCronCommand('a\nb')).toMatch(/single line/);
     expect(validateCronCommand('a\rb')).toMatch(/single line/);
     expect(validateCronCommand('a\0b')).toMatch(/control/);
-    expect(validateCronCommand('x'.repeat(901))).toMatch(/900 bytes/);
-    expect(validateCronCommand('%'.repeat(451))).toMatch(/900 bytes/);
+    expect(validateCronCommand('x'.repeat(998))).toBeNull();
+    expect(validateCronCommand('x'.repeat(999))).toMatch(/998 bytes/);
+    expect(validateCronCommand('%'.repeat(500))).toMatch(/998 bytes/);
+    expect(validateCronCommand('\\'.repeat(500))).toMatch(/998 bytes/);
+    expect(validateCronCommand('*')).toMatch(/must not start with "\*"/);
+    expect(validateCronCommand('*/5 x')).toMatch(/must not start with "\*"/);
+    expect(validateCronCommand('x *')).toBeNull();
     expect(validateCronDescription('Sauvegarde — 日本 🔑')).toBeNull();
     expect(validateCronDescription('a\nb')).toMatch(/single line/);
     expect(cronEscapeCommand('date +%F 100%')).toBe('date +\\%F 100\\%');
+    expect(cronEscapeCommand(String.raw`a\b \% \\`)).toBe(String.raw`a\\b \\\% \\\\`);
   });
 
   test('crontab snapshots: defaults, ordering by id, every issue listed', () => {
