@@ -25,6 +25,7 @@
 import { defineBackend, type TypedOperation } from './backend.js';
 import { ShellCode, bashCode, joinShell, sh } from '../shell/quote.js';
 import { IssueList, isPlainObject, own } from './validation.js';
+import { isReservedUsername } from './reserved-usernames.js';
 
 export const SYSTEM_USER_SHELLS = ['/dev/null', '/bin/rssh', '/bin/bash'] as const;
 export type SystemUserShell = (typeof SYSTEM_USER_SHELLS)[number];
@@ -59,14 +60,6 @@ export interface SystemUserSnapshot {
 }
 
 const USERNAME = /^[a-z][a-z0-9_.-]{0,31}$/;
-/** Accounts of a Debian system and common services; the script's UID_MIN check is the real guard. */
-const RESERVED_USERNAMES = new Set(
-  (
-    'root daemon bin sys sync games man lp mail news uucp proxy www-data backup list irc gnats nobody nogroup ' +
-    'systemd-network systemd-resolve systemd-timesync messagebus sshd postfix postgres mysql bind dovecot ' +
-    'dovenull vmail ftp admin operator adm staff sudo wheel shadow disk tty kmem docker lxd'
-  ).split(' '),
-);
 const SHA512_CRYPT = /^\$6\$(rounds=[1-9][0-9]{3,8}\$)?[./0-9A-Za-z]{1,16}\$[./0-9A-Za-z]{86}$/;
 const HOME_SEGMENT = /^[A-Za-z0-9_@+-][A-Za-z0-9_.@+-]*$/;
 
@@ -75,7 +68,7 @@ export function validateUsername(username: string): string | null {
   if (!USERNAME.test(username)) {
     return 'must be 1 to 32 characters: lowercase letters, digits, "_", "." or "-", starting with a letter';
   }
-  if (RESERVED_USERNAMES.has(username)) return 'is reserved for the system';
+  if (isReservedUsername(username)) return 'is reserved for the system';
   return null;
 }
 
