@@ -115,7 +115,10 @@ test('routes: unknown backends and bad match expressions are userErrors; a good 
   const before = await h.orm.em.fork().count(Route);
   const unknown = await h.admin.data(CreateRouteDocument, { input: { backend: 'bind9', serverId } });
   expect(unknown.createRoute.userErrors[0].field).toBe('input.backend');
-  for (const match of ['systemuser.shell ==', 'process.exit()', 'systemuser.__proto__ == 1', 'nosuch.field == "x"', '`id`']) {
+  for (const match of [
+    'systemuser.shell ==', 'process.exit()', 'systemuser.__proto__ == 1', 'nosuch.field == "x"', '`id`', "' ; touch /tmp/x ; '", '"yes"', '0',
+    'systemuser.shell', 'account.type == "STAFF" and systemuser.username',
+  ]) {
     const bad = await h.admin.data(CreateRouteDocument, { input: { backend: 'system-users', serverId, match } });
     expect([match, bad.createRoute.userErrors[0]?.field]).toEqual([match, 'input.match']);
   }
@@ -126,6 +129,12 @@ test('routes: unknown backends and bad match expressions are userErrors; a good 
   expect(again.createRoute.userErrors[0].code).toBe('TAKEN');
   const badUpdate = await h.admin.data(UpdateRouteDocument, { input: { id: good.createRoute.route!.id, match: 'and and' } });
   expect(badUpdate.updateRoute.userErrors[0].field).toBe('input.match');
+  const literal = await h.admin.data(UpdateRouteDocument, { input: { id: good.createRoute.route!.id, match: "' ; touch /tmp/x ; '" } });
+  expect(literal.updateRoute.userErrors).toEqual([
+    expect.objectContaining({ field: 'input.match', message: expect.stringMatching(/^the value " ; touch \/tmp\/x ; " is not a condition/) }),
+  ]);
+  const boolean = await h.admin.data(UpdateRouteDocument, { input: { id: good.createRoute.route!.id, match: 'systemuser.isActive and not systemuser.isMain' } });
+  expect(boolean.updateRoute.userErrors).toEqual([]);
 });
 
 test('servers and routes are for admins only', async () => {

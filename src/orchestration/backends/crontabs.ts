@@ -215,6 +215,7 @@ export const crontabsBackend = defineBackend<CrontabSnapshot>({
   actions: ['save', 'delete'],
   timeoutMs: 60_000,
   matchFields: ['crontab.systemUsername', 'crontab.isActive'],
+  booleanMatchFields: ['crontab.isActive'],
   snapshot: (source) => validate(source, true),
   parseSnapshot: (raw) => validate(raw, false),
   matchContext: (s) => ({ crontab: { systemUsername: s.systemUsername, isActive: s.isActive } }),

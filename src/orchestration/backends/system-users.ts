@@ -364,6 +364,7 @@ export const systemUsersBackend = defineBackend<SystemUserSnapshot>({
     'account.username',
     'account.type',
   ],
+  booleanMatchFields: ['systemuser.isActive', 'systemuser.isMain'],
   snapshot: (source) => validateSnapshotFields(source, new IssueList(), true),
   parseSnapshot: (raw) => validateSnapshotFields(raw, new IssueList(), false),
   matchContext: (s) => ({
