@@ -10,7 +10,7 @@ import { BackendError, SnapshotValidationError, type Backend } from '../src/orch
 import { crontabsBackend, renderCrontabLines } from '../src/orchestration/backends/crontabs.js';
 import { parseCronField, validateCronCommand, validateCronDescription, cronEscapeCommand } from '../src/orchestration/backends/cron.js';
 import { backendsForModel, getBackend, listBackends, registerBackend } from '../src/orchestration/backends/registry.js';
-import { systemUsersBackend, validateHome, validatePasswordHash, validateUsername, type SystemUserSource } from '../src/orchestration/backends/system-users.js';
+import { systemUsersBackend, validateHome, validateNewUsername, validatePasswordHash, validateUsername, type SystemUserSource } from '../src/orchestration/backends/system-users.js';
 import type { OperationInput } from '../src/orchestration/types.js';
 import { HASH_1, user } from './support/backend-fixtures.js';
 
@@ -80,6 +80,11 @@ describe('system users: snapshots', () => {
   test('validators for the API', () => {
     expect(validateUsername('alice-ftp.2')).toBeNull();
     expect(validateUsername('www-data')).toMatch(/reserved/);
+    // A new name must not be one a server keeps for itself; a stored one that was allowed stays valid.
+    for (const name of ['users', 'crontab', 'tty', 'systemd-journal', 'grafana', 'www']) expect(validateNewUsername(name)).toMatch(/reserved/);
+    expect(validateUsername('grafana')).toBeNull();
+    expect(validateNewUsername('www-data')).toMatch(/reserved/);
+    expect(validateNewUsername('alice-ftp.2')).toBeNull();
     expect(validatePasswordHash(null)).toBeNull();
     expect(validatePasswordHash(HASH_2)).toBeNull();
     expect(validateHome('/home/alice/ftp')).toBeNull();

@@ -6,6 +6,7 @@
  * before anything is saved: Debian's static users and groups (base-passwd), the ones packages create on a server,
  * and the mail and web names a provider keeps for itself. A service installed later under another name is still
  * refused by the script (that guard stays, it protects the server); this list is what the API can know.
+ * It applies to NEW names (validateNewUsername): stored snapshots are held only to the names always refused.
  */
 
 const NAMES = [
@@ -31,6 +32,24 @@ const RESERVED = new Set(NAMES.join(' ').split(' '));
 /** Families of system names: systemd-network, systemd-journal…; Debian-exim, debian-spamd… */
 const RESERVED_PREFIXES = ['systemd-', 'debian-'];
 
+/** For a NEW account or system user: the API refuses these names. */
 export function isReservedUsername(name: string): boolean {
   return RESERVED.has(name) || RESERVED_PREFIXES.some((prefix) => name.startsWith(prefix));
+}
+
+/**
+ * The names a snapshot may never carry, as the system-users backend always refused them: so no object stored
+ * before a name joined the list above becomes impossible to change or delete (its snapshot would be refused).
+ * Every one of them is also in the list above.
+ */
+const ALWAYS_RESERVED = new Set(
+  (
+    'root daemon bin sys sync games man lp mail news uucp proxy www-data backup list irc gnats nobody nogroup ' +
+    'systemd-network systemd-resolve systemd-timesync messagebus sshd postfix postgres mysql bind dovecot ' +
+    'dovenull vmail ftp admin operator adm staff sudo wheel shadow disk tty kmem docker lxd'
+  ).split(' '),
+);
+
+export function isAlwaysReservedUsername(name: string): boolean {
+  return ALWAYS_RESERVED.has(name);
 }

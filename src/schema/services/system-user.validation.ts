@@ -22,7 +22,7 @@ import { Account } from '../../entities/accounts/account.js';
 import { SystemUser, SystemUserShell } from '../../entities/services/system-user.js';
 import { passwordProblem } from '../../auth/password.js';
 import { hashSystemPassword } from '../../crypto/sha512-crypt.js';
-import { validateHome, validateUsername } from '../../orchestration/backends/system-users.js';
+import { validateHome, validateNewUsername, validateUsername } from '../../orchestration/backends/system-users.js';
 import { UserErrorCode } from '../user-input-error.js';
 import type { Validator } from '../validation.js';
 
@@ -42,7 +42,7 @@ export function checkSystemUsername(v: Validator, username: string): string {
   if (username === '') v.add('username', 'is required', UserErrorCode.REQUIRED);
   else if (username.length > 32) v.add('username', 'must be at most 32 characters', UserErrorCode.TOO_LONG);
   else {
-    const problem = validateUsername(username);
+    const problem = validateNewUsername(username);
     if (problem) v.add('username', problem);
   }
   return username;
