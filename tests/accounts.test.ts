@@ -9,7 +9,7 @@ import {
   EnableAccountDocument, LoginDocument, SetBillContactDocument, UpdateAccountDocument, UpdateContactDocument,
 } from './generated/graphql.js';
 import { startApiHarness, type ApiHarness } from './support/api-harness.js';
-import { accountWithUser, contactFor, PASSWORD } from './support/fixtures.js';
+import { BAD_PASSWORDS, GOOD_PASSWORDS, accountWithUser, contactFor, PASSWORD } from './support/fixtures.js';
 
 let h: ApiHarness;
 beforeAll(async () => {
@@ -56,6 +56,20 @@ test('createAccount reports every bad field at once: language, password', async 
   const result = await h.admin.data(CreateAccountDocument, { input: { username: 'fine', language: 'xx', password: 'short' } });
   expect(result.createAccount.userErrors.map((e) => e.field).sort()).toEqual(['input.language', 'input.password']);
   expect(await counts()).toEqual(before);
+});
+
+test.each(BAD_PASSWORDS)('createAccount refuses the password %j and writes nothing', async (password) => {
+  const before = await counts();
+  const result = await h.admin.data(CreateAccountDocument, { input: { username: 'badpw', password } });
+  expect(result.createAccount.userErrors).toEqual([expect.objectContaining({ field: 'input.password', code: 'INVALID' })]);
+  expect(await counts()).toEqual(before);
+});
+
+test.each(GOOD_PASSWORDS)('createAccount takes the password %j, and its user logs in with it', async (password) => {
+  const username = `goodpw${GOOD_PASSWORDS.indexOf(password)}`;
+  const result = await h.admin.data(CreateAccountDocument, { input: { username, password } });
+  expect(result.createAccount.userErrors).toEqual([]);
+  expect((await h.client.data(LoginDocument, { input: { username, password } })).login.token).toBeTruthy();
 });
 
 test('a taken username is a TAKEN userError', async () => {

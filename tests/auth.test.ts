@@ -3,12 +3,13 @@ import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { ApiToken } from '../src/entities/auth/api-token.js';
 import { User } from '../src/entities/auth/user.js';
 import { issueSessionToken } from '../src/auth/session-token.js';
+import { idOf } from '../src/schema/relay/global-id.js';
 import {
   ApiTokensDocument, ChangePasswordDocument, CreateApiTokenDocument, DisableAccountDocument, EnableAccountDocument,
   LoginDocument, MeDocument, RevokeApiTokenDocument, SetUserPasswordDocument,
 } from './generated/graphql.js';
 import { startApiHarness, type ApiHarness } from './support/api-harness.js';
-import { accountWithUser, outcome, PASSWORD } from './support/fixtures.js';
+import { BAD_PASSWORDS, GOOD_PASSWORDS, accountWithUser, outcome, PASSWORD } from './support/fixtures.js';
 
 let h: ApiHarness;
 beforeAll(async () => {
@@ -34,6 +35,28 @@ test('a failed login looks the same whether or not the user exists', async () =>
   expect(wrongPassword.login.token).toBeNull();
   expect(wrongPassword.login).toEqual(noSuchUser.login);
   expect(wrongPassword.login.userErrors).toEqual([{ field: 'input', message: 'Invalid username or password', code: 'INVALID' }]);
+});
+
+test('a password that is not printable text, or out of bounds, is refused wherever it is set; at login it matches no one', async () => {
+  const { client, userId } = await accountWithUser(h.admin, 'printco');
+  const hash = async () => (await h.orm.em.fork().findOneOrFail(User, { id: idOf('User', userId) })).passwordHash;
+  const before = await hash();
+  for (const password of BAD_PASSWORDS) {
+    const changed = await client.data(ChangePasswordDocument, { input: { currentPassword: PASSWORD, newPassword: password } });
+    expect([password, changed.changePassword.userErrors]).toEqual([password, [expect.objectContaining({ field: 'input.newPassword', code: 'INVALID' })]]);
+    const set = await h.admin.data(SetUserPasswordDocument, { input: { userId, password } });
+    expect([password, set.setUserPassword.userErrors]).toEqual([password, [expect.objectContaining({ field: 'input.password', code: 'INVALID' })]]);
+    const login = await h.client.data(LoginDocument, { input: { username: 'printco', password } });
+    expect(login.login.userErrors).toEqual([{ field: 'input', message: 'Invalid username or password', code: 'INVALID' }]);
+  }
+  expect(await hash()).toBe(before);
+  // The right password with a line break after it is not the right password.
+  const withNewline = await h.client.data(LoginDocument, { input: { username: 'printco', password: `${PASSWORD}\n` } });
+  expect(withNewline.login.token).toBeNull();
+  for (const password of GOOD_PASSWORDS) {
+    expect((await h.admin.data(SetUserPasswordDocument, { input: { userId, password } })).setUserPassword.userErrors).toEqual([]);
+    expect((await h.client.data(LoginDocument, { input: { username: 'printco', password } })).login.token).toBeTruthy();
+  }
 });
 
 test('bad, tampered and expired tokens are UNAUTHENTICATED with HTTP 401', async () => {

@@ -261,6 +261,36 @@ describe('crontabs on a host', () => {
     expect(r.stderr).toMatch(/no crontab for alice/);
   });
 
+  test('a crontab the server\'s crontab refuses fails the run, says why, and leaves the installed crontab as it was', async () => {
+    await apply(h, crontabsBackend, [op(crontabsBackend, 'save', source(entries), '7')]);
+    const installed = await sh1(h, 'crontab -l -u alice');
+    // Orchestra renders nothing crontab refuses (a command starting with "*" is refused by validation), so the
+    // refused line is edited into a rendered script: what an older Orchestra or another cron version could produce.
+    const script = crontabsBackend.render([op(crontabsBackend, 'save', source([...entries, { id: 9, command: 'STAR-HERE' }]), '9')]);
+    expect(() => crontabsBackend.snapshot(source([...entries, { id: 9, command: '*' }]))).toThrow(/must not start with "\*"/);
+    const refused = await failing(h, script.replace("'* * * * * STAR-HERE'", "'* * * * * *'"));
+    expect(refused.stderr).toMatch(/^error: crontab of alice: refused by crontab, the installed crontab is unchanged: "-":\d+: bad command errors in crontab file, can't install\.\s*$/);
+    expect(await sh1(h, 'crontab -l -u alice')).toBe(installed);
+  });
+
+  test('a command runs as written: cron\'s own escapes (% and \\) are undone by the rendering', async () => {
+    const out = `/tmp/cron-escape-${randomBytes(6).toString('hex')}`;
+    const command = `${String.raw`printf '[%s]' 'a\b' 'c\\d' 'e\%f' 100%`} > ${out}`;
+    await apply(h, crontabsBackend, [op(crontabsBackend, 'save', source([{ id: 1, command }]), '1')]);
+    // The real cron daemon runs it (at the next minute), in a mount namespace of its own: its own /run (pid file)
+    // and no system crontabs, so only alice's crontab runs.
+    const daemon = sh`
+      mount -t tmpfs tmpfs /run
+      mount --bind /dev/null /etc/crontab
+      mount -t tmpfs tmpfs /etc/cron.d
+      cron -f & pid=$!
+      for _ in $(seq 1 150); do [ -s ${out} ] && break; sleep 1; done
+      kill "$pid"
+      cat ${out}
+      rm -f ${out}`;
+    expect(await sh1(h, sh`unshare --mount --propagation private bash -c ${daemon.text}`.text)).toBe(String.raw`[a\b][c\\d][e\%f][100%]`);
+  }, 200_000);
+
   test('a missing user fails the save and is nothing to do on delete; system accounts are refused', async () => {
     const missing = { systemUsername: 'nobody-here', entries: [entries[0]!] };
     const r = await failing(h, crontabsBackend.render([op(crontabsBackend, 'save', missing)]));

@@ -10,7 +10,7 @@ import { BackendError, SnapshotValidationError, type Backend } from '../src/orch
 import { crontabsBackend, renderCrontabLines } from '../src/orchestration/backends/crontabs.js';
 import { parseCronField, validateCronCommand, validateCronDescription, cronEscapeCommand } from '../src/orchestration/backends/cron.js';
 import { backendsForModel, getBackend, listBackends, registerBackend } from '../src/orchestration/backends/registry.js';
-import { systemUsersBackend, validateHome, validatePasswordHash, validateUsername, type SystemUserSource } from '../src/orchestration/backends/system-users.js';
+import { systemUsersBackend, validateHome, validateNewUsername, validatePasswordHash, validateUsername, type SystemUserSource } from '../src/orchestration/backends/system-users.js';
 import type { OperationInput } from '../src/orchestration/types.js';
 import { HASH_1, user } from './support/backend-fixtures.js';
 
@@ -80,6 +80,11 @@ describe('system users: snapshots', () => {
   test('validators for the API', () => {
     expect(validateUsername('alice-ftp.2')).toBeNull();
     expect(validateUsername('www-data')).toMatch(/reserved/);
+    // A new name must not be one a server keeps for itself; a stored one that was allowed stays valid.
+    for (const name of ['users', 'crontab', 'tty', 'systemd-journal', 'grafana', 'www']) expect(validateNewUsername(name)).toMatch(/reserved/);
+    expect(validateUsername('grafana')).toBeNull();
+    expect(validateNewUsername('www-data')).toMatch(/reserved/);
+    expect(validateNewUsername('alice-ftp.2')).toBeNull();
     expect(validatePasswordHash(null)).toBeNull();
     expect(validatePasswordHash(HASH_2)).toBeNull();
     expect(validateHome('/home/alice/ftp')).toBeNull();
@@ -176,11 +181,17 @@ describe('cron fields', () => {
     expect(validateCronCommand('a\nb')).toMatch(/single line/);
     expect(validateCronCommand('a\rb')).toMatch(/single line/);
     expect(validateCronCommand('a\0b')).toMatch(/control/);
-    expect(validateCronCommand('x'.repeat(901))).toMatch(/900 bytes/);
-    expect(validateCronCommand('%'.repeat(451))).toMatch(/900 bytes/);
+    expect(validateCronCommand('x'.repeat(998))).toBeNull();
+    expect(validateCronCommand('x'.repeat(999))).toMatch(/998 bytes/);
+    expect(validateCronCommand('%'.repeat(500))).toMatch(/998 bytes/);
+    expect(validateCronCommand('\\'.repeat(500))).toMatch(/998 bytes/);
+    expect(validateCronCommand('*')).toMatch(/must not start with "\*"/);
+    expect(validateCronCommand('*/5 x')).toMatch(/must not start with "\*"/);
+    expect(validateCronCommand('x *')).toBeNull();
     expect(validateCronDescription('Sauvegarde — 日本 🔑')).toBeNull();
     expect(validateCronDescription('a\nb')).toMatch(/single line/);
     expect(cronEscapeCommand('date +%F 100%')).toBe('date +\\%F 100\\%');
+    expect(cronEscapeCommand(String.raw`a\b \% \\`)).toBe(String.raw`a\\b \\\% \\\\`);
   });
 
   test('crontab snapshots: defaults, ordering by id, every issue listed', () => {

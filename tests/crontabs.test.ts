@@ -5,7 +5,10 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { Operation } from '../src/entities/orchestration/operation.js';
 import { Crontab } from '../src/entities/services/crontab.js';
-import { idOf } from '../src/schema/relay/global-id.js';
+import { SystemUser } from '../src/entities/services/system-user.js';
+import { CRONTAB_MAX_ENTRIES } from '../src/orchestration/backends/crontabs.js';
+import { DEACTIVATE_REFUSED_CRONTAB_LINES } from '../src/db/migrations/Migration20261129052000.js';
+import { idOf, toGlobalId } from '../src/schema/relay/global-id.js';
 import {
   CreateCrontabDocument, CrontabDocument, CrontabsDocument, DeleteCrontabDocument, SystemUserNodeDocument, UpdateCrontabDocument,
 } from './generated/graphql.js';
@@ -141,7 +144,11 @@ describe('command', () => {
     expect((await client.data(CrontabDocument, { id: crontab.id })).crontab.command).toBe(command);
   });
 
-  test.each([...REFUSED, ['', 'empty'], ['   ', 'blank'], [`echo ${'x'.repeat(900)}`, 'too long'], [`echo ${'%'.repeat(450)}`, 'too long once % is escaped']])(
+  test.each([
+    ...REFUSED, ['', 'empty'], ['   ', 'blank'], [`echo ${'x'.repeat(994)}`, 'too long (999 bytes)'], [`echo ${'%'.repeat(497)}`, 'too long once % is escaped'],
+    [`echo ${'\\'.repeat(497)}`, 'too long once \\ is escaped'], [`echo ${'é'.repeat(497)}`, 'too long in UTF-8 bytes'],
+    ['*', 'a "*" crontab takes for a sixth schedule field'], ['* x', 'starts with "*"'], ['*/5 /bin/true', 'a sixth schedule field'],
+  ])(
     '%j (%s) is rejected on create and update',
     async (command) => {
       const existing = await crontabFor(client, userId, 'echo existing');
@@ -153,6 +160,78 @@ describe('command', () => {
       expect(await rows()).toEqual(before);
     },
   );
+});
+
+test('the longest command crontab installs is accepted (998 bytes as written in the crontab)', async () => {
+  for (const command of [`echo ${'x'.repeat(993)}`, `echo ${'%'.repeat(496)}x`, `echo ${'é'.repeat(496)}x`]) {
+    const crontab = await crontabFor(client, userId, command);
+    expect(crontab.command).toBe(command);
+    await client.data(DeleteCrontabDocument, { id: crontab.id });
+  }
+});
+
+describe('the whole crontab of the system user must install', () => {
+  /** A line saved before crontab's check existed, as an old Orchestra stored it: SQL, past every check. */
+  async function storedLine(systemUserId: string, command: string): Promise<string> {
+    const em = h.orm.em.fork();
+    const user = await em.findOneOrFail(SystemUser, { id: idOf('SystemUser', systemUserId) });
+    const [row] = await em.getConnection().execute<{ id: string }[]>(
+      'insert into "crontab" ("created_at", "updated_at", "account_id", "system_user_id", "command") values (now(), now(), ?, ?, ?) returning "id"',
+      [user.account.id, user.id, command],
+    );
+    return toGlobalId('Crontab', String(row!.id));
+  }
+
+  test('a stored line crontab refuses is named when the crontab changes; it can be fixed or deleted, nothing else', async () => {
+    const owner = await systemUserFor(client, accountId, 'cronlegacy');
+    const good = await crontabFor(client, owner.id, 'echo good');
+    const legacy = await storedLine(owner.id, '* echo legacy');
+    const before = await rows();
+
+    const created = await client.data(CreateCrontabDocument, { input: { systemUserId: owner.id, command: 'echo new' } });
+    expect(created.createCrontab.userErrors).toEqual([
+      { field: 'input.systemUserId', code: 'INVALID', message: expect.stringContaining(`line ${legacy} of this crontab: command must not start with "*"`) },
+    ]);
+    const updated = await client.data(UpdateCrontabDocument, { input: { id: good.id, command: 'echo changed' } });
+    expect(updated.updateCrontab.userErrors).toEqual([expect.objectContaining({ field: 'input.id', message: expect.stringContaining(legacy) })]);
+    const deleted = await client.data(DeleteCrontabDocument, { id: good.id });
+    expect(deleted.deleteCrontab.userErrors).toEqual([expect.objectContaining({ field: 'input.id', message: expect.stringContaining(legacy) })]);
+    const kept = await client.data(UpdateCrontabDocument, { input: { id: legacy, description: 'still bad' } });
+    expect(kept.updateCrontab.userErrors).toEqual([expect.objectContaining({ field: 'input.command' })]);
+    expect(await rows()).toEqual(before);
+
+    const fixed = await client.data(UpdateCrontabDocument, { input: { id: legacy, command: 'echo legacy' } });
+    expect(fixed.updateCrontab.userErrors).toEqual([]);
+    const again = await storedLine(owner.id, '*');
+    expect((await client.data(UpdateCrontabDocument, { input: { id: again, isActive: false } })).updateCrontab.userErrors).toEqual([
+      expect.objectContaining({ field: 'input.command' }),
+    ]);
+    expect((await client.data(DeleteCrontabDocument, { id: again })).deleteCrontab.userErrors).toEqual([]);
+    expect((await client.data(CreateCrontabDocument, { input: { systemUserId: owner.id, command: 'echo new' } })).createCrontab.userErrors).toEqual([]);
+  });
+
+  test('the upgrade deactivates the stored lines crontab refuses (they never ran), and only those', async () => {
+    const owner = await systemUserFor(client, accountId, 'cronupgrade');
+    const refused = [await storedLine(owner.id, '* echo a'), await storedLine(owner.id, `echo ${'%'.repeat(497)}`), await storedLine(owner.id, `echo ${'\\'.repeat(497)}`)];
+    const kept = [await storedLine(owner.id, 'echo *'), await storedLine(owner.id, `echo ${'x'.repeat(993)}`), await storedLine(owner.id, `echo ${'é'.repeat(496)}x`)];
+    await h.orm.em.fork().getConnection().execute(DEACTIVATE_REFUSED_CRONTAB_LINES);
+    const active = async (ids: string[]) => Promise.all(ids.map(async (id) => (await dbCrontab(id)).isActive));
+    expect(await active(refused)).toEqual([false, false, false]);
+    expect(await active(kept)).toEqual([true, true, true]);
+    expect((await client.data(CreateCrontabDocument, { input: { systemUserId: owner.id, command: 'echo works' } })).createCrontab.userErrors).toEqual([]);
+  });
+
+  test(`a crontab has at most ${CRONTAB_MAX_ENTRIES} active lines`, async () => {
+    const owner = await systemUserFor(client, accountId, 'cronfull');
+    const em = h.orm.em.fork();
+    const user = await em.findOneOrFail(SystemUser, { id: idOf('SystemUser', owner.id) }, { populate: ['account'] });
+    for (let i = 0; i < CRONTAB_MAX_ENTRIES; i++) em.create(Crontab, { account: user.account, systemUser: user, command: `echo ${i}` });
+    await em.flush();
+    const before = await rows();
+    const result = await client.data(CreateCrontabDocument, { input: { systemUserId: owner.id, command: 'echo one too many' } });
+    expect(result.createCrontab.userErrors).toEqual([expect.objectContaining({ field: 'input.systemUserId', code: 'TOO_LONG' })]);
+    expect(await rows()).toEqual(before);
+  });
 });
 
 test('a tab is kept in a command (cron takes it) but refused in a description (a single-line comment)', async () => {

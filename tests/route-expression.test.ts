@@ -11,14 +11,17 @@ const OBJ = {
   account: { type: 'COMPANY' },
 };
 
-function ok(source: string, fields: readonly string[] = FIELDS): (obj: Record<string, unknown>) => boolean {
-  const compiled = compileMatch(source, fields);
+/** The fields of FIELDS holding booleans: conditions on their own. */
+const BOOLEANS = ['systemuser.isActive'];
+
+function ok(source: string, fields: readonly string[] = FIELDS, booleans: readonly string[] = BOOLEANS): (obj: Record<string, unknown>) => boolean {
+  const compiled = compileMatch(source, fields, booleans);
   if (!compiled.ok) throw new Error(`${source}: ${compiled.error.message} at ${compiled.error.position}`);
   return compiled.evaluate;
 }
 
-function err(source: string, fields: readonly string[] = FIELDS) {
-  const compiled: CompiledMatch = compileMatch(source, fields);
+function err(source: string, fields: readonly string[] = FIELDS, booleans: readonly string[] = BOOLEANS) {
+  const compiled: CompiledMatch = compileMatch(source, fields, booleans);
   if (compiled.ok) throw new Error(`${source}: compiled, expected an error`);
   return compiled.error;
 }
@@ -64,7 +67,6 @@ describe('evaluation', () => {
 
   test('a missing field is null; only the boolean true is true', () => {
     expect(ok('database.type == null')({})).toBe(true);
-    expect(ok('database.type')({ database: { type: 'mysql' } })).toBe(false);
     expect(ok('systemuser.isActive')({ systemuser: { isActive: 'true' } })).toBe(false);
     expect(ok('not systemuser.isActive')({ systemuser: { isActive: 1 } })).toBe(true);
     expect(ok('database.size > 1')({ database: null })).toBe(false);
@@ -123,6 +125,44 @@ describe('errors', () => {
 
   test('a non-string source is an error, not an exception', () => {
     expect(compileMatch(42 as unknown as string, FIELDS).ok).toBe(false);
+  });
+});
+
+describe('an expression must be a condition', () => {
+  test.each([
+    ["' ; touch /tmp/x ; '", /the value " ; touch \/tmp\/x ; " is not a condition/, 0],
+    ['"true"', /the value "true" is not a condition/, 0],
+    ['1', /the value 1 is not a condition/, 0],
+    ['null', /the value null is not a condition/, 0],
+    ['None', /the value null is not a condition/, 0],
+    ['["a"]', /a list is not a condition/, 0],
+    ['database.type', /the field "database.type" is not a condition/, 0],
+    ['(database.size)', /the field "database.size" is not a condition/, 1],
+    ['not "x"', /the value "x" is not a condition/, 4],
+    ['database.type == "mysql" and "x"', /the value "x" is not a condition/, 29],
+    ['"x" or database.type == "mysql"', /the value "x" is not a condition/, 0],
+    ['systemuser.isActive and account.type', /the field "account.type" is not a condition/, 24],
+    ['not not 0', /the value 0 is not a condition/, 8],
+  ])('%s', (source, message, position) => {
+    const e = err(source);
+    expect(e.message).toMatch(message);
+    expect(e.position).toBe(position);
+  });
+
+  test.each([
+    'true', 'False', 'systemuser.isActive', 'not systemuser.isActive', '(systemuser.isActive) and true', 'database.type == "x" or not (database.size > 1)',
+    '"www" in systemuser.groups', 'null == null',
+  ])('%s is one', (source) => {
+    expect(compileMatch(source, FIELDS, BOOLEANS).ok).toBe(true);
+  });
+
+  test('only the backends\' boolean fields are conditions on their own', () => {
+    const users = getBackend('system-users');
+    expect(compileMatch('systemuser.isMain and not systemuser.isActive', users.matchFields, users.booleanMatchFields).ok).toBe(true);
+    expect(compileMatch('systemuser.shell', users.matchFields, users.booleanMatchFields).ok).toBe(false);
+    const crontabs = getBackend('crontabs');
+    expect(compileMatch('not crontab.isActive', crontabs.matchFields, crontabs.booleanMatchFields).ok).toBe(true);
+    expect(compileMatch('crontab.systemUsername', crontabs.matchFields, crontabs.booleanMatchFields).ok).toBe(false);
   });
 });
 

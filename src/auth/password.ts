@@ -1,4 +1,5 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { hasLoneSurrogate } from '../orchestration/shell/quote.js';
 
 /**
  * Login passwords are hashed with scrypt (memory-hard, in Node's crypto: no native add-on to build).
@@ -36,9 +37,21 @@ export function decoyHash(): Promise<string> {
   return decoy;
 }
 
-/** Rules every password must meet; returns the problem or null. */
+export const PASSWORD_MIN_LENGTH = 10;
+export const PASSWORD_MAX_LENGTH = 256;
+
+/**
+ * Rules every password must meet, wherever one is accepted (login, change, set, new account, system user); returns
+ * the problem or null. A password is printable text: spaces and any script, but no control character (NUL, tab,
+ * CR, LF, escape, DEL, C1: nobody types them at a login prompt, crypt(3) stops at a NUL, a line break splits it in
+ * any line-based tool) and no line separator or broken Unicode. Lengths count characters (code points).
+ */
 export function passwordProblem(password: string): string | null {
-  if (password.length < 10) return 'must be at least 10 characters';
-  if (password.length > 256) return 'must be at most 256 characters';
+  if (typeof password !== 'string') return 'must be a string';
+  const length = [...password].length;
+  if (length < PASSWORD_MIN_LENGTH) return `must be at least ${PASSWORD_MIN_LENGTH} characters`;
+  if (length > PASSWORD_MAX_LENGTH) return `must be at most ${PASSWORD_MAX_LENGTH} characters`;
+  if (/[\p{Cc}\u2028\u2029]/u.test(password)) return 'must be printable text (no control characters, tabs or line breaks)';
+  if (hasLoneSurrogate(password)) return 'must be valid Unicode';
   return null;
 }

@@ -3,6 +3,15 @@ import { CreateAccountDocument, CreateContactDocument, LoginDocument } from '../
 
 export const PASSWORD = 'correct horse battery';
 
+/** Passwords no rule accepts: not printable text (control characters, line breaks, broken Unicode), or out of 10..256. */
+export const BAD_PASSWORDS = [
+  'nul\u0000byte-long-enough', 'new\nline-long-enough', 'carriage\rreturn-long', 'tab\tinside-long-enough', 'escape\u001b[31m-long',
+  'del\u007f-long-enough', 'c1\u0085-next-line-long', 'line\u2028separator-long', 'lone \ud800 surrogate-long', 'short', 'x'.repeat(257),
+  '🔑'.repeat(257), 'trailing newline\n',
+];
+/** Passwords every rule accepts: spaces, any script, symbols, 10 to 256 characters (code points). */
+export const GOOD_PASSWORDS = ['x'.repeat(256), 'ünïcødé ✓ pässwörd', 'spaces are fine', "$(id) `id` 'q' \"d\" \\", '🔑'.repeat(10), '🔑'.repeat(256)];
+
 /** Creates an account (as admin) with a password, logs its main user in; returns ids and a client. */
 export async function accountWithUser(admin: GraphQLClient, username: string) {
   const created = await admin.data(CreateAccountDocument, { input: { username, password: PASSWORD, fullName: `${username} Ltd` } });

@@ -88,6 +88,8 @@ export interface Backend<S = unknown> {
    * e.g. 'systemuser.shell', 'account.type'.
    */
   readonly matchFields: readonly string[];
+  /** The match fields that hold booleans: conditions on their own in a match expression (`systemuser.isActive`). */
+  readonly booleanMatchFields: readonly string[];
   /** Plain (ORM-independent) object → validated snapshot. Throws SnapshotValidationError. */
   snapshot(source: unknown): S;
   /** Re-validates a stored snapshot (JSON from the database). Throws SnapshotValidationError. */
@@ -108,6 +110,8 @@ export interface BackendSpec<S> {
   actions: readonly Action[];
   timeoutMs: number;
   matchFields: readonly string[];
+  /** Those of `matchFields` whose values are booleans. */
+  booleanMatchFields?: readonly string[];
   snapshot(source: unknown): S;
   parseSnapshot(raw: unknown): S;
   matchContext(snapshot: S): Record<string, unknown>;
@@ -146,6 +150,9 @@ function heading(title: string): ShellCode {
 
 export function defineBackend<S>(spec: BackendSpec<S>): Backend<S> {
   const actions = new Set(spec.actions);
+  const booleanMatchFields = spec.booleanMatchFields ?? [];
+  const unknown = booleanMatchFields.filter((f) => !spec.matchFields.includes(f));
+  if (unknown.length > 0) throw new Error(`${spec.name}: boolean match fields that are not match fields: ${unknown.join(', ')}`);
   const backend: Backend<S> = {
     name: spec.name,
     description: spec.description,
@@ -155,6 +162,7 @@ export function defineBackend<S>(spec: BackendSpec<S>): Backend<S> {
     actions: spec.actions,
     timeoutMs: spec.timeoutMs,
     matchFields: spec.matchFields,
+    booleanMatchFields,
     snapshot: spec.snapshot,
     parseSnapshot: spec.parseSnapshot,
     matchContext: spec.matchContext,

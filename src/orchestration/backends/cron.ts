@@ -9,6 +9,7 @@
  */
 
 import { hasLoneSurrogate } from '../shell/quote.js';
+import { CRONTAB_COMMAND_MAX_BYTES, checkCrontabSyntax } from './crontab-syntax.js';
 
 export type CronFieldKind = 'minute' | 'hour' | 'dayOfMonth' | 'month' | 'dayOfWeek';
 
@@ -82,20 +83,27 @@ export function parseCronField(kind: CronFieldKind, value: string): CronFieldRes
   return { ok: true, value: text };
 }
 
-/** Longest command accepted: Debian cron refuses lines with commands near 1000 bytes. */
-export const CRON_COMMAND_MAX_BYTES = 900;
+/** Longest command accepted, in bytes as written into the crontab (escaped): what Debian's `crontab` installs. */
+export const CRON_COMMAND_MAX_BYTES = CRONTAB_COMMAND_MAX_BYTES;
 export const CRON_DESCRIPTION_MAX_LENGTH = 256;
 
-/** Null when the command is acceptable, else why not. The command is what /bin/sh runs, `%` included. */
+/**
+ * Null when the command is acceptable, else why not. The command is what /bin/sh runs, `%` and `\` included. Past
+ * our own rules (one line, no control character but tab, valid Unicode), the entry it makes must pass `crontab`'s
+ * own check (./crontab-syntax.ts), which refuses the whole crontab for one bad line.
+ */
 export function validateCronCommand(command: string): string | null {
   if (typeof command !== 'string') return 'must be a string';
   if (command.trim() === '') return 'must not be empty';
   if (/[\r\n\u2028\u2029]/.test(command)) return 'must be a single line (cron has no multi-line commands)';
   if (/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.test(command)) return 'must not contain control characters';
   if (hasLoneSurrogate(command)) return 'must be valid Unicode';
-  if (Buffer.byteLength(cronEscapeCommand(command.trim()), 'utf8') > CRON_COMMAND_MAX_BYTES) {
-    return `must be at most ${CRON_COMMAND_MAX_BYTES} bytes (with each % counted as \\%)`;
+  const refused = checkCrontabSyntax(`* * * * * ${cronEscapeCommand(command.trim())}\n`);
+  if (refused?.message === 'bad command') return 'must not start with "*" (crontab takes it for a sixth schedule field and refuses the crontab)';
+  if (refused?.message === 'command too long') {
+    return `must be at most ${CRON_COMMAND_MAX_BYTES} bytes as written in the crontab (each % written \\%, each \\ written \\\\)`;
   }
+  if (refused) return `is refused by crontab (${refused.message})`;
   return null;
 }
 
@@ -108,11 +116,14 @@ export function validateCronDescription(description: string): string | null {
 }
 
 /**
- * In a crontab, an unescaped `%` in the command ends the command (the rest becomes stdin). Users write the command
- * as the shell should run it, so every `%` is escaped as `\%` (cron turns it back into `%`).
+ * How a command is written into a crontab so that cron runs exactly it. Debian's cron reads the command part of a
+ * line with two escapes: an unescaped `%` ends the command (the rest becomes its stdin, with `%` as newlines), and
+ * a backslash before `%` or before another backslash is removed (its patch "Handle escapes in job input": `\\`
+ * runs as `\`). Users write the command as the shell should run it, so every `\` is written `\\` and every `%`
+ * `\%`; any other backslash sequence cron leaves alone, and `\\` then `x` gives back `\x`.
  */
 export function cronEscapeCommand(command: string): string {
-  return command.replaceAll('%', '\\%');
+  return command.replace(/[\\%]/g, (c) => `\\${c}`);
 }
 
 function printable(value: unknown): string {

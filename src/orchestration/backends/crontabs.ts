@@ -14,7 +14,14 @@
  * - Entries are ordered by id (numeric-aware) so the rendered crontab, and therefore the diff, is stable.
  * - `isActive` false (the account or the system user is disabled) keeps the entries as comments: nothing runs,
  *   nothing is lost, and enabling restores them. (The system-users backend also expires a disabled user.)
- * - Every field is validated by ./cron.ts; `%` in commands is escaped as `\%`; newlines are refused.
+ * - Every field is validated by ./cron.ts; `%` and `\` in commands are escaped for cron; newlines are refused.
+ * - `crontab` refuses a whole crontab for one bad line, and from then on every change of that user would fail on
+ *   every server. So the WHOLE crontab, as it renders once active, must pass `crontab`'s own check
+ *   (./crontab-syntax.ts): a snapshot that would not is refused here (and the API refuses it before, as userErrors).
+ *   A crontab has at most CRONTAB_MAX_ENTRIES entries, well inside crontab's 10000 lines.
+ * - The script installs with `crontab -u USER -`, which checks the new crontab before it replaces the installed
+ *   one: if a server's cron refuses it anyway (another cron version), the old crontab stays, and the run fails
+ *   with crontab's reason and "the installed crontab is unchanged".
  * - The script refuses a missing user on save (FAILURE: the system user must exist first; commit order normally
  *   guarantees it) and a system account (uid < UID_MIN: no root crontab from the panel).
  */
@@ -23,6 +30,10 @@ import { bashCode, continuedWords, joinShell, sh, shComment } from '../shell/quo
 import { IssueList, isPlainObject, own } from './validation.js';
 import { validateUsername } from './system-users.js';
 import { CRON_FIELD_KINDS, cronEscapeCommand, parseCronField, validateCronCommand, validateCronDescription } from './cron.js';
+import { checkCrontabSyntax } from './crontab-syntax.js';
+
+/** Most entries in one system user's crontab. */
+export const CRONTAB_MAX_ENTRIES = 1000;
 
 export interface CrontabEntry {
   id: string;
@@ -90,25 +101,49 @@ function validate(raw: unknown, fromSource: boolean): CrontabSnapshot {
       entries.push({ id, ...schedule, command: command.trim(), description: typeof description === 'string' ? description.trim() : '' });
     });
   }
+  if (entries.length > CRONTAB_MAX_ENTRIES) issues.add('entries', `must be at most ${CRONTAB_MAX_ENTRIES} entries`);
   issues.throwIfAny(crontabsBackend.name);
   entries.sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
-  return { systemUsername, entries, isActive };
+  const snapshot = { systemUsername, entries, isActive };
+  const refused = crontabProblem(snapshot);
+  if (refused) {
+    const at = refused.entryId === null ? 'entries' : `entries[${(rawEntries as unknown[]).findIndex((e) => String((e as { id: unknown }).id) === refused.entryId)}]`;
+    issues.add(at, refused.message);
+    issues.throwIfAny(crontabsBackend.name);
+  }
+  return snapshot;
+}
+
+/** The lines of the crontab, each with the id of the entry it belongs to (none for the header). */
+function renderCrontab(snapshot: CrontabSnapshot): { line: string; entryId: string | null }[] {
+  const lines: { line: string; entryId: string | null }[] = [
+    { line: `# Crontab of ${snapshot.systemUsername}, managed by Orchestra from the control panel database.`, entryId: null },
+    { line: '# Changes made here are overwritten by the next change or synchronisation.', entryId: null },
+  ];
+  if (!snapshot.isActive) lines.push({ line: '# Disabled: every entry is kept as a comment until the user is enabled again.', entryId: null });
+  for (const e of snapshot.entries) {
+    // Descriptions are validated single-line text, and only ever used in a comment line.
+    lines.push({ line: `# entry ${e.id}${e.description ? `: ${e.description}` : ''}`, entryId: e.id });
+    const line = `${e.minute} ${e.hour} ${e.dayOfMonth} ${e.month} ${e.dayOfWeek} ${cronEscapeCommand(e.command)}`;
+    lines.push({ line: snapshot.isActive ? line : `#${line}`, entryId: e.id });
+  }
+  return lines;
 }
 
 /** The complete crontab of the user, one string per line. */
 export function renderCrontabLines(snapshot: CrontabSnapshot): string[] {
-  const lines = [
-    `# Crontab of ${snapshot.systemUsername}, managed by Orchestra from the control panel database.`,
-    '# Changes made here are overwritten by the next change or synchronisation.',
-  ];
-  if (!snapshot.isActive) lines.push('# Disabled: every entry is kept as a comment until the user is enabled again.');
-  for (const e of snapshot.entries) {
-    // Descriptions are validated single-line text, and only ever used in a comment line.
-    lines.push(`# entry ${e.id}${e.description ? `: ${e.description}` : ''}`);
-    const line = `${e.minute} ${e.hour} ${e.dayOfMonth} ${e.month} ${e.dayOfWeek} ${cronEscapeCommand(e.command)}`;
-    lines.push(snapshot.isActive ? line : `#${line}`);
-  }
-  return lines;
+  return renderCrontab(snapshot).map((l) => l.line);
+}
+
+/**
+ * Why `crontab` would refuse this crontab once active (a disabled one is all comments, but enabling it must not
+ * break it), with the entry the problem is in; null when it would install it.
+ */
+export function crontabProblem(snapshot: CrontabSnapshot): { entryId: string | null; message: string } | null {
+  const lines = renderCrontab({ ...snapshot, isActive: true });
+  const refused = checkCrontabSyntax(lines.map((l) => `${l.line}\n`).join(''));
+  if (!refused) return null;
+  return { entryId: lines[refused.line - 1]?.entryId ?? null, message: `crontab refuses the crontab: ${refused.message}` };
 }
 
 const FUNCTIONS = bashCode`# System accounts (uid below UID_MIN of /etc/login.defs: root, daemon…) never get a crontab from the panel.
@@ -122,7 +157,7 @@ fail() {
 
 # install_crontab USER LINE…: makes USER's crontab exactly these lines; installs only when it differs.
 install_crontab() {
-  local user=$1 entry uid have want
+  local user=$1 entry uid have want refusal
   shift
   entry=$(getent passwd -- "$user") || fail "user $user does not exist: its system user must be created first"
   IFS=: read -r _ _ uid _ <<<"$entry"
@@ -131,9 +166,11 @@ install_crontab() {
   have=$(crontab -l -u "$user" 2>/dev/null) || have=''
   if [ "$have" = "$want" ]; then
     echo "crontab of $user: up to date"
-  else
-    printf '%s\n' "$want" | crontab -u "$user" -
+  # crontab checks the new crontab before it replaces the installed one: refused, the old one stays as it was.
+  elif refusal=$(printf '%s\n' "$want" | crontab -u "$user" - 2>&1); then
     echo "crontab of $user: installed"
+  else
+    fail "crontab of $user: refused by crontab, the installed crontab is unchanged: \${refusal//$'\n'/ }"
   fi
 }
 
@@ -178,6 +215,7 @@ export const crontabsBackend = defineBackend<CrontabSnapshot>({
   actions: ['save', 'delete'],
   timeoutMs: 60_000,
   matchFields: ['crontab.systemUsername', 'crontab.isActive'],
+  booleanMatchFields: ['crontab.isActive'],
   snapshot: (source) => validate(source, true),
   parseSnapshot: (raw) => validate(raw, false),
   matchContext: (s) => ({ crontab: { systemUsername: s.systemUsername, isActive: s.isActive } }),

@@ -25,6 +25,7 @@
 import { defineBackend, type TypedOperation } from './backend.js';
 import { ShellCode, bashCode, joinShell, sh } from '../shell/quote.js';
 import { IssueList, isPlainObject, own } from './validation.js';
+import { isAlwaysReservedUsername, isReservedUsername } from './reserved-usernames.js';
 
 export const SYSTEM_USER_SHELLS = ['/dev/null', '/bin/rssh', '/bin/bash'] as const;
 export type SystemUserShell = (typeof SYSTEM_USER_SHELLS)[number];
@@ -59,24 +60,24 @@ export interface SystemUserSnapshot {
 }
 
 const USERNAME = /^[a-z][a-z0-9_.-]{0,31}$/;
-/** Accounts of a Debian system and common services; the script's UID_MIN check is the real guard. */
-const RESERVED_USERNAMES = new Set(
-  (
-    'root daemon bin sys sync games man lp mail news uucp proxy www-data backup list irc gnats nobody nogroup ' +
-    'systemd-network systemd-resolve systemd-timesync messagebus sshd postfix postgres mysql bind dovecot ' +
-    'dovenull vmail ftp admin operator adm staff sudo wheel shadow disk tty kmem docker lxd'
-  ).split(' '),
-);
 const SHA512_CRYPT = /^\$6\$(rounds=[1-9][0-9]{3,8}\$)?[./0-9A-Za-z]{1,16}\$[./0-9A-Za-z]{86}$/;
 const HOME_SEGMENT = /^[A-Za-z0-9_@+-][A-Za-z0-9_.@+-]*$/;
 
-/** Null when valid, else why not. For the GraphQL layer too. */
+/**
+ * Null when valid, else why not. For snapshots and the GraphQL layer; a NEW name must also not be reserved
+ * (validateNewUsername): the list grew, and objects stored before keep working.
+ */
 export function validateUsername(username: string): string | null {
   if (!USERNAME.test(username)) {
     return 'must be 1 to 32 characters: lowercase letters, digits, "_", "." or "-", starting with a letter';
   }
-  if (RESERVED_USERNAMES.has(username)) return 'is reserved for the system';
+  if (isAlwaysReservedUsername(username)) return 'is reserved for the system';
   return null;
+}
+
+/** validateUsername, and not a name a server keeps for itself (./reserved-usernames.ts). */
+export function validateNewUsername(username: string): string | null {
+  return validateUsername(username) ?? (isReservedUsername(username) ? 'is reserved for the system' : null);
 }
 
 export function validatePasswordHash(hash: string | null): string | null {
@@ -371,6 +372,7 @@ export const systemUsersBackend = defineBackend<SystemUserSnapshot>({
     'account.username',
     'account.type',
   ],
+  booleanMatchFields: ['systemuser.isActive', 'systemuser.isMain'],
   snapshot: (source) => validateSnapshotFields(source, new IssueList(), true),
   parseSnapshot: (raw) => validateSnapshotFields(raw, new IssueList(), false),
   matchContext: (s) => ({

@@ -86,7 +86,7 @@ async function routesFor(em: EntityManager, backends: Backend[], serverId?: stri
   const byBackend = new Map<string, CompiledRoute[]>();
   for (const route of routes) {
     const backend = backends.find((b) => b.name === route.backend)!;
-    const compiled = compileMatch(route.match, backend.matchFields);
+    const compiled = compileMatch(route.match, backend.matchFields, backend.booleanMatchFields);
     // Expressions are checked when a route is saved; one that no longer compiles (a backend changed) matches nothing.
     const matches = compiled.ok ? compiled.evaluate : () => false;
     const list = byBackend.get(route.backend) ?? [];

@@ -18,6 +18,11 @@
  *                 (True, False, None are accepted too, for expressions written for the original)
  *   path       := name ("." name)*      — must be one of the allowed fields, checked at compile time
  *
+ * Conditions (checked at compile time): the whole expression, and each operand of `and`, `or` and `not`, must be a
+ * condition: a comparison, `true`/`false`, a field the backend declares boolean (`systemuser.isActive`), or one of
+ * these combined. A bare string, number, null, list or other field is not one (`' ; touch /tmp/x ; '` would only
+ * ever be false, silently): it is refused with its position.
+ *
  * Semantics (decisions):
  * - `==`/`!=` compare strictly: no type coercion (1 == "1" is false). A missing field is null.
  * - `<`, `<=`, `>`, `>=` compare two numbers or two strings; anything else is false.
@@ -42,13 +47,14 @@ export interface MatchError {
 export type CompiledMatch = { ok: true; evaluate(obj: Record<string, unknown>): boolean } | { ok: false; error: MatchError };
 
 type Literal = string | number | boolean | null;
-type Node =
+type Node = { pos: number } & (
   | { kind: 'literal'; value: Literal }
   | { kind: 'list'; items: Literal[] }
   | { kind: 'path'; segments: string[] }
   | { kind: 'not'; operand: Node }
   | { kind: 'and' | 'or'; left: Node; right: Node }
-  | { kind: 'compare'; op: CompareOp; left: Node; right: Node };
+  | { kind: 'compare'; op: CompareOp; left: Node; right: Node }
+);
 type CompareOp = '==' | '!=' | '<' | '<=' | '>' | '>=' | 'in' | 'not in';
 
 type Token =
@@ -142,13 +148,31 @@ class Parser {
   constructor(
     private readonly tokens: Token[],
     private readonly allowed: ReadonlySet<string>,
+    private readonly booleans: ReadonlySet<string>,
   ) {}
 
   parse(): Node {
-    const node = this.expression();
+    const node = this.condition(this.expression());
     const t = this.peek();
     if (t.type !== 'end') throw new ParseError(`unexpected ${describe(t)}`, t.pos);
     return node;
+  }
+
+  /** The node, if it is a condition (see the header); else a ParseError at its position. */
+  private condition(node: Node): Node {
+    const fix = 'is not a condition: compare it (==, !=, <, in …)';
+    switch (node.kind) {
+      case 'path':
+        if (this.booleans.has(node.segments.join('.'))) return node;
+        throw new ParseError(`the field "${node.segments.join('.')}" ${fix}`, node.pos);
+      case 'list':
+        throw new ParseError(`a list ${fix}`, node.pos);
+      case 'literal':
+        if (typeof node.value === 'boolean') return node;
+        throw new ParseError(`the value ${JSON.stringify(node.value)} ${fix}`, node.pos);
+      default:
+        return node;
+    }
   }
 
   private peek(offset = 0): Token {
@@ -187,7 +211,7 @@ class Parser {
     let left = this.and();
     while (this.isName('or')) {
       this.next();
-      left = { kind: 'or', left, right: this.and() };
+      left = { kind: 'or', pos: left.pos, left: this.condition(left), right: this.condition(this.and()) };
     }
     return left;
   }
@@ -196,7 +220,7 @@ class Parser {
     let left = this.not();
     while (this.isName('and')) {
       this.next();
-      left = { kind: 'and', left, right: this.not() };
+      left = { kind: 'and', pos: left.pos, left: this.condition(left), right: this.condition(this.not()) };
     }
     return left;
   }
@@ -204,7 +228,7 @@ class Parser {
   private not(): Node {
     if (this.isName('not')) {
       const t = this.next();
-      return this.nest(t.pos, () => ({ kind: 'not', operand: this.not() }));
+      return this.nest(t.pos, () => ({ kind: 'not', pos: t.pos, operand: this.condition(this.not()) }));
     }
     return this.comparison();
   }
@@ -224,7 +248,7 @@ class Parser {
     if (after.type === 'op' && ['==', '!=', '<', '<=', '>', '>='].includes(after.value)) {
       throw new ParseError('comparisons cannot be chained: use "and"', after.pos);
     }
-    return { kind: 'compare', op, left, right };
+    return { kind: 'compare', pos: left.pos, op, left, right };
   }
 
   private operand(): Node {
@@ -232,7 +256,7 @@ class Parser {
     switch (t.type) {
       case 'string':
       case 'number':
-        return { kind: 'literal', value: t.value };
+        return { kind: 'literal', pos: t.pos, value: t.value };
       case 'end':
         throw new ParseError('unexpected end of expression', t.pos);
       case 'op':
@@ -243,18 +267,18 @@ class Parser {
             return inner;
           });
         }
-        if (t.value === '[') return this.nest(t.pos, () => this.list());
+        if (t.value === '[') return this.nest(t.pos, () => this.list(t.pos));
         throw new ParseError(`unexpected ${describe(t)}`, t.pos);
       case 'name': {
         const literal = literalName(t.value);
-        if (literal !== undefined) return { kind: 'literal', value: literal };
+        if (literal !== undefined) return { kind: 'literal', pos: t.pos, value: literal };
         if (KEYWORDS.has(t.value)) throw new ParseError(`unexpected "${t.value}"`, t.pos);
         return this.path(t);
       }
     }
   }
 
-  private list(): Node {
+  private list(pos: number): Node {
     const items: Literal[] = [];
     while (!this.isOp(']')) {
       const t = this.next();
@@ -268,7 +292,7 @@ class Parser {
       }
     }
     this.expect(']');
-    return { kind: 'list', items };
+    return { kind: 'list', pos, items };
   }
 
   private path(first: Token & { type: 'name' }): Node {
@@ -290,7 +314,7 @@ class Parser {
       const hint = known.length === 0 ? 'no field is available' : `known fields: ${known.slice(0, 12).join(', ')}${known.length > 12 ? ', …' : ''}`;
       throw new ParseError(`unknown field "${path}" (${hint})`, first.pos);
     }
-    return { kind: 'path', segments };
+    return { kind: 'path', pos: first.pos, segments };
   }
 }
 
@@ -393,10 +417,11 @@ function contains(container: unknown, item: unknown): boolean {
 }
 
 /**
- * Compiles a match expression against the field paths the route's backend exposes (`backend.matchFields`).
+ * Compiles a match expression against the field paths the route's backend exposes (`backend.matchFields`), of which
+ * `booleanFields` (`backend.booleanMatchFields`) are conditions on their own.
  * `{ ok: false, error: { message, position } }` is meant for a GraphQL userError when a route is saved.
  */
-export function compileMatch(source: string, allowedFields: readonly string[]): CompiledMatch {
+export function compileMatch(source: string, allowedFields: readonly string[], booleanFields: readonly string[] = []): CompiledMatch {
   if (typeof source !== 'string') return { ok: false, error: { message: 'the expression must be a string', position: 0 } };
   if (source.length > MATCH_MAX_LENGTH) {
     return { ok: false, error: { message: `the expression is longer than ${MATCH_MAX_LENGTH} characters`, position: MATCH_MAX_LENGTH } };
@@ -404,7 +429,7 @@ export function compileMatch(source: string, allowedFields: readonly string[]): 
   if (source.trim() === '') return { ok: true, evaluate: () => true };
   let tree: Node;
   try {
-    tree = new Parser(tokenize(source), new Set(allowedFields)).parse();
+    tree = new Parser(tokenize(source), new Set(allowedFields), new Set(booleanFields)).parse();
   } catch (err) {
     if (err instanceof ParseError) return { ok: false, error: { message: err.message, position: err.position } };
     throw err;

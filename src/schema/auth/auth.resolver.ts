@@ -71,8 +71,9 @@ export class UserResolver {
       if (!attempt) throw tooManyAttempts(ctx.config.loginFailureWindowSeconds);
       // Logging in happens before there is a viewer: the only lookup that bypasses the tenant scope.
       const user = await em.findOne(User, { username }, { populate: ['account'], filters: false });
-      // Always pay for one hash, so timing does not tell whether the user exists.
-      const ok = await verifyPassword(input.password, user?.passwordHash ?? (await decoyHash()));
+      // Always pay for one hash, so timing does not tell whether the user exists; but not for a password no rule
+      // lets anyone set (control characters, megabytes): it matches no one.
+      const ok = passwordProblem(input.password) === null && (await verifyPassword(input.password, user?.passwordHash ?? (await decoyHash())));
       if (!user || !user.passwordHash || !ok || !canLogIn(user)) throw badLogin();
       user.lastLoginAt = new Date();
       noteTouched(ctx.audit, user.account.getEntity(), toGlobalId('User', user.id));

@@ -28,9 +28,10 @@ async function findRoute(em: EntityManager, globalId: string, field = 'id'): Pro
 /** A match expression is checked against the backend's fields when it is saved: a bad one is a userError. */
 function checkMatch(backendName: string, match: string): string {
   const backend = findBackend(backendName)!;
-  const compiled = compileMatch(match, backend.matchFields);
+  const compiled = compileMatch(match, backend.matchFields, backend.booleanMatchFields);
   if (!compiled.ok) {
-    throw new UserInputError('input.match', `${compiled.error.message} (at character ${compiled.error.position + 1}); fields: ${backend.matchFields.join(', ')}`);
+    const booleans = backend.booleanMatchFields.length ? ` (booleans: ${backend.booleanMatchFields.join(', ')})` : '';
+    throw new UserInputError('input.match', `${compiled.error.message} (at character ${compiled.error.position + 1}); fields: ${backend.matchFields.join(', ')}${booleans}`);
   }
   return match.trim();
 }

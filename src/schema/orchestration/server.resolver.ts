@@ -16,6 +16,7 @@ import { idOf, toGlobalId } from '../relay/global-id.js';
 import { DeletePayload, Payload } from '../relay/payload.js';
 import { UserErrorCode, UserInputError } from '../user-input-error.js';
 import { Validator } from '../validation.js';
+import { addressProblem, sshUserProblem } from './server-connection.js';
 import {
   CreateServerInput, PresentedHostKeyInfo, ServerConnection, ServerNode, ServerStatusInfo, TrustServerHostKeyInput,
   UpdateServerInput,
@@ -25,8 +26,6 @@ const ServerPayload = Payload('Server', 'server', ServerNode);
 const DeleteServerPayload = DeletePayload('DeleteServer');
 
 const SERVER_NAME = /^[a-z0-9][a-z0-9.-]{0,63}$/;
-const ADDRESS = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$|^[0-9a-fA-F:]+$/;
-const SSH_USER = /^[a-z_][a-z0-9_-]{0,31}$/;
 
 export async function findServer(em: EntityManager, globalId: string, field = 'id'): Promise<Server> {
   const server = await em.findOne(Server, { id: idOf('Server', globalId, field) });
@@ -34,10 +33,20 @@ export async function findServer(em: EntityManager, globalId: string, field = 'i
   return server;
 }
 
+/** Address, port and SSH user, each checked as given (./server-connection.ts). */
 function checkConnection(v: Validator, input: { address?: string; sshPort?: number; sshUser?: string }, required: boolean) {
-  const address = input.address == null && !required ? undefined : v.text('address', input.address, { required, max: 255, pattern: ADDRESS, patternMessage: 'must be a host name or an IP address' });
+  const check = (field: string, value: string | undefined, problem: (value: string) => string | null) => {
+    if (value == null || value === '') {
+      if (value === '' || required) v.add(field, 'is required', UserErrorCode.REQUIRED);
+      return undefined;
+    }
+    const why = problem(value);
+    if (why) v.add(field, why);
+    return value;
+  };
+  const address = check('address', input.address, addressProblem);
   if (input.sshPort != null && (!Number.isInteger(input.sshPort) || input.sshPort < 1 || input.sshPort > 65535)) v.add('sshPort', 'must be from 1 to 65535');
-  const sshUser = input.sshUser == null ? undefined : v.text('sshUser', input.sshUser, { required: true, max: 32, pattern: SSH_USER, patternMessage: 'is not a valid user name' });
+  const sshUser = input.sshUser == null ? undefined : check('sshUser', input.sshUser, sshUserProblem);
   return { address, sshPort: input.sshPort ?? undefined, sshUser };
 }
 

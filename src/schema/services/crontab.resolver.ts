@@ -1,6 +1,7 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Crontab } from '../../entities/services/crontab.js';
+import type { SystemUser } from '../../entities/services/system-user.js';
 import { NotFoundError } from '../../errors/domain-error.js';
 import { AccountNode } from '../accounts/account.type.js';
 import { noteTouched } from '../audit/audit-note.js';
@@ -12,7 +13,7 @@ import { DeletePayload, Payload } from '../relay/payload.js';
 import { Validator } from '../validation.js';
 import { CreateCrontabInput, CrontabFilter, UpdateCrontabInput } from './crontab.inputs.js';
 import { CrontabConnection, CrontabNode } from './crontab.type.js';
-import { CRONTAB_FIELDS, checkCrontab, scheduleOf, type CrontabFields } from './crontab.validation.js';
+import { CRONTAB_FIELDS, checkCrontab, checkUserCrontab, scheduleOf, type CrontabFields } from './crontab.validation.js';
 import { findSystemUser } from './system-user.resolver.js';
 import { SystemUserNode } from './system-user.type.js';
 
@@ -26,9 +27,17 @@ async function findCrontab(em: EntityManager, globalId: string, field = 'id'): P
   return crontab;
 }
 
-function checked(fields: CrontabFields): CrontabFields {
+/** The line's own fields, then the whole crontab its system user would have with it. */
+async function checked(
+  em: EntityManager,
+  user: SystemUser,
+  fields: CrontabFields,
+  line: { id?: string; isActive: boolean },
+  crontabField: string,
+): Promise<CrontabFields> {
   const v = new Validator();
   const result = checkCrontab(v, fields);
+  if (v.ok) await checkUserCrontab(v, em, user, { ...result, ...line }, crontabField);
   v.check();
   return result;
 }
@@ -78,15 +87,21 @@ export class CrontabResolver {
       const systemUser = await findSystemUser(em, input.systemUserId, 'input.systemUserId');
       const account = systemUser.account.getEntity();
       noteTouched(ctx.audit, account);
-      const fields = checked({
-        minute: input.minute ?? '*',
-        hour: input.hour ?? '*',
-        dayOfMonth: input.dayOfMonth ?? '*',
-        month: input.month ?? '*',
-        dayOfWeek: input.dayOfWeek ?? '*',
-        command: input.command,
-        description: input.description ?? '',
-      });
+      const fields = await checked(
+        em,
+        systemUser,
+        {
+          minute: input.minute ?? '*',
+          hour: input.hour ?? '*',
+          dayOfMonth: input.dayOfMonth ?? '*',
+          month: input.month ?? '*',
+          dayOfWeek: input.dayOfWeek ?? '*',
+          command: input.command,
+          description: input.description ?? '',
+        },
+        { isActive: true },
+        'systemUserId',
+      );
       const crontab = em.create(Crontab, { account, systemUser, ...fields });
       await em.flush();
       ctx.audit.objectIds.push(toGlobalId('Crontab', crontab.id));
@@ -100,11 +115,12 @@ export class CrontabResolver {
       const crontab = await findCrontab(em, input.id, 'input.id');
       noteTouched(ctx.audit, crontab.account.getEntity(), input.id);
       const merged = Object.fromEntries(CRONTAB_FIELDS.map((k) => [k, input[k] ?? crontab[k]])) as CrontabFields;
-      const fields = checked(merged);
+      const isActive = input.isActive ?? crontab.isActive;
+      const fields = await checked(em, await crontab.systemUser.loadOrFail(), merged, { id: crontab.id, isActive }, 'id');
       const changed: string[] = CRONTAB_FIELDS.filter((k) => fields[k] !== crontab[k]);
       em.assign(crontab, Object.fromEntries(changed.map((k) => [k, fields[k as keyof CrontabFields]])));
-      if (input.isActive !== undefined && input.isActive !== null && input.isActive !== crontab.isActive) {
-        crontab.isActive = input.isActive;
+      if (isActive !== crontab.isActive) {
+        crontab.isActive = isActive;
         changed.push('isActive');
       }
       ctx.audit.changedFields = changed;
@@ -117,6 +133,10 @@ export class CrontabResolver {
     return runMutation(ctx, async (em) => {
       const crontab = await findCrontab(em, id);
       noteTouched(ctx.audit, crontab.account.getEntity(), id);
+      // What remains must still install (a line stored before crontab's check existed is named, not hit later).
+      const v = new Validator();
+      await checkUserCrontab(v, em, await crontab.systemUser.loadOrFail(), { ...crontab, id: crontab.id, isActive: false }, 'id');
+      v.check();
       em.remove(crontab);
       return { deletedId: id };
     });

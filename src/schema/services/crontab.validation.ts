@@ -9,7 +9,16 @@
  *   Anything else in them is kept verbatim: quotes, `$()`, backticks, a leading "-", unicode are legitimate in a
  *   shell command, which runs as the system user anyway; the backend escapes `%` and quotes the whole crontab.
  *   Line breaks, NUL and other control characters, and broken Unicode are refused.
+ * - `crontab` refuses a whole crontab for one bad line, so a line is also checked as part of the WHOLE crontab its
+ *   system user would then have (checkUserCrontab), with the backend's own rendering and check: an entry already
+ *   stored that crontab would refuse (saved before this check existed) is named, so it can be fixed or deleted.
  */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Crontab } from '../../entities/services/crontab.js';
+import type { SystemUser } from '../../entities/services/system-user.js';
+import { SnapshotValidationError } from '../../orchestration/backends/backend.js';
+import { CRONTAB_MAX_ENTRIES, crontabsBackend, type CrontabSource } from '../../orchestration/backends/crontabs.js';
+import { toGlobalId } from '../relay/global-id.js';
 import { CRON_FIELD_KINDS, parseCronField, validateCronCommand, validateCronDescription, type CronFieldKind } from '../../orchestration/backends/cron.js';
 import { UserErrorCode } from '../user-input-error.js';
 import type { Validator } from '../validation.js';
@@ -46,4 +55,45 @@ export function checkCrontab(v: Validator, input: CrontabFields): CrontabFields 
 /** The five schedule fields as one line, e.g. "*\/5 * * * *". */
 export function scheduleOf(fields: Record<CronFieldKind, string>): string {
   return CRON_FIELD_KINDS.map((kind) => fields[kind]).join(' ');
+}
+
+/** The id the line being created has in the check: after every stored one, as its real id will be. */
+const NEW_ENTRY = 'new';
+
+/**
+ * Checks the whole crontab `user` would have with `entry` saved (created when it has no id yet; removed from the
+ * crontab when inactive). Problems of the entry itself go to its field; others (another stored entry, too many
+ * entries) to `crontabField`, naming the entry.
+ */
+export async function checkUserCrontab(
+  v: Validator,
+  em: EntityManager,
+  user: SystemUser,
+  entry: CrontabFields & { id?: string; isActive: boolean },
+  crontabField: string,
+): Promise<void> {
+  const others = await em.find(Crontab, { systemUser: user.id, isActive: true, ...(entry.id ? { id: { $ne: entry.id } } : {}) }, { filters: false });
+  if (others.length + (entry.isActive ? 1 : 0) > CRONTAB_MAX_ENTRIES) {
+    v.add(crontabField, `a crontab has at most ${CRONTAB_MAX_ENTRIES} active lines`, UserErrorCode.TOO_LONG);
+    return;
+  }
+  const entries: CrontabSource['entries'][number][] = others.map((o) => ({ ...pick(o), id: o.id }));
+  if (entry.isActive) entries.push({ ...pick(entry), id: entry.id ?? NEW_ENTRY });
+  try {
+    crontabsBackend.snapshot({ systemUsername: user.username, entries, isActive: true } satisfies CrontabSource);
+  } catch (err) {
+    if (!(err instanceof SnapshotValidationError)) throw err;
+    for (const issue of err.issues) {
+      const match = /^entries\[(\d+)\](?:\.(\w+))?$/.exec(issue.field);
+      const culprit = match ? entries[Number(match[1])] : undefined;
+      if (culprit && culprit.id === (entry.id ?? NEW_ENTRY)) v.add(match![2] ?? 'command', issue.message);
+      else if (culprit) v.add(crontabField, `line ${toGlobalId('Crontab', String(culprit.id))} of this crontab: ${match![2] ?? ''} ${issue.message}`.replace('  ', ' '));
+      else v.add(crontabField, issue.message);
+    }
+  }
+}
+
+function pick(fields: CrontabFields) {
+  const { minute, hour, dayOfMonth, month, dayOfWeek, command, description } = fields;
+  return { minute, hour, dayOfMonth, month, dayOfWeek, command, description };
 }

@@ -14,16 +14,15 @@
  * - Homes are not trimmed or normalised: a value is valid as sent or refused (validateHome refuses spaces, control
  *   characters, "..", trailing "/"…).
  * - Groups: usernames of other system users of the same account, never itself; duplicates dropped, sorted.
- * - Passwords: passwordProblem() (the login password rule), and no control characters or broken Unicode (crypt(3)
- *   stops at a NUL, and nobody types control characters at a login prompt). Stored only as SHA-512-crypt.
+ * - Passwords: passwordProblem(), the one rule of every password (printable text, 10 to 256 characters). Stored
+ *   only as SHA-512-crypt.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Account } from '../../entities/accounts/account.js';
 import { SystemUser, SystemUserShell } from '../../entities/services/system-user.js';
 import { passwordProblem } from '../../auth/password.js';
 import { hashSystemPassword } from '../../crypto/sha512-crypt.js';
-import { validateHome, validateUsername } from '../../orchestration/backends/system-users.js';
-import { hasLoneSurrogate } from '../../orchestration/shell/quote.js';
+import { validateHome, validateNewUsername, validateUsername } from '../../orchestration/backends/system-users.js';
 import { UserErrorCode } from '../user-input-error.js';
 import type { Validator } from '../validation.js';
 
@@ -43,7 +42,7 @@ export function checkSystemUsername(v: Validator, username: string): string {
   if (username === '') v.add('username', 'is required', UserErrorCode.REQUIRED);
   else if (username.length > 32) v.add('username', 'must be at most 32 characters', UserErrorCode.TOO_LONG);
   else {
-    const problem = validateUsername(username);
+    const problem = validateNewUsername(username);
     if (problem) v.add('username', problem);
   }
   return username;
@@ -62,10 +61,7 @@ export async function checkUsernameFree(v: Validator, em: EntityManager, usernam
 
 /** The SHA-512-crypt hash of an acceptable password, or undefined (and a userError) when it is not acceptable. */
 export function checkSystemPassword(v: Validator, password: string): string | undefined {
-  const problem =
-    passwordProblem(password) ??
-    (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(password) ? 'must not contain control characters or line breaks' : null) ??
-    (hasLoneSurrogate(password) ? 'must be valid Unicode' : null);
+  const problem = passwordProblem(password);
   if (problem) {
     v.add('password', problem);
     return undefined;

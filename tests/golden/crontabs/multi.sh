@@ -19,7 +19,7 @@ fail() {
 
 # install_crontab USER LINE…: makes USER's crontab exactly these lines; installs only when it differs.
 install_crontab() {
-  local user=$1 entry uid have want
+  local user=$1 entry uid have want refusal
   shift
   entry=$(getent passwd -- "$user") || fail "user $user does not exist: its system user must be created first"
   IFS=: read -r _ _ uid _ <<<"$entry"
@@ -28,9 +28,11 @@ install_crontab() {
   have=$(crontab -l -u "$user" 2>/dev/null) || have=''
   if [ "$have" = "$want" ]; then
     echo "crontab of $user: up to date"
-  else
-    printf '%s\n' "$want" | crontab -u "$user" -
+  # crontab checks the new crontab before it replaces the installed one: refused, the old one stays as it was.
+  elif refusal=$(printf '%s\n' "$want" | crontab -u "$user" - 2>&1); then
     echo "crontab of $user: installed"
+  else
+    fail "crontab of $user: refused by crontab, the installed crontab is unchanged: ${refusal//$'\n'/ }"
   fi
 }
 
