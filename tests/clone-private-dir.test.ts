@@ -17,7 +17,7 @@ import { Connection, Client } from '@temporalio/client';
 import { EMBEDDED_ROOT } from '../src/embedded/postgres-account.js';
 import { findTemporalBinary } from '../src/embedded/temporal-binary.js';
 import { freePort } from '../src/embedded/free-port.js';
-import { serverQueueWorkflowId } from '../src/workflows/workflow-ids.js';
+import { serverQueueWorkflowId } from '../src/workflows/contracts/workflow-ids.js';
 import { idOf } from '../src/schema/relay/global-id.js';
 import { CreateAccountDocument, CreateRouteDocument, CreateServerDocument, LoginDocument } from './generated/graphql.js';
 import { GraphQLClient } from './support/graphql-client.js';

@@ -12,7 +12,7 @@ import { Operation } from '../src/entities/orchestration/operation.js';
 import { FINAL_STATES, RunState } from '../src/entities/orchestration/run-state.js';
 import { ScriptRun } from '../src/entities/orchestration/script-run.js';
 import { SystemUser } from '../src/entities/services/system-user.js';
-import { relayScheduleId } from '../src/temporal/relay-schedule.js';
+import { relayScheduleId } from '../src/temporal/schedules/index.js';
 import {
   CreateAccountDocument, CreateCrontabDocument, CreateSystemUserDocument, DeleteSystemUserDocument, UpdateCrontabDocument,
   UpdateSystemUserDocument,

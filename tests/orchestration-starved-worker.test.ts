@@ -10,7 +10,7 @@ import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { Operation } from '../src/entities/orchestration/operation.js';
 import { RunState } from '../src/entities/orchestration/run-state.js';
 import { ScriptRun } from '../src/entities/orchestration/script-run.js';
-import { relayScheduleId } from '../src/temporal/relay-schedule.js';
+import { relayScheduleId } from '../src/temporal/schedules/index.js';
 import { CreateAccountDocument, CreateSystemUserDocument, DeleteSystemUserDocument } from './generated/graphql.js';
 import { effectsOf, hold, installEffectsLog, invoked, release } from './support/effects-log.js';
 import { startOrchestraHarness, type OrchestraHarness } from './support/orchestra-harness.js';

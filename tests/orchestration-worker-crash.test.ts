@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { RunState } from '../src/entities/orchestration/run-state.js';
-import { relayScheduleId } from '../src/temporal/relay-schedule.js';
+import { relayScheduleId } from '../src/temporal/schedules/index.js';
 import { CreateAccountDocument, CreateSystemUserDocument } from './generated/graphql.js';
 import { startOrchestraHarness, type OrchestraHarness } from './support/orchestra-harness.js';
 import { startWorkerProcess, type WorkerProcess } from './support/worker-process.js';

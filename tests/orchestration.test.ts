@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { Operation } from '../src/entities/orchestration/operation.js';
 import { ScriptRun } from '../src/entities/orchestration/script-run.js';
-import { scriptRunWorkflowId, serverQueueWorkflowId } from '../src/workflows/workflow-ids.js';
+import { scriptRunWorkflowId, serverQueueWorkflowId } from '../src/workflows/contracts/workflow-ids.js';
 import { RunState } from '../src/entities/orchestration/run-state.js';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';

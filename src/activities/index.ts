@@ -1,36 +1,23 @@
-import type { Client } from '@temporalio/client';
-import type { Orm } from '../db/orm.js';
-import type { ScriptRunner } from '../orchestration/ssh/index.js';
-import { checkDatabaseActivity } from './check-database.js';
-import { claimNextRunActivity } from './claim-next-run.js';
-import { markRunActivity } from './mark-run.js';
-import { runScriptActivity } from './run-script.js';
-import { relayBatchesActivity } from './relay-batches.js';
+import type { ActivityDeps } from './activity-deps.js';
+import { orchestrationActivities } from './orchestration/index.js';
+import { systemActivities } from './system/index.js';
 
-/** What activities may use. Passed in by the worker (no globals), so tests can hand in a test database. */
-export interface ActivityDeps {
-  orm: Orm;
-  workerIdentity: string;
-  /** Runs scripts on servers (the SSH pool in production). */
-  runner: ScriptRunner;
-  /** For activities that start or signal workflows (the relay waking server queues). */
-  temporal: Client;
-  taskQueue: string;
-}
+export type { ActivityDeps } from './activity-deps.js';
 
 /**
- * Every activity the worker registers, built from its dependencies (the factory style of temporalio/samples-typescript).
- * Workflows see only the type, `Activities`, through `proxyActivities<Activities>()`.
+ * The activity groups the worker registers, one per domain, each built from the worker's dependencies (the factory
+ * style of temporalio/samples-typescript). A domain adds its group here; workflows see only the contracts
+ * (src/workflows/contracts/), never this module.
  */
-export function createActivities(deps: ActivityDeps) {
-  return {
-    checkDatabase: checkDatabaseActivity(deps),
-    claimNextRun: claimNextRunActivity(deps),
-    runScript: runScriptActivity(deps),
-    markRun: markRunActivity(deps),
-    relayBatches: relayBatchesActivity(deps),
-  };
-}
+const ACTIVITY_GROUPS = [systemActivities, orchestrationActivities] as const;
 
-export type Activities = ReturnType<typeof createActivities>;
-export type { HealthCheckResult } from './check-database.js';
+export function createActivities(deps: ActivityDeps): Record<string, (...args: never[]) => Promise<unknown>> {
+  const activities: Record<string, (...args: never[]) => Promise<unknown>> = {};
+  for (const group of ACTIVITY_GROUPS) {
+    for (const [name, fn] of Object.entries(group(deps))) {
+      if (name in activities) throw new Error(`two activity groups define ${name}`);
+      activities[name] = fn;
+    }
+  }
+  return activities;
+}

@@ -5,7 +5,7 @@ import { authenticate } from '../auth/authenticate.js';
 import { applyTenantScope } from '../auth/tenant-scope.js';
 import type { Config } from '../config/config.js';
 import { AuthError, ERROR_CODES } from '../errors/domain-error.js';
-import { emptyAuditNote } from '../schema/audit/audit-note.js';
+import { emptyAuditNote } from '../audit/audit-note.js';
 import type { Context } from '../schema/context.js';
 import { createLoaders } from '../schema/loaders.js';
 import type { ServerAccess } from '../orchestration/server-access.js';

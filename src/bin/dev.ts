@@ -28,7 +28,7 @@ import { startTemporalDevServer } from '../embedded/temporal-dev-server.js';
 import { Shutdown } from '../process/shutdown.js';
 import { writeFirstAdminNotice } from '../auth/first-admin-notice.js';
 import { SshPool } from '../orchestration/ssh/ssh-pool.js';
-import { ensureRelaySchedule } from '../temporal/relay-schedule.js';
+import { SCHEDULES, reconcileSchedules } from '../temporal/schedules/index.js';
 
 const env = process.env;
 const log = (message: string) => console.log(`[orchestra] ${message}`);
@@ -138,7 +138,7 @@ async function start(): Promise<void> {
   if (applied.length) log(`applied migrations: ${applied.join(', ')}`);
   if (added.length) log(`registered search attributes: ${added.join(', ')}`);
   const firstAdmin = await bootstrapFirstAdmin(orm);
-  await ensureRelaySchedule(client, config.temporalTaskQueue);
+  for (const line of await reconcileSchedules(client, config.temporalTaskQueue, SCHEDULES)) log(line);
 
   const connection = await connectWorker(config);
   shutdown.add('worker connection', () => connection.close());

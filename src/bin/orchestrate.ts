@@ -43,7 +43,9 @@ const config = loadConfigOrExit({
 
 const { createOrm } = await import('../db/orm.js');
 const { renderPlan } = await import('../orchestration/collector/render-plan.js');
-const { writeOutbox } = await import('../orchestration/outbox/write-outbox.js');
+const { runUseCase } = await import('../use-cases/run-use-case.js');
+const { systemActor } = await import('../use-cases/actor.js');
+const { orchestrateObjects } = await import('../orchestration/use-cases/orchestrate-objects.js');
 
 try {
   const orm = await createOrm(config.databaseUrl);
@@ -60,13 +62,12 @@ try {
       const { connectTemporalClient } = await import('../temporal/client.js');
       const { TemporalBatchStarter } = await import('../orchestration/outbox/temporal-batch-starter.js');
       const { workflowHistoryUrl } = await import('../temporal/ui-links.js');
-      const { serverQueueWorkflowId } = await import('../workflows/workflow-ids.js');
+      const { serverQueueWorkflowId } = await import('../workflows/contracts/workflow-ids.js');
       const { ScriptRun } = await import('../entities/orchestration/script-run.js');
+      // A use case like any change through the API: one transaction with its outbox, and an audit entry.
       const runArgs = args;
-      const batchId = await em.transactional(async (tx) => {
-        const groups = await planOrchestrate(tx, runArgs);
-        return groups.length ? writeOutbox(tx, groups, 'orchestrate') : null;
-      });
+      const outcome = await runUseCase(em, systemActor('orchestrate'), 'orchestrate', (uc) => orchestrateObjects(uc, runArgs));
+      const batchId = outcome.result;
       if (!batchId) console.log('nothing to do: no route selects these objects');
       else {
         const client = await connectTemporalClient(config);

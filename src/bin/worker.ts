@@ -12,7 +12,7 @@ const { connectTemporalClient } = await import('../temporal/client.js');
 const { registerSearchAttributes } = await import('../temporal/register-search-attributes.js');
 const { bundleWorkflows, connectWorker, createWorker } = await import('../temporal/worker.js');
 const { SshPool } = await import('../orchestration/ssh/ssh-pool.js');
-const { ensureRelaySchedule } = await import('../temporal/relay-schedule.js');
+const { SCHEDULES, reconcileSchedules } = await import('../temporal/schedules/index.js');
 
 // Signals are ours (Shutdown), not the Temporal runtime's: it would stop the worker but not close the database.
 Runtime.install({ logger: new DefaultLogger(config.logLevel === 'debug' ? 'DEBUG' : 'INFO'), shutdownSignals: [] });
@@ -27,7 +27,7 @@ const starting = (async () => {
   shutdown.add('Temporal client', () => client.connection.close());
   const added = await registerSearchAttributes(client.connection, config.temporalNamespace);
   if (added.length) console.log(`registered search attributes: ${added.join(', ')}`);
-  await ensureRelaySchedule(client, config.temporalTaskQueue);
+  for (const line of await reconcileSchedules(client, config.temporalTaskQueue, SCHEDULES)) console.log(line);
   const runner = new SshPool({ privateKeyPath: config.sshPrivateKeyPath });
   shutdown.add('SSH connections', () => runner.close());
   const connection = await connectWorker(config);

@@ -1,15 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Server } from '../entities/orchestration/server.js';
 import { findBackend } from './backends/registry.js';
-import type { Change } from './collector/change.js';
+import { findServiceModule, serviceModule, serviceModules } from '../services/index.js';
 import { planGroups, type PlannedGroup } from './collector/plan.js';
-import { SERVICE_MODELS } from './collector/object-sources.js';
-
-/** The plain fields `orchestrate`'s filters may use, per service model (SERVICE_MODELS). */
-const FILTER_FIELDS: Record<string, string[]> = {
-  SystemUser: ['id', 'username', 'shell', 'isActive', 'isMain'],
-  Crontab: ['id', 'isActive', 'command'],
-};
+import { savesOf } from './collector/saves-of.js';
 
 export interface OrchestrateArgs {
   model: string;
@@ -35,18 +29,19 @@ export function parseOrchestrateArgs(argv: string[]): OrchestrateArgs {
     else if (!args.model) args.model = arg;
     else args.filters.push(arg);
   }
-  if (!SERVICE_MODELS[args.model]) throw new OrchestrateUsageError(`model must be one of: ${Object.keys(SERVICE_MODELS).join(', ')}`);
+  if (!findServiceModule(args.model)) throw new OrchestrateUsageError(`model must be one of: ${serviceModules().map((m) => m.model).join(', ')}`);
   if (args.backend && !findBackend(args.backend)) throw new OrchestrateUsageError(`no backend named ${args.backend}`);
   return args;
 }
 
 /**
  * The operations `orchestrate` would write: a save of every object of the model matching the filters (exact
- * `field=value` on the fields listed above), on the servers their routes select, narrowed by server and backend.
+ * `field=value` on the fields its service module lists), on the servers their routes select, narrowed by server and
+ * backend.
  */
 export async function planOrchestrate(em: EntityManager, args: OrchestrateArgs): Promise<PlannedGroup[]> {
-  const model = SERVICE_MODELS[args.model];
-  const fields = FILTER_FIELDS[args.model] ?? [];
+  const module = serviceModule(args.model);
+  const fields = module.filterFields;
   const where: Record<string, unknown> = {};
   for (const filter of args.filters) {
     const match = /^([A-Za-z]+)=(.*)$/.exec(filter);
@@ -62,7 +57,5 @@ export async function planOrchestrate(em: EntityManager, args: OrchestrateArgs):
     if (!server) throw new OrchestrateUsageError(`no server named ${args.server}`);
     serverId = server.id;
   }
-  const entities = (await em.find(model.entity, where, { populate: model.populate as never[], orderBy: { id: 'asc' } as never })) as { id: string }[];
-  const changes: Change[] = entities.map((entity) => ({ model: args.model, id: entity.id, kind: 'update', fields: ['*'], entity }));
-  return planGroups(em, changes, { serverId, backend: args.backend });
+  return planGroups(em, await savesOf(em, module, where, { tenantFilters: true }), { serverId, backend: args.backend });
 }

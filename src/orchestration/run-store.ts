@@ -6,7 +6,7 @@ import { RUN_STATE_CHANNEL } from './run-state-feed.js';
 
 export type RunUpdate = Partial<Pick<
   ScriptRun,
-  'stdout' | 'stderr' | 'exitCode' | 'attempts' | 'lastError' | 'startedAt' | 'finishedAt' | 'heartbeatAt' | 'workflowId' | 'runId' | 'worker'
+  'stdout' | 'stderr' | 'exitCode' | 'attempts' | 'lastError' | 'startedAt' | 'finishedAt' | 'heartbeatAt' | 'workflowId' | 'workflowRunId' | 'worker'
 >>;
 
 /** Which runs a state change may touch. */

@@ -1,21 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Route } from '../entities/orchestration/route.js';
-import type { Crontab } from '../entities/services/crontab.js';
+import { serviceModule } from '../services/index.js';
 import { getBackend } from './backends/registry.js';
-import type { Change } from './collector/change.js';
 import { planGroups, type PlannedGroup } from './collector/plan.js';
-import { SERVICE_MODELS } from './collector/object-sources.js';
-
-/** Every object of a service model, for synchronisation. */
-async function allOf(em: EntityManager, model: string): Promise<object[]> {
-  const service = SERVICE_MODELS[model];
-  if (!service) return [];
-  const all = (await em.find(service.entity, {}, { populate: service.populate as never[], orderBy: { id: 'asc' } as never, filters: false })) as object[];
-  if (model !== 'Crontab') return all;
-  // One line per system user is enough: each carries the user's whole crontab.
-  const seen = new Set<string>();
-  return (all as Crontab[]).filter((c) => !seen.has(c.systemUser.id) && seen.add(c.systemUser.id));
-}
+import { savesOf } from './collector/saves-of.js';
 
 /**
  * Synchronisation-based management (seed 002): a save of every object a server's routes select, regenerated from
@@ -25,9 +13,7 @@ export async function planServerSync(em: EntityManager, serverId: string, backen
   const routes = await em.find(Route, { server: serverId, isActive: true, ...(backend ? { backend } : {}) }, { filters: false });
   const groups: PlannedGroup[] = [];
   for (const name of [...new Set(routes.map((r) => r.backend))]) {
-    const model = getBackend(name).model;
-    const entities = await allOf(em, model);
-    const changes: Change[] = entities.map((entity) => ({ model, id: (entity as { id: string }).id, kind: 'update', fields: ['*'], entity }));
+    const changes = await savesOf(em, serviceModule(getBackend(name).model), {}, { oneEachSyncKey: true });
     groups.push(...(await planGroups(em, changes, { serverId, backend: name })));
   }
   return groups;

@@ -8,8 +8,7 @@ import { ApiTokenResolver, UserResolver } from './auth/auth.resolver.js';
 import { authChecker, requireLogin } from './auth-checker.js';
 import { NodeResolver } from './relay/node.resolver.js';
 import { SystemResolver } from './system/system.resolver.js';
-import { CrontabResolver } from './services/crontab.resolver.js';
-import { SystemUserResolver } from './services/system-user.resolver.js';
+import { SERVICE_RESOLVERS } from './services/index.js';
 import { OperationResolver, ScriptRunResolver } from './orchestration/operation.resolver.js';
 import { RouteResolver } from './orchestration/route.resolver.js';
 import { ServerResolver } from './orchestration/server.resolver.js';
@@ -19,7 +18,7 @@ import { OperationSubscriptionResolver } from './orchestration/operation-subscri
 export const RESOLVERS = [
   NodeResolver, AccountResolver, ContactResolver, BillContactResolver, UserResolver, ApiTokenResolver, AuditResolver,
   SystemResolver, ServerResolver, RouteResolver, OperationResolver, ScriptRunResolver, PreviewResolver,
-  OperationSubscriptionResolver, SystemUserResolver, CrontabResolver,
+  OperationSubscriptionResolver, ...SERVICE_RESOLVERS,
 ] as const;
 
 /** The schema. Middlewares run in order: log-in required (unless public), then the audit log of mutations. */

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config/config.js';
 import type { Viewer } from '../auth/viewer.js';
-import type { AuditNote } from './audit/audit-note.js';
+import type { AuditNote } from '../audit/audit-note.js';
 import type { Loaders } from './loaders.js';
 import type { ServerAccess } from '../orchestration/server-access.js';
 import type { BatchStarter } from '../orchestration/outbox/batch-starter.js';
@@ -23,6 +23,8 @@ export interface Context {
   request: { clientAddress: string | null; userAgent: string | null };
   /** Set from a mutation's `dryRun` argument: plan, save nothing (src/schema/mutation.ts). */
   dryRun?: boolean;
-  /** Filled by mutations, written to the audit log by the audit middleware. */
+  /** The mutation being resolved (set by the audit middleware): its field name and the input fields it was sent. */
+  mutation?: { name: string; inputFields: string[] };
+  /** Filled by mutations; written to the audit log by the use case runner, or else by the audit middleware. */
   audit: AuditNote;
 }

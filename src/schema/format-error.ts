@@ -2,7 +2,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ArgumentValidationError } from 'type-graphql';
 import { DomainError, ERROR_CODES } from '../errors/domain-error.js';
-import { UserInputError } from './user-input-error.js';
+import { UserInputError } from '../errors/user-input-error.js';
 
 /**
  * Turns every error into what a client may see: domain errors keep their message and get their GraphQL code

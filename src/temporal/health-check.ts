@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import type { HealthCheckResult } from '../activities/index.js';
-import type { healthCheckWorkflow } from '../workflows/health-check.js';
+import { HEALTH_CHECK_WORKFLOW, type HealthCheckResult } from '../workflows/contracts/system.js';
 import { ObjectSearchAttribute } from './search-attributes.js';
 
 /**
@@ -13,7 +12,7 @@ export async function runHealthCheck(
   client: Client,
   taskQueue: string,
 ): Promise<HealthCheckResult & { workflowId: string; runId: string }> {
-  const handle = await client.workflow.start<typeof healthCheckWorkflow>('healthCheckWorkflow', {
+  const handle = await client.workflow.start<() => Promise<HealthCheckResult>>(HEALTH_CHECK_WORKFLOW, {
     taskQueue,
     workflowId: `health-${randomUUID()}`,
     workflowExecutionTimeout: '10 seconds',

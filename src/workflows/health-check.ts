@@ -1,7 +1,7 @@
 import { proxyActivities } from '@temporalio/workflow';
-import type { Activities, HealthCheckResult } from '../activities/index.js';
+import type { HealthCheckResult, SystemActivities } from './contracts/system.js';
 
-const { checkDatabase } = proxyActivities<Activities>({
+const { checkDatabase } = proxyActivities<SystemActivities>({
   startToCloseTimeout: '5 seconds',
   // A health check reports the current state: one retry for a blip, not a long back-off that hides an outage.
   retry: { maximumAttempts: 2, initialInterval: '500 milliseconds' },

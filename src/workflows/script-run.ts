@@ -1,6 +1,5 @@
 import { CancellationScope, isCancellation, proxyActivities } from '@temporalio/workflow';
-import type { Activities } from '../activities/index.js';
-import type { RunOutcome } from './orchestration-types.js';
+import type { OrchestrationActivities, RunOutcome } from './contracts/orchestration.js';
 
 /**
  * Errors that must not be retried (src/orchestration/ssh/errors.ts). The activity records most failures itself and
@@ -26,14 +25,14 @@ const HEARTBEAT_TIMEOUT = '20 seconds';
  * running (REVOKED); a cancel without that intent puts the scripts back in the queue.
  */
 export async function scriptRunWorkflow(input: { runIds: string[]; timeoutMs: number }): Promise<RunOutcome[]> {
-  const { runScript } = proxyActivities<Activities>({
+  const { runScript } = proxyActivities<OrchestrationActivities>({
     // The SSH runner enforces each script's own timeout; this leaves room for connecting and saving the output.
     startToCloseTimeout: input.timeoutMs + 60_000,
     heartbeatTimeout: HEARTBEAT_TIMEOUT,
     cancellationType: 'WAIT_CANCELLATION_COMPLETED',
     retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', nonRetryableErrorTypes: NON_RETRYABLE },
   });
-  const { markRun } = proxyActivities<Activities>({ startToCloseTimeout: '30 seconds' });
+  const { markRun } = proxyActivities<OrchestrationActivities>({ startToCloseTimeout: '30 seconds' });
   try {
     return await runScript(input.runIds);
   } catch (err) {

@@ -2,18 +2,17 @@ import {
   ParentClosePolicy, condition, continueAsNew, defineQuery, defineSignal, executeChild, proxyActivities, setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities/index.js';
-import type { ServerQueueInput } from './orchestration-types.js';
+import { WAKE_SIGNAL, type OrchestrationActivities, type ServerQueueInput } from './contracts/orchestration.js';
 import { scriptRunWorkflow } from './script-run.js';
-import { scriptRunWorkflowId } from './workflow-ids.js';
+import { scriptRunWorkflowId } from './contracts/workflow-ids.js';
 
-const { claimNextRun } = proxyActivities<Activities>({
+const { claimNextRun } = proxyActivities<OrchestrationActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
 /** "There may be new scripts for you": sent when a batch is committed and when a host key is trusted. The queue reads what to run from the database. */
-export const wakeSignal = defineSignal('wake');
+export const wakeSignal = defineSignal(WAKE_SIGNAL);
 export const queueStateQuery = defineQuery<{ running: string | null; completed: number }>('queueState');
 
 /** How long an idle queue waits before looking at the database again anyway (a lost signal costs at most this). */

@@ -9,7 +9,7 @@ import { crontabsBackend, renderCrontabLines } from '../../src/orchestration/bac
 import { Crontab } from '../../src/entities/services/crontab.js';
 import { SystemUser } from '../../src/entities/services/system-user.js';
 import { idOf, toGlobalId } from '../../src/schema/relay/global-id.js';
-import { serverQueueWorkflowId } from '../../src/workflows/workflow-ids.js';
+import { serverQueueWorkflowId } from '../../src/workflows/contracts/workflow-ids.js';
 import { OperationsDocument, type OperationsQuery } from '../generated/graphql.js';
 import type { OrchestraHarness } from './orchestra-harness.js';
 import type { SshHost } from './sshd-host.js';

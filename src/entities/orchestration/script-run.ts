@@ -13,7 +13,7 @@ import { Server } from './server.js';
 @Entity()
 @Index({ properties: ['server', 'state'] })
 export class ScriptRun extends BaseEntity<
-  'state' | 'stdout' | 'stderr' | 'exitCode' | 'attempts' | 'lastError' | 'startedAt' | 'finishedAt' | 'workflowId' | 'runId' | 'heartbeatAt'
+  'state' | 'stdout' | 'stderr' | 'exitCode' | 'attempts' | 'lastError' | 'startedAt' | 'finishedAt' | 'workflowId' | 'workflowRunId' | 'heartbeatAt'
   | 'cancelRequestedAt' | 'cancelRequestedBy' | 'worker'
 > {
   @ManyToOne(() => Batch, { ref: true, deleteRule: 'cascade' })
@@ -79,8 +79,9 @@ export class ScriptRun extends BaseEntity<
   @Property({ length: 128, nullable: true })
   workflowId: string | null = null;
 
+  /** That workflow's Temporal run id (a workflow id can have several runs). */
   @Property({ length: 64, nullable: true })
-  runId: string | null = null;
+  workflowRunId: string | null = null;
 
   /** The identity of the worker whose attempt took the script up last (`pid@host`). */
   @Property({ length: 255, nullable: true })

@@ -3,7 +3,9 @@
  * script per (server, backend) group: a prepare section, one section per operation, a commit section.
  *
  * Backends are plain data + pure functions: no ORM imports, no I/O. The collector builds snapshots with
- * `backend.snapshot(plainObject)`; the batch workflow calls `backend.render(operations)` with the stored snapshots.
+ * `backend.snapshot(plainObject)` (the plain object comes from the model's service module, src/services/) and renders
+ * the script at commit, `backend.render(operations)`, into the outbox (src/orchestration/outbox/write-outbox.ts).
+ * Which changes of other models mean a save of a backend's objects is the service module's to say (`savedWhen`).
  *
  * Script conventions (every backend, enforced here):
  * - line 1 `#!/bin/bash`, line 2 `set -euo pipefail`; a fixed PATH, `LC_ALL=C` (tool output is parsed), umask 022.
@@ -53,16 +55,6 @@ export class SnapshotValidationError extends BackendError {
   }
 }
 
-/**
- * A model whose change means a SAVE of this backend's object (a DNS record → its zone). Only declared for now:
- * the collector uses `parentIds` to find which objects to save.
- */
-export interface RelatedModel {
-  model: string;
-  /** From the related object's plain data to the ids of the parent objects (of `Backend.model`) to save. */
-  parentIds(related: Record<string, unknown>): string[];
-}
-
 /** An operation whose snapshot has been validated by its backend. */
 export interface TypedOperation<S> extends Omit<OperationInput, 'snapshot'> {
   snapshot: S;
@@ -76,7 +68,6 @@ export interface Backend<S = unknown> {
   readonly description: string;
   /** The model it serves: 'SystemUser'. Operations of other models are refused by `render`. */
   readonly model: string;
-  readonly relatedModels: readonly RelatedModel[];
   /** Fields whose change alone does not trigger an operation (compare: Bind9's zone serial). */
   readonly ignoredFields: readonly string[];
   /** Actions it renders: 'save', 'delete' and custom ones. */
@@ -105,7 +96,6 @@ export interface BackendSpec<S> {
   name: string;
   description: string;
   model: string;
-  relatedModels?: readonly RelatedModel[];
   ignoredFields?: readonly string[];
   actions: readonly Action[];
   timeoutMs: number;
@@ -157,7 +147,6 @@ export function defineBackend<S>(spec: BackendSpec<S>): Backend<S> {
     name: spec.name,
     description: spec.description,
     model: spec.model,
-    relatedModels: spec.relatedModels ?? [],
     ignoredFields: spec.ignoredFields ?? [],
     actions: spec.actions,
     timeoutMs: spec.timeoutMs,

@@ -210,7 +210,6 @@ export const crontabsBackend = defineBackend<CrontabSnapshot>({
   name: 'crontabs',
   description: "Scheduled commands of a system user: the user's whole crontab, synchronised with crontab -u.",
   model: 'Crontab',
-  relatedModels: [],
   ignoredFields: ['createdAt', 'updatedAt'],
   actions: ['save', 'delete'],
   timeoutMs: 60_000,

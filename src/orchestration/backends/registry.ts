@@ -15,6 +15,11 @@ export function registerBackend<S>(backend: Backend<S>): void {
   backends.set(backend.name, backend as unknown as Backend);
 }
 
+/** For tests that register a backend of their own and must leave the registry as they found it. */
+export function unregisterBackend(name: string): void {
+  backends.delete(name);
+}
+
 registerBackend(systemUsersBackend);
 registerBackend(crontabsBackend);
 
@@ -35,11 +40,6 @@ export function listBackends(): Backend[] {
 /** Backends whose main model is `model`. */
 export function backendsForModel(model: string): Backend[] {
   return listBackends().filter((b) => b.model === model);
-}
-
-/** Backends triggered by a change of `model` as a related model (a save of their parent object). */
-export function backendsRelatedTo(model: string): Backend[] {
-  return listBackends().filter((b) => b.relatedModels.some((r) => r.model === model));
 }
 
 /**

@@ -358,7 +358,6 @@ export const systemUsersBackend = defineBackend<SystemUserSnapshot>({
   model: 'SystemUser',
   // The account's activity reaches the snapshot through `isActive`; the collector turns an account's
   // disable/enable into saves of its system users.
-  relatedModels: [],
   ignoredFields: ['description', 'createdAt', 'updatedAt'],
   actions: ['save', 'delete'],
   timeoutMs: 2 * 60_000,

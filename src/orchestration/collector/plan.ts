@@ -6,7 +6,8 @@ import type { Backend } from '../backends/backend.js';
 import { backendsForModel, listBackends } from '../backends/registry.js';
 import { compileMatch } from '../routes/match-expression.js';
 import { collapseChanges, type Change, type ObjectChange } from './change.js';
-import { objectSource, relatedSaves } from './object-sources.js';
+import { serviceModule } from '../../services/index.js';
+import { impliedSaves } from './implied-saves.js';
 
 /** One operation before it is written: what to do to which object on which server, with its snapshot. */
 export interface PlannedOperation {
@@ -35,15 +36,8 @@ export interface PlannedGroup {
  * reverse order (a crontab goes before its user).
  */
 export async function planGroups(em: EntityManager, changes: readonly Change[], only: { serverId?: string; backend?: string } = {}): Promise<PlannedGroup[]> {
-  const implied: Change[] = [];
-  for (const change of changes) {
-    if (change.kind !== 'update') continue;
-    for (const { model, entity } of await relatedSaves(em, change.model, change.entity, change.fields)) {
-      implied.push({ model, id: (entity as { id: string }).id, kind: 'update', fields: ['*'], entity });
-    }
-  }
   // Implied saves first, so a delete of the same object in this transaction wins.
-  const objects = collapseChanges([...implied, ...changes]);
+  const objects = collapseChanges([...(await impliedSaves(em, changes)), ...changes]);
   const operations = (await plannedOperations(em, objects)).filter((o) => !only.backend || o.backend.name === only.backend);
   if (operations.length === 0) return [];
   return group(operations, await routesFor(em, [...new Set(operations.map((o) => o.backend))], only.serverId));
@@ -56,7 +50,7 @@ async function plannedOperations(em: EntityManager, objects: ObjectChange[]): Pr
       (b) => object.action === 'delete' || object.fields.some((f) => f === '*' || !b.ignoredFields.includes(f)),
     );
     if (backends.length === 0) continue;
-    const { account, label, source } = await objectSource(em, object.model, object.entity);
+    const { account, label, source } = await serviceModule(object.model).source(em, object.entity as { id: string });
     for (const backend of backends) {
       result.push({
         backend,

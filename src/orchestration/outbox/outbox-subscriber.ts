@@ -2,26 +2,10 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { EventSubscriber, FlushEventArgs, TransactionEventArgs } from '@mikro-orm/core';
 import { ChangeSetType } from '@mikro-orm/core';
 import type { Change } from '../collector/change.js';
-import { planGroups, type PlannedGroup } from '../collector/plan.js';
-import { backendsForModel } from '../backends/registry.js';
-import { impliesSaves } from '../collector/object-sources.js';
+import { planGroups } from '../collector/plan.js';
+import { mattersToServers } from '../../services/index.js';
 import { lockOutbox, writeOutbox } from './write-outbox.js';
-
-/** Models whose changes can mean operations: a backend's own model, or one that implies saves (an account). */
-function interesting(model: string): boolean {
-  return impliesSaves(model) || backendsForModel(model).length > 0;
-}
-
-/** What a caller tells the collector about its transaction: who acts, where to report the batch, dry run or not. */
-export interface UnitOfWork {
-  actor: string;
-  /** Ids of the batches written by this unit of work's commits. */
-  batchIds: string[];
-  /** Dry run: the plan goes here and nothing is written (the caller then rolls back). */
-  dryRun?: (groups: PlannedGroup[]) => void;
-}
-
-const unitsOfWork = new WeakMap<object, UnitOfWork>();
+import { bindingOf, takeWrittenBatches } from './outbox-binding.js';
 
 /** Thrown at commit of a dry run, after its plan is handed over, so the transaction rolls back. */
 export class DryRunRollback extends Error {
@@ -31,23 +15,15 @@ export class DryRunRollback extends Error {
   }
 }
 
-/** Call inside `em.transactional(...)`: the transaction that will commit is described by `uow`. */
-export function bindUnitOfWork(em: EntityManager, uow: UnitOfWork): void {
-  const tx = em.getTransactionContext();
-  if (!tx) throw new Error('bindUnitOfWork needs a transaction');
-  unitsOfWork.set(tx, uow);
-}
-
 /**
  * The collector (design §3): records entity changes at each flush of a transaction and, just before that transaction
  * commits, writes the operations they mean into the outbox — same transaction. After commit it asks the starter to
- * start the batch's workflow; if that fails (Temporal down) the relay starts it later.
+ * start every batch the transaction wrote (waking their server queues); if that fails (Temporal down) the relay
+ * starts them later.
  */
 export class OutboxSubscriber implements EventSubscriber {
   /** Changes per open transaction (keyed by the driver's transaction object). */
   private readonly pending = new WeakMap<object, Change[]>();
-  /** Batches committed per transaction, to start after commit. */
-  private readonly committed = new WeakMap<object, string>();
 
   constructor(
     private readonly starter: () => { start(batchId: string): Promise<void> } | null,
@@ -67,7 +43,7 @@ export class OutboxSubscriber implements EventSubscriber {
     const changes = this.pending.get(key) ?? [];
     for (const cs of args.uow.getChangeSets()) {
       const model = cs.meta.className;
-      if (!interesting(model)) continue;
+      if (!mattersToServers(model)) continue;
       const kind = cs.type === ChangeSetType.CREATE ? 'create' : cs.type === ChangeSetType.DELETE ? 'delete' : 'update';
       changes.push({ model, id: String(cs.getPrimaryKey() ?? ''), kind, fields: Object.keys(cs.payload ?? {}), entity: cs.entity });
     }
@@ -86,31 +62,28 @@ export class OutboxSubscriber implements EventSubscriber {
     const key = [args.transaction, args.uow].find((k) => k && this.pending.has(k));
     const changes = (key && this.pending.get(key)) || [];
     if (key) this.pending.delete(key);
-    const uow = unitsOfWork.get(args.transaction);
-    if (!changes.length && !uow?.dryRun) return;
+    const binding = bindingOf(args.transaction);
+    if (!changes.length && !binding?.dryRun) return;
     const em = args.em as EntityManager;
     // Before planning: the snapshots must include every transaction committed ahead of this one (see lockOutbox).
-    if (changes.length && !uow?.dryRun) await lockOutbox(em);
+    if (changes.length && !binding?.dryRun) await lockOutbox(em);
     const groups = changes.length ? await planGroups(em, changes) : [];
-    if (uow?.dryRun) {
-      uow.dryRun(groups);
+    if (binding?.dryRun) {
+      binding.dryRun(groups);
       throw new DryRunRollback();
     }
     if (groups.length === 0) return;
-    const batchId = await writeOutbox(em, groups, uow?.actor ?? 'system');
-    uow?.batchIds.push(batchId);
-    this.committed.set(args.transaction, batchId);
+    await writeOutbox(em, groups, binding?.actor ?? 'system');
   }
 
+  /** Starts every batch the transaction wrote (the collector's, or one a use case wrote directly: a retry, a sync). */
   async afterTransactionCommit(args: TransactionEventArgs): Promise<void> {
     if (!args.transaction || args.transaction.savepointName) return;
-    const batchId = this.committed.get(args.transaction);
-    if (!batchId) return;
-    this.committed.delete(args.transaction);
+    const batchIds = takeWrittenBatches(args.transaction);
     const starter = this.starter();
-    if (!starter) return; // a process without Temporal (migrations, CLI dry runs): the relay will start it
+    if (!starter) return; // a process without Temporal (migrations, CLI dry runs): the relay will start them
     // Not awaited by the committing request: the commit is what counts, starting is best effort here.
-    starter.start(batchId).catch((err) => this.onStartError(batchId, err));
+    for (const batchId of batchIds) starter.start(batchId).catch((err) => this.onStartError(batchId, err));
   }
 
   async afterTransactionRollback(args: TransactionEventArgs): Promise<void> {

@@ -6,6 +6,7 @@ import { RunState } from '../../entities/orchestration/run-state.js';
 import { ScriptRun } from '../../entities/orchestration/script-run.js';
 import type { OperationInput } from '../types.js';
 import type { PlannedGroup } from '../collector/plan.js';
+import { noteWrittenBatch } from './outbox-binding.js';
 
 /** A lock every outbox write takes until commit, so ids (queue positions) are handed out in commit order. */
 const OUTBOX_LOCK = 724_111;
@@ -24,7 +25,7 @@ export async function lockOutbox(em: EntityManager): Promise<void> {
 
 /**
  * Writes a batch, its operations and one script run per group, inside the committing transaction (the outbox):
- * they commit or roll back with the change itself. Returns the batch id.
+ * they commit or roll back with the change itself, and the batch is started after commit. Returns the batch id.
  */
 export async function writeOutbox(em: EntityManager, groups: PlannedGroup[], actor: string): Promise<string> {
   await lockOutbox(em);
@@ -72,5 +73,6 @@ export async function writeOutbox(em: EntityManager, groups: PlannedGroup[], act
     await em.nativeUpdate(ScriptRun, { id: runId }, { script, state: script ? RunState.RECEIVED : RunState.NOTHING }, { filters: false });
     if (!script) await em.nativeUpdate(Operation, { run: runId }, { state: RunState.NOTHING }, { filters: false });
   }
+  noteWrittenBatch(em, batchId);
   return batchId;
 }

@@ -4,14 +4,14 @@ import { BillContact } from '../../entities/accounts/bill-contact.js';
 import { Contact } from '../../entities/accounts/contact.js';
 import { EmailUsage } from '../../entities/accounts/email-usage.js';
 import { NotFoundError } from '../../errors/domain-error.js';
-import { noteTouched } from '../audit/audit-note.js';
+import { noteTouched } from '../../audit/audit-note.js';
 import type { Context } from '../context.js';
 import { runMutation } from '../mutation.js';
 import { PageArgs, paginate } from '../relay/connection.js';
 import { idOf, toGlobalId } from '../relay/global-id.js';
 import { DeletePayload, Payload } from '../relay/payload.js';
-import { Validator } from '../validation.js';
-import { findAccount } from './account.resolver.js';
+import { Validator } from '../../validation/validator.js';
+import { findAccount } from '../../accounts/find-account.js';
 import { AccountNode } from './account.type.js';
 import { BillContactNode, ContactConnection, ContactNode } from './contact.type.js';
 import { ContactFilter, CreateContactInput, SetBillContactInput, UpdateContactInput } from './contact.inputs.js';
@@ -62,7 +62,7 @@ export class ContactResolver {
 
   @Mutation(() => ContactPayload)
   createContact(@Arg('input') input: CreateContactInput, @Ctx() ctx: Context) {
-    return runMutation(ctx, async (em) => {
+    return runMutation(ctx, async ({ em }) => {
       const account = await findAccount(em, input.accountId, 'input.accountId');
       noteTouched(ctx.audit, account);
       const fields = checked({
@@ -86,7 +86,7 @@ export class ContactResolver {
 
   @Mutation(() => ContactPayload)
   updateContact(@Arg('input') input: UpdateContactInput, @Ctx() ctx: Context) {
-    return runMutation(ctx, async (em) => {
+    return runMutation(ctx, async ({ em }) => {
       const contact = await findContact(em, input.id, 'input.id');
       noteTouched(ctx.audit, contact.account.getEntity(), input.id);
       const merged = Object.fromEntries(
@@ -102,7 +102,7 @@ export class ContactResolver {
 
   @Mutation(() => DeleteContactPayload)
   deleteContact(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
-    return runMutation(ctx, async (em) => {
+    return runMutation(ctx, async ({ em }) => {
       const contact = await findContact(em, id);
       noteTouched(ctx.audit, contact.account.getEntity(), id);
       em.remove(contact);
@@ -112,7 +112,7 @@ export class ContactResolver {
 
   @Mutation(() => BillContactPayload, { description: 'Creates or replaces the account\'s bill contact.' })
   setBillContact(@Arg('input') input: SetBillContactInput, @Ctx() ctx: Context) {
-    return runMutation(ctx, async (em) => {
+    return runMutation(ctx, async ({ em }) => {
       const account = await findAccount(em, input.accountId, 'input.accountId');
       noteTouched(ctx.audit, account);
       const v = new Validator();

@@ -1,6 +1,6 @@
 import { EmailUsage } from '../../entities/accounts/email-usage.js';
-import { UserErrorCode } from '../user-input-error.js';
-import { EMAIL, PHONE, Validator, isCountryCode, phoneDigits } from '../validation.js';
+import { UserErrorCode } from '../../errors/user-input-error.js';
+import { EMAIL, PHONE, Validator, isCountryCode, phoneDigits } from '../../validation/validator.js';
 
 export interface ContactFields {
   shortName: string;

@@ -9,7 +9,7 @@ import { beginLoginAttempt, endLoginAttempt } from '../../auth/login-throttle.js
 import { decoyHash, hashPassword, passwordProblem, verifyPassword } from '../../auth/password.js';
 import { issueSessionToken } from '../../auth/session-token.js';
 import { AuthError, NotFoundError } from '../../errors/domain-error.js';
-import { noteTouched } from '../audit/audit-note.js';
+import { noteTouched } from '../../audit/audit-note.js';
 import { Role } from '../auth-checker.js';
 import type { Context } from '../context.js';
 import { Cost, FIELD_COST } from '../cost.js';
@@ -18,8 +18,8 @@ import { AccountNode } from '../accounts/account.type.js';
 import { PageArgs, paginate } from '../relay/connection.js';
 import { idOf, toGlobalId } from '../relay/global-id.js';
 import { Payload } from '../relay/payload.js';
-import { UserErrorCode, UserInputError } from '../user-input-error.js';
-import { Validator } from '../validation.js';
+import { UserErrorCode, UserInputError } from '../../errors/user-input-error.js';
+import { Validator } from '../../validation/validator.js';
 import {
   ApiTokenConnection, ApiTokenNode, ChangePasswordInput, ChangePasswordPayload, CreateApiTokenInput, CreateApiTokenPayload,
   LoginInput, LoginPayload, SetUserPasswordInput, UserNode,
@@ -66,7 +66,7 @@ export class UserResolver {
       maxFailuresPerAddress: ctx.config.loginMaxFailuresPerAddress,
       windowSeconds: ctx.config.loginFailureWindowSeconds,
     });
-    const result = await runMutation(ctx, async (em) => {
+    const result = await runMutation(ctx, async ({ em }) => {
       // Refused before the password is checked: a guess costs nothing but tells nothing either.
       if (!attempt) throw tooManyAttempts(ctx.config.loginFailureWindowSeconds);
       // Logging in happens before there is a viewer: the only lookup that bypasses the tenant scope.
@@ -89,7 +89,7 @@ export class UserResolver {
   @Cost(FIELD_COST.passwordHash)
   @Mutation(() => ChangePasswordPayload, { description: 'Changes the logged-in user\'s password; ends all its sessions and returns a new one.' })
   changePassword(@Arg('input') input: ChangePasswordInput, @Ctx() ctx: Context) {
-    return runMutation(ctx, async (em) => {
+    return runMutation(ctx, async ({ em }) => {
       const user = await em.findOneOrFail(User, { id: viewerUserId(ctx) }, { populate: ['account'] });
       noteTouched(ctx.audit, user.account.getEntity(), toGlobalId('User', user.id));
       ctx.audit.changedFields = ['password'];
@@ -106,7 +106,7 @@ export class UserResolver {
   @Cost(FIELD_COST.passwordHash)
   @Mutation(() => UserPayload, { description: 'Sets any user\'s password (admins).' })
   setUserPassword(@Arg('input') input: SetUserPasswordInput, @Ctx() ctx: Context) {
-    return runMutation(ctx, async (em) => {
+    return runMutation(ctx, async ({ em }) => {
       const user = await findUser(em, input.userId, 'input.userId');
       noteTouched(ctx.audit, user.account.getEntity(), input.userId);
       ctx.audit.changedFields = ['password'];
@@ -150,7 +150,7 @@ export class ApiTokenResolver {
   @Authorized()
   @Mutation(() => CreateApiTokenPayload, { description: 'Creates an API token for the logged-in user.' })
   createApiToken(@Arg('input') input: CreateApiTokenInput, @Ctx() ctx: Context) {
-    return runMutation(ctx, async (em) => {
+    return runMutation(ctx, async ({ em }) => {
       const user = await em.findOneOrFail(User, { id: viewerUserId(ctx) }, { populate: ['account'] });
       noteTouched(ctx.audit, user.account.getEntity());
       const v = new Validator();
@@ -178,7 +178,7 @@ export class ApiTokenResolver {
   @Authorized()
   @Mutation(() => ApiTokenPayload, { description: 'Revokes an API token at once.' })
   revokeApiToken(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
-    return runMutation(ctx, async (em) => {
+    return runMutation(ctx, async ({ em }) => {
       const apiToken = await em.findOne(ApiToken, { id: idOf('ApiToken', id) }, { populate: ['account'] });
       if (!apiToken) throw new NotFoundError('API token');
       noteTouched(ctx.audit, apiToken.account.getEntity(), id);

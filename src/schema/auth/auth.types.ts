@@ -1,7 +1,7 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { Node } from '../relay/node.js';
 import { Connection } from '../relay/connection.js';
-import { UserError } from '../user-input-error.js';
+import { UserError } from '../../errors/user-input-error.js';
 
 @ObjectType('User', { implements: Node, description: 'Someone who logs in; belongs to one account.' })
 export class UserNode extends Node {

@@ -1,5 +1,6 @@
 import { Operation } from '../../entities/orchestration/operation.js';
 import type { Context } from '../context.js';
+import type { Actor } from '../../use-cases/actor.js';
 
 /** The operations of batches just written, as the viewer may see them, in commit order. */
 export async function operationsOfBatches(ctx: Context, batchIds: readonly string[]): Promise<Operation[]> {
@@ -19,7 +20,16 @@ export async function startWrittenBatches(ctx: Context, batchIds: readonly strin
   return { operations: await operationsOfBatches(ctx, batchIds), warnings };
 }
 
-/** Who a batch is written for, shown to operators. */
-export function actorOf(ctx: Context): string {
-  return ctx.viewer.kind === 'user' ? ctx.viewer.username : 'anonymous';
+/** Who a request's use cases act for: the viewer, from where. */
+export function actorOf(ctx: Context): Actor {
+  const viewer = ctx.viewer;
+  return {
+    name: viewer.kind === 'user' ? viewer.username : 'anonymous',
+    userId: viewer.kind === 'user' ? viewer.userId : null,
+    apiTokenId: viewer.kind === 'user' ? viewer.apiTokenId : null,
+    accountId: viewer.kind === 'user' ? viewer.accountId : null,
+    isAdmin: viewer.kind === 'user' && viewer.isAdmin,
+    clientAddress: ctx.request.clientAddress,
+    userAgent: ctx.request.userAgent,
+  };
 }

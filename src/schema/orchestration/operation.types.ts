@@ -2,7 +2,7 @@ import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-gr
 import { RunState } from '../../entities/orchestration/run-state.js';
 import { Node } from '../relay/node.js';
 import { Connection } from '../relay/connection.js';
-import { UserError } from '../user-input-error.js';
+import { UserError } from '../../errors/user-input-error.js';
 
 registerEnumType(RunState, { name: 'RunState', description: 'State of a script run and of its operations.' });
 

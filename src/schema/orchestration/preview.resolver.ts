@@ -1,20 +1,15 @@
 import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver, registerEnumType } from 'type-graphql';
 import { NotFoundError } from '../../errors/domain-error.js';
+import { UserInputError } from '../../errors/user-input-error.js';
 import { planGroups } from '../../orchestration/collector/plan.js';
-import { SERVICE_MODELS } from '../../orchestration/collector/object-sources.js';
 import { renderPlan } from '../../orchestration/collector/render-plan.js';
-import { planServerSync } from '../../orchestration/sync.js';
-import { writeOutbox } from '../../orchestration/outbox/write-outbox.js';
-import { noteTouched } from '../audit/audit-note.js';
+import { syncServer } from '../../orchestration/use-cases/sync-server.js';
+import { findServiceModule } from '../../services/index.js';
 import { Role } from '../auth-checker.js';
 import type { Context } from '../context.js';
 import { fromGlobalId } from '../relay/global-id.js';
 import { runMutation } from '../mutation.js';
-import { UserInputError } from '../user-input-error.js';
-import { findServer } from './server.resolver.js';
 import { OperationsPayload, PlannedScriptInfo } from './operation.types.js';
-import { findBackend } from '../../orchestration/backends/registry.js';
-import { actorOf, startWrittenBatches } from './batch-operations.js';
 
 export enum PreviewAction {
   SAVE = 'save',
@@ -34,7 +29,7 @@ export class PreviewResolver {
     @Ctx() ctx: Context,
   ) {
     const { type, id } = fromGlobalId(objectId);
-    const model = SERVICE_MODELS[type]?.entity;
+    const model = findServiceModule(type)?.entity;
     if (!model) throw new UserInputError('objectId', `${type} objects are not configured on servers`);
     const em = ctx.em.fork();
     const entity = await em.findOne(model, { id });
@@ -51,16 +46,9 @@ export class PreviewResolver {
     @Arg('backend', () => String, { nullable: true }) backend: string | undefined,
     @Ctx() ctx: Context,
   ) {
-    const result = await runMutation(ctx, async (em) => {
-      if (backend && !findBackend(backend)) throw new UserInputError('backend', 'is not a backend');
-      const server = await findServer(em, serverId, 'serverId');
-      noteTouched(ctx.audit, null, serverId);
-      const groups = await planServerSync(em, server.id, backend);
-      return { server, batchId: groups.length ? await writeOutbox(em, groups, actorOf(ctx)) : null };
-    });
-    if (result.userErrors.length) return { operations: [], warnings: [], userErrors: result.userErrors };
-    const { operations, warnings } = await startWrittenBatches(ctx, result.batchId ? [result.batchId] : []);
-    if (!operations.length) warnings.push(`no route selects anything on ${result.server!.name}`);
+    const { server, operations, userErrors } = await runMutation(ctx, (uc) => syncServer(uc, serverId, backend));
+    if (userErrors.length) return { operations: [], warnings: [], userErrors };
+    const warnings = operations.length ? [] : [`no route selects anything on ${server!.name}`];
     return { operations, warnings, userErrors: [] };
   }
 }

@@ -4,15 +4,15 @@ import { Route } from '../../entities/orchestration/route.js';
 import { NotFoundError } from '../../errors/domain-error.js';
 import { findBackend, listBackends } from '../../orchestration/backends/registry.js';
 import { compileMatch } from '../../orchestration/routes/match-expression.js';
-import { noteTouched } from '../audit/audit-note.js';
+import { noteTouched } from '../../audit/audit-note.js';
 import { Role } from '../auth-checker.js';
 import type { Context } from '../context.js';
 import { runMutation } from '../mutation.js';
 import { PageArgs, paginate } from '../relay/connection.js';
 import { idOf, toGlobalId } from '../relay/global-id.js';
 import { DeletePayload, Payload } from '../relay/payload.js';
-import { UserErrorCode, UserInputError } from '../user-input-error.js';
-import { findServer } from './server.resolver.js';
+import { UserErrorCode, UserInputError } from '../../errors/user-input-error.js';
+import { findServer } from '../../orchestration/find-server.js';
 import { ServerNode } from './server.types.js';
 import { BackendInfo, CreateRouteInput, RouteConnection, RouteNode, UpdateRouteInput } from './route.types.js';
 
@@ -62,7 +62,7 @@ export class RouteResolver {
 
   @Mutation(() => RoutePayload)
   createRoute(@Arg('input') input: CreateRouteInput, @Ctx() ctx: Context) {
-    return runMutation(ctx, async (em) => {
+    return runMutation(ctx, async ({ em }) => {
       if (!findBackend(input.backend)) {
         throw new UserInputError('input.backend', `is not a backend; one of: ${listBackends().map((b) => b.name).join(', ')}`);
       }
@@ -80,7 +80,7 @@ export class RouteResolver {
 
   @Mutation(() => RoutePayload)
   updateRoute(@Arg('input') input: UpdateRouteInput, @Ctx() ctx: Context) {
-    return runMutation(ctx, async (em) => {
+    return runMutation(ctx, async ({ em }) => {
       const route = await findRoute(em, input.id, 'input.id');
       noteTouched(ctx.audit, null, input.id);
       if (input.match != null) route.match = checkMatch(route.backend, input.match);
@@ -91,7 +91,7 @@ export class RouteResolver {
 
   @Mutation(() => DeleteRoutePayload)
   deleteRoute(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
-    return runMutation(ctx, async (em) => {
+    return runMutation(ctx, async ({ em }) => {
       em.remove(await findRoute(em, id));
       noteTouched(ctx.audit, null, id);
       return { deletedId: id };

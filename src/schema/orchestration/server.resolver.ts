@@ -1,21 +1,21 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Server } from '../../entities/orchestration/server.js';
-import { NotFoundError, ServerUnreachableError } from '../../errors/domain-error.js';
+import { ServerUnreachableError } from '../../errors/domain-error.js';
 import { TransportError } from '../../orchestration/ssh/errors.js';
 import { endpointOf } from '../../orchestration/server-access.js';
+import { findServer } from '../../orchestration/find-server.js';
 import { recordHostKeyChange } from '../../orchestration/server-hold.js';
 import { wakeServerQueue } from '../../orchestration/wake-server-queue.js';
 import { Role } from '../auth-checker.js';
 import type { Context } from '../context.js';
 import { Cost, FIELD_COST } from '../cost.js';
 import { runMutation } from '../mutation.js';
-import { noteTouched } from '../audit/audit-note.js';
+import { noteTouched } from '../../audit/audit-note.js';
 import { PageArgs, paginate } from '../relay/connection.js';
-import { idOf, toGlobalId } from '../relay/global-id.js';
+import { toGlobalId } from '../relay/global-id.js';
 import { DeletePayload, Payload } from '../relay/payload.js';
-import { UserErrorCode, UserInputError } from '../user-input-error.js';
-import { Validator } from '../validation.js';
+import { UserErrorCode, UserInputError } from '../../errors/user-input-error.js';
+import { Validator } from '../../validation/validator.js';
 import { addressProblem, sshUserProblem } from './server-connection.js';
 import {
   CreateServerInput, PresentedHostKeyInfo, ServerConnection, ServerNode, ServerStatusInfo, TrustServerHostKeyInput,
@@ -27,11 +27,6 @@ const DeleteServerPayload = DeletePayload('DeleteServer');
 
 const SERVER_NAME = /^[a-z0-9][a-z0-9.-]{0,63}$/;
 
-export async function findServer(em: EntityManager, globalId: string, field = 'id'): Promise<Server> {
-  const server = await em.findOne(Server, { id: idOf('Server', globalId, field) });
-  if (!server) throw new NotFoundError('Server', field);
-  return server;
-}
 
 /** Address, port and SSH user, each checked as given (./server-connection.ts). */
 function checkConnection(v: Validator, input: { address?: string; sshPort?: number; sshUser?: string }, required: boolean) {
@@ -95,7 +90,7 @@ export class ServerResolver {
 
   @Mutation(() => ServerPayload, { description: 'Adds a server. Nothing runs on it until its host key is trusted.' })
   createServer(@Arg('input') input: CreateServerInput, @Ctx() ctx: Context) {
-    return runMutation(ctx, async (em) => {
+    return runMutation(ctx, async ({ em }) => {
       const v = new Validator();
       const name = v.text('name', input.name, { required: true, max: 64, pattern: SERVER_NAME, patternMessage: 'must be lowercase letters, digits, "." and "-"' });
       const conn = checkConnection(v, input, true);
@@ -111,7 +106,7 @@ export class ServerResolver {
 
   @Mutation(() => ServerPayload, { description: 'Changing where a server is (address, port) forgets its pinned host key.' })
   updateServer(@Arg('input') input: UpdateServerInput, @Ctx() ctx: Context) {
-    return runMutation(ctx, async (em) => {
+    return runMutation(ctx, async ({ em }) => {
       const server = await findServer(em, input.id, 'input.id');
       noteTouched(ctx.audit, null, input.id);
       const v = new Validator();
@@ -130,7 +125,7 @@ export class ServerResolver {
     description: 'Pins the host key the server presents, after the operator compared its fingerprint. A different key presented now is refused.',
   })
   async trustServerHostKey(@Arg('input') input: TrustServerHostKeyInput, @Ctx() ctx: Context) {
-    const result = await runMutation(ctx, async (em) => {
+    const result = await runMutation(ctx, async ({ em }) => {
       const server = await findServer(em, input.id, 'input.id');
       noteTouched(ctx.audit, null, input.id);
       let presented;
@@ -159,7 +154,7 @@ export class ServerResolver {
 
   @Mutation(() => DeleteServerPayload, { description: 'Removes a server with its routes; its operations\' history goes too.' })
   deleteServer(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
-    return runMutation(ctx, async (em) => {
+    return runMutation(ctx, async ({ em }) => {
       const server = await findServer(em, id);
       noteTouched(ctx.audit, null, id);
       em.remove(server);

@@ -1,7 +1,7 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import type { EntityName, QueryOrderMap } from '@mikro-orm/core';
 import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
-import { UserInputError } from '../user-input-error.js';
+import { UserInputError } from '../../errors/user-input-error.js';
 
 @ObjectType()
 export class PageInfo {

@@ -1,26 +1,28 @@
 import type { EntityName } from '@mikro-orm/core';
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
-import {
-  Account, ApiToken, AuditEntry, BillContact, Contact, Crontab, Operation, Route, ScriptRun, Server, SystemUser, User,
-} from '../../entities/index.js';
+import { Account, ApiToken, AuditEntry, BillContact, Contact, Operation, Route, ScriptRun, Server, User } from '../../entities/index.js';
+import { findServiceModule } from '../../services/index.js';
 import { NotFoundError } from '../../errors/domain-error.js';
 import type { Context } from '../context.js';
 import { fromGlobalId } from './global-id.js';
 import { Node } from './node.js';
 
-/** Entities fetchable through `node(id)`, by GraphQL type name. */
+/** Entities fetchable through `node(id)`, by GraphQL type name, besides the service models (src/services/). */
 const NODE_TYPES: Record<string, EntityName<object>> = {
-  Account, ApiToken, AuditEntry, BillContact, Contact, User, Server, Route, Operation, ScriptRun, SystemUser, Crontab,
+  Account, ApiToken, AuditEntry, BillContact, Contact, User, Server, Route, Operation, ScriptRun,
 };
+
+/** A service model's GraphQL type is named after its model. */
+const entityOf = (type: string): EntityName<object> | undefined => NODE_TYPES[type] ?? findServiceModule(type)?.entity;
 
 @Resolver()
 export class NodeResolver {
   @Query(() => Node, { description: 'Any object by its global id (same scope rules as the typed queries).' })
   async node(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
     const { type, id: key } = fromGlobalId(id);
-    const entity = NODE_TYPES[type];
+    const entity = entityOf(type);
     const found = entity && (await ctx.em.findOne(entity, { id: key }));
-    if (!found) throw new NotFoundError(type in NODE_TYPES ? type : 'Object');
+    if (!found) throw new NotFoundError(entity ? type : 'Object');
     return found;
   }
 }

@@ -1,5 +1,5 @@
 import { Field, ID, ObjectType, type ClassType } from 'type-graphql';
-import { UserError } from '../user-input-error.js';
+import { UserError } from '../../errors/user-input-error.js';
 import { OperationNode, PlannedScriptInfo } from '../orchestration/operation.types.js';
 
 /** Fields every mutation payload has: what went wrong, what it started on servers, and a dry run's plan and marker. */

@@ -1,5 +1,5 @@
-import { isReservedUsername } from '../../orchestration/backends/reserved-usernames.js';
-import { Validator, isLanguageCode } from '../validation.js';
+import { isReservedUsername } from '../orchestration/backends/reserved-usernames.js';
+import { Validator, isLanguageCode } from '../validation/validator.js';
 
 /** Linux user names are limited to 32 characters; the account name is also its main system user's name. */
 export const USERNAME = /^[a-z][a-z0-9._-]{0,31}$/;

@@ -1,4 +1,4 @@
-import { UserErrorCode, UserInputError, type UserError } from './user-input-error.js';
+import { UserErrorCode, UserInputError, type UserError } from '../errors/user-input-error.js';
 
 /**
  * Collects every problem of an input before anything is written, so the client gets them all at once.

@@ -1,13 +1,5 @@
-import type { Orm } from '../db/orm.js';
-
-/** What a health check reports: the database the worker reaches, the database's clock, and which worker ran it. */
-export interface HealthCheckResult {
-  /** `select version()`, e.g. "PostgreSQL 18.4 on x86_64-pc-linux-gnu, ...". */
-  database: string;
-  /** The database server's `now()`, ISO 8601. */
-  checkedAt: string;
-  workerIdentity: string;
-}
+import type { Orm } from '../../db/orm.js';
+import type { HealthCheckResult } from '../../workflows/contracts/system.js';
 
 /**
  * Activity: one round trip to PostgreSQL through the ORM's connection, proving the worker can reach the database.

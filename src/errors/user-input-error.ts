@@ -1,5 +1,5 @@
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
-import { DomainError } from '../errors/domain-error.js';
+import { DomainError } from './domain-error.js';
 
 export enum UserErrorCode {
   REQUIRED = 'REQUIRED',

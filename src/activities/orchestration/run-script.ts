@@ -1,19 +1,19 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import { FINAL_STATES, RunState } from '../entities/orchestration/run-state.js';
-import { ScriptRun } from '../entities/orchestration/script-run.js';
-import { Server } from '../entities/orchestration/server.js';
-import type { Orm } from '../db/orm.js';
-import { saveRunProgress, setRunState } from '../orchestration/run-store.js';
-import { wrapRunOnce } from '../orchestration/run-once-wrapper.js';
-import { recordHostKeyChange, serverHold } from '../orchestration/server-hold.js';
+import { FINAL_STATES, RunState } from '../../entities/orchestration/run-state.js';
+import { ScriptRun } from '../../entities/orchestration/script-run.js';
+import { Server } from '../../entities/orchestration/server.js';
+import type { Orm } from '../../db/orm.js';
+import { saveRunProgress, setRunState } from '../../orchestration/run-store.js';
+import { wrapRunOnce } from '../../orchestration/run-once-wrapper.js';
+import { recordHostKeyChange, serverHold } from '../../orchestration/server-hold.js';
 import {
   HostKeyMismatchError, HostKeyNotTrustedError, ScriptCancelledError, ScriptDetachedError, ScriptTimeoutError, SshError,
   TransportError, type ScriptRunner,
-} from '../orchestration/ssh/index.js';
-import type { ScriptResult } from '../orchestration/types.js';
-import { endpointOf } from '../orchestration/server-access.js';
-import type { RunOutcome } from '../workflows/orchestration-types.js';
+} from '../../orchestration/ssh/index.js';
+import type { ScriptResult } from '../../orchestration/types.js';
+import { endpointOf } from '../../orchestration/server-access.js';
+import type { RunOutcome } from '../../workflows/contracts/orchestration.js';
 import { whyAttemptStopped } from './attempt-stop.js';
 
 /** How often the activity heartbeats (its whole life) and saves the output of the script running. */
@@ -46,21 +46,21 @@ interface Attempt {
  * server, where the run-once wrapper keeps its exit code, and the next attempt reports it instead of running it again.
  */
 export function runScriptActivity(deps: { orm: Orm; runner: ScriptRunner; workerIdentity: string }) {
-  return async function runScript(runIds: string[]): Promise<RunOutcome[]> {
+  return async function runScript(scriptRunIds: string[]): Promise<RunOutcome[]> {
     const ctx = Context.current();
     // For the attempt's whole life, not only while a script runs: loading, saving and waiting for a slot count too.
     ctx.heartbeat();
     const beat = setInterval(() => ctx.heartbeat(), PROGRESS_INTERVAL_MS);
     const attempt: Attempt = { ctx, em: deps.orm.em.fork(), runner: deps.runner, number: ctx.info.attempt, worker: deps.workerIdentity };
     try {
-      await noteCarrier(attempt, runIds);
+      await noteCarrier(attempt, scriptRunIds);
       const outcomes: RunOutcome[] = [];
-      for (const [i, runId] of runIds.entries()) {
-        const outcome = await runOne(attempt, runId);
+      for (const [i, scriptRunId] of scriptRunIds.entries()) {
+        const outcome = await runOne(attempt, scriptRunId);
         outcomes.push(outcome);
         if (outcome.held) {
           // The server is on hold: this and the following scripts wait in its queue, linked to it again.
-          await attempt.em.nativeUpdate(ScriptRun, { id: { $in: runIds.slice(i) }, state: RunState.RECEIVED }, { workflowId: null, runId: null }, { filters: false });
+          await attempt.em.nativeUpdate(ScriptRun, { id: { $in: scriptRunIds.slice(i) }, state: RunState.RECEIVED }, { workflowId: null, workflowRunId: null }, { filters: false });
           break;
         }
       }
@@ -72,23 +72,23 @@ export function runScriptActivity(deps: { orm: Orm; runner: ScriptRunner; worker
 }
 
 /** Links the scripts to the workflow carrying them from now on (the deep link of their operations). */
-async function noteCarrier(a: Attempt, runIds: string[]): Promise<void> {
+async function noteCarrier(a: Attempt, scriptRunIds: string[]): Promise<void> {
   const execution = a.ctx.info.workflowExecution;
   if (!execution) return;
   await a.em.nativeUpdate(
     ScriptRun,
-    { id: { $in: runIds }, state: { $nin: [...FINAL_STATES] } },
-    { workflowId: execution.workflowId, runId: execution.runId },
+    { id: { $in: scriptRunIds }, state: { $nin: [...FINAL_STATES] } },
+    { workflowId: execution.workflowId, workflowRunId: execution.runId },
     { filters: false },
   );
 }
 
-async function runOne(a: Attempt, runId: string): Promise<RunOutcome> {
+async function runOne(a: Attempt, scriptRunId: string): Promise<RunOutcome> {
   const { ctx, em } = a;
-  const run = await em.findOne(ScriptRun, { id: runId }, { populate: ['server'], refresh: true });
-  if (!run) throw ApplicationFailure.nonRetryable(`script run ${runId} does not exist`, 'RunNotRunnable');
+  const run = await em.findOne(ScriptRun, { id: scriptRunId }, { populate: ['server'], refresh: true });
+  if (!run) throw ApplicationFailure.nonRetryable(`script run ${scriptRunId} does not exist`, 'RunNotRunnable');
   // Cancelled, empty, or finished by an earlier attempt: nothing to run.
-  if (FINAL_STATES.includes(run.state)) return { runId, state: run.state };
+  if (FINAL_STATES.includes(run.state)) return { scriptRunId, state: run.state };
   const server = run.server.getEntity();
   const hold = serverHold(server);
   if (hold) return holdInQueue(a, run, hold);
@@ -98,23 +98,23 @@ async function runOne(a: Attempt, runId: string): Promise<RunOutcome> {
   const now = new Date();
   const started = await setRunState(
     em,
-    runId,
+    scriptRunId,
     RunState.STARTED,
     { attempts: a.number, startedAt: run.startedAt ?? now, heartbeatAt: now, worker: a.worker },
     { attempt: a.number },
   );
   if (!started) {
-    const current = await em.findOneOrFail(ScriptRun, { id: runId }, { refresh: true });
-    if (FINAL_STATES.includes(current.state)) return { runId, state: current.state };
+    const current = await em.findOneOrFail(ScriptRun, { id: scriptRunId }, { refresh: true });
+    if (FINAL_STATES.includes(current.state)) return { scriptRunId, state: current.state };
     // A later attempt of this activity took the script over while this one was starved: this one is stale.
-    throw ApplicationFailure.retryable(`attempt ${a.number} is stale: attempt ${current.attempts} runs script run ${runId}`, 'AttemptSuperseded');
+    throw ApplicationFailure.retryable(`attempt ${a.number} is stale: attempt ${current.attempts} runs script run ${scriptRunId}`, 'AttemptSuperseded');
   }
 
   // A cancellation kills the script only if an operator asked for it; anything else detaches from it.
   const kill = new AbortController();
   const detach = new AbortController();
   const onCancel = () => {
-    void hasCancelIntent(em, runId).then(
+    void hasCancelIntent(em, scriptRunId).then(
       (intent) => (intent ? kill : detach).abort(),
       () => detach.abort(),
     );
@@ -127,10 +127,10 @@ async function runOne(a: Attempt, runId: string): Promise<RunOutcome> {
   const progress = setInterval(() => {
     if (!dirty) return;
     dirty = false;
-    void saveRunProgress(em.fork(), runId, { ...trimmed(output), heartbeatAt: new Date() }).catch(() => undefined);
+    void saveRunProgress(em.fork(), scriptRunId, { ...trimmed(output), heartbeatAt: new Date() }).catch(() => undefined);
   }, PROGRESS_INTERVAL_MS);
   try {
-    const result = await a.runner.run(endpointOf(server), wrapRunOnce(runId, run.uid, run.script), {
+    const result = await a.runner.run(endpointOf(server), wrapRunOnce(scriptRunId, run.uid, run.script), {
       timeoutMs: run.timeoutMs,
       signal: kill.signal,
       detach: detach.signal,
@@ -143,8 +143,8 @@ async function runOne(a: Attempt, runId: string): Promise<RunOutcome> {
     });
     const state = result.exitCode === 0 ? RunState.SUCCESS : RunState.FAILURE;
     // Any attempt may write the outcome it saw: it is the script's real exit (run here, or replayed by the wrapper).
-    await setRunState(em, runId, state, finished(result, null));
-    return { runId, state };
+    await setRunState(em, scriptRunId, state, finished(result, null));
+    return { scriptRunId, state };
   } catch (err) {
     return await recordFailure(a, run, err);
   } finally {
@@ -153,8 +153,8 @@ async function runOne(a: Attempt, runId: string): Promise<RunOutcome> {
   }
 }
 
-async function hasCancelIntent(em: Em, runId: string): Promise<boolean> {
-  const run = await em.fork().findOne(ScriptRun, { id: runId }, { fields: ['cancelRequestedAt'], filters: false });
+async function hasCancelIntent(em: Em, scriptRunId: string): Promise<boolean> {
+  const run = await em.fork().findOne(ScriptRun, { id: scriptRunId }, { fields: ['cancelRequestedAt'], filters: false });
   return Boolean(run?.cancelRequestedAt);
 }
 
@@ -174,7 +174,7 @@ function attemptStopped(a: Attempt): Error {
 async function holdInQueue(a: Attempt, run: ScriptRun, reason: string): Promise<RunOutcome> {
   const requeued = await setRunState(a.em, run.id, RunState.RECEIVED, { lastError: reason }, { from: [RunState.STARTED, RunState.RETRYING] });
   if (!requeued) await a.em.nativeUpdate(ScriptRun, { id: run.id, state: RunState.RECEIVED }, { lastError: reason }, { filters: false });
-  return { runId: run.id, state: RunState.RECEIVED, held: true };
+  return { scriptRunId: run.id, state: RunState.RECEIVED, held: true };
 }
 
 function trimmed(output: { stdout: string; stderr: string }) {
@@ -199,19 +199,19 @@ function finished(result: ScriptResult, lastError: string | null) {
  */
 async function recordFailure(a: Attempt, run: ScriptRun, err: unknown): Promise<RunOutcome> {
   const { em } = a;
-  const runId = run.id;
+  const scriptRunId = run.id;
   const message = err instanceof Error ? err.message : String(err);
   if (err instanceof ScriptCancelledError) {
     // Only the kill signal yields this, and only with an operator's intent recorded.
-    const intent = await em.fork().findOneOrFail(ScriptRun, { id: runId }, { fields: ['cancelRequestedBy'], filters: false });
+    const intent = await em.fork().findOneOrFail(ScriptRun, { id: scriptRunId }, { fields: ['cancelRequestedBy'], filters: false });
     const revoked = err.result ? finished(err.result, null) : { finishedAt: new Date() };
-    await setRunState(em, runId, RunState.REVOKED, { ...revoked, lastError: `cancelled by ${intent.cancelRequestedBy ?? 'an operator'}` });
+    await setRunState(em, scriptRunId, RunState.REVOKED, { ...revoked, lastError: `cancelled by ${intent.cancelRequestedBy ?? 'an operator'}` });
     throw new CancelledFailure('cancelled by an operator');
   }
   if (err instanceof ScriptDetachedError) {
     const stopped = attemptStopped(a);
     const note = err.started ? `${stopped.message}; the script goes on on the server and the next attempt reports its outcome` : stopped.message;
-    await setRunState(em, runId, RunState.RETRYING, { lastError: note, heartbeatAt: new Date() }, { attempt: a.number, from: [RunState.STARTED, RunState.RETRYING] });
+    await setRunState(em, scriptRunId, RunState.RETRYING, { lastError: note, heartbeatAt: new Date() }, { attempt: a.number, from: [RunState.STARTED, RunState.RETRYING] });
     throw stopped;
   }
   if (err instanceof HostKeyMismatchError) {
@@ -223,14 +223,14 @@ async function recordFailure(a: Attempt, run: ScriptRun, err: unknown): Promise<
   if (err instanceof HostKeyNotTrustedError) return holdInQueue(a, run, serverHold(run.server.getEntity()) ?? message);
   if (err instanceof TransportError) {
     // Temporal retries it with backoff; meanwhile operators see RETRYING and why.
-    await setRunState(em, runId, RunState.RETRYING, { lastError: message, heartbeatAt: new Date() }, { attempt: a.number });
+    await setRunState(em, scriptRunId, RunState.RETRYING, { lastError: message, heartbeatAt: new Date() }, { attempt: a.number });
     throw err;
   }
   if (err instanceof ScriptTimeoutError) {
-    await setRunState(em, runId, RunState.TIMEOUT, finished(err.result, message));
-    return { runId, state: RunState.TIMEOUT };
+    await setRunState(em, scriptRunId, RunState.TIMEOUT, finished(err.result, message));
+    return { scriptRunId, state: RunState.TIMEOUT };
   }
   // Authentication, our own bugs: ERROR, with the reason for the operator.
-  await setRunState(em, runId, RunState.ERROR, { lastError: err instanceof SshError ? `${err.name}: ${message}` : message, finishedAt: new Date() });
-  return { runId, state: RunState.ERROR };
+  await setRunState(em, scriptRunId, RunState.ERROR, { lastError: err instanceof SshError ? `${err.name}: ${message}` : message, finishedAt: new Date() });
+  return { scriptRunId, state: RunState.ERROR };
 }

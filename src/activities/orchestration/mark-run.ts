@@ -1,10 +1,9 @@
-import { FINAL_STATES, RunState } from '../entities/orchestration/run-state.js';
-import type { Orm } from '../db/orm.js';
-import { setRunState } from '../orchestration/run-store.js';
-import { ScriptRun } from '../entities/orchestration/script-run.js';
+import { FINAL_STATES, RunState } from '../../entities/orchestration/run-state.js';
+import type { Orm } from '../../db/orm.js';
+import { setRunState } from '../../orchestration/run-store.js';
+import { ScriptRun } from '../../entities/orchestration/script-run.js';
+import type { RunWorkflowEnd } from '../../workflows/contracts/orchestration.js';
 
-/** Why a run workflow ended without its activity recording everything. */
-export type RunWorkflowEnd = 'CANCELLED' | 'FAILED';
 
 /**
  * When the run activity ended without recording it (its workflow was cancelled, or an unexpected failure): the
@@ -16,9 +15,9 @@ export type RunWorkflowEnd = 'CANCELLED' | 'FAILED';
  * Scripts not reached stay RECEIVED for the next claim, linked to their queue again.
  */
 export function markRunActivity(deps: { orm: Orm }) {
-  return async function markRun(runIds: string[], end: RunWorkflowEnd, reason: string): Promise<void> {
+  return async function markRun(scriptRunIds: string[], end: RunWorkflowEnd, reason: string): Promise<void> {
     const em = deps.orm.em.fork();
-    const runs = await em.find(ScriptRun, { id: { $in: runIds }, state: { $nin: [...FINAL_STATES] } }, { orderBy: { id: 'asc' }, filters: false });
+    const runs = await em.find(ScriptRun, { id: { $in: scriptRunIds }, state: { $nin: [...FINAL_STATES] } }, { orderBy: { id: 'asc' }, filters: false });
     if (end === 'CANCELLED') {
       for (const run of runs) {
         if (run.cancelRequestedAt) {
@@ -32,6 +31,6 @@ export function markRunActivity(deps: { orm: Orm }) {
       const current = inProgress ?? runs.find((r) => r.state === RunState.RECEIVED);
       if (current) await setRunState(em, current.id, RunState.ERROR, { lastError: reason, finishedAt: new Date() });
     }
-    await em.nativeUpdate(ScriptRun, { id: { $in: runIds }, state: RunState.RECEIVED }, { workflowId: null, runId: null }, { filters: false });
+    await em.nativeUpdate(ScriptRun, { id: { $in: scriptRunIds }, state: RunState.RECEIVED }, { workflowId: null, workflowRunId: null }, { filters: false });
   };
 }

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
-import type { Orm } from '../db/orm.js';
-import { relayUnstartedBatches } from '../orchestration/outbox/relay.js';
-import { TemporalBatchStarter } from '../orchestration/outbox/temporal-batch-starter.js';
+import type { Orm } from '../../db/orm.js';
+import { relayUnstartedBatches } from '../../orchestration/outbox/relay.js';
+import { TemporalBatchStarter } from '../../orchestration/outbox/temporal-batch-starter.js';
 
 export function relayBatchesActivity(deps: { orm: Orm; temporal: Client; taskQueue: string }) {
   return async function relayBatches(): Promise<number> {

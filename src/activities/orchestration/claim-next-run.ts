@@ -1,14 +1,14 @@
 import type { SearchAttributePair } from '@temporalio/common';
-import { Operation } from '../entities/orchestration/operation.js';
-import { RunState } from '../entities/orchestration/run-state.js';
-import { ScriptRun } from '../entities/orchestration/script-run.js';
-import { Server } from '../entities/orchestration/server.js';
-import type { Orm } from '../db/orm.js';
-import { noteHoldOnWaitingRuns, serverHold } from '../orchestration/server-hold.js';
+import { Operation } from '../../entities/orchestration/operation.js';
+import { RunState } from '../../entities/orchestration/run-state.js';
+import { ScriptRun } from '../../entities/orchestration/script-run.js';
+import { Server } from '../../entities/orchestration/server.js';
+import type { Orm } from '../../db/orm.js';
+import { noteHoldOnWaitingRuns, serverHold } from '../../orchestration/server-hold.js';
 import {
   AccountSearchAttribute, BackendSearchAttribute, ObjectSearchAttribute, ServerSearchAttribute, objectsSearchValue,
-} from '../temporal/search-attributes.js';
-import type { ClaimedRun } from '../workflows/orchestration-types.js';
+} from '../../temporal/search-attributes.js';
+import type { ClaimedRun } from '../../workflows/contracts/orchestration.js';
 
 /** At most this many waiting scripts go to one run workflow (a backlog); and at most this much script time. */
 export const MAX_RUNS_PER_CLAIM = 20;

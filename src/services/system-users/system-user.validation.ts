@@ -23,8 +23,8 @@ import { SystemUser, SystemUserShell } from '../../entities/services/system-user
 import { passwordProblem } from '../../auth/password.js';
 import { hashSystemPassword } from '../../crypto/sha512-crypt.js';
 import { validateHome, validateNewUsername, validateUsername } from '../../orchestration/backends/system-users.js';
-import { UserErrorCode } from '../user-input-error.js';
-import type { Validator } from '../validation.js';
+import { UserErrorCode } from '../../errors/user-input-error.js';
+import type { Validator } from '../../validation/validator.js';
 
 /** Most supplementary groups one user may join through the panel. */
 export const MAX_GROUPS = 64;

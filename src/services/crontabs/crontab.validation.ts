@@ -18,10 +18,10 @@ import { Crontab } from '../../entities/services/crontab.js';
 import type { SystemUser } from '../../entities/services/system-user.js';
 import { SnapshotValidationError } from '../../orchestration/backends/backend.js';
 import { CRONTAB_MAX_ENTRIES, crontabsBackend, type CrontabSource } from '../../orchestration/backends/crontabs.js';
-import { toGlobalId } from '../relay/global-id.js';
+import { toGlobalId } from '../../schema/relay/global-id.js';
 import { CRON_FIELD_KINDS, parseCronField, validateCronCommand, validateCronDescription, type CronFieldKind } from '../../orchestration/backends/cron.js';
-import { UserErrorCode } from '../user-input-error.js';
-import type { Validator } from '../validation.js';
+import { UserErrorCode } from '../../errors/user-input-error.js';
+import type { Validator } from '../../validation/validator.js';
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 

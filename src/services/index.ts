@@ -1,0 +1,15 @@
+/**
+ * The built-in services: the one list a new service model is added to (with its backend in
+ * src/orchestration/backends/index.ts and its GraphQL resolvers in src/schema/services/index.ts). Import service
+ * lookups from here, so the list is always registered first.
+ */
+import { crontabModule } from './crontabs/crontab.module.js';
+import { registerServiceModule } from './registry.js';
+import { systemUserModule } from './system-users/system-user.module.js';
+
+// In dependency order: a crontab needs its system user.
+registerServiceModule(systemUserModule);
+registerServiceModule(crontabModule);
+
+export { findServiceModule, mattersToServers, savesImpliedBy, serviceModule, serviceModules } from './registry.js';
+export type { ServiceModule, ServiceSource } from './service-module.js';

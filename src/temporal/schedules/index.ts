@@ -1,0 +1,8 @@
+import { outboxRelaySchedule } from './outbox-relay.schedule.js';
+import type { ScheduleDeclaration } from './schedule-declaration.js';
+
+/** Every schedule Orchestra keeps: the one list a new scheduled workflow (monitoring, invoicing…) is added to. */
+export const SCHEDULES: readonly ScheduleDeclaration[] = [outboxRelaySchedule];
+
+export { reconcileSchedules } from './reconcile-schedules.js';
+export { relayScheduleId } from './outbox-relay.schedule.js';
