@@ -1,6 +1,7 @@
 /** Login, session tokens and API tokens over real HTTP. */
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { ApiToken } from '../src/entities/auth/api-token.js';
+import { LoginAttempt } from '../src/entities/auth/login-attempt.js';
 import { User } from '../src/entities/auth/user.js';
 import { issueSessionToken } from '../src/auth/session-token.js';
 import { idOf } from '../src/schema/relay/global-id.js';
@@ -37,6 +38,8 @@ test('a failed login looks the same whether or not the user exists', async () =>
   expect(wrongPassword.login.userErrors).toEqual([{ field: 'input', message: 'Invalid username or password', code: 'INVALID' }]);
 });
 
+const forgetLoginAttempts = () => h.orm.em.fork().nativeDelete(LoginAttempt, {});
+
 test('a password that is not printable text, or out of bounds, is refused wherever it is set; at login it matches no one', async () => {
   const { client, userId } = await accountWithUser(h.admin, 'printco');
   const hash = async () => (await h.orm.em.fork().findOneOrFail(User, { id: idOf('User', userId) })).passwordHash;
@@ -46,9 +49,12 @@ test('a password that is not printable text, or out of bounds, is refused wherev
     expect([password, changed.changePassword.userErrors]).toEqual([password, [expect.objectContaining({ field: 'input.newPassword', code: 'INVALID' })]]);
     const set = await h.admin.data(SetUserPasswordDocument, { input: { userId, password } });
     expect([password, set.setUserPassword.userErrors]).toEqual([password, [expect.objectContaining({ field: 'input.password', code: 'INVALID' })]]);
+    // Each refused login counts towards the log-in throttle (tests/login-throttle.test.ts): start each from none.
+    await forgetLoginAttempts();
     const login = await h.client.data(LoginDocument, { input: { username: 'printco', password } });
     expect(login.login.userErrors).toEqual([{ field: 'input', message: 'Invalid username or password', code: 'INVALID' }]);
   }
+  await forgetLoginAttempts();
   expect(await hash()).toBe(before);
   // The right password with a line break after it is not the right password.
   const withNewline = await h.client.data(LoginDocument, { input: { username: 'printco', password: `${PASSWORD}\n` } });
