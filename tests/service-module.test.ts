@@ -122,7 +122,7 @@ test('the collector writes a toy\'s operations, with the saves an account change
   });
   let ops = await toyOperations();
   expect(ops.map((o) => [o.action, o.objectId, o.objectLabel, o.state])).toEqual([['save', created.result!.id, 'teddy', 'RECEIVED']]);
-  expect(ops[0].run.getEntity().script).toContain("echo save toy teddy on");
+  expect(ops[0].run.getEntity().script).toContain("echo 'save' toy 'teddy' 'on'");
 
   // The module says a disabled account's toys are saved again.
   await run('disableAccount', (uc) => setAccountActive(uc, toGlobalId('Account', account.id), false));
@@ -136,7 +136,7 @@ test('the collector writes a toy\'s operations, with the saves an account change
   await run('deleteAccount', (uc) => deleteAccount(uc, toGlobalId('Account', account.id)));
   ops = await toyOperations();
   expect(ops.map((o) => o.action)).toEqual(['save', 'save', 'delete']);
-  expect(ops[2].run.getEntity().script).toContain('echo delete toy teddy off');
+  expect(ops[2].run.getEntity().script).toContain("echo 'delete' toy 'teddy' 'off'");
   expect(await db.orm.em.fork().count(Toy, {})).toBe(0);
 });
 

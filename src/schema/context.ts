@@ -24,7 +24,7 @@ export interface Context {
   /** Set from a mutation's `dryRun` argument: plan, save nothing (src/schema/mutation.ts). */
   dryRun?: boolean;
   /** The mutation being resolved (set by the audit middleware): its field name and the input fields it was sent. */
-  mutation?: { name: string; inputFields: string[] };
+  mutation?: { name: string; inputFields: string[]; attemptedUsername: string | null };
   /** Filled by mutations; written to the audit log by the use case runner, or else by the audit middleware. */
   audit: AuditNote;
 }

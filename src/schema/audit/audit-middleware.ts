@@ -16,7 +16,8 @@ const SECRET_FIELD = /password|secret|token/i;
 export const auditMutations: MiddlewareFn<Context> = async ({ context, info, args }, next) => {
   if (info.parentType.name !== 'Mutation') return next();
   context.dryRun = args.dryRun === true;
-  context.mutation = { name: info.fieldName, inputFields: inputFields(args.input) };
+  const attemptedUsername = typeof args.input?.username === 'string' ? String(args.input.username).slice(0, 32) : null;
+  context.mutation = { name: info.fieldName, inputFields: inputFields(args.input), attemptedUsername };
   let outcome = AuditOutcome.ERROR;
   try {
     const result = await next();
@@ -26,8 +27,6 @@ export const auditMutations: MiddlewareFn<Context> = async ({ context, info, arg
     const note = context.audit;
     if (!note.recorded) {
       const actor = actorOf(context);
-      // An anonymous caller (log-in) is recorded under the name it tried.
-      if (context.viewer.kind !== 'user' && typeof args.input?.username === 'string') actor.name = String(args.input.username).slice(0, 32);
       const operation = context.dryRun ? `${info.fieldName} (dry run)` : info.fieldName;
       await recordAudit(context.em.fork(), actor, operation, note, note.changedFields ?? context.mutation.inputFields, outcome);
     }

@@ -20,11 +20,11 @@ export async function startWrittenBatches(ctx: Context, batchIds: readonly strin
   return { operations: await operationsOfBatches(ctx, batchIds), warnings };
 }
 
-/** Who a request's use cases act for: the viewer, from where. */
+/** Who a request's use cases act for: the viewer, from where; an anonymous caller (log-in) by the name it tried. */
 export function actorOf(ctx: Context): Actor {
   const viewer = ctx.viewer;
   return {
-    name: viewer.kind === 'user' ? viewer.username : 'anonymous',
+    name: viewer.kind === 'user' ? viewer.username : (ctx.mutation?.attemptedUsername ?? 'anonymous'),
     userId: viewer.kind === 'user' ? viewer.userId : null,
     apiTokenId: viewer.kind === 'user' ? viewer.apiTokenId : null,
     accountId: viewer.kind === 'user' ? viewer.accountId : null,

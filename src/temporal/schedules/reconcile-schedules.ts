@@ -18,16 +18,13 @@ function versionOf(declaration: ScheduleDeclaration): string {
  */
 export async function reconcileSchedules(client: Client, taskQueue: string, declarations: readonly ScheduleDeclaration[]): Promise<string[]> {
   const done: string[] = [];
-  const existing = new Map<string, string>();
-  for await (const summary of client.schedule.list()) {
-    const name = summary.memo?.[MEMO_NAME];
-    if (typeof name === 'string' && summary.scheduleId === scheduleId(taskQueue, { name })) existing.set(name, String(summary.memo?.[MEMO_VERSION] ?? ''));
-  }
   for (const declaration of declarations) {
     const id = scheduleId(taskQueue, declaration);
     const version = versionOf(declaration);
-    if (existing.get(declaration.name) === version) continue;
-    if (existing.has(declaration.name)) {
+    // describe() is consistent (list() is not): a schedule just created is seen here.
+    const existing = await versionOfExisting(client, id);
+    if (existing === version) continue;
+    if (existing !== null) {
       await deleteSchedule(client, id);
       done.push(`recreated schedule ${id} (its declaration changed)`);
     } else {
@@ -42,16 +39,30 @@ export async function reconcileSchedules(client: Client, taskQueue: string, decl
         memo: { [MEMO_NAME]: declaration.name, [MEMO_VERSION]: version },
       });
     } catch (err) {
-      // Another worker starting at the same moment made it (list() is eventually consistent too).
+      // Another worker starting at the same moment made it.
       if (!(err instanceof ScheduleAlreadyRunning)) throw err;
     }
   }
-  for (const name of existing.keys()) {
+  // Ours and no longer declared (list() may lag a little: a deletion then waits for the next start).
+  for await (const summary of client.schedule.list()) {
+    const name = summary.memo?.[MEMO_NAME];
+    if (typeof name !== 'string' || summary.scheduleId !== scheduleId(taskQueue, { name })) continue;
     if (declarations.some((d) => d.name === name)) continue;
-    await deleteSchedule(client, scheduleId(taskQueue, { name }));
-    done.push(`deleted schedule ${scheduleId(taskQueue, { name })} (no longer declared)`);
+    await deleteSchedule(client, summary.scheduleId);
+    done.push(`deleted schedule ${summary.scheduleId} (no longer declared)`);
   }
   return done;
+}
+
+/** The declaration version an existing schedule was made from ('' if not ours), or null if there is none. */
+async function versionOfExisting(client: Client, id: string): Promise<string | null> {
+  try {
+    const description = await client.schedule.getHandle(id).describe();
+    return String(description.memo?.[MEMO_VERSION] ?? '');
+  } catch (err) {
+    if (err instanceof ScheduleNotFoundError) return null;
+    throw err;
+  }
 }
 
 async function deleteSchedule(client: Client, id: string): Promise<void> {
