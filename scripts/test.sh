@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/setup.sh
+bash scripts/setup-test.sh
 export PATH="$PWD/node_modules/.bin:$PATH" # the project's Node 22, never the machine's older one
 
 step() { printf '\n[test] %s\n' "$*"; }

@@ -5,14 +5,14 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { SnapshotValidationError, type Backend } from '../src/orchestration/backends/backend.js';
-import { crontabsBackend, renderCrontabLines, type CrontabSource } from '../src/orchestration/backends/crontabs.js';
-import { systemUsersBackend, type SystemUserSource } from '../src/orchestration/backends/system-users.js';
+import { crontabsBackend, renderCrontabLines, type CrontabSource } from '../src/orchestration/backends/crontabs/crontabs.backend.js';
+import { systemUsersBackend, type SystemUserSource } from '../src/orchestration/backends/system-users/system-users.backend.js';
 import { sh } from '../src/orchestration/shell/quote.js';
 import type { OperationInput } from '../src/orchestration/types.js';
 import { HASH_1, user } from './support/backend-fixtures.js';
+import { readGoldenScript } from './support/golden.js';
 import { HostSandbox } from './support/host-sandbox.js';
 
 const HASH_2 = '$6$saltsalt$dmOXgyK.qtibDGWgIxn474oROzEd0.sHGBkp18HbTmTQ/1r5jyn9w9mJRu17.oKgWTiAcMX2hpxjMprTwJbnr0';
@@ -402,7 +402,7 @@ describe('the golden scripts run on a host', () => {
 
   test('in a realistic order, each twice, the second run changing nothing', async () => {
     const run = async (name: string) => {
-      const script = readFileSync(join(process.cwd(), 'tests/golden', name), 'utf8');
+      const script = readGoldenScript(name);
       const r1 = await h.bash(script);
       if (r1.code !== 0) throw new Error(`${name}: exit ${r1.code}\n${r1.stderr}`);
       const before = await state(h);

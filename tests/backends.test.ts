@@ -1,18 +1,22 @@
 /**
- * Backends without a host: snapshot validation, the script frame, cron field parsing, the registry, and the golden
- * scripts (tests/golden/<backend>/<case>.sh; `UPDATE_GOLDEN=1` rewrites them, reviewers read the diff).
+ * Backends without a host: snapshot validation, the script frame, cron field parsing, the registry, the golden
+ * scripts (tests/golden/<backend>/<case>.sh; `UPDATE_GOLDEN=1` rewrites them, reviewers read the diff), and
+ * shellcheck on every bash fragment and every golden script.
  */
 import { describe, expect, test } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { BackendError, SnapshotValidationError, type Backend } from '../src/orchestration/backends/backend.js';
-import { crontabsBackend, renderCrontabLines } from '../src/orchestration/backends/crontabs.js';
-import { parseCronField, validateCronCommand, validateCronDescription, cronEscapeCommand } from '../src/orchestration/backends/cron.js';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { BackendError, SCRIPT_PRELUDE, SnapshotValidationError, type Backend } from '../src/orchestration/backends/backend.js';
+import { crontabsBackend, renderCrontabLines } from '../src/orchestration/backends/crontabs/crontabs.backend.js';
+import { parseCronField, validateCronCommand, validateCronDescription, cronEscapeCommand } from '../src/orchestration/backends/crontabs/cron.js';
 import { backendsForModel, getBackend, listBackends, registerBackend } from '../src/orchestration/backends/registry.js';
-import { systemUsersBackend, validateHome, validateNewUsername, validatePasswordHash, validateUsername, type SystemUserSource } from '../src/orchestration/backends/system-users.js';
+import { systemUsersBackend, validateHome, validateNewUsername, validatePasswordHash, validateUsername, type SystemUserSource } from '../src/orchestration/backends/system-users/system-users.backend.js';
 import type { OperationInput } from '../src/orchestration/types.js';
 import { HASH_1, user } from './support/backend-fixtures.js';
+import { GOLDEN_DIR, PRELUDE_FILE, goldenForm, goldenPrelude, readGoldenScript } from './support/golden.js';
+import { shellcheckFragment, shellcheckScript } from './support/shellcheck.js';
 
 const HASH_2 = '$6$rounds=5000$xy$lKopDccRwY1GmUB8TDfEyH2p7ZtKOz1LN0RvWte5K282TM.n4Rc2AejzWskbHg120u3xP1lKfwRRRlB.fa2Ei.';
 
@@ -120,6 +124,12 @@ describe('the script frame', () => {
     const del = systemUsersBackend.render([op(systemUsersBackend, 'op-1', 'delete', '1', user())]);
     expect(del).toContain('delete_user() {');
     expect(del).not.toContain('save_user() {');
+    const install = crontabsBackend.render([op(crontabsBackend, 'op-1', 'save', '1', { systemUsername: 'alice', entries: [{ id: 1, command: 'date' }] })]);
+    expect(install).toContain('install_crontab() {');
+    expect(install).not.toContain('remove_crontab() {');
+    const remove = crontabsBackend.render([op(crontabsBackend, 'op-1', 'delete', '1', { systemUsername: 'alice', entries: [{ id: 1, command: 'date' }] })]);
+    expect(remove).toContain('remove_crontab() {');
+    expect(remove).not.toContain('install_crontab() {');
   });
 });
 
@@ -297,27 +307,87 @@ const GOLDEN: Record<string, Record<string, () => OperationInput[]>> = {
   },
 };
 
-describe('golden scripts', () => {
-  const update = process.env.UPDATE_GOLDEN === '1';
-  const cases = Object.entries(GOLDEN).flatMap(([backend, byCase]) => Object.keys(byCase).map((name) => [backend, name] as const));
+/** Compares with a golden file, or writes it (UPDATE_GOLDEN=1, or a new case). */
+function expectGolden(file: string, text: string): void {
+  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, text);
+  }
+  expect(text).toBe(readFileSync(file, 'utf8'));
+}
 
+const goldenCases = Object.entries(GOLDEN).flatMap(([backend, byCase]) => Object.keys(byCase).map((name) => [backend, name] as const));
+const renderGolden = (backendName: string, name: string) => getBackend(backendName).render(GOLDEN[backendName]![name]!());
+
+describe('golden scripts', () => {
   test('every backend action has a golden file', () => {
     for (const b of listBackends()) {
       for (const action of b.actions) expect(Object.keys(GOLDEN[b.name] ?? {})).toContain(action);
     }
   });
 
-  test.each(cases)('%s/%s.sh', (backendName, name) => {
-    const script = getBackend(backendName).render(GOLDEN[backendName]![name]!());
-    const file = join(process.cwd(), 'tests/golden', backendName, `${name}.sh`);
-    if (update || !existsSync(file)) {
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, script);
-    }
-    expect(script).toBe(readFileSync(file, 'utf8'));
-    // Valid bash.
+  test('prelude.sh: the common prelude', () => {
+    expectGolden(PRELUDE_FILE, goldenPrelude());
+  });
+
+  test.each(goldenCases)('%s/%s.sh', (backendName, name) => {
+    const script = renderGolden(backendName, name);
+    const golden = goldenForm(script);
+    expect(golden).not.toBeNull(); // the prelude follows the first three lines
+    expectGolden(join(GOLDEN_DIR, backendName, `${name}.sh`), golden!);
+    // The golden file with its marker read as the prelude file is the whole script.
+    expect(readGoldenScript(`${backendName}/${name}.sh`)).toBe(script);
+    // Valid bash, and clean for shellcheck as a whole script (tests/support/shellcheck.ts).
     const syntax = spawnSync('bash', ['-n'], { input: script });
     expect(syntax.stderr.toString()).toBe('');
     expect(syntax.status).toBe(0);
+    expect(shellcheckScript(script)).toEqual({ status: 0, findings: '' });
+  });
+});
+
+// ── bash fragments ─────────────────────────────────────────────────────────────────────────────────────────────
+
+const BACKENDS_DIR = join(import.meta.dirname, '../src/orchestration/backends');
+const fragments = readdirSync(BACKENDS_DIR, { recursive: true, encoding: 'utf8' })
+  .filter((file) => file.endsWith('.sh'))
+  .sort();
+
+describe('bash fragments', () => {
+  test('every fragment is in some golden script, so it is also checked as part of a whole script', () => {
+    expect(fragments).toEqual(expect.arrayContaining(['prelude.sh', 'system-users/save.sh', 'crontabs/install.sh']));
+    const scripts = goldenCases.map(([backend, name]) => renderGolden(backend, name));
+    const unused = fragments.filter((file) => {
+      const code = readFileSync(join(BACKENDS_DIR, file), 'utf8').replace(/\n+$/, '');
+      return !scripts.some((script) => script.includes(code));
+    });
+    expect(unused).toEqual([]);
+  });
+
+  test.each(fragments)('shellcheck %s', (file) => {
+    expect(shellcheckFragment(relative(process.cwd(), join(BACKENDS_DIR, file)))).toEqual({ status: 0, findings: '' });
+  });
+
+  test('backends read their fragments beside their module, from any working directory', () => {
+    const elsewhere = mkdtempSync(join(tmpdir(), 'orchestra-cwd-'));
+    try {
+      const root = join(import.meta.dirname, '..');
+      const program = `
+        const { getBackend } = await import(${JSON.stringify(join(root, 'src/orchestration/backends/registry.ts'))});
+        const b = getBackend('crontabs');
+        const snapshot = b.snapshot({ systemUsername: 'alice', entries: [{ id: 1, command: 'date' }] });
+        process.stdout.write(b.render([{ operationId: '1', action: 'save', model: 'Crontab', objectId: '1', snapshot }]));`;
+      const result = spawnSync(process.execPath, ['--import', join(root, 'scripts/register.js'), '--input-type=module', '-e', program], {
+        cwd: elsewhere,
+        // swc reads the project's tsconfig from the working directory unless told where it is.
+        env: { ...process.env, SWC_NODE_PROJECT: join(root, 'tsconfig.json') },
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
+      expect(result.stderr).toBe('');
+      expect(result.stdout).toContain(SCRIPT_PRELUDE.text);
+      expect(result.stdout).toContain('install_crontab() {');
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
   });
 });

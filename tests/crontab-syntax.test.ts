@@ -1,13 +1,13 @@
 /**
- * The crontab syntax port (src/orchestration/backends/crontab-syntax.ts) against the real Debian `crontab`: every
+ * The crontab syntax port (src/orchestration/backends/crontabs/crontab-syntax.ts) against the real Debian `crontab`: every
  * crontab of a corpus of tricky ones goes through both, and both must give the same verdict and the same message.
  * `crontab -n -u <user> -` (Debian's dry run: the same check as an install, then nothing written) runs inside a
  * HostSandbox, so the machine's own spool is never touched.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { CRONTAB_COMMAND_MAX_BYTES, CRONTAB_MAX_LINES, checkCrontabSyntax } from '../src/orchestration/backends/crontab-syntax.js';
-import { cronEscapeCommand, validateCronCommand } from '../src/orchestration/backends/cron.js';
-import { renderCrontabLines } from '../src/orchestration/backends/crontabs.js';
+import { CRONTAB_COMMAND_MAX_BYTES, CRONTAB_MAX_LINES, checkCrontabSyntax } from '../src/orchestration/backends/crontabs/crontab-syntax.js';
+import { cronEscapeCommand, validateCronCommand } from '../src/orchestration/backends/crontabs/cron.js';
+import { renderCrontabLines } from '../src/orchestration/backends/crontabs/crontabs.backend.js';
 import { HostSandbox } from './support/host-sandbox.js';
 
 let h: HostSandbox;

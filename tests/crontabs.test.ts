@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { Operation } from '../src/entities/orchestration/operation.js';
 import { Crontab } from '../src/entities/services/crontab.js';
 import { SystemUser } from '../src/entities/services/system-user.js';
-import { CRONTAB_MAX_ENTRIES } from '../src/orchestration/backends/crontabs.js';
+import { CRONTAB_MAX_ENTRIES } from '../src/orchestration/backends/crontabs/crontabs.backend.js';
 import { DEACTIVATE_REFUSED_CRONTAB_LINES } from '../src/db/migrations/Migration20261129052000.js';
 import { idOf, toGlobalId } from '../src/schema/relay/global-id.js';
 import {

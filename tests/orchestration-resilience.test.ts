@@ -11,7 +11,7 @@ import { Batch } from '../src/entities/orchestration/batch.js';
 import { RunState } from '../src/entities/orchestration/run-state.js';
 import { ScriptRun } from '../src/entities/orchestration/script-run.js';
 import { SystemUser } from '../src/entities/services/system-user.js';
-import { cronEscapeCommand } from '../src/orchestration/backends/cron.js';
+import { cronEscapeCommand } from '../src/orchestration/backends/crontabs/cron.js';
 import { toGlobalId } from '../src/schema/relay/global-id.js';
 import { setBatchStarter } from '../src/orchestration/outbox/outbox-registry.js';
 import { TemporalBatchStarter } from '../src/orchestration/outbox/temporal-batch-starter.js';

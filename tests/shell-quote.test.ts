@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import {
-  ShellCode, ShellQuoteError, bashCode, continuedWords, hasLoneSurrogate, heredoc, joinShell, printfLines, sh, shComment, shellQuote,
+  ShellCode, ShellQuoteError, continuedWords, hasLoneSurrogate, heredoc, joinShell, printfLines, sh, shComment, shellQuote,
 } from '../src/orchestration/shell/quote.js';
 
 /** Runs a script with bash, returns stdout as bytes. */
@@ -142,12 +142,6 @@ describe('sh tagged template', () => {
 });
 
 describe('helpers', () => {
-  test('bashCode keeps bash text raw and refuses substitutions', () => {
-    // eslint-disable-next-line no-template-curly-in-string -- literal bash
-    expect(bashCode`echo "\${HOME:-x}" \n`.text).toBe('echo "${HOME:-x}" \\n');
-    expect(() => (bashCode as unknown as (s: TemplateStringsArray, ...v: unknown[]) => ShellCode)`a${'x' as never}b`).toThrow(ShellQuoteError);
-  });
-
   test('printfLines prints each line followed by a newline, byte-exact', () => {
     const lines = ["it's", '$(id) `id`', '100%', 'ünï 🔑', ''];
     const code = printfLines(lines);

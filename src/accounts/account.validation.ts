@@ -1,4 +1,4 @@
-import { isReservedUsername } from '../orchestration/backends/reserved-usernames.js';
+import { isReservedUsername } from '../orchestration/backends/system-users/reserved-usernames.js';
 import { Validator, isLanguageCode } from '../validation/validator.js';
 
 /** Linux user names are limited to 32 characters; the account name is also its main system user's name. */

@@ -1,4 +1,4 @@
-import type { SystemUserSource } from '../../src/orchestration/backends/system-users.js';
+import type { SystemUserSource } from '../../src/orchestration/backends/system-users/system-users.backend.js';
 
 /** A fixed SHA-512-crypt hash, so rendered scripts (and golden files) are stable. */
 export const HASH_1 = '$6$abcdefgh$ltjgWl6579NluT/Vi1nwEvcil.G5Nbc4NiXZaNGStk8PSwGfQv72N2CKPPrVACtLtip/cZ/1GM/O6IND4WQhG.';

@@ -5,7 +5,7 @@
 import { Operation } from '../../src/entities/orchestration/operation.js';
 import { FINAL_STATES } from '../../src/entities/orchestration/run-state.js';
 import { ScriptRun } from '../../src/entities/orchestration/script-run.js';
-import { crontabsBackend, renderCrontabLines } from '../../src/orchestration/backends/crontabs.js';
+import { crontabsBackend, renderCrontabLines } from '../../src/orchestration/backends/crontabs/crontabs.backend.js';
 import { Crontab } from '../../src/entities/services/crontab.js';
 import { SystemUser } from '../../src/entities/services/system-user.js';
 import { idOf, toGlobalId } from '../../src/schema/relay/global-id.js';

@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /**
- * Crontab lines saved before the API checked them the way `crontab` does (src/orchestration/backends/crontab-syntax.ts):
+ * Crontab lines saved before the API checked them the way `crontab` does (src/orchestration/backends/crontabs/crontab-syntax.ts):
  * a command starting with "*" or longer than 998 bytes as written in the crontab (`\` and `%` escaped). `crontab`
  * refuses the whole crontab for one of them, so such a line never ran anywhere, and every later change of its
  * system user's crontab failed on every server. They are deactivated (kept, to be fixed and activated again), so

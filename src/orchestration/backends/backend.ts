@@ -2,14 +2,19 @@
  * The backend framework. A backend turns operations (action + snapshot of an object, see ../types.ts) into ONE bash
  * script per (server, backend) group: a prepare section, one section per operation, a commit section.
  *
- * Backends are plain data + pure functions: no ORM imports, no I/O. The collector builds snapshots with
+ * Backends are plain data + pure functions: no ORM imports, no I/O but reading their bash once, when their module
+ * loads (see Script conventions). The collector builds snapshots with
  * `backend.snapshot(plainObject)` (the plain object comes from the model's service module, src/services/) and renders
  * the script at commit, `backend.render(operations)`, into the outbox (src/orchestration/outbox/write-outbox.ts).
  * Which changes of other models mean a save of a backend's objects is the service module's to say (`savedWhen`).
  *
  * Script conventions (every backend, enforced here):
- * - line 1 `#!/bin/bash`, line 2 `set -euo pipefail`; a fixed PATH, `LC_ALL=C` (tool output is parsed), umask 022.
- * - Every value is quoted by ../shell/quote.ts: sections are `ShellCode`, never concatenated strings.
+ * - line 1 `#!/bin/bash`, line 2 `set -euo pipefail`, line 3 what the script is; then the common prelude
+ *   (./prelude.sh, written once for every backend): a fixed PATH, `LC_ALL=C` (tool output is parsed), umask 022,
+ *   `exit_code`, `uid_min`/`gid_min` (system accounts are never touched) and `fail MESSAGE`.
+ * - A backend's bash is constant code in `.sh` fragments beside it (`<backend>/*.sh`: function definitions, fixed
+ *   logic), read with `bashFragment` and checked by shellcheck. Every value is quoted by ../shell/quote.ts: sections
+ *   call the fragments' functions with `sh`-quoted arguments; they are `ShellCode`, never concatenated strings.
  * - Idempotent: check-then-act, diff-before-write, reload only when something changed. Running a script twice
  *   changes nothing the second time.
  * - A real failure stops the script (`set -e`) and the group is FAILURE. Decision: we do NOT continue with the
@@ -24,6 +29,7 @@
  */
 import type { Action, OperationInput } from '../types.js';
 import { ShellCode, joinShell, shComment } from '../shell/quote.js';
+import { bashFragment } from '../shell/fragment.js';
 
 /** Errors a backend raises while building or rendering: the caller's bug or bad data (ERROR, not FAILURE). */
 export type BackendErrorCode = 'INVALID_SNAPSHOT' | 'UNKNOWN_ACTION' | 'WRONG_MODEL' | 'UNKNOWN_BACKEND' | 'DUPLICATE_BACKEND';
@@ -115,21 +121,12 @@ export interface BackendSpec<S> {
   commit?(operations: readonly TypedOperation<S>[]): ShellCode;
 }
 
-/** The fixed head of every script: shebang, strict mode, what this script is, a predictable environment. */
+/** What every script has after its first three lines: a predictable environment and the helpers all backends use. */
+export const SCRIPT_PRELUDE = bashFragment(new URL('./prelude.sh', import.meta.url));
+
+/** The fixed head of every script: shebang, strict mode, what this script is, the common prelude. */
 export function scriptHead(summary: string): ShellCode {
-  return joinShell([
-    ShellCode.trusted('#!/bin/bash\nset -euo pipefail'),
-    shComment(summary),
-    ShellCode.trusted(
-      [
-        'export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C',
-        'shopt -s inherit_errexit',
-        'umask 022',
-        '# Steps that must not stop the others, but must still fail the run, record their status here.',
-        'exit_code=0',
-      ].join('\n'),
-    ),
-  ]);
+  return joinShell([ShellCode.trusted('#!/bin/bash\nset -euo pipefail'), shComment(summary), SCRIPT_PRELUDE]);
 }
 
 function heading(title: string): ShellCode {

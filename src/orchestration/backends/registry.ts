@@ -3,8 +3,8 @@
  * model; route expressions are checked against the fields a backend exposes to them.
  */
 import { BackendError, type Backend } from './backend.js';
-import { crontabsBackend } from './crontabs.js';
-import { systemUsersBackend } from './system-users.js';
+import { crontabsBackend } from './crontabs/crontabs.backend.js';
+import { systemUsersBackend } from './system-users/system-users.backend.js';
 
 const backends = new Map<string, Backend>();
 

@@ -28,6 +28,13 @@ export class IssueList {
     if (this.issues.length > 0) throw new SnapshotValidationError(backend, this.issues);
   }
 
+  /** The object whose fields are validated; anything else is refused at once (it has no fields to look at). */
+  object(raw: unknown, backend: string): Record<string, unknown> {
+    if (isPlainObject(raw)) return raw;
+    this.add('', 'must be an object');
+    throw new SnapshotValidationError(backend, this.issues);
+  }
+
   /** A required string; returns '' (and records an issue) when missing. */
   string(obj: Record<string, unknown>, field: string, path = field): string {
     const v = own(obj, field);

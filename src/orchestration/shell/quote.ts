@@ -47,12 +47,13 @@ export function shellQuote(value: string | number): string {
 
 /**
  * A piece of bash that is safe by construction: it can only be made by the `sh` template (whose interpolations are
- * quoted), by `ShellCode.trusted` (constant code written in a backend's source) or by combining other ShellCode.
+ * quoted), by `ShellCode.trusted` (constant code written in a backend's source or its `.sh` fragments, read by
+ * ./fragment.ts) or by combining other ShellCode.
  */
 export class ShellCode {
   private constructor(readonly text: string) {}
 
-  /** Constant code from a backend's source. Never pass data here: that is what `sh` is for. */
+  /** Constant code from a backend's source or fragments. Never pass data here: that is what `sh` is for. */
   static trusted(text: string): ShellCode {
     return new ShellCode(text);
   }
@@ -117,17 +118,6 @@ function dedentParts(parts: string[]): string[] {
       .map((line, j) => ((i === 0 && j === 0) || j > 0 ? strip(line) : line))
       .join('\n'),
   );
-}
-
-/**
- * Constant bash from a backend's source, written as a tagged template for readability. The text is taken raw
- * (backslashes stay as written). Since a dollar sign followed by a brace would start a JavaScript substitution,
- * bash parameter expansions are written with a backslash before the dollar sign, and the backslash is removed
- * here. Substitutions are refused (typed `never`): data goes through `sh`.
- */
-export function bashCode(strings: TemplateStringsArray, ...values: never[]): ShellCode {
-  if (values.length > 0 || strings.raw.length !== 1) throw new ShellQuoteError('INVALID_VALUE', 'bashCode takes no substitutions');
-  return ShellCode.trusted(strings.raw[0]!.replaceAll('\\${', '${'));
 }
 
 /** Joins code pieces (by default one per line), skipping empty ones. */

@@ -3,7 +3,7 @@ import type { Reference } from '@mikro-orm/core';
 import type { Account } from '../../entities/accounts/account.js';
 import { Crontab } from '../../entities/services/crontab.js';
 import type { SystemUser } from '../../entities/services/system-user.js';
-import type { CrontabSource } from '../../orchestration/backends/crontabs.js';
+import type { CrontabSource } from '../../orchestration/backends/crontabs/crontabs.backend.js';
 import { entityOf } from '../entity-of.js';
 import { defineServiceModule } from '../service-module.js';
 

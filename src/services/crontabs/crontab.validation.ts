@@ -1,5 +1,5 @@
 /**
- * A crontab line's fields, checked with the crontabs backend's own validators (src/orchestration/backends/cron.ts),
+ * A crontab line's fields, checked with the crontabs backend's own validators (src/orchestration/backends/crontabs/cron.ts),
  * so the API accepts exactly what the backend renders.
  *
  * Decisions:
@@ -17,9 +17,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Crontab } from '../../entities/services/crontab.js';
 import type { SystemUser } from '../../entities/services/system-user.js';
 import { SnapshotValidationError } from '../../orchestration/backends/backend.js';
-import { CRONTAB_MAX_ENTRIES, crontabsBackend, type CrontabSource } from '../../orchestration/backends/crontabs.js';
+import { CRONTAB_MAX_ENTRIES, crontabsBackend, type CrontabSource } from '../../orchestration/backends/crontabs/crontabs.backend.js';
 import { toGlobalId } from '../../schema/relay/global-id.js';
-import { CRON_FIELD_KINDS, parseCronField, validateCronCommand, validateCronDescription, type CronFieldKind } from '../../orchestration/backends/cron.js';
+import { CRON_FIELD_KINDS, parseCronField, validateCronCommand, validateCronDescription, type CronFieldKind } from '../../orchestration/backends/crontabs/cron.js';
 import { UserErrorCode } from '../../errors/user-input-error.js';
 import type { Validator } from '../../validation/validator.js';
 

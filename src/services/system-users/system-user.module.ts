@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Reference } from '@mikro-orm/core';
 import type { Account } from '../../entities/accounts/account.js';
 import { SystemUser } from '../../entities/services/system-user.js';
-import type { SystemUserSource } from '../../orchestration/backends/system-users.js';
+import type { SystemUserSource } from '../../orchestration/backends/system-users/system-users.backend.js';
 import { entityOf } from '../entity-of.js';
 import { hashSystemPassword } from '../../crypto/sha512-crypt.js';
 import { UserErrorCode, UserInputError } from '../../errors/user-input-error.js';

@@ -1,6 +1,6 @@
 /**
  * The rules of a system user (django-orchestra inventory §2.2), on top of the backend's own validators (reused, not
- * duplicated: src/orchestration/backends/system-users.ts). Everything is checked on the WHOLE state after an update
+ * duplicated: src/orchestration/backends/system-users/system-users.backend.ts). Everything is checked on the WHOLE state after an update
  * is merged in, so a change of shell is checked against the home it would then have.
  *
  * Decisions:
@@ -22,7 +22,7 @@ import { Account } from '../../entities/accounts/account.js';
 import { SystemUser, SystemUserShell } from '../../entities/services/system-user.js';
 import { passwordProblem } from '../../auth/password.js';
 import { hashSystemPassword } from '../../crypto/sha512-crypt.js';
-import { validateHome, validateNewUsername, validateUsername } from '../../orchestration/backends/system-users.js';
+import { validateHome, validateNewUsername, validateUsername } from '../../orchestration/backends/system-users/system-users.backend.js';
 import { UserErrorCode } from '../../errors/user-input-error.js';
 import type { Validator } from '../../validation/validator.js';
 

@@ -1,22 +1,9 @@
 #!/bin/bash
 set -euo pipefail
 # Orchestra backend crontabs (Crontab), 3 operations. Idempotent: safe to run again.
-export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C
-shopt -s inherit_errexit
-umask 022
-# Steps that must not stop the others, but must still fail the run, record their status here.
-exit_code=0
+# [the common prelude: tests/golden/prelude.sh]
 
 # ── prepare ────────────────────────────────────────────────────────────────
-# System accounts (uid below UID_MIN of /etc/login.defs: root, daemon…) never get a crontab from the panel.
-uid_min=$(awk '$1 == "UID_MIN" { print $2 }' /etc/login.defs 2>/dev/null || true)
-uid_min=${uid_min:-1000}
-
-fail() {
-  echo "error: $*" >&2
-  exit 1
-}
-
 # install_crontab USER LINE…: makes USER's crontab exactly these lines; installs only when it differs.
 install_crontab() {
   local user=$1 entry uid have want refusal
@@ -33,23 +20,6 @@ install_crontab() {
     echo "crontab of $user: installed"
   else
     fail "crontab of $user: refused by crontab, the installed crontab is unchanged: ${refusal//$'\n'/ }"
-  fi
-}
-
-# remove_crontab USER: removes USER's crontab if there is one.
-remove_crontab() {
-  local user=$1 entry uid
-  if ! entry=$(getent passwd -- "$user"); then
-    echo "crontab of $user: user absent, nothing to remove"
-    return 0
-  fi
-  IFS=: read -r _ _ uid _ <<<"$entry"
-  (( uid >= uid_min )) || fail "user $user is a system account (uid $uid): refusing to manage its crontab"
-  if crontab -l -u "$user" >/dev/null 2>&1; then
-    crontab -r -u "$user"
-    echo "crontab of $user: removed"
-  else
-    echo "crontab of $user: already absent"
   fi
 }
 

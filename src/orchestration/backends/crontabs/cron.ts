@@ -8,7 +8,7 @@
  * spaces, no `?`, `L`, `W`, `#`, no `@daily` macros.
  */
 
-import { hasLoneSurrogate } from '../shell/quote.js';
+import { hasLoneSurrogate } from '../../shell/quote.js';
 import { CRONTAB_COMMAND_MAX_BYTES, checkCrontabSyntax } from './crontab-syntax.js';
 
 export type CronFieldKind = 'minute' | 'hour' | 'dayOfMonth' | 'month' | 'dayOfWeek';

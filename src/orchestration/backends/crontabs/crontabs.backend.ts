@@ -25,10 +25,11 @@
  * - The script refuses a missing user on save (FAILURE: the system user must exist first; commit order normally
  *   guarantees it) and a system account (uid < UID_MIN: no root crontab from the panel).
  */
-import { defineBackend, type TypedOperation } from './backend.js';
-import { bashCode, continuedWords, joinShell, sh, shComment } from '../shell/quote.js';
-import { IssueList, isPlainObject, own } from './validation.js';
-import { validateUsername } from './system-users.js';
+import { defineBackend, type TypedOperation } from '../backend.js';
+import { ShellCode, continuedWords, joinShell, sh, shComment } from '../../shell/quote.js';
+import { bashFragment } from '../../shell/fragment.js';
+import { IssueList, isPlainObject, own } from '../validation.js';
+import { validateUsername } from '../system-users/system-users.backend.js';
 import { CRON_FIELD_KINDS, cronEscapeCommand, parseCronField, validateCronCommand, validateCronDescription } from './cron.js';
 import { checkCrontabSyntax } from './crontab-syntax.js';
 
@@ -63,11 +64,7 @@ export interface CrontabSnapshot {
 
 function validate(raw: unknown, fromSource: boolean): CrontabSnapshot {
   const issues = new IssueList();
-  if (!isPlainObject(raw)) {
-    issues.add('', 'must be an object');
-    issues.throwIfAny(crontabsBackend.name);
-  }
-  const obj = raw as Record<string, unknown>;
+  const obj = issues.object(raw, crontabsBackend.name);
   const systemUsername = issues.string(obj, 'systemUsername');
   if (systemUsername) issues.check('systemUsername', validateUsername(systemUsername));
   const isActive = issues.boolean(obj, 'isActive', 'isActive', fromSource ? true : undefined);
@@ -146,50 +143,9 @@ export function crontabProblem(snapshot: CrontabSnapshot): { entryId: string | n
   return { entryId: lines[refused.line - 1]?.entryId ?? null, message: `crontab refuses the crontab: ${refused.message}` };
 }
 
-const FUNCTIONS = bashCode`# System accounts (uid below UID_MIN of /etc/login.defs: root, daemon…) never get a crontab from the panel.
-uid_min=$(awk '$1 == "UID_MIN" { print $2 }' /etc/login.defs 2>/dev/null || true)
-uid_min=\${uid_min:-1000}
-
-fail() {
-  echo "error: $*" >&2
-  exit 1
-}
-
-# install_crontab USER LINE…: makes USER's crontab exactly these lines; installs only when it differs.
-install_crontab() {
-  local user=$1 entry uid have want refusal
-  shift
-  entry=$(getent passwd -- "$user") || fail "user $user does not exist: its system user must be created first"
-  IFS=: read -r _ _ uid _ <<<"$entry"
-  (( uid >= uid_min )) || fail "user $user is a system account (uid $uid): refusing to manage its crontab"
-  want=$(printf '%s\n' "$@")
-  have=$(crontab -l -u "$user" 2>/dev/null) || have=''
-  if [ "$have" = "$want" ]; then
-    echo "crontab of $user: up to date"
-  # crontab checks the new crontab before it replaces the installed one: refused, the old one stays as it was.
-  elif refusal=$(printf '%s\n' "$want" | crontab -u "$user" - 2>&1); then
-    echo "crontab of $user: installed"
-  else
-    fail "crontab of $user: refused by crontab, the installed crontab is unchanged: \${refusal//$'\n'/ }"
-  fi
-}
-
-# remove_crontab USER: removes USER's crontab if there is one.
-remove_crontab() {
-  local user=$1 entry uid
-  if ! entry=$(getent passwd -- "$user"); then
-    echo "crontab of $user: user absent, nothing to remove"
-    return 0
-  fi
-  IFS=: read -r _ _ uid _ <<<"$entry"
-  (( uid >= uid_min )) || fail "user $user is a system account (uid $uid): refusing to manage its crontab"
-  if crontab -l -u "$user" >/dev/null 2>&1; then
-    crontab -r -u "$user"
-    echo "crontab of $user: removed"
-  else
-    echo "crontab of $user: already absent"
-  fi
-}`;
+// Constant bash in the .sh files beside this module; the sections call their functions with quoted arguments.
+const INSTALL = bashFragment(new URL('./install.sh', import.meta.url));
+const REMOVE = bashFragment(new URL('./remove.sh', import.meta.url));
 
 /** The operations of the group that write each user's crontab (the last one per user), with deleted ids. */
 function plan(operations: readonly TypedOperation<CrontabSnapshot>[]) {
@@ -206,6 +162,22 @@ function plan(operations: readonly TypedOperation<CrontabSnapshot>[]) {
   return { lastIndex, deleted };
 }
 
+/**
+ * What operation `index` writes: its user's entries (none left: the crontab is removed), or the index of the later
+ * operation of the group that writes the same crontab instead.
+ */
+function written(
+  operations: readonly TypedOperation<CrontabSnapshot>[],
+  index: number,
+  { lastIndex, deleted } = plan(operations),
+): { entries: CrontabEntry[] } | { supersededBy: number } {
+  const op = operations[index]!;
+  const last = lastIndex.get(op.snapshot.systemUsername)!;
+  if (index !== last) return { supersededBy: last };
+  const gone = deleted.get(op.snapshot.systemUsername) ?? new Set<string>();
+  return { entries: op.snapshot.entries.filter((e) => !gone.has(e.id)) };
+}
+
 export const crontabsBackend = defineBackend<CrontabSnapshot>({
   name: 'crontabs',
   description: "Scheduled commands of a system user: the user's whole crontab, synchronised with crontab -u.",
@@ -219,21 +191,23 @@ export const crontabsBackend = defineBackend<CrontabSnapshot>({
   parseSnapshot: (raw) => validate(raw, false),
   matchContext: (s) => ({ crontab: { systemUsername: s.systemUsername, isActive: s.isActive } }),
   label: (s) => `crontab of ${s.systemUsername}`,
-  prepare: () => FUNCTIONS,
+  prepare(operations) {
+    // Only the functions the sections call: shellcheck flags a function no one calls as dead code.
+    const planned = plan(operations);
+    const counts = operations.map((_, i) => written(operations, i, planned)).flatMap((w) => ('entries' in w ? [w.entries.length] : []));
+    return joinShell([counts.some((n) => n > 0) ? INSTALL : ShellCode.empty, counts.includes(0) ? REMOVE : ShellCode.empty], '\n\n');
+  },
   section(op, index, operations) {
-    const { lastIndex, deleted } = plan(operations);
-    const user = op.snapshot.systemUsername;
-    const last = lastIndex.get(user)!;
-    if (index !== last) {
-      return shComment(`Superseded by operation ${operations[last]!.operationId} below, which writes the same crontab.`);
+    const write = written(operations, index);
+    if ('supersededBy' in write) {
+      return shComment(`Superseded by operation ${operations[write.supersededBy]!.operationId} below, which writes the same crontab.`);
     }
-    const gone = deleted.get(user) ?? new Set<string>();
-    const entries = op.snapshot.entries.filter((e) => !gone.has(e.id));
-    if (entries.length === 0) return joinShell([shComment('No entry left: the crontab is removed.'), sh`remove_crontab ${user}`]);
-    const n = entries.length;
+    const user = op.snapshot.systemUsername;
+    const n = write.entries.length;
+    if (n === 0) return joinShell([shComment('No entry left: the crontab is removed.'), sh`remove_crontab ${user}`]);
     return joinShell([
       shComment(`${n} entr${n === 1 ? 'y' : 'ies'}${op.snapshot.isActive ? '' : ', disabled (kept as comments)'}.`),
-      sh`install_crontab ${user}${continuedWords(renderCrontabLines({ ...op.snapshot, entries }))}`,
+      sh`install_crontab ${user}${continuedWords(renderCrontabLines({ ...op.snapshot, entries: write.entries }))}`,
     ]);
   },
 });

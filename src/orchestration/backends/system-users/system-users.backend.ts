@@ -22,9 +22,10 @@
  * - Not yet: the original's extra members (www-data) in every user's group, ACLs for homes inside the main user's
  *   home, set_permission / create_link / validate_paths_exist actions.
  */
-import { defineBackend, type TypedOperation } from './backend.js';
-import { ShellCode, bashCode, joinShell, sh } from '../shell/quote.js';
-import { IssueList, isPlainObject, own } from './validation.js';
+import { defineBackend, type TypedOperation } from '../backend.js';
+import { ShellCode, joinShell, sh } from '../../shell/quote.js';
+import { bashFragment } from '../../shell/fragment.js';
+import { IssueList, isPlainObject, own } from '../validation.js';
 import { isAlwaysReservedUsername, isReservedUsername } from './reserved-usernames.js';
 
 export const SYSTEM_USER_SHELLS = ['/dev/null', '/bin/rssh', '/bin/bash'] as const;
@@ -96,11 +97,7 @@ export function validateHome(home: string): string | null {
 }
 
 function validateSnapshotFields(raw: unknown, issues: IssueList, fromSource: boolean): SystemUserSnapshot {
-  if (!isPlainObject(raw)) {
-    issues.add('', 'must be an object');
-    issues.throwIfAny(systemUsersBackend.name);
-  }
-  const obj = raw as Record<string, unknown>;
+  const obj = issues.object(raw, systemUsersBackend.name);
   const username = issues.string(obj, 'username');
   if (username) issues.check('username', validateUsername(username));
 
@@ -171,180 +168,12 @@ function validateSnapshotFields(raw: unknown, issues: IssueList, fromSource: boo
 }
 
 // ── bash ─────────────────────────────────────────────────────────────────────────────────────────────────────
-// Constant code, reviewed once; the per-operation sections only call these functions with quoted arguments.
+// Constant code in the .sh files beside this module, reviewed once; the sections only call their functions with
+// quoted arguments. A script defines only the functions its operations use.
 
-const COMMON = bashCode`# System accounts (uid/gid below UID_MIN/GID_MIN of /etc/login.defs: root, daemon, sudo, shadow…) are never touched.
-uid_min=$(awk '$1 == "UID_MIN" { print $2 }' /etc/login.defs 2>/dev/null || true)
-gid_min=$(awk '$1 == "GID_MIN" { print $2 }' /etc/login.defs 2>/dev/null || true)
-uid_min=\${uid_min:-1000} gid_min=\${gid_min:-1000}
-
-fail() {
-  echo "error: $*" >&2
-  exit 1
-}
-
-# A home is a normalised path strictly under /home with no symbolic link on the way: a user who owns a parent
-# directory must not be able to redirect our chown or rm to another place.
-check_home_path() {
-  case "$1" in
-    /home/?*) ;;
-    *) fail "home $1: not under /home" ;;
-  esac
-  case "$1/" in
-    *//* | */./* | */../*) fail "home $1: not a normalised path" ;;
-  esac
-  [ "$(realpath -m -- "$1")" = "$1" ] || fail "home $1: a symbolic link is on its path"
-}`;
-
-const SAVE = bashCode`# The login shell for the panel's choice: bash; rssh (SFTP/rsync only) when installed; otherwise no login.
-login_shell() {
-  local candidate
-  case "$1" in
-    /bin/bash) echo /bin/bash; return ;;
-    /bin/rssh) for candidate in /usr/bin/rssh /bin/rssh; do
-        if [ -x "$candidate" ]; then echo "$candidate"; return; fi
-      done ;;
-  esac
-  for candidate in /usr/sbin/nologin /sbin/nologin; do
-    if [ -x "$candidate" ]; then echo "$candidate"; return; fi
-  done
-  echo /bin/false
-}
-
-# ensure_group GROUP: creates it if missing; refuses a system group.
-ensure_group() {
-  local entry gid
-  if ! entry=$(getent group -- "$1"); then
-    groupadd -- "$1"
-    echo "group $1: created"
-    return
-  fi
-  IFS=: read -r _ _ gid _ <<<"$entry"
-  (( gid >= gid_min )) || fail "group $1 is a system group (gid $gid): refusing to use it"
-}
-
-# ensure_home USER HOME: exists (a new one gets /etc/skel), belongs to USER:USER, mode 0750.
-ensure_home() {
-  local user=$1 home=$2
-  check_home_path "$home"
-  if [ ! -e "$home" ]; then
-    mkdir -p -- "$home"
-    if [ -d /etc/skel ]; then cp -R -- /etc/skel/. "$home"/; fi
-    chown -R -- "$user:$user" "$home"
-    chmod 0750 -- "$home"
-    echo "home $home: created"
-  fi
-  [ -d "$home" ] || fail "home $home exists and is not a directory"
-  if [ "$(stat -c '%U:%G %a' -- "$home")" != "$user:$user 750" ]; then
-    chown -- "$user:$user" "$home"
-    chmod 0750 -- "$home"
-    echo "home $home: owner and mode set"
-  fi
-}
-
-# save_user USER HOME SHELL STATE PASSWORD [GROUP…]
-#   STATE: active or disabled. A disabled user gets "!" + PASSWORD (locked) and an expired account (no login at
-#   all, SSH keys and cron included). PASSWORD: a SHA-512-crypt hash, or "*" for none.
-# Creates the user if missing, else changes only what differs from the wanted state.
-save_user() {
-  local user=$1 home=$2 shell state=$4 password=$5 expire='' group entry uid
-  local -a groups=("\${@:6}") changes=() changed=()
-  shell=$(login_shell "$3")
-  case "$state" in
-    active) ;;
-    disabled) password="!$password" expire=1 ;;
-    *) fail "unknown state $state" ;;
-  esac
-  ensure_group "$user"
-  for group in "\${groups[@]}"; do ensure_group "$group"; done
-  local want_groups have_groups
-  want_groups=$(printf '%s\n' "\${groups[@]}" | sort -u | paste -sd, -)
-
-  if entry=$(getent passwd -- "$user"); then
-    local have_home have_shell have_password have_expire
-    IFS=: read -r _ _ uid _ _ have_home have_shell <<<"$entry"
-    (( uid >= uid_min )) || fail "user $user is a system account (uid $uid): refusing to change it"
-    IFS=: read -r _ have_password _ _ _ _ _ have_expire _ <<<"$(getent shadow -- "$user")"
-    have_groups=$(id -nG -- "$user" | tr ' ' '\n' | awk -v self="$user" '$0 != self' | sort -u | paste -sd, -)
-    [ "$(id -gn -- "$user")" = "$user" ] || { changes+=(--gid "$user"); changed+=(group); }
-    [ "$have_home" = "$home" ] || { changes+=(--home "$home"); changed+=(home); }
-    [ "$have_shell" = "$shell" ] || { changes+=(--shell "$shell"); changed+=(shell); }
-    [ "$have_groups" = "$want_groups" ] || { changes+=(--groups "$want_groups"); changed+=(groups); }
-    [ "$have_password" = "$password" ] || { changes+=(--password "$password"); changed+=(password); }
-    [ "$have_expire" = "$expire" ] || { changes+=(--expiredate "$expire"); changed+=(expiry); }
-    if (( \${#changes[@]} )); then
-      usermod "\${changes[@]}" -- "$user"
-      echo "user $user: changed \${changed[*]}"
-    else
-      echo "user $user: up to date"
-    fi
-  else
-    local -a create=(--no-create-home --home-dir "$home" --shell "$shell" --gid "$user"
-      --password "$password" --expiredate "$expire")
-    [ -z "$want_groups" ] || create+=(--groups "$want_groups")
-    useradd "\${create[@]}" -- "$user"
-    echo "user $user: created"
-  fi
-  ensure_home "$user" "$home"
-}`;
-
-const DELETE = bashCode`# remove_home USER UID HOME: only a home that belongs to the user; anything else is kept with a warning.
-remove_home() {
-  local user=$1 uid=$2 home=$3
-  check_home_path "$home"
-  [ -e "$home" ] || return 0
-  if [ "$(stat -c %u -- "$home")" != "$uid" ]; then
-    echo "warning: home $home does not belong to $user: kept" >&2
-    return 0
-  fi
-  rm -rf --one-file-system -- "$home"
-  echo "home $home: removed"
-}
-
-# remove_group_if_unused GROUP: only ours (gid >= GID_MIN), without members, nobody's primary group.
-remove_group_if_unused() {
-  local entry gid members
-  entry=$(getent group -- "$1") || return 0
-  IFS=: read -r _ _ gid members <<<"$entry"
-  (( gid >= gid_min )) || return 0
-  if [ -n "$members" ]; then
-    echo "group $1: kept, it still has members ($members)"
-  elif awk -F: -v gid="$gid" '$4 == gid { found = 1 } END { exit !found }' /etc/passwd; then
-    echo "group $1: kept, it is another user's primary group"
-  else
-    groupdel -- "$1"
-    echo "group $1: removed"
-  fi
-}
-
-# delete_user USER HOME: stops its processes, removes its crontab, home, mail spool, the user, and its group.
-# Each step is checked first, so a run that stopped half-way can simply be run again.
-delete_user() {
-  local user=$1 home=$2 entry uid
-  if entry=$(getent passwd -- "$user"); then
-    IFS=: read -r _ _ uid _ <<<"$entry"
-    (( uid >= uid_min )) || fail "user $user is a system account (uid $uid): refusing to delete it"
-    # userdel refuses a user that still runs something; pkill exits 1 once nothing is left.
-    for _ in 1 2 3 4 5 6 7 8 9 10; do
-      pkill -KILL -U "$uid" || break
-      sleep 0.2
-    done
-    if crontab -l -u "$user" >/dev/null 2>&1; then
-      crontab -r -u "$user"
-      echo "crontab of $user: removed"
-    fi
-    remove_home "$user" "$uid" "$home"
-    userdel -- "$user"
-    echo "user $user: deleted"
-  else
-    echo "user $user: already absent"
-  fi
-  if [ -e "/var/mail/$user" ]; then
-    rm -f -- "/var/mail/$user"
-    echo "mail spool of $user: removed"
-  fi
-  remove_group_if_unused "$user"
-}`;
+const HOME_PATH = bashFragment(new URL('./home-path.sh', import.meta.url));
+const SAVE = bashFragment(new URL('./save.sh', import.meta.url));
+const DELETE = bashFragment(new URL('./delete.sh', import.meta.url));
 
 function saveCall(s: SystemUserSnapshot): ShellCode {
   // '*' in the shadow file: no password can match it (login with SSH keys only).
@@ -381,7 +210,7 @@ export const systemUsersBackend = defineBackend<SystemUserSnapshot>({
   label: (s) => s.username,
   prepare(operations) {
     const actions = new Set(operations.map((op) => op.action));
-    return joinShell([COMMON, actions.has('save') ? SAVE : ShellCode.empty, actions.has('delete') ? DELETE : ShellCode.empty], '\n\n');
+    return joinShell([HOME_PATH, actions.has('save') ? SAVE : ShellCode.empty, actions.has('delete') ? DELETE : ShellCode.empty], '\n\n');
   },
   section(op: TypedOperation<SystemUserSnapshot>) {
     const s = op.snapshot;

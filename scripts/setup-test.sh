@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# `npm test`'s set-up: npm start's (scripts/setup.sh), plus the Debian packages only the tests use, installed in the
+# same apt run. A package only tests need goes in this list, never into setup.sh: `npm start` must not install it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# package:program that shows it is installed (a path, or a name looked up on PATH).
+test_packages=(
+  openssh-server:/usr/sbin/sshd # the sandboxed test hosts' sshd (tests/support/sshd-host.ts)
+  cron:/usr/bin/crontab         # crontab, which the crontabs backend runs on the test hosts
+  shellcheck:shellcheck         # lints the backends' bash (tests/backends.test.ts)
+)
+exec bash scripts/setup.sh "${test_packages[@]}"

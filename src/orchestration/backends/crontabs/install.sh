@@ -1,0 +1,18 @@
+# install_crontab USER LINE…: makes USER's crontab exactly these lines; installs only when it differs.
+install_crontab() {
+  local user=$1 entry uid have want refusal
+  shift
+  entry=$(getent passwd -- "$user") || fail "user $user does not exist: its system user must be created first"
+  IFS=: read -r _ _ uid _ <<<"$entry"
+  (( uid >= uid_min )) || fail "user $user is a system account (uid $uid): refusing to manage its crontab"
+  want=$(printf '%s\n' "$@")
+  have=$(crontab -l -u "$user" 2>/dev/null) || have=''
+  if [ "$have" = "$want" ]; then
+    echo "crontab of $user: up to date"
+  # crontab checks the new crontab before it replaces the installed one: refused, the old one stays as it was.
+  elif refusal=$(printf '%s\n' "$want" | crontab -u "$user" - 2>&1); then
+    echo "crontab of $user: installed"
+  else
+    fail "crontab of $user: refused by crontab, the installed crontab is unchanged: ${refusal//$'\n'/ }"
+  fi
+}

@@ -1,0 +1,12 @@
+# A home is a normalised path strictly under /home with no symbolic link on the way: a user who owns a parent
+# directory must not be able to redirect our chown or rm to another place.
+check_home_path() {
+  case "$1" in
+    /home/?*) ;;
+    *) fail "home $1: not under /home" ;;
+  esac
+  case "$1/" in
+    *//* | */./* | */../*) fail "home $1: not a normalised path" ;;
+  esac
+  [ "$(realpath -m -- "$1")" = "$1" ] || fail "home $1: a symbolic link is on its path"
+}
