@@ -13,6 +13,8 @@
 // Also printed: CPU per operation of every process involved (this one: API, worker, clients; Temporal; PostgreSQL; sshd
 // and the scripts), because on a shared 2-core machine the throughput is bounded by CPU.
 // Needs root (host sandboxes), like the tests. Starts and stops its own PostgreSQL, Temporal dev server and sshd hosts.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -60,16 +62,19 @@ export async function throughputBench(env: BenchEnv, changes: number, naiveParal
   loop.enable();
   let cpu = cpuSnapshot();
   const t0 = now();
-  await Promise.all(
-    targets.map(async (target) => {
-      for (let i = 1; i <= perTarget; i++) {
-        const t = now();
-        const result = await h.admin.data(UpdateCrontabDocument, { input: { id: target.crontabGlobalId, command: `echo ${target.username}-tp-${i}` } });
-        requestMs.push(now() - t);
-        if (result.updateCrontab.userErrors.length) throw new Error(JSON.stringify(result.updateCrontab.userErrors));
-      }
-    }),
-  );
+  if (flag('clients-process')) requestMs.push(...(await clientsInAProcess(env, perTarget)));
+  else {
+    await Promise.all(
+      targets.map(async (target) => {
+        for (let i = 1; i <= perTarget; i++) {
+          const t = now();
+          const result = await h.admin.data(UpdateCrontabDocument, { input: { id: target.crontabGlobalId, command: `echo ${target.username}-tp-${i}` } });
+          requestMs.push(now() - t);
+          if (result.updateCrontab.userErrors.length) throw new Error(JSON.stringify(result.updateCrontab.userErrors));
+        }
+      }),
+    );
+  }
   const committedAt = now();
   await env.finalsReached(fromFinal, total, 10 * 60_000);
   loop.disable();
@@ -87,7 +92,7 @@ export async function throughputBench(env: BenchEnv, changes: number, naiveParal
   rows.push({ path: `engine: ${total} GraphQL changes → all SUCCESS`, ops: total, seconds: engineSeconds, cpu: engineCpu.total });
   notes.push(
     `engine: all ${total} changes committed after ${((committedAt - t0) / 1000).toFixed(1)} s ` +
-      `(${(total / ((committedAt - t0) / 1000)).toFixed(0)} commits/s through GraphQL, 4 clients, ` +
+      `(${(total / ((committedAt - t0) / 1000)).toFixed(0)} commits/s through GraphQL, 4 clients ${flag('clients-process') ? 'in a process of their own' : 'in the bench process'}, ` +
       `mutation request → response p50 ${ms(pct(requestMs, 50))} ms, p95 ${ms(pct(requestMs, 95))} ms); ` +
       `the last SUCCESS came ${((tEnd - committedAt) / 1000).toFixed(1)} s after the last commit.`,
   );
@@ -191,6 +196,20 @@ function queueCycle(env: BenchEnv, fromActivity: number, total: number): string 
     `claim end → runScript start p50 ${ms(pct(gapToScript, 50))} ms (start child workflow, its first task), ` +
     `runScript end → next claim start p50 ${ms(pct(gapToClaim, 50))} ms (child completes, queue workflow task).`
   );
+}
+
+/** The same requests from bench/clients-process.ts in a child process; returns each request's milliseconds. */
+async function clientsInAProcess(env: BenchEnv, perTarget: number): Promise<number[]> {
+  const job = {
+    url: env.h.admin.url,
+    token: env.h.admin.token,
+    targets: env.targets.map((t) => ({ crontabId: t.crontabGlobalId, username: t.username })),
+    perTarget,
+  };
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', './scripts/register.js', 'bench/clients-process.ts', JSON.stringify(job)], {
+    maxBuffer: 16 << 20,
+  });
+  return (JSON.parse(stdout) as { requestMs: number[] }).requestMs;
 }
 
 export function throughputChanges(): number {
