@@ -10,6 +10,7 @@ import { startApi, type ApiHandle } from '../src/api/app.js';
 import { createAccount, deleteAccount, setAccountActive } from '../src/accounts/account.use-cases.js';
 import { bootstrapFirstAdmin } from '../src/auth/bootstrap.js';
 import { Account } from '../src/entities/accounts/account.js';
+import { AuditEntry } from '../src/entities/audit/audit-entry.js';
 import { BaseEntity } from '../src/entities/base.js';
 import { ALL_ENTITIES } from '../src/entities/index.js';
 import { Operation } from '../src/entities/orchestration/operation.js';
@@ -138,6 +139,15 @@ test('the collector writes a toy\'s operations, with the saves an account change
   expect(ops.map((o) => o.action)).toEqual(['save', 'save', 'delete']);
   expect(ops[2].run.getEntity().script).toContain("echo 'delete' toy 'teddy' 'off'");
   expect(await db.orm.em.fork().count(Toy, {})).toBe(0);
+
+  // Orchestra acting by itself (a CLI, a schedule) is audited like a user: one entry per use case, its actor named.
+  const audited = await db.orm.em.fork().find(AuditEntry, { actor: 'toy-test' }, { orderBy: { id: 'asc' } });
+  expect(audited.map((e) => [e.operation, e.outcome, e.userId])).toEqual([
+    ['createAccount', 'OK', null],
+    ['createToy', 'OK', null],
+    ['disableAccount', 'OK', null],
+    ['deleteAccount', 'OK', null],
+  ]);
 });
 
 test('preview, server sync and the orchestrate command serve a toy', async () => {
