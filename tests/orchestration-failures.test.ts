@@ -148,6 +148,36 @@ test('cancelling a long script: REVOKED, its remote processes are gone, and the 
   }
 }, 120_000);
 
+test('a script whose wrapper is killed on the host (OOM killer, shutdown) is retried and runs once to the end: SUCCESS, not FAILURE', async () => {
+  const userId = await createSystemUser('killeduser');
+  await h.settle({ objectLabel: 'killeduser' }, 1);
+  // The first usermod kills its whole process group (the run's wrapper, its script, itself) with SIGKILL, as the OOM
+  // killer or a shutdown would: the wrapper records no exit, and sshd reports the signal instead of an exit status.
+  await installStub(
+    h.hosts.web1,
+    'usermod',
+    [
+      '#!/bin/bash',
+      'if mkdir /root/usermod-killed 2>/dev/null; then',
+      '  kill -KILL -- "-$(cut -d" " -f5 /proc/$$/stat)"',
+      'fi',
+      'exec /usr/sbin/usermod "$@"',
+      '',
+    ].join('\n'),
+  );
+  try {
+    await h.admin.data(UpdateSystemUserDocument, { input: { id: userId, shell: 'BASH' } });
+    const [, update] = await h.settle({ objectLabel: 'killeduser' }, 2);
+    expect((await h.hosts.web1.sandbox.bash('test -d /root/usermod-killed && echo killed')).stdout).toBe('killed\n');
+    const view = (await operationView(h, update.id))!;
+    expect([view.state, view.run.exitCode, view.run.attempts]).toEqual(['SUCCESS', 0, 2]);
+    expect((await passwdEntry(h.hosts.web1, 'killeduser')).split(':').pop()).toBe('/bin/bash');
+  } finally {
+    await removeStub(h.hosts.web1, 'usermod');
+    await h.hosts.web1.sandbox.exec(['rm', '-rf', '/root/usermod-killed']);
+  }
+}, 120_000);
+
 /** Runs the body with a canary on web2's useradd: any script that ran there would leave a line in /root/canary. */
 async function withCanary(body: () => Promise<void>): Promise<void> {
   await installStub(h.hosts.web2, 'useradd', '#!/bin/bash\necho "useradd $*" >> /root/canary\nexec /usr/sbin/useradd "$@"\n');

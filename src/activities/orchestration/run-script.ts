@@ -37,7 +37,8 @@ interface Attempt {
  * everything: state, attempts, output as it comes, exit code, timings, the Temporal workflow that carries it.
  *
  * Outcomes: exit 0 SUCCESS, non-zero FAILURE, timeout TIMEOUT, auth problem ERROR (final, and the next script runs);
- * a transport error RETRYING and thrown (Temporal retries; the retry skips what is final). A server whose host key is
+ * a transport error, or a wrapper killed on the host before it recorded an exit (a signal, no exit status), RETRYING
+ * and thrown (Temporal retries; the retry skips what is final). A server whose host key is
  * not trusted, or changed, holds its scripts in the queue (RECEIVED, `lastError` says why) until an operator trusts it.
  *
  * Only an operator's cancel (its intent recorded in the database before the workflow was cancelled) kills a script
@@ -141,6 +142,12 @@ async function runOne(a: Attempt, scriptRunId: string): Promise<RunOutcome> {
         dirty = true;
       },
     });
+    // The wrapper always exits with a status once the script ends; a signal instead means something on the host killed
+    // it (the OOM killer, a shutdown) before it recorded an exit. The script may have run partly: like a connection
+    // lost mid-script, run it again (it is idempotent, and without an exit marker the wrapper runs it anew).
+    if (result.exitCode === null) {
+      throw new TransportError(server.id, 'running', `the run's wrapper on server ${server.name} was killed by ${result.signal ?? 'a signal'} before the script finished; it may have run partly`, { partial: result });
+    }
     const state = result.exitCode === 0 ? RunState.SUCCESS : RunState.FAILURE;
     // Any attempt may write the outcome it saw: it is the script's real exit (run here, or replayed by the wrapper).
     await setRunState(em, scriptRunId, state, finished(result, null));
