@@ -156,7 +156,7 @@ async function historyOf(env: BenchEnv, workflowId: string, runId: string): Prom
 }
 
 /**
- * Step 5 (claimNextRun done → runScript running) split with the event times of the queue's and the run's workflow
+ * Step 3 (claimNextRun done → runScript running) split with the event times of the queue's and the run's workflow
  * histories (the Temporal dev server and this process share the machine's clock).
  */
 async function childStartBreakdown(env: BenchEnv, samples: EngineSample[]): Promise<string> {
@@ -168,7 +168,7 @@ async function childStartBreakdown(env: BenchEnv, samples: EngineSample[]): Prom
   for (const s of samples) {
     const claim = env.activities.find((a) => claimedRun(a) === s.runId);
     const rs = env.activities.find((a) => a.type === 'runScript' && idArg(a) === s.runId);
-    if (!claim || !rs) return `(step 5 split unavailable for run ${s.runId}: no activity timings)`;
+    if (!claim || !rs) return `(step 3 split unavailable for run ${s.runId}: no activity timings)`;
     // The queue execution that claimed the run (continue-as-new makes several), fetched once.
     const queueKey = `${claim.workflowId}/${claim.workflowRunId}`;
     if (!histories.has(queueKey)) histories.set(queueKey, await historyOf(env, claim.workflowId, claim.workflowRunId));
@@ -183,15 +183,15 @@ async function childStartBreakdown(env: BenchEnv, samples: EngineSample[]): Prom
     const cTaskStarted = child.find((e) => e.workflowTaskStartedEventAttributes);
     const cTaskCompleted = child.find((e) => e.workflowTaskCompletedEventAttributes);
     const missing = Object.entries({ initiated, qCompleted, qStarted, cStarted, cTaskStarted, cTaskCompleted }).filter(([, v]) => !v);
-    if (missing.length) return `(step 5 split unavailable for run ${s.runId}: no ${missing.map(([k]) => k).join(', ')})`;
-    add('5a. claimNextRun returns → queue workflow task starts', at(qStarted) - (origin + claim.end));
-    add('5b. queue workflow task on the worker (→ start child command)', at(qCompleted) - at(qStarted));
-    add('5c. → child workflow execution started (server)', at(cStarted) - at(qCompleted));
-    add("5d. → child's first workflow task starts", at(cTaskStarted) - at(cStarted));
-    add("5e. child's first workflow task on the worker (new workflow, → schedule runScript)", at(cTaskCompleted) - at(cTaskStarted));
-    add('5f. → runScript starts (activity dispatch)', origin + rs.start - at(cTaskCompleted));
+    if (missing.length) return `(step 3 split unavailable for run ${s.runId}: no ${missing.map(([k]) => k).join(', ')})`;
+    add('3a. claimNextRun returns → queue workflow task starts', at(qStarted) - (origin + claim.end));
+    add('3b. queue workflow task on the worker (→ start child command)', at(qCompleted) - at(qStarted));
+    add('3c. → child workflow execution started (server)', at(cStarted) - at(qCompleted));
+    add("3d. → child's first workflow task starts", at(cTaskStarted) - at(cStarted));
+    add("3e. child's first workflow task on the worker (new workflow, → schedule runScript)", at(cTaskCompleted) - at(cTaskStarted));
+    add('3f. → runScript starts (activity dispatch)', origin + rs.start - at(cTaskCompleted));
   }
-  const lines = ['Step 5 split by workflow history event times (ms):', ''];
+  const lines = ['Step 3 split by workflow history event times (ms):', ''];
   lines.push(table(['step', 'p50 ms', 'p95 ms', 'mean ms'], Object.entries(rows).map(([name, v]) => [name, ms(pct(v, 50)), ms(pct(v, 95)), ms(mean(v))])));
   return lines.join('\n');
 }
