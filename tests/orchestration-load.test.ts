@@ -40,7 +40,7 @@ beforeAll(async () => {
   accountId = created.createAccount.account!.id;
   await h.settle({ objectLabel: 'loaded' }, 2);
   for (const host of Object.values(h.hosts)) await installEffectsLog(host);
-}, 180_000);
+}, 360_000);
 
 afterAll(async () => {
   for (const hog of hogs) hog.kill('SIGKILL');

@@ -35,7 +35,7 @@ beforeAll(async () => {
   accountId = created.createAccount.account!.id;
   await h.settle({ objectLabel: 'starve' }, 1);
   await installEffectsLog(h.hosts.web1);
-}, 120_000);
+}, 360_000);
 
 afterAll(async () => {
   for (const worker of workers) await worker.stop();

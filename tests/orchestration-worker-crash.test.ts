@@ -23,7 +23,7 @@ beforeAll(async () => {
   // No in-process worker here: only the worker processes this test starts and kills.
   h = await startOrchestraHarness(['web1']);
   await h.addServer('web1', ['system-users']);
-}, 120_000);
+}, 360_000);
 
 afterAll(async () => {
   for (const worker of workers) await worker.stop();

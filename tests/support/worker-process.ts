@@ -24,7 +24,11 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
-/** Starts a worker process; resolves once it polls the task queue. */
+/**
+ * Starts a worker process; resolves once it polls the task queue. Each process compiles its sources and bundles the
+ * workflows (webpack) first: on a machine at load 15 that takes minutes, so set-ups that start some give themselves
+ * a generous deadline (it bounds the start-up only, never an outcome).
+ */
 export async function startWorkerProcess(h: OrchestraHarness): Promise<WorkerProcess> {
   const key = await testClientKey();
   const child = spawn('node_modules/.bin/node', ['--import', './scripts/register.js', 'src/bin/worker.ts'], {
