@@ -154,7 +154,7 @@ async function ormServer(databaseUrl: string, tokenSecret: string): Promise<stri
     const ids = page.nodes.map((a) => a.id);
     const contacts = await em.find(Contact, { account: { $in: ids } }, { orderBy: { id: 'asc' } });
     const byAccount = groupBy(contacts, (c) => c.account.id);
-    return pageBody(page.totalCount, page.nodes, (id) => (byAccount.get(id) ?? []) as unknown as ContactRow[]);
+    return pageBody(await page.totalCount, page.nodes, (id) => (byAccount.get(id) ?? []) as unknown as ContactRow[]);
   });
 }
 
