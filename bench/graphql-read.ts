@@ -10,10 +10,16 @@
  * are interleaved in rounds; the tables pool the rounds.
  *
  *   node_modules/.bin/node --import ./scripts/register.js bench/graphql-read.ts [--rounds=3] [--seconds=4] [--profile[=20]]
+ *     [--before=<another checkout> --before-name=<label>]
+ *
+ * `--api-node-flags="…"`: Node options for the Orchestra API processes (not the floor or MikroORM servers).
+ *
+ * `--before`: the API of another checkout of this repository (e.g. `git worktree add /tmp/before <commit>`, with its
+ * node_modules) as one more contender, interleaved with the others: before and after in the same run.
  *
  * `--profile[=seconds]`: instead, runs the API alone at concurrency 1 under V8's CPU profiler (started after the
- * warm-up, through node:inspector in the server process) and prints the profile's top items (self time by function, by package) — the profile kept in the printed directory. `--profile-server=orm`
- * (or `raw`) profiles that contender instead.
+ * warm-up, through node:inspector in the server process) and prints the profile's top items (self time by function,
+ * by package); the profile is kept where it says. `--profile-server=orm` (or `raw`) profiles that contender instead.
  */
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -36,6 +42,12 @@ const log = (message: string) => console.error(`[bench] ${message}`);
 const TOKEN_SECRET = 'bench-secret-bench-secret-bench-secret-01';
 const ACCOUNTS = 1000;
 
+/** `--api-node-flags="--max-semi-space-size=32"`: Node options for the Orchestra API processes only. */
+function nodeFlags(mode: ServerMode): string[] {
+  const flags = flag('api-node-flags');
+  return mode === 'graphql' && typeof flags === 'string' ? flags.split(' ').filter(Boolean) : [];
+}
+
 interface BenchServer {
   name: string;
   url: string;
@@ -45,11 +57,11 @@ interface BenchServer {
   stop(): Promise<void>;
 }
 
-async function startServer(name: string, mode: ServerMode, databaseUrl: string, profileFile?: string): Promise<BenchServer> {
-  const root = fileURLToPath(new URL('..', import.meta.url));
+async function startServer(name: string, mode: ServerMode, databaseUrl: string, profileFile?: string, checkout?: string): Promise<BenchServer> {
+  const root = checkout ?? fileURLToPath(new URL('..', import.meta.url));
   const child = spawn(
     process.execPath,
-    ['--import', './scripts/register.js', 'bench/graphql-read-server.ts', JSON.stringify({ mode, databaseUrl, tokenSecret: TOKEN_SECRET, profileFile })],
+    [...nodeFlags(mode), '--import', './scripts/register.js', 'bench/graphql-read-server.ts', JSON.stringify({ mode, databaseUrl, tokenSecret: TOKEN_SECRET, profileFile })],
     { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const url = await new Promise<string>((resolve, reject) => {
@@ -208,6 +220,13 @@ async function main() {
       { name: 'Orchestra GraphQL over HTTP, 1 process', servers: [api1], concurrencies: [1, 8] },
       { name: 'Orchestra GraphQL over HTTP, 2 processes', servers: [api1, api2], concurrencies: [8] },
     ];
+    // Another checkout's API (an earlier commit) as one more contender, same data, same run.
+    const before = flag('before');
+    if (typeof before === 'string') {
+      const old = await startServer('graphql-before', 'graphql', postgres.url, undefined, before);
+      servers.push(old);
+      contenders.push({ name: `Orchestra GraphQL over HTTP, 1 process, ${flag('before-name') ?? before}`, servers: [old], concurrencies: [1, 8] });
+    }
     // The floor's body is the reference every other contender must match byte for byte; warm every server up.
     const reference = (await load([raw], 1, 1, token, null)).body;
     for (const c of contenders) await load(c.servers, 8, 2, token, reference);
