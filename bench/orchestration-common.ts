@@ -342,20 +342,39 @@ export function temporalPersistence(): 'sqlite-file' | 'in-memory' {
 }
 
 async function startServices(): Promise<() => Promise<void>> {
-  const dir = mkdtempSync(join(tmpdir(), 'orchestra-bench-'));
   const inMemory = temporalPersistence() === 'in-memory';
   const [postgres, temporal] = await Promise.all([
-    startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port: await freePort(), database: 'orchestra_template', persistent: false }),
-    startTemporalDevServer({
-      port: await freePort(),
-      uiPort: inMemory ? null : await freePort(),
-      dbFile: inMemory ? null : join(dir, 'temporal', 'temporal.db'),
-      namespace: 'default',
-    }),
+    startBenchPostgres('orchestra_template'),
+    (async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'orchestra-bench-temporal-'));
+      const server = await startTemporalDevServer({
+        port: await freePort(),
+        uiPort: inMemory ? null : await freePort(),
+        dbFile: inMemory ? null : join(dir, 'temporal.db'),
+        namespace: 'default',
+      });
+      return { server, dir };
+    })(),
   ]);
   log(`Temporal dev server: ${inMemory ? 'in memory (--temporal-in-memory)' : 'SQLite file with the pragmas and UI of `npm start`'}`);
+  process.env.TEST_DATABASE_TEMPLATE_URL = postgres.url;
+  process.env.TEMPORAL_ADDRESS = temporal.server.address;
+  process.env.TEST_TMP_DIR = postgres.dir;
+  return async () => {
+    await Promise.all([postgres.stop(), temporal.server.stop()]);
+    rmSync(temporal.dir, { recursive: true, force: true });
+  };
+}
+
+/**
+ * Embedded PostgreSQL on a free loopback port with `database` created and migrated (every bench's database; the
+ * orchestration benches make it the tests' template). `dir` is a scratch directory removed by `stop`.
+ */
+export async function startBenchPostgres(database: string): Promise<{ url: string; dir: string; stop(): Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'orchestra-bench-'));
+  const postgres = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port: await freePort(), database, persistent: false });
   const stop = async () => {
-    await Promise.all([postgres.stop(), temporal.stop()]);
+    await postgres.stop();
     rmSync(dir, { recursive: true, force: true });
   };
   try {
@@ -366,10 +385,7 @@ async function startServices(): Promise<() => Promise<void>> {
     await stop();
     throw err;
   }
-  process.env.TEST_DATABASE_TEMPLATE_URL = postgres.url;
-  process.env.TEMPORAL_ADDRESS = temporal.address;
-  process.env.TEST_TMP_DIR = dir;
-  return stop;
+  return { url: postgres.url, dir, stop };
 }
 
 /** A stored script wrapped exactly as the engine's activity wraps it, under a fresh marker (so it really runs). */

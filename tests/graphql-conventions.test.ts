@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Account } from '../src/entities/accounts/account.js';
 import { Contact } from '../src/entities/accounts/contact.js';
 import { BillContact } from '../src/entities/accounts/bill-contact.js';
-import { parse, validate } from 'graphql';
+import { parse, validate, type GraphQLObjectType } from 'graphql';
 import { createSchema } from '../src/schema/build-schema.js';
 import { queryLimits } from '../src/schema/limits.js';
 import { AccountsWithContactsDocument, NodeDocument } from './generated/graphql.js';
@@ -40,6 +40,63 @@ test('a page of accounts with contacts and bill contacts costs the same number o
   expect(large).toBe(small);
   // authentication (1) + page (1) + count (1) + contacts (1) + bill contacts (1)
   expect(large).toBeLessThanOrEqual(6);
+});
+
+/** SQL statements one raw query runs in the API, and its data. */
+async function statementsOf(query: string): Promise<{ statements: number; data: unknown }> {
+  const before = h.sqlCount();
+  const result = await h.admin.raw({ query });
+  expect(result.errors).toBeUndefined();
+  return { statements: h.sqlCount() - before, data: result.data };
+}
+
+test('a page counts its total only when totalCount is selected, and the page costs the same for 5 or 50', async () => {
+  const page = (first: number, total: boolean) =>
+    `{ accounts(first: ${first}, filter: { search: "bulk" }) { ${total ? 'totalCount' : ''} nodes { username contacts { email } } } }`;
+  const withTotal = await statementsOf(page(50, true));
+  const withoutTotal = await statementsOf(page(50, false));
+  expect(withTotal.data).toMatchObject({ accounts: { totalCount: 60 } });
+  expect(withoutTotal.data).not.toHaveProperty('accounts.totalCount');
+  // authentication + page + contacts, and the count only when asked for
+  expect(withoutTotal.statements).toBe(3);
+  expect(withTotal.statements).toBe(4);
+  expect((await statementsOf(page(5, false))).statements).toBe(withoutTotal.statements);
+  expect((await statementsOf(page(5, true))).statements).toBe(withTotal.statements);
+});
+
+test('totalCount counts the whole filtered list on every page, and selected twice is counted once', async () => {
+  const first = (await h.admin.raw<{ accounts: { totalCount: number; pageInfo: { endCursor: string } } }>({
+    query: '{ accounts(first: 5, filter: { search: "bulk" }) { totalCount pageInfo { endCursor } } }',
+  })).data!.accounts;
+  expect(first.totalCount).toBe(60);
+  const next = await statementsOf(
+    `{ accounts(first: 5, after: "${first.pageInfo.endCursor}", filter: { search: "bulk" }) { totalCount again: totalCount nodes { username } } }`,
+  );
+  expect(next.data).toMatchObject({ accounts: { totalCount: 60, again: 60 } });
+  expect(next.statements).toBe(3); // authentication, page, one count
+});
+
+test('scalar fields resolve synchronously: no field middleware makes them promises', async () => {
+  const schema = await createSchema();
+  const account = schema.getType('Account') as GraphQLObjectType;
+  const contact = schema.getType('Contact') as GraphQLObjectType;
+  const root = { username: 'u1', shortName: 's', email: 'e@example.org', createdAt: new Date(0) };
+  for (const [type, field] of [[account, 'username'], [account, 'shortName'], [account, 'createdAt'], [contact, 'email']] as const) {
+    const resolve = type.getFields()[field].resolve ?? ((r: Record<string, unknown>) => r[field]);
+    const value = resolve(root, {}, {}, { fieldName: field, parentType: type } as never);
+    expect(value).toBe(root[field as keyof typeof root]);
+  }
+});
+
+test('answers over HTTP say Cache-Control: no-store (they depend on who asks)', async () => {
+  for (const token of [h.admin.token, null]) {
+    const response = await fetch(h.api.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query: '{ accounts(first: 1) { totalCount } }' }),
+    });
+    expect(response.headers.get('cache-control')).toBe('no-store');
+  }
 });
 
 test('queries deeper than the limit are refused before they run', async () => {

@@ -1,6 +1,6 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { Client } from '@temporalio/client';
@@ -14,6 +14,7 @@ import type { Context } from '../schema/context.js';
 import { formatError } from '../schema/format-error.js';
 import { queryLimits } from '../schema/limits.js';
 import { connectionAuthorization } from './connection-authorization.js';
+import { uncacheableResponses } from './uncacheable-responses.js';
 import { createContext } from './create-context.js';
 import { RunStateFeed } from '../orchestration/run-state-feed.js';
 import { WebSocketServer } from 'ws';
@@ -98,6 +99,9 @@ export async function startApi(opts: {
       ApolloServerPluginDrainHttpServer({ httpServer }),
       { serverWillStart: async () => ({ drainServer: async () => { await wsCleanup.dispose(); } }) },
       config.graphqlIntrospection ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
+      // No plugin may have a per-field hook (willResolveField): one would make Apollo wrap every resolver.
+      ApolloServerPluginCacheControlDisabled(),
+      uncacheableResponses(),
     ],
   });
   await apollo.start();

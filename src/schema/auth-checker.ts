@@ -1,4 +1,4 @@
-import { Authorized, FieldResolver, type AuthChecker, type MiddlewareFn } from 'type-graphql';
+import { Authorized, FieldResolver } from 'type-graphql';
 import { AuthError } from '../errors/domain-error.js';
 import type { Context } from './context.js';
 
@@ -16,7 +16,8 @@ export enum Role {
  * `@Authorized()` needs a logged-in user, `@Authorized(Role.ADMIN)` an admin. Row-level access (which account's
  * objects) is not decided here but by the tenant scope on the request's EntityManager.
  */
-export const authChecker: AuthChecker<Context, Role> = ({ context }, roles) => {
+// An arrow function on purpose: type-graphql takes a function with a prototype for an auth checker class.
+export const authChecker = ({ context }: { context: Context }, roles: readonly Role[]): true => {
   const viewer = context.viewer;
   if (viewer.kind !== 'user') throw new AuthError('UNAUTHENTICATED', 'Log in first');
   if (roles.includes(Role.ADMIN) && !viewer.isAdmin) throw new AuthError('FORBIDDEN', 'Only admins may do this');
@@ -36,12 +37,14 @@ export function AdminOnlyField(returnType: NonNullable<FieldResolverArgs[0]>, op
 }
 
 /** Root fields that anonymous callers may use; everything else needs a login (secure by default). */
-const PUBLIC_ROOT_FIELDS = new Set(['login']);
-const ROOT_TYPES = new Set(['Query', 'Mutation', 'Subscription']);
+export const PUBLIC_ROOT_FIELDS: ReadonlySet<string> = new Set(['login']);
 
-export const requireLogin: MiddlewareFn<Context> = ({ context, info }, next) => {
-  if (ROOT_TYPES.has(info.parentType.name) && !PUBLIC_ROOT_FIELDS.has(info.fieldName) && context.viewer.kind !== 'user') {
+/**
+ * A root field needs a logged-in caller unless it is public. Checked once per root field by the root-field guard
+ * (src/schema/root-field-guard.ts), not on every field: nested fields are only reachable through a root field.
+ */
+export function requireLogin(context: Context, rootFieldName: string): void {
+  if (!PUBLIC_ROOT_FIELDS.has(rootFieldName) && context.viewer.kind !== 'user') {
     throw new AuthError('UNAUTHENTICATED', 'Log in first');
   }
-  return next();
-};
+}

@@ -3,9 +3,9 @@ import type { GraphQLSchema } from 'graphql';
 import { AccountResolver } from './accounts/account.resolver.js';
 import { BillContactResolver, ContactResolver } from './accounts/contact.resolver.js';
 import { AuditResolver } from './audit/audit.resolver.js';
-import { auditMutations } from './audit/audit-middleware.js';
 import { ApiTokenResolver, UserResolver } from './auth/auth.resolver.js';
-import { authChecker, requireLogin } from './auth-checker.js';
+import { authChecker } from './auth-checker.js';
+import { guardRootFields } from './root-field-guard.js';
 import { NodeResolver } from './relay/node.resolver.js';
 import { SystemResolver } from './system/system.resolver.js';
 import { SERVICE_RESOLVERS } from './services/index.js';
@@ -21,13 +21,15 @@ export const RESOLVERS = [
   OperationSubscriptionResolver, ...SERVICE_RESOLVERS,
 ] as const;
 
-/** The schema. Middlewares run in order: log-in required (unless public), then the audit log of mutations. */
-export function createSchema(emitSchemaFile?: string): Promise<GraphQLSchema> {
-  return buildSchema({
+/**
+ * The schema. No global middleware: type-graphql would run it on every field of every answer. The log-in check and
+ * the audit log of mutations are put on the root fields instead (guardRootFields).
+ */
+export async function createSchema(emitSchemaFile?: string): Promise<GraphQLSchema> {
+  const schema = await buildSchema({
     resolvers: RESOLVERS,
     authChecker,
     authMode: 'error',
-    globalMiddlewares: [requireLogin, auditMutations],
     validate: false,
     // Subscriptions bring their own event source (`subscribe`: PostgreSQL LISTEN/NOTIFY); type-graphql still wants a
     // pub/sub object, which must never be used.
@@ -41,4 +43,6 @@ export function createSchema(emitSchemaFile?: string): Promise<GraphQLSchema> {
     },
     emitSchemaFile: emitSchemaFile ? { path: emitSchemaFile, sortedSchema: true } : false,
   });
+  guardRootFields(schema);
+  return schema;
 }

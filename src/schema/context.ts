@@ -23,8 +23,8 @@ export interface Context {
   request: { clientAddress: string | null; userAgent: string | null };
   /** Set from a mutation's `dryRun` argument: plan, save nothing (src/schema/mutation.ts). */
   dryRun?: boolean;
-  /** The mutation being resolved (set by the audit middleware): its field name and the input fields it was sent. */
+  /** The mutation being resolved (set by the audit wrapper of mutation root fields): its name and input fields. */
   mutation?: { name: string; inputFields: string[]; attemptedUsername: string | null };
-  /** Filled by mutations; written to the audit log by the use case runner, or else by the audit middleware. */
+  /** Filled by mutations; written to the audit log by the use case runner, or else by the audit wrapper. */
   audit: AuditNote;
 }

@@ -11,7 +11,14 @@ export function createLoaders(em: EntityManager) {
   return {
     contactsByAccount: new DataLoader<string, Contact[]>(async (accountIds) => {
       const rows = await em.find(Contact, { account: { $in: [...accountIds] } }, { orderBy: { id: 'asc' } });
-      return accountIds.map((id) => rows.filter((c) => c.account.id === id));
+      // Grouped in one pass: a filter per account was 50 × 100 reads of a reference's id for a page.
+      const byAccount = new Map<string, Contact[]>();
+      for (const contact of rows) {
+        const list = byAccount.get(contact.account.id);
+        if (list) list.push(contact);
+        else byAccount.set(contact.account.id, [contact]);
+      }
+      return accountIds.map((id) => byAccount.get(id) ?? []);
     }),
     billContactByAccount: new DataLoader<string, BillContact | null>(async (accountIds) => {
       const rows = await em.find(BillContact, { account: { $in: [...accountIds] } });

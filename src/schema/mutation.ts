@@ -8,8 +8,8 @@ import { actorOf, operationsOfBatches } from './orchestration/batch-operations.j
 import type { Context } from './context.js';
 
 /**
- * The `dryRun` argument of mutations that change what runs on servers. The audit middleware copies it into the
- * context (`ctx.dryRun`), where runMutation reads it: resolvers only declare it.
+ * The `dryRun` argument of mutations that change what runs on servers. The audit wrapper of mutation root fields
+ * copies it into the context (`ctx.dryRun`), where runMutation reads it: resolvers only declare it.
  */
 export const DRY_RUN = {
   defaultValue: false,

@@ -26,7 +26,8 @@ export interface ConnectionShape<T> {
   edges: { cursor: string; node: T }[];
   nodes: T[];
   pageInfo: PageInfo;
-  totalCount: number;
+  /** Counted only when read (a lazy getter): a page that does not select `totalCount` runs no count query. */
+  totalCount: number | Promise<number>;
 }
 
 /** `XConnection` and `XEdge` types for a node type (type-graphql needs a class per generic instance). */
@@ -49,7 +50,8 @@ export function Connection<T extends object>(node: ClassType<T>, name: string) {
 
 /**
  * One page of a keyset-paginated list (MikroORM's findByCursor). `id` is always the last sort key (in the direction of
- * the one before it), so the order is total and cursors stay valid while rows are added.
+ * the one before it), so the order is total and cursors stay valid while rows are added. The total is counted only if
+ * the query selects `totalCount`.
  */
 export async function paginate<T extends { id: string }>(
   em: EntityManager,
@@ -62,24 +64,24 @@ export async function paginate<T extends { id: string }>(
   if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
     throw new UserInputError('first', `must be from 0 to ${MAX_PAGE_SIZE}`);
   }
+  const options = {
+    where,
+    first,
+    after: page.after ?? undefined,
+    orderBy: { ...orderBy, id: Object.values(orderBy).at(-1) ?? 'asc' } as QueryOrderMap<T>,
+  };
   let cursor;
   try {
-    cursor = await em.findByCursor(entity, {
-      where,
-      first,
-      after: page.after ?? undefined,
-      orderBy: { ...orderBy, id: Object.values(orderBy).at(-1) ?? 'asc' } as QueryOrderMap<T>,
-      includeCount: true,
-    });
+    cursor = await em.findByCursor(entity, { ...options, includeCount: false });
   } catch (err) {
     if (page.after && /cursor/i.test(String(err))) throw new UserInputError('after', 'is not a valid cursor');
     throw err;
   }
   const items = cursor.items as T[];
-  return {
+  let count: Promise<number> | undefined;
+  const connection = {
     edges: items.map((node) => ({ cursor: cursor.from(node), node })),
     nodes: items,
-    totalCount: cursor.totalCount,
     pageInfo: {
       hasNextPage: cursor.hasNextPage,
       hasPreviousPage: cursor.hasPrevPage,
@@ -87,4 +89,9 @@ export async function paginate<T extends { id: string }>(
       endCursor: cursor.endCursor,
     },
   };
+  // The count findByCursor's includeCount would run (findAndCount: same where and options), when `totalCount` is read.
+  return Object.defineProperty(connection, 'totalCount', {
+    enumerable: true,
+    get: () => (count ??= em.count(entity, where, { ...options, flushMode: 'commit' })),
+  }) as ConnectionShape<T>;
 }

@@ -1,0 +1,274 @@
+/**
+ * The GraphQL read path (issue 9): one list page, `accounts(first: 50)` with scalar fields, contacts and totalCount,
+ * over 1,000 accounts with 2 contacts each, served by
+ *   - the floor: raw SQL (3 statements) + JSON by hand behind node:http;
+ *   - MikroORM: the resolvers' calls (authentication, tenant scope, paginate, contacts loader query), no GraphQL;
+ *   - Orchestra's API over HTTP (startApi), one process;
+ *   - Orchestra's API, two processes, the clients spreading requests over both (what a load balancer does).
+ * Every server is a process of its own (bench/graphql-read-server.ts); the clients are this process (node:http,
+ * keep-alive). Every response is checked byte for byte against the floor's first one. Contenders and concurrencies
+ * are interleaved in rounds; the tables pool the rounds.
+ *
+ *   node_modules/.bin/node --import ./scripts/register.js bench/graphql-read.ts [--rounds=3] [--seconds=4] [--profile[=20]]
+ *     [--before=<another checkout> --before-name=<label>]
+ *
+ * `--api-node-flags="…"`: Node options for the Orchestra API processes (not the floor or MikroORM servers).
+ *
+ * `--before`: the API of another checkout of this repository (e.g. `git worktree add /tmp/before <commit>`, with its
+ * node_modules) as one more contender, interleaved with the others: before and after in the same run.
+ *
+ * `--profile[=seconds]`: instead, runs the API alone at concurrency 1 under V8's CPU profiler (started after the
+ * warm-up, through node:inspector in the server process) and prints the profile's top items (self time by function,
+ * by package); the profile is kept where it says. `--profile-server=orm` (or `raw`) profiles that contender instead.
+ */
+import 'reflect-metadata';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, mkdtempSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createOrm } from '../src/db/orm.js';
+import { bootstrapFirstAdmin } from '../src/auth/bootstrap.js';
+import { issueSessionToken } from '../src/auth/session-token.js';
+import { User } from '../src/entities/auth/user.js';
+import { Account } from '../src/entities/accounts/account.js';
+import { Contact } from '../src/entities/accounts/contact.js';
+import { flag, machineLoad, mean, now, pct, ratio, startBenchPostgres, table } from './orchestration-common.js';
+import { PAGE_QUERY, type ServerMode } from './graphql-read-server.js';
+import { summariseCpuProfile } from './cpu-profile-summary.js';
+
+const log = (message: string) => console.error(`[bench] ${message}`);
+const TOKEN_SECRET = 'bench-secret-bench-secret-bench-secret-01';
+const ACCOUNTS = 1000;
+
+/** `--api-node-flags="--max-semi-space-size=32"`: Node options for the Orchestra API processes only. */
+function nodeFlags(mode: ServerMode): string[] {
+  const flags = flag('api-node-flags');
+  return mode === 'graphql' && typeof flags === 'string' ? flags.split(' ').filter(Boolean) : [];
+}
+
+interface BenchServer {
+  name: string;
+  url: string;
+  child: ChildProcess;
+  /** CPU ms this process has used so far (user + system, /proc). */
+  cpuMs(): number;
+  stop(): Promise<void>;
+}
+
+async function startServer(name: string, mode: ServerMode, databaseUrl: string, profileFile?: string, checkout?: string): Promise<BenchServer> {
+  const root = checkout ?? fileURLToPath(new URL('..', import.meta.url));
+  const child = spawn(
+    process.execPath,
+    [...nodeFlags(mode), '--import', './scripts/register.js', 'bench/graphql-read-server.ts', JSON.stringify({ mode, databaseUrl, tokenSecret: TOKEN_SECRET, profileFile })],
+    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /ready (\S+)\n/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`${name} exited (${code}) before it was ready`)));
+  });
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  return {
+    name,
+    url,
+    child,
+    cpuMs() {
+      const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks of 10 ms
+    },
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+interface Sample {
+  requests: number;
+  seconds: number;
+  latencies: number[];
+  cpuMs: number;
+}
+
+/**
+ * `concurrency` clients, each sending the page query again as soon as its answer is read, for `seconds`; client i
+ * talks to urls[i % urls.length]. Every body must equal `expected`.
+ */
+async function load(servers: BenchServer[], concurrency: number, seconds: number, token: string, expected: Buffer | null): Promise<Sample & { body: Buffer }> {
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const payload = JSON.stringify({ query: PAGE_QUERY });
+  const latencies: number[] = [];
+  let body: Buffer = Buffer.alloc(0);
+  const once = (url: URL) =>
+    new Promise<Buffer>((resolve, reject) => {
+      const req = request(
+        url,
+        { method: 'POST', agent, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'content-length': Buffer.byteLength(payload) } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks)) : reject(new Error(`HTTP ${res.statusCode}: ${Buffer.concat(chunks)}`))));
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(payload);
+    });
+  const urls = servers.map((s) => new URL(s.url));
+  const cpuBefore = servers.reduce((sum, s) => sum + s.cpuMs(), 0);
+  const start = now();
+  const end = start + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, i) => {
+      while (now() < end) {
+        const t = now();
+        const got = await once(urls[i % urls.length]);
+        latencies.push(now() - t);
+        if (expected && !got.equals(expected)) {
+          const at = [...got].findIndex((byte, k) => byte !== expected[k]);
+          throw new Error(`${servers[0].name}: response differs from the floor's at byte ${at}:\n${got.subarray(Math.max(0, at - 200), at + 100).toString()}\nfloor:\n${expected.subarray(Math.max(0, at - 200), at + 100).toString()}`);
+        }
+        body = got;
+      }
+    }),
+  );
+  const elapsed = (now() - start) / 1000;
+  const cpuMs = servers.reduce((sum, s) => sum + s.cpuMs(), 0) - cpuBefore;
+  agent.destroy();
+  return { requests: latencies.length, seconds: elapsed, latencies, cpuMs, body };
+}
+
+async function seed(databaseUrl: string): Promise<string> {
+  const orm = await createOrm(databaseUrl);
+  try {
+    await bootstrapFirstAdmin(orm);
+    const em = orm.em.fork();
+    const created = new Date('2026-01-01T00:00:00Z');
+    for (let i = 0; i < ACCOUNTS; i++) {
+      const n = String(i).padStart(4, '0');
+      const account = em.create(Account, { username: `a${n}`, shortName: `Account ${n}`, fullName: `Account number ${n} of the bench`, createdAt: created, updatedAt: created });
+      for (const x of ['a', 'b']) {
+        em.create(Contact, {
+          account,
+          shortName: `c${n}${x}`,
+          fullName: `Contact ${x} of ${n}`,
+          email: `${x}${n}@example.org`,
+          phone: '+34 930 000 000',
+          address: `Carrer ${n}, ${x}`,
+          city: 'Barcelona',
+          zipcode: '08001',
+          country: 'ES',
+          createdAt: created,
+          updatedAt: created,
+        });
+      }
+    }
+    await em.flush();
+    const admin = await orm.em.fork().findOneOrFail(User, { username: 'admin' });
+    return issueSessionToken(TOKEN_SECRET, admin, 24 * 3600).token;
+  } finally {
+    await orm.close(true);
+  }
+}
+
+async function profile(databaseUrl: string, token: string, seconds: number, mode: ServerMode): Promise<void> {
+  const file = join(mkdtempSync(join(tmpdir(), 'orchestra-graphql-profile-')), `${mode}.cpuprofile`);
+  const api = await startServer(`${mode} (profiled)`, mode, databaseUrl, file);
+  try {
+    await load([api], 1, 3, token, null); // warm-up
+    api.child.kill('SIGUSR2'); // the profiler starts now
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const sample = await load([api], 1, seconds, token, null);
+    log(`profiled ${sample.requests} requests (${(sample.requests / sample.seconds).toFixed(1)} req/s under the profiler), ${machineLoad()}`);
+  } finally {
+    await api.stop();
+  }
+  console.log(`Profile: ${file} (open it in Chrome DevTools)\n`);
+  console.log(summariseCpuProfile(JSON.parse(readFileSync(file, 'utf8'))));
+}
+
+async function main() {
+  const rounds = Number(flag('rounds') ?? 3);
+  const seconds = Number(flag('seconds') ?? 4);
+  const profileFlag = flag('profile');
+  const postgres = await startBenchPostgres('orchestra');
+  const servers: BenchServer[] = [];
+  try {
+    const token = await seed(postgres.url);
+    log(`seeded ${ACCOUNTS} accounts with 2 contacts each`);
+    if (profileFlag) {
+      await profile(postgres.url, token, profileFlag === true ? 20 : Number(profileFlag), (flag('profile-server') as ServerMode | undefined) ?? 'graphql');
+      return;
+    }
+    const [raw, orm, api1, api2] = await Promise.all([
+      startServer('raw', 'raw', postgres.url),
+      startServer('orm', 'orm', postgres.url),
+      startServer('graphql', 'graphql', postgres.url),
+      startServer('graphql-2', 'graphql', postgres.url),
+    ]);
+    servers.push(raw, orm, api1, api2);
+    const contenders: { name: string; servers: BenchServer[]; concurrencies: number[] }[] = [
+      { name: 'raw SQL (3 statements) + JSON, node:http', servers: [raw], concurrencies: [1, 8] },
+      { name: 'MikroORM, the resolvers\' calls, no GraphQL', servers: [orm], concurrencies: [1, 8] },
+      { name: 'Orchestra GraphQL over HTTP, 1 process', servers: [api1], concurrencies: [1, 8] },
+      { name: 'Orchestra GraphQL over HTTP, 2 processes', servers: [api1, api2], concurrencies: [8] },
+    ];
+    // Another checkout's API (an earlier commit) as one more contender, same data, same run.
+    const before = flag('before');
+    if (typeof before === 'string') {
+      const old = await startServer('graphql-before', 'graphql', postgres.url, undefined, before);
+      servers.push(old);
+      contenders.push({ name: `Orchestra GraphQL over HTTP, 1 process, ${flag('before-name') ?? before}`, servers: [old], concurrencies: [1, 8] });
+    }
+    // The floor's body is the reference every other contender must match byte for byte; warm every server up.
+    const reference = (await load([raw], 1, 1, token, null)).body;
+    for (const c of contenders) await load(c.servers, 8, 2, token, reference);
+    log(`warm; body ${reference.length} bytes; ${rounds} rounds of ${seconds} s per cell; ${machineLoad()}`);
+    const results = new Map<string, Sample[]>();
+    const loads: string[] = [machineLoad()];
+    for (let r = 0; r < rounds; r++) {
+      for (const c of r % 2 ? [...contenders].reverse() : contenders) {
+        for (const conc of c.concurrencies) {
+          const s = await load(c.servers, conc, seconds, token, reference);
+          const key = `${c.name}|${conc}`;
+          results.set(key, [...(results.get(key) ?? []), s]);
+          log(`round ${r + 1}: ${c.name}, c=${conc}: ${(s.requests / s.seconds).toFixed(1)} req/s, ${(s.cpuMs / s.requests).toFixed(2)} CPU ms/req`);
+        }
+      }
+      loads.push(machineLoad());
+    }
+    const rate = (key: string) => {
+      const ss = results.get(key)!;
+      return ss.reduce((a, s) => a + s.requests, 0) / ss.reduce((a, s) => a + s.seconds, 0);
+    };
+    const rows: (string | number)[][] = [];
+    for (const conc of [1, 8]) {
+      const floor = rate(`${contenders[0].name}|${conc}`);
+      for (const c of contenders) {
+        const ss = results.get(`${c.name}|${conc}`);
+        if (!ss) continue;
+        const lat = ss.flatMap((s) => s.latencies);
+        const reqs = ss.reduce((a, s) => a + s.requests, 0);
+        const cpu = ss.reduce((a, s) => a + s.cpuMs, 0) / reqs;
+        rows.push([c.name, conc, rate(`${c.name}|${conc}`).toFixed(1), ratio(rate(`${c.name}|${conc}`), floor), pct(lat, 50).toFixed(1), pct(lat, 95).toFixed(1), mean(lat).toFixed(1), cpu.toFixed(2)]);
+      }
+    }
+    const scale = rate(`${contenders[3].name}|8`) / rate(`${contenders[2].name}|8`);
+    console.log(`\n### accounts(first: 50) with contacts and totalCount: ${reference.length} bytes, ${rounds} rounds × ${seconds} s per cell\n`);
+    console.log(table(['contender', 'concurrency', 'req/s', 'vs floor (same concurrency)', 'p50 ms', 'p95 ms', 'mean ms', 'server CPU ms/req'], rows, 1));
+    console.log(`\nScale-out at concurrency 8: 2 API processes serve ${scale.toFixed(2)}× one.`);
+    console.log(`Load average before and after each round: ${loads.join(' → ')}`);
+  } finally {
+    await Promise.all(servers.map((s) => s.stop()));
+    await postgres.stop();
+  }
+}
+
+await main();
