@@ -1,3 +1,4 @@
+import { ref } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { noteTouched } from '../../audit/audit-note.js';
 import { findAccount } from '../../accounts/find-account.js';
@@ -79,7 +80,7 @@ export async function createDomain({ em, audit }: UseCase, input: NewDomain): Pr
   if (top) zoneChanged(top);
   else {
     zoneChanged(domain);
-    for (const d of under) d.top = domain as never;
+    for (const d of under) d.top = ref(domain);
   }
   const created = records.map((r) => em.create(DomainRecord, { account, domain, ...r }));
   await em.flush();
@@ -121,7 +122,7 @@ export async function deleteDomain({ em, audit }: UseCase, id: string): Promise<
     const subdomains = await em.find(Domain, { top: domain.id }, { filters: false });
     for (const sub of subdomains) {
       const highest = subdomains.filter((s) => s !== sub && isUnder(sub.name, s.name)).sort((a, b) => a.name.length - b.name.length)[0];
-      sub.top = (highest ?? null) as never;
+      sub.top = highest ? ref(highest) : null;
       if (!highest) newTops.push(sub);
     }
     const cannot = newTops.filter((d) => zoneNameProblem(d.name) !== null).map((d) => d.name);
