@@ -85,7 +85,9 @@ export async function zoneErrors(origin: string, zone: ZoneContent, blame: Blame
   const rendered = renderZone(origin, zone);
   const messages = await namedCheckzone(origin, rendered.text);
   if (messages === null) return [];
-  const errors = mapCheckzoneMessages(messages, rendered.lines, blame);
+  // "loading from master file … failed: <reason>" repeats the reason of the line before it.
+  const specific = messages.filter((m) => !/loading from master file \S+ failed/.test(m));
+  const errors = mapCheckzoneMessages(specific.length ? specific : messages, rendered.lines, blame);
   return errors.length ? errors : [{ field: blame.otherField, message: 'refused by named-checkzone', code: UserErrorCode.INVALID }];
 }
 
