@@ -9,6 +9,7 @@
 // Needs root (host sandboxes, a network namespace) like the tests.
 import { performance } from 'node:perf_hooks';
 import { Domain } from '../src/entities/dns/domain.js';
+import { DomainRecord } from '../src/entities/dns/domain-record.js';
 import { renderZone } from '../src/orchestration/backends/dns/zone.js';
 import { idOf } from '../src/schema/relay/global-id.js';
 import { buildZone } from '../src/services/domains/zone-builder.js';
@@ -37,23 +38,28 @@ try {
   await h.addServer('ns-bench', ['bind9-master']);
   const { client, account } = await accountWithUser(h.admin, 'benchco');
 
-  // The zone: RECORDS A records on as many names, created in one mutation (one zone check).
-  const t0 = now();
-  const created = await client.data(CreateDomainDocument, {
-    input: {
-      accountId: account.id,
-      name: 'bench.example',
-      records: [
-        { type: 'A', value: '192.0.2.1' },
-        ...Array.from({ length: RECORDS - 1 }, (_, i) => ({ type: 'TXT' as const, value: `record ${i} of the bench zone` })),
-      ],
-    },
-  });
+  // The zone: one A record on bench.example and on each of RECORDS - 1 hosts under it (records of one name must fit
+  // in one DNS message: named-checkzone refuses 10,000 TXT records at one name, "ran out of space"). The hosts are
+  // inserted through the ORM (10,000 mutations would each check a growing zone); the first change through the API
+  // then writes the whole zone to the server.
+  const created = await client.data(CreateDomainDocument, { input: { accountId: account.id, name: 'bench.example', records: [{ type: 'A', value: '192.0.2.1' }] } });
   if (created.createDomain.userErrors.length) throw new Error(JSON.stringify(created.createDomain.userErrors));
-  const createMs = now() - t0;
   const zoneId = created.createDomain.domain!.id;
+  {
+    // Plain inserts: the rows are the bench's set-up, not changes for the servers (the change below renders them).
+    const fill = h.orm.em.fork();
+    const top = await fill.findOneOrFail(Domain, { id: idOf('Domain', zoneId) });
+    const stamp = { createdAt: new Date(), updatedAt: new Date() };
+    const hosts = Array.from({ length: RECORDS - 1 }, (_, i) => ({ ...stamp, serial: 0, account: top.account.id, name: `host${i + 1}.bench.example`, top: top.id }));
+    const ids = (await fill.insertMany(Domain, hosts)) as unknown as string[];
+    await fill.insertMany(DomainRecord, ids.map((id, i) => ({ ...stamp, account: top.account.id, domain: id, type: 'A', value: `10.${((i + 1) >> 16) & 255}.${((i + 1) >> 8) & 255}.${(i + 1) & 255}` })));
+  }
+  const t0 = now();
+  const first = await client.data(UpdateDomainRecordDocument, { input: { id: created.createDomain.domain!.records[0]!.id, value: '192.0.2.2' } });
+  if (first.updateDomainRecord.userErrors.length) throw new Error(JSON.stringify(first.updateDomainRecord.userErrors));
   await h.settle({}, 1, 600_000);
-  log(`zone of ${RECORDS} records created through the API in ${(createMs / 1000).toFixed(1)} s and served`);
+  const createMs = now() - t0;
+  log(`zone of ${RECORDS} records checked, written and served in ${(createMs / 1000).toFixed(1)} s`);
 
   // 1. The API's zone check against named-checkzone alone.
   const em = h.orm.em.fork();
@@ -121,7 +127,7 @@ try {
   const zoneLoads = (named.log().match(/zone bench\.example\/IN: loaded serial/g) ?? []).length;
 
   console.log(`\n### DNS zone of ${RECORDS} records (\`bench/dns-zone.ts\`, n=${N}, load ${machineLoad()})\n`);
-  console.log(`Zone created through the API (one \`createDomain\` with ${RECORDS} records, checked, written, served): ${(createMs / 1000).toFixed(1)} s.\n`);
+  console.log(`First change of the zone through the API (the whole ${RECORDS}-record zone checked, written and loaded by named): ${(createMs / 1000).toFixed(1)} s.\n`);
   console.log(table(['zone check (API)', 'p50 ms', 'mean ms', 'vs named-checkzone alone'], [
     ['build from the database', ms(pct(build, 50)), ms(mean(build)), ''],
     ['render', ms(pct(render, 50)), ms(mean(render)), ''],
