@@ -11,7 +11,7 @@ import { Operation } from '../src/entities/orchestration/operation.js';
 import { nextSerial } from '../src/services/domains/serial.js';
 import {
   CreateDomainDocument, CreateDomainRecordDocument, DeleteDomainDocument, DeleteDomainRecordDocument, DnsNodeDocument, DomainDocument, DomainsDocument,
-  UpdateDomainDocument, UpdateDomainRecordDocument, type DnsRecordType,
+  UpdateDomainDocument, UpdateDomainRecordDocument, DeleteAccountDocument, type DnsRecordType,
 } from './generated/graphql.js';
 import { startApiHarness, type ApiHarness } from './support/api-harness.js';
 import { accountWithUser } from './support/fixtures.js';
@@ -235,6 +235,17 @@ describe('top domains and subdomains kept in step', () => {
     expect(nextSerial(prefix + 99, today)).toBe(prefix + 100);
     expect(nextSerial(2099010101, today)).toBe(2099010102);
     expect(nextSerial(0, new Date(Date.UTC(2026, 0, 2)))).toBe(2026010201);
+  });
+
+  test('deleting an account deletes its domains and their records (top domains and subdomains)', async () => {
+    const { client: gone, account } = await accountWithUser(h.admin, 'leaving');
+    await domain('leaving.example', [{ type: 'A', value: '192.0.2.70' }], gone, account.id);
+    await domain('www.leaving.example', [{ type: 'TXT', value: 'bye' }], gone, account.id);
+    const deleted = await h.admin.data(DeleteAccountDocument, { id: account.id });
+    expect(deleted.deleteAccount.userErrors).toEqual([]);
+    const em = h.orm.em.fork();
+    expect(await em.count(Domain, { name: { $like: '%leaving.example' } })).toBe(0);
+    expect(await em.count(DomainRecord, { value: { $in: ['192.0.2.70', 'bye'] } })).toBe(0);
   });
 
   test('domains: lists scoped to the caller, filters by account and by top', async () => {
