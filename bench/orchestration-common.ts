@@ -341,7 +341,7 @@ export function temporalPersistence(): 'sqlite-file' | 'in-memory' {
   return flag('temporal-in-memory') ? 'in-memory' : 'sqlite-file';
 }
 
-async function startServices(): Promise<() => Promise<void>> {
+export async function startServices(): Promise<() => Promise<void>> {
   const inMemory = temporalPersistence() === 'in-memory';
   const [postgres, temporal] = await Promise.all([
     startBenchPostgres('orchestra_template'),

@@ -9,5 +9,7 @@ test_packages=(
   openssh-server:/usr/sbin/sshd # the sandboxed test hosts' sshd (tests/support/sshd-host.ts)
   cron:/usr/bin/crontab         # crontab, which the crontabs backend runs on the test hosts
   shellcheck:shellcheck         # lints the backends' bash (tests/backends.test.ts)
+  bind9:/usr/sbin/named         # the DNS master and slave of the sandboxed test hosts (tests/dns-servers.test.ts)
+  bind9-dnsutils:dig            # dig, which asks them (tests/dns-servers.test.ts)
 )
 exec bash scripts/setup.sh "${test_packages[@]}"

@@ -18,7 +18,11 @@ fail() { printf '[setup] ERROR: %s\n' "$*" >&2; exit 1; }
 # `package:program`, checked by the program it installs (a path, or a name looked up on PATH), so a machine that
 # has the tools without dpkg records is fine too. Only npm start's own here: test-only packages are the test
 # set-up's (scripts/setup-test.sh), which gives them as arguments so that one apt run installs everything.
-packages=(openssh-client:ssh-keygen "$@")
+packages=(
+  openssh-client:ssh-keygen         # makes the embedded mode's SSH key pair
+  bind9-utils:named-checkzone       # the API checks every zone before it commits a DNS change (src/services/domains/zone-check.ts)
+  "$@"
+)
 missing_packages=()
 for entry in "${packages[@]}"; do
   [[ $entry == ?*:?* ]] || fail "not a package:program pair: $entry"
@@ -54,8 +58,16 @@ apt_install() {
   say "installing Debian packages: $*"
   # One update, only because something is missing.
   $sudo apt-get update -qq || fail "apt-get update failed"
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" >/dev/null \
-    || fail "apt-get install $* failed"
+  # Daemons a package brings (the tests' named, sshd) must not start on this machine: Debian's policy-rc.d
+  # mechanism (exit 101: "action forbidden") stops them, only for this run, and only if there is no policy already.
+  local policy=/usr/sbin/policy-rc.d added_policy=""
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null && $sudo chmod 755 "$policy" && added_policy=1
+  fi
+  local status=0
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" >/dev/null || status=$?
+  [ -z "$added_policy" ] || $sudo rm -f "$policy"
+  [ "$status" -eq 0 ] || fail "apt-get install $* failed"
 }
 
 if [ ${#missing_packages[@]} -gt 0 ]; then

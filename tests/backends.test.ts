@@ -14,7 +14,9 @@ import { parseCronField, validateCronCommand, validateCronDescription, cronEscap
 import { backendsForModel, getBackend, listBackends, registerBackend } from '../src/orchestration/backends/registry.js';
 import { systemUsersBackend, validateHome, validateNewUsername, validatePasswordHash, validateUsername, type SystemUserSource } from '../src/orchestration/backends/system-users/system-users.backend.js';
 import type { OperationInput } from '../src/orchestration/types.js';
-import { HASH_1, user } from './support/backend-fixtures.js';
+import { HASH_1, domain, user } from './support/backend-fixtures.js';
+import { bind9MasterBackend } from '../src/orchestration/backends/bind9-master/bind9-master.backend.js';
+import { bind9SlaveBackend } from '../src/orchestration/backends/bind9-slave/bind9-slave.backend.js';
 import { GOLDEN_DIR, PRELUDE_FILE, goldenForm, goldenPrelude, readGoldenScript } from './support/golden.js';
 import { shellcheckFragment, shellcheckScript } from './support/shellcheck.js';
 
@@ -263,6 +265,8 @@ const crontabAlice = {
   ],
 };
 
+const hostileTxt = `"; touch /tmp/canary; echo " $(touch /tmp/canary) \`id\` \\ 'q' ü日🔑 ${'x'.repeat(300)}`;
+
 const GOLDEN: Record<string, Record<string, () => OperationInput[]>> = {
   'system-users': {
     save: () => [op(systemUsersBackend, 'op-101', 'save', '42', user({ groups: ['alice-ftp'] }))],
@@ -304,6 +308,36 @@ const GOLDEN: Record<string, Record<string, () => OperationInput[]>> = {
         ],
       }),
     ],
+  },
+  'bind9-master': {
+    save: () => [op(bind9MasterBackend, 'op-601', 'save', '1', domain())],
+    delete: () => [op(bind9MasterBackend, 'op-602', 'delete', '1', domain())],
+    // A new zone without slaves, a former top domain that is now a subdomain of it, and a deleted zone.
+    multi: () => [
+      op(bind9MasterBackend, 'op-701', 'save', '1', domain({ slaves: [] })),
+      op(bind9MasterBackend, 'op-702', 'save', '2', { ...domain(), name: 'shop.example.com', top: 'example.com', zone: null }),
+      op(bind9MasterBackend, 'op-703', 'delete', '3', domain({ name: 'example.org', zone: { ...domain().zone!, records: [] } })),
+    ],
+    // TXT and CAA carry free text: it reaches the zone file escaped, and the script quoted.
+    hostile: () => [
+      op(bind9MasterBackend, "op-'1'\n$(touch /tmp/canary)", 'save', '1', domain({
+        zone: { ...domain().zone!, records: [
+          ...domain().zone!.records,
+          { name: 'example.com', type: 'TXT', ttl: null, value: hostileTxt, id: '10' },
+          { name: 'example.com', type: 'CAA', ttl: null, value: `0 iodef "mailto:a'b$(id)\\"@example.com"`, id: '11' },
+        ] },
+      })),
+    ],
+  },
+  'bind9-slave': {
+    save: () => [op(bind9SlaveBackend, 'op-801', 'save', '1', domain())],
+    delete: () => [op(bind9SlaveBackend, 'op-802', 'delete', '1', domain())],
+    multi: () => [
+      op(bind9SlaveBackend, 'op-901', 'save', '1', domain({ masters: ['192.0.2.1', 'ns0.example.net'] })),
+      op(bind9SlaveBackend, 'op-902', 'save', '2', { ...domain(), name: 'shop.example.com', top: 'example.com', zone: null }),
+      op(bind9SlaveBackend, 'op-903', 'save', '4', domain({ name: 'example.net', masters: [] })),
+    ],
+    hostile: () => [op(bind9SlaveBackend, "op-'1'\n$(touch /tmp/canary)", 'delete', '1`id`', domain())],
   },
 };
 

@@ -12,6 +12,8 @@ import { User } from '../src/entities/auth/user.js';
 import { Route } from '../src/entities/orchestration/route.js';
 import { Server } from '../src/entities/orchestration/server.js';
 import { Crontab } from '../src/entities/services/crontab.js';
+import { Domain } from '../src/entities/dns/domain.js';
+import { DomainRecord } from '../src/entities/dns/domain-record.js';
 import { SystemUser } from '../src/entities/services/system-user.js';
 import { CreateApiTokenDocument, LoginDocument, SetBillContactDocument, UpdateAccountDocument } from './generated/graphql.js';
 import { startApiHarness, type ApiHarness } from './support/api-harness.js';
@@ -35,6 +37,8 @@ beforeAll(async () => {
     await h.orm.em.fork().transactional(async (tx) => {
       const user = await tx.findOneOrFail(SystemUser, { username: name });
       tx.create(Crontab, { account: user.account, systemUser: user, command: 'true' });
+      const domain = tx.create(Domain, { account: user.account, name: `${name}.example` });
+      tx.create(DomainRecord, { account: user.account, domain, type: 'A', value: '192.0.2.1' });
     });
   }
   alphaId = (await h.orm.em.fork().findOneOrFail(Account, { username: 'alpha' })).id;

@@ -1,3 +1,5 @@
+import { readDnsSettings } from './dns-settings.js';
+
 /**
  * The one configuration object, read once from environment variables and validated as a whole:
  * every bad variable is reported in a single message, so an operator fixes them in one pass.
@@ -131,6 +133,7 @@ export function loadConfig(env: Env = process.env): Config {
     graphqlMaxCost: r.integer('GRAPHQL_MAX_COST', 50_000, 10, 10_000_000),
     logLevel: r.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
   };
+  r.problems.push(...readDnsSettings(env).problems);
   if (!config.temporalAddress && !r.problems.some((p) => p.startsWith('TEMPORAL_ADDRESS'))) {
     r.problems.push('TEMPORAL_ADDRESS is required');
   }

@@ -12,12 +12,15 @@ import { ScriptRun } from './orchestration/script-run.js';
 import { Server } from './orchestration/server.js';
 import { Crontab } from './services/crontab.js';
 import { SystemUser } from './services/system-user.js';
+import { Domain } from './dns/domain.js';
+import { DomainRecord } from './dns/domain-record.js';
 
-export { Account, BillContact, Contact, AuditEntry, ApiToken, LoginAttempt, User, Batch, Operation, Route, ScriptRun, Server, Crontab, SystemUser };
+export { Account, BillContact, Contact, AuditEntry, ApiToken, LoginAttempt, User, Batch, Operation, Route, ScriptRun, Server, Crontab, SystemUser, Domain, DomainRecord };
 
 /** Every entity the ORM knows; a new domain adds its entities here. */
 export const ALL_ENTITIES = [
   Account, Contact, BillContact, User, ApiToken, LoginAttempt, AuditEntry,
   Server, Route, Batch, ScriptRun, Operation,
   SystemUser, Crontab,
+  Domain, DomainRecord,
 ];

@@ -4,12 +4,14 @@
  * lookups from here, so the list is always registered first.
  */
 import { crontabModule } from './crontabs/crontab.module.js';
+import { domainModule } from './domains/domain.module.js';
 import { registerServiceModule } from './registry.js';
 import { systemUserModule } from './system-users/system-user.module.js';
 
 // In dependency order: a crontab needs its system user.
 registerServiceModule(systemUserModule);
 registerServiceModule(crontabModule);
+registerServiceModule(domainModule);
 
 export { findServiceModule, mattersToServers, savesImpliedBy, serviceModule, serviceModules } from './registry.js';
 export type { ServiceModule, ServiceSource } from './service-module.js';

@@ -21,11 +21,17 @@ export class HostSandbox {
     readonly name: string,
     readonly dir: string,
     private readonly holder: ChildProcess,
+    private readonly ownNetwork: boolean,
   ) {}
 
-  static async start(name: string): Promise<HostSandbox> {
+  /**
+   * `privateDirs`: more directories to make private (a daemon's state, such as named's /var/lib/bind).
+   * `networkOf`: the pid of a process whose network namespace the host joins (./dns-lan.ts), instead of this
+   * machine's.
+   */
+  static async start(name: string, options: { privateDirs?: readonly string[]; networkOf?: number } = {}): Promise<HostSandbox> {
     const dir = mkdtempSync(join(tmpdir(), `host-${name}-`));
-    const mounts = PRIVATE_DIRS.map((target, i) => {
+    const mounts = [...PRIVATE_DIRS, ...(options.privateDirs ?? [])].map((target, i) => {
       const upper = join(dir, `upper${i}`);
       const work = join(dir, `work${i}`);
       mkdirSync(upper);
@@ -35,16 +41,16 @@ export class HostSandbox {
     });
     // The holder keeps the namespaces alive; commands join them with nsenter. It exits when its stdin closes.
     const script = ['set -e', `hostname ${name}`, ...mounts, 'echo ready', 'exec cat >/dev/null'].join('\n');
-    const holder = spawn('unshare', ['--mount', '--uts', '--propagation', 'private', 'bash', '-c', script], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const unshare = ['unshare', '--mount', '--uts', '--propagation', 'private', 'bash', '-c', script];
+    const [command, ...args] = options.networkOf ? ['nsenter', `--net=/proc/${options.networkOf}/ns/net`, ...unshare] : unshare;
+    const holder = spawn(command!, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     await new Promise<void>((resolve, reject) => {
       let err = '';
       holder.stderr!.on('data', (c) => (err += c));
       holder.stdout!.once('data', () => resolve());
       holder.once('exit', (code) => reject(new Error(`host sandbox ${name} failed (${code}): ${err}`)));
     });
-    return new HostSandbox(name, dir, holder);
+    return new HostSandbox(name, dir, holder, options.networkOf !== undefined);
   }
 
   get pid(): number {
@@ -53,7 +59,7 @@ export class HostSandbox {
 
   /** nsenter arguments that run a command inside this host. */
   enterArgs(command: string[]): string[] {
-    return ['-t', String(this.pid), '-m', '-u', '--', ...command];
+    return ['-t', String(this.pid), '-m', '-u', ...(this.ownNetwork ? ['-n'] : []), '--', ...command];
   }
 
   /** Runs a command inside this host; resolves with its output, rejects on a non-zero exit. */

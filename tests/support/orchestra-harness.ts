@@ -5,7 +5,7 @@ import { SshPool } from '../../src/orchestration/ssh/ssh-pool.js';
 import { bundleWorkflows, createWorker } from '../../src/temporal/worker.js';
 import { CreateRouteDocument, CreateServerDocument, ServerHostKeyDocument, TrustServerHostKeyDocument } from '../generated/graphql.js';
 import { startApiHarness, type ApiHarness } from './api-harness.js';
-import { startSshHost, testClientKey, type SshHost } from './sshd-host.js';
+import { startSshHost, testClientKey, type SshHost, type SshHostOptions } from './sshd-host.js';
 
 let bundle: Promise<{ code: string }> | undefined;
 
@@ -33,11 +33,14 @@ export interface OrchestraHarness extends ApiHarness {
  * The whole engine for tests: the API (real HTTP), a Temporal worker on the dev server with the real activities, an
  * SSH pool, and real sshd hosts in sandboxes.
  */
-export async function startOrchestraHarness(hostNames: string[]): Promise<OrchestraHarness> {
+export async function startOrchestraHarness(hostNames: (string | ({ name: string } & SshHostOptions))[]): Promise<OrchestraHarness> {
   const key = await testClientKey();
   const api = await startApiHarness({ ORCHESTRA_SSH_KEY: key.privateKeyPath });
   const hosts: Record<string, SshHost> = {};
-  for (const name of hostNames) hosts[name] = await startSshHost(name);
+  for (const spec of hostNames) {
+    const { name, ...options } = typeof spec === 'string' ? { name: spec } : spec;
+    hosts[name] = await startSshHost(name, options);
+  }
   const runner = new SshPool({ privateKeyPath: key.privateKeyPath, backoffBaseMs: 100, backoffMaxMs: 1000 });
   bundle ??= bundleWorkflows();
   const connection = await NativeConnection.connect({ address: api.config.temporalAddress });
@@ -70,7 +73,7 @@ export async function startOrchestraHarness(hostNames: string[]): Promise<Orches
     },
     async addServer(name, backends, match = '') {
       const host = hosts[name];
-      const created = await api.admin.data(CreateServerDocument, { input: { name, address: '127.0.0.1', sshPort: host.port } });
+      const created = await api.admin.data(CreateServerDocument, { input: { name, address: host.endpoint.address, sshPort: host.port } });
       const id = created.createServer.server!.id;
       const presented = await api.admin.data(ServerHostKeyDocument, { id });
       await api.admin.data(TrustServerHostKeyDocument, { input: { id, fingerprint: presented.server.presentedHostKey.fingerprint } });

@@ -78,20 +78,20 @@ export async function opensshFingerprint(publicKeyPath: string): Promise<string>
 
 // --- helpers ------------------------------------------------------------------------------------------------------
 
-async function freePort(): Promise<number> {
+async function freePort(host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(0, host, () => {
       const { port } = server.address() as { port: number };
       server.close(() => resolve(port));
     });
   });
 }
 
-function portAccepts(port: number): Promise<boolean> {
+function portAccepts(port: number, host: string): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
+    const socket = connect({ host, port });
     socket.once('connect', () => {
       socket.destroy();
       resolve(true);
@@ -154,6 +154,7 @@ class SshdHost implements SshHost {
     readonly privateKeyPath: string,
     private readonly dir: string,
     public port: number,
+    readonly address: string = '127.0.0.1',
   ) {}
 
   get hostKeyFingerprint(): string {
@@ -164,7 +165,7 @@ class SshdHost implements SshHost {
     return {
       id: `test-${this.name}`,
       name: this.name,
-      address: '127.0.0.1',
+      address: this.address,
       port: this.port,
       user: 'root',
       hostKeyFingerprint: this.fingerprint,
@@ -197,7 +198,7 @@ class SshdHost implements SshHost {
   writeConfig(): void {
     const config = [
       `Port ${this.port}`,
-      'ListenAddress 127.0.0.1',
+      `ListenAddress ${this.address}`,
       `HostKey ${this.hostKeyPath}`,
       `PidFile ${join(this.dir, 'sshd.pid')}`,
       `AuthorizedKeysFile ${join(this.dir, 'authorized_keys')}`,
@@ -236,7 +237,7 @@ class SshdHost implements SshHost {
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     const deadline = Date.now() + 10_000;
     for (;;) {
-      if (await portAccepts(this.port)) return;
+      if (await portAccepts(this.port, this.address)) return;
       const done = await Promise.race([exited, sleep(50).then(() => 'waiting' as const)]);
       if (done !== 'waiting') {
         this.sshd = null;
@@ -303,16 +304,29 @@ class SshdHost implements SshHost {
   }
 }
 
+export interface SshHostOptions {
+  /** Where its sshd listens, and so its server's address. Default 127.0.0.1 (with `networkOf`, an address there). */
+  address?: string;
+  /** More directories private to the host (HostSandbox.start). */
+  privateDirs?: readonly string[];
+  /**
+   * The pid whose network namespace the host joins (./dns-lan.ts): the host has its `address` to itself there, so
+   * its sshd listens on port 22 like a server's.
+   */
+  networkOf?: number;
+}
+
 /**
  * Starts a sandboxed host running sshd. Retries with another port if the picked one was taken between choosing it
  * and sshd binding it (other test workers pick ports too).
  */
-export async function startSshHost(name: string): Promise<SshHost> {
+export async function startSshHost(name: string, options: SshHostOptions = {}): Promise<SshHost> {
   openHosts++;
   let sandbox: HostSandbox | undefined;
+  const address = options.address ?? '127.0.0.1';
   try {
     const { privateKeyPath, publicKey } = await testClientKey();
-    sandbox = await HostSandbox.start(name);
+    sandbox = await HostSandbox.start(name, { privateDirs: options.privateDirs, networkOf: options.networkOf });
     const dir = join(sandbox.dir, 'sshd');
     mkdirSync(dir, { mode: 0o700 });
     writeFileSync(join(dir, 'authorized_keys'), publicKey);
@@ -320,10 +334,10 @@ export async function startSshHost(name: string): Promise<SshHost> {
     // `ssh host command`: ~150 ms of subprocesses per channel. A managed server is a plain Debian; give the host a
     // quiet one so tests and benchmarks measure SSH, not this machine's shell setup.
     await sandbox.exec(['bash', '-c', 'printf "# test host: nothing to set up\\n" > /root/.bashrc; rm -f /root/.profile /root/.bash_profile']);
-    const host = new SshdHost(name, sandbox, privateKeyPath, dir, 0);
+    const host = new SshdHost(name, sandbox, privateKeyPath, dir, 0, address);
     await host.generateHostKey();
     for (let attempt = 1; ; attempt++) {
-      host.port = await freePort();
+      host.port = options.networkOf ? 22 : await freePort(address);
       host.writeConfig();
       try {
         await host.startSshd();

@@ -3,6 +3,8 @@
  * model; route expressions are checked against the fields a backend exposes to them.
  */
 import { BackendError, type Backend } from './backend.js';
+import { bind9MasterBackend } from './bind9-master/bind9-master.backend.js';
+import { bind9SlaveBackend } from './bind9-slave/bind9-slave.backend.js';
 import { crontabsBackend } from './crontabs/crontabs.backend.js';
 import { systemUsersBackend } from './system-users/system-users.backend.js';
 
@@ -22,6 +24,8 @@ export function unregisterBackend(name: string): void {
 
 registerBackend(systemUsersBackend);
 registerBackend(crontabsBackend);
+registerBackend(bind9MasterBackend);
+registerBackend(bind9SlaveBackend);
 
 export function getBackend(name: string): Backend {
   const backend = backends.get(name);

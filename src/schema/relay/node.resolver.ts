@@ -1,6 +1,6 @@
 import type { EntityName } from '@mikro-orm/core';
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
-import { Account, ApiToken, AuditEntry, BillContact, Contact, Operation, Route, ScriptRun, Server, User } from '../../entities/index.js';
+import { Account, ApiToken, AuditEntry, BillContact, Contact, DomainRecord, Operation, Route, ScriptRun, Server, User } from '../../entities/index.js';
 import { findServiceModule } from '../../services/index.js';
 import { NotFoundError } from '../../errors/domain-error.js';
 import type { Context } from '../context.js';
@@ -10,6 +10,8 @@ import { Node } from './node.js';
 /** Entities fetchable through `node(id)`, by GraphQL type name, besides the service models (src/services/). */
 const NODE_TYPES: Record<string, EntityName<object>> = {
   Account, ApiToken, AuditEntry, BillContact, Contact, User, Server, Route, Operation, ScriptRun,
+  // A record is not a service model (its domain is: a record's change is a change of its zone).
+  DomainRecord,
 };
 
 /** A service model's GraphQL type is named after its model. */

@@ -1,0 +1,67 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Reference } from '@mikro-orm/core';
+import type { Account } from '../../entities/accounts/account.js';
+import { Domain } from '../../entities/dns/domain.js';
+import { Route } from '../../entities/orchestration/route.js';
+import { getBackend } from '../../orchestration/backends/registry.js';
+import { domainMatchContext, type DomainSource } from '../../orchestration/backends/dns/zone.js';
+import { compileMatch } from '../../orchestration/routes/match-expression.js';
+import { entityOf } from '../entity-of.js';
+import { defineServiceModule } from '../service-module.js';
+import { buildZone } from './zone-builder.js';
+
+const DOMAIN_POPULATE = ['account', 'top'] as const;
+
+/**
+ * The addresses of the servers `backend`'s routes select for this domain: a master learns its slaves, a slave its
+ * masters, from the routes, as the servers are stored (an IP address or a name the scripts resolve).
+ */
+async function serverAddresses(em: EntityManager, backendName: string, context: Record<string, unknown>): Promise<string[]> {
+  const backend = getBackend(backendName);
+  const routes = await em.find(Route, { backend: backendName, isActive: true }, { populate: ['server'], filters: false });
+  const addresses = routes
+    .filter((route) => {
+      const compiled = compileMatch(route.match, backend.matchFields, backend.booleanMatchFields);
+      return compiled.ok && compiled.evaluate(context);
+    })
+    .map((route) => route.server.getEntity().address);
+  return [...new Set(addresses)].sort();
+}
+
+/**
+ * Domains (backends bind9-master and bind9-slave). A top domain's snapshot is its whole zone; a subdomain's says
+ * only which top domain holds its records. Every change of a zone raises its top domain's serial (the use cases,
+ * ./domain.use-cases.ts), so a record's change is a save of its top domain.
+ *
+ * A disabled account's zones stay served: no `savedWhen` on Account.isActive. A domain that stopped resolving takes
+ * its owner's mail and web down and, through the mail others send to it, hurts people who have nothing to do with
+ * the account; disabling is about the account's own services (its users cannot log in, its crontabs stop).
+ */
+export const domainModule = defineServiceModule<Domain>({
+  model: 'Domain',
+  entity: Domain,
+  populate: DOMAIN_POPULATE,
+  async source(em: EntityManager, domain) {
+    const account = await entityOf(domain.account as Reference<Account>);
+    const top = domain.top ? await entityOf(domain.top as Reference<Domain>) : null;
+    const base = { name: domain.name, top: top?.name ?? null, account: { type: account.type as string } };
+    const context = domainMatchContext(base);
+    const source: DomainSource = {
+      ...base,
+      zone: top === null ? await buildZone(em, domain) : null,
+      slaves: await serverAddresses(em, 'bind9-slave', context),
+      masters: await serverAddresses(em, 'bind9-master', context),
+    };
+    return { account, label: domain.name, source };
+  },
+  savedWhen: [
+    {
+      // Routes may match on the account's type.
+      model: 'Account',
+      fields: ['type'],
+      objects: (em, account) => em.find(Domain, { account: account.id }, { populate: DOMAIN_POPULATE, filters: false }),
+    },
+  ],
+  ownedBy: [{ model: 'Account', where: (accountId) => ({ account: accountId }) }],
+  filterFields: ['id', 'name'],
+});
