@@ -11,13 +11,16 @@ import { Route } from './orchestration/route.js';
 import { ScriptRun } from './orchestration/script-run.js';
 import { Server } from './orchestration/server.js';
 import { Crontab } from './services/crontab.js';
+import { Database } from './services/database.js';
+import { DatabaseUser } from './services/database-user.js';
 import { SystemUser } from './services/system-user.js';
 
-export { Account, BillContact, Contact, AuditEntry, ApiToken, LoginAttempt, User, Batch, Operation, Route, ScriptRun, Server, Crontab, SystemUser };
+export { Account, BillContact, Contact, AuditEntry, ApiToken, LoginAttempt, User, Batch, Operation, Route, ScriptRun, Server, Crontab, SystemUser, Database, DatabaseUser };
 
 /** Every entity the ORM knows; a new domain adds its entities here. */
 export const ALL_ENTITIES = [
   Account, Contact, BillContact, User, ApiToken, LoginAttempt, AuditEntry,
   Server, Route, Batch, ScriptRun, Operation,
   SystemUser, Crontab,
+  DatabaseUser, Database,
 ];

@@ -23,7 +23,12 @@ export class HostSandbox {
     private readonly holder: ChildProcess,
   ) {}
 
-  static async start(name: string): Promise<HostSandbox> {
+  /**
+   * `emptyDirs`: directories this host gets EMPTY, private ones of (a bind mount of a fresh directory, mode 0755,
+   * owned by `owner` when given): a database server's data, configuration and socket directories, so each host
+   * initialises its own server from nothing, whatever this machine has there.
+   */
+  static async start(name: string, opts: { emptyDirs?: readonly { path: string; owner?: string }[] } = {}): Promise<HostSandbox> {
     const dir = mkdtempSync(join(tmpdir(), `host-${name}-`));
     const mounts = PRIVATE_DIRS.map((target, i) => {
       const upper = join(dir, `upper${i}`);
@@ -33,8 +38,13 @@ export class HostSandbox {
       mkdirSync(target, { recursive: true });
       return `mount -t overlay overlay -o lowerdir=${target},upperdir=${upper},workdir=${work} ${target}`;
     });
+    const binds = (opts.emptyDirs ?? []).flatMap(({ path, owner }, i) => {
+      const source = join(dir, `empty${i}`);
+      mkdirSync(source, { mode: 0o755 });
+      return [`mkdir -p ${path}`, `mount --bind ${source} ${path}`, ...(owner ? [`chown ${owner} ${path}`] : [])];
+    });
     // The holder keeps the namespaces alive; commands join them with nsenter. It exits when its stdin closes.
-    const script = ['set -e', `hostname ${name}`, ...mounts, 'echo ready', 'exec cat >/dev/null'].join('\n');
+    const script = ['set -e', `hostname ${name}`, ...mounts, ...binds, 'echo ready', 'exec cat >/dev/null'].join('\n');
     const holder = spawn('unshare', ['--mount', '--uts', '--propagation', 'private', 'bash', '-c', script], {
       stdio: ['pipe', 'pipe', 'pipe'],
     });

@@ -307,12 +307,12 @@ class SshdHost implements SshHost {
  * Starts a sandboxed host running sshd. Retries with another port if the picked one was taken between choosing it
  * and sshd binding it (other test workers pick ports too).
  */
-export async function startSshHost(name: string): Promise<SshHost> {
+export async function startSshHost(name: string, sandboxOptions: Parameters<typeof HostSandbox.start>[1] = {}): Promise<SshHost> {
   openHosts++;
   let sandbox: HostSandbox | undefined;
   try {
     const { privateKeyPath, publicKey } = await testClientKey();
-    sandbox = await HostSandbox.start(name);
+    sandbox = await HostSandbox.start(name, sandboxOptions);
     const dir = join(sandbox.dir, 'sshd');
     mkdirSync(dir, { mode: 0o700 });
     writeFileSync(join(dir, 'authorized_keys'), publicKey);
