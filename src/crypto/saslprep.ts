@@ -19,7 +19,6 @@ const RAND_AL = /[\u05BE\u05C0\u05C3\u05D0-\u05EA\u05F0-\u05F4\u061B\u061F\u0621
 const L_CAT = /[A-Za-z\u00AA\u00B5\u00BA\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u0220\u0222-\u0233\u0250-\u02AD\u0386-\u03F5\u0400-\u0482\u048A-\u0586\u0905-\u0939\u0E01-\u0E30\u3041-\u3096\u30A1-\u30FA\u4E00-\u9FA5\uAC00-\uD7A3]/u;
 
 export function saslprep(password: string): string | null {
-  // eslint-disable-next-line no-control-regex
   if (/^[\u0000-\u007F]*$/.test(password)) return password;
   const prepared = password.replace(NON_ASCII_SPACE, ' ').replace(MAPPED_TO_NOTHING, '').normalize('NFKC');
   if (PROHIBITED.test(prepared)) return null;

@@ -33,11 +33,14 @@ export interface OrchestraHarness extends ApiHarness {
  * The whole engine for tests: the API (real HTTP), a Temporal worker on the dev server with the real activities, an
  * SSH pool, and real sshd hosts in sandboxes.
  */
-export async function startOrchestraHarness(hostNames: string[]): Promise<OrchestraHarness> {
+export async function startOrchestraHarness(
+  hostNames: string[],
+  options: { config?: Record<string, string>; sandbox?: Parameters<typeof startSshHost>[1] } = {},
+): Promise<OrchestraHarness> {
   const key = await testClientKey();
-  const api = await startApiHarness({ ORCHESTRA_SSH_KEY: key.privateKeyPath });
+  const api = await startApiHarness({ ORCHESTRA_SSH_KEY: key.privateKeyPath, ...options.config });
   const hosts: Record<string, SshHost> = {};
-  for (const name of hostNames) hosts[name] = await startSshHost(name);
+  for (const name of hostNames) hosts[name] = await startSshHost(name, options.sandbox);
   const runner = new SshPool({ privateKeyPath: key.privateKeyPath, backoffBaseMs: 100, backoffMaxMs: 1000 });
   bundle ??= bundleWorkflows();
   const connection = await NativeConnection.connect({ address: api.config.temporalAddress });
