@@ -15,6 +15,7 @@ import { backendsForModel, getBackend, listBackends, registerBackend } from '../
 import { systemUsersBackend, validateHome, validateNewUsername, validatePasswordHash, validateUsername, type SystemUserSource } from '../src/orchestration/backends/system-users/system-users.backend.js';
 import type { OperationInput } from '../src/orchestration/types.js';
 import { HASH_1, user } from './support/backend-fixtures.js';
+import { DATABASE_GOLDEN } from './support/database-golden-cases.js';
 import { GOLDEN_DIR, PRELUDE_FILE, goldenForm, goldenPrelude, readGoldenScript } from './support/golden.js';
 import { shellcheckFragment, shellcheckScript } from './support/shellcheck.js';
 
@@ -305,6 +306,7 @@ const GOLDEN: Record<string, Record<string, () => OperationInput[]>> = {
       }),
     ],
   },
+  ...DATABASE_GOLDEN,
 };
 
 /** Compares with a golden file, or writes it (UPDATE_GOLDEN=1, or a new case). */
