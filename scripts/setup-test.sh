@@ -9,5 +9,9 @@ test_packages=(
   openssh-server:/usr/sbin/sshd # the sandboxed test hosts' sshd (tests/support/sshd-host.ts)
   cron:/usr/bin/crontab         # crontab, which the crontabs backend runs on the test hosts
   shellcheck:shellcheck         # lints the backends' bash (tests/backends.test.ts)
+  # The database servers the database backends manage, run on sandboxed test hosts (tests/support/database-servers.ts)
+  postgresql:/usr/lib/postgresql/15/bin/postgres
+  mariadb-server:/usr/sbin/mariadbd
+  mariadb-client:/usr/bin/mariadb
 )
 exec bash scripts/setup.sh "${test_packages[@]}"

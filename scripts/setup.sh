@@ -54,8 +54,17 @@ apt_install() {
   say "installing Debian packages: $*"
   # One update, only because something is missing.
   $sudo apt-get update -qq || fail "apt-get update failed"
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" >/dev/null \
-    || fail "apt-get install $* failed"
+  # Packages must not start their services here (sshd, PostgreSQL, MariaDB: the tests run their own, sandboxed):
+  # Debian's policy-rc.d answer 101 forbids it during the install; one we created is removed afterwards.
+  local policy=/usr/sbin/policy-rc.d created_policy=""
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\n# set by Orchestra'"'"'s set-up during its apt-get install\nexit 101\n' | $sudo tee "$policy" >/dev/null \
+      && $sudo chmod 0755 "$policy" && created_policy=1
+  fi
+  local status=0
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" >/dev/null || status=$?
+  [ -z "$created_policy" ] || $sudo rm -f "$policy"
+  [ "$status" -eq 0 ] || fail "apt-get install $* failed"
 }
 
 if [ ${#missing_packages[@]} -gt 0 ]; then

@@ -20,5 +20,5 @@ async function debianPackages(script: string): Promise<string[]> {
 
 test("npm start's set-up asks only for what npm start uses; the test set-up adds the tests' packages", async () => {
   expect(await debianPackages('scripts/setup.sh')).toEqual(['openssh-client']);
-  expect(await debianPackages('scripts/setup-test.sh')).toEqual(['openssh-client', 'openssh-server', 'cron', 'shellcheck']);
+  expect(await debianPackages('scripts/setup-test.sh')).toEqual(['openssh-client', 'openssh-server', 'cron', 'shellcheck', 'postgresql', 'mariadb-server', 'mariadb-client']);
 });

@@ -125,14 +125,14 @@ export async function startMariadb(sandbox: HostSandbox): Promise<DatabaseServer
   await sandbox.exec(['mariadb-install-db', '--user=mysql', '--datadir=/var/lib/mysql', '--skip-test-db', '--auth-root-authentication-method=socket']);
   const { child, log } = daemon(sandbox, ['mariadbd', '--user=mysql']);
   const superuser = async (sql: string, database?: string) =>
-    (await sandbox.exec(['mariadb', '--batch', '--skip-column-names', ...(database ? [database] : [])], sql)).stdout;
+    (await sandbox.exec(['mariadb', '--default-character-set=utf8mb4', '--batch', '--skip-column-names', ...(database ? [database] : [])], sql)).stdout;
   await waitUntil('mariadbd', () => succeeds(() => superuser('SELECT 1')), child, log);
   return {
     engine: 'mariadb',
     port,
     superuser,
     async login(user, password, database, sql) {
-      const args = ['env', `MYSQL_PWD=${password}`, 'mariadb', '--batch', '--skip-column-names', '--protocol=tcp', '-h', '127.0.0.1', '-P', String(port), '-u', user, database];
+      const args = ['env', `MYSQL_PWD=${password}`, 'mariadb', '--default-character-set=utf8mb4', '--batch', '--skip-column-names', '--protocol=tcp', '-h', '127.0.0.1', '-P', String(port), '-u', user, database];
       return (await sandbox.exec(args, sql)).stdout;
     },
     stop: () => stopDaemon(child, 'SIGTERM'),

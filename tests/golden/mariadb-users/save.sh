@@ -16,7 +16,7 @@ mariadb_queue() {
 }
 
 # mariadb_run: sends the queued statements, stopping at the first error, and empties the queue. The session's
-# sql_mode is set first: the backends' string literals use backslash escapes (no NO_BACKSLASH_ESCAPES), and a GRANT
+# sql_mode is set first (and the client speaks utf8mb4, whatever the locale): the backends' string literals use backslash escapes (no NO_BACKSLASH_ESCAPES), and a GRANT
 # must never create a user (NO_AUTO_CREATE_USER).
 mariadb_run() {
   [ -n "$mariadb_queue_text" ] || return 0
@@ -24,7 +24,7 @@ mariadb_run() {
   local text=$mariadb_queue_text
   mariadb_queue_text=''
   { echo "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_AUTO_CREATE_USER,NO_ENGINE_SUBSTITUTION';"; printf '%s' "$text"; } \
-    | mariadb --batch --skip-column-names --raw || fail "mariadb stopped at the error above"
+    | mariadb --default-character-set=utf8mb4 --batch --skip-column-names --raw || fail "mariadb stopped at the error above"
 }
 
 # ── operation op-601: save DatabaseUser 21 (alice_app) ─────────────────────
