@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { Operation } from '../src/entities/orchestration/operation.js';
 import { RunState } from '../src/entities/orchestration/run-state.js';
 import {
-  CreateDatabaseDocument, CreateDatabaseUserDocument, DeleteDatabaseDocument, DeleteDatabaseUserDocument, DisableAccountDocument,
+  CreateDatabaseDocument, CreateDatabaseUserDocument, DeleteAccountDocument, DeleteDatabaseDocument, DeleteDatabaseUserDocument, DisableAccountDocument,
   EnableAccountDocument, LoginDocument, UpdateDatabaseDocument, UpdateDatabaseUserDocument, type DatabaseType,
 } from './generated/graphql.js';
 import { DATABASE_HOST_DIRS, startMariadb, startPostgresql, type DatabaseServer } from './support/database-servers.js';
@@ -74,6 +74,7 @@ describe.each(['POSTGRESQL', 'MARIADB'] as const)('%s', (type) => {
   let owner: { id: string };
   let helper: { id: string };
   let database: { id: string };
+  let hostile: { id: string };
 
   test('a user logs in with its password, creates a table in its own database, and cannot read another account\'s', async () => {
     owner = await createUser(alice.client, alice.accountId, type, `alice_${p}owner`, 'first password 1');
@@ -127,12 +128,31 @@ describe.each(['POSTGRESQL', 'MARIADB'] as const)('%s', (type) => {
     expect(await server().login(`alice_${p}helper`, 'helper password', `alice_${p}shop`, 'SELECT count(*) FROM notes;')).toBe('2\n');
   }, 180_000);
 
+  test('hostile values: names are userErrors; passwords reach the server only as hashes and log in; the canary never appears', async () => {
+    const canary = `/tmp/orchestra-db-canary-${p}`;
+    const before = await h.orm.em.fork().count(Operation);
+    for (const name of [`x'; DROP DATABASE postgres; --`, 'a`b', `$(touch ${canary})`, 'a;b', 'a\nb', 'a\\b', 'ünï', '%']) {
+      const user = await alice.client.data(CreateDatabaseUserDocument, { input: { accountId: alice.accountId, type, username: name, password: 'a long password' } });
+      expect(user.createDatabaseUser.userErrors.map((e) => e.field)).toEqual(['input.username']);
+      const db = await alice.client.data(CreateDatabaseDocument, { input: { accountId: alice.accountId, type, name, userIds: [helper.id] } });
+      expect(db.createDatabase.userErrors.map((e) => e.field)).toEqual(['input.name']);
+    }
+    expect(await h.orm.em.fork().count(Operation)).toBe(before);
+    const password = `'; DROP DATABASE x; -- $(touch ${canary}) \`touch ${canary}\` "\\" \\' ünï 🔑`;
+    hostile = await createUser(alice.client, alice.accountId, type, `alice_${p}hostile`, password);
+    await applied();
+    expect(await server().login(`alice_${p}hostile`, password, type === 'POSTGRESQL' ? 'postgres' : 'information_schema', 'SELECT 42;')).toBe('42\n');
+    // The hosts' /tmp is this machine's: one look covers both.
+    expect((await h.hosts.db1.sandbox.bash(`test -e ${canary}`)).code).not.toBe(0);
+  }, 180_000);
+
   test('deleting drops the database and the users', async () => {
     const refused = await alice.client.data(DeleteDatabaseUserDocument, { id: helper.id });
     expect(refused.deleteDatabaseUser.userErrors.map((e) => e.code)).toEqual(['NOT_ALLOWED']);
     expect((await alice.client.data(DeleteDatabaseDocument, { id: database.id })).deleteDatabase.userErrors).toEqual([]);
     expect((await alice.client.data(DeleteDatabaseUserDocument, { id: helper.id })).deleteDatabaseUser.userErrors).toEqual([]);
     expect((await alice.client.data(DeleteDatabaseUserDocument, { id: owner.id })).deleteDatabaseUser.userErrors).toEqual([]);
+    expect((await alice.client.data(DeleteDatabaseUserDocument, { id: hostile.id })).deleteDatabaseUser.userErrors).toEqual([]);
     await applied();
     const [databases, users] = type === 'POSTGRESQL'
       ? [await server().superuser('SELECT datname FROM pg_database ORDER BY 1'), await server().superuser('SELECT rolname FROM pg_roles ORDER BY 1')]
@@ -144,3 +164,10 @@ describe.each(['POSTGRESQL', 'MARIADB'] as const)('%s', (type) => {
     await expect(server().login(`alice_${p}helper`, 'helper password', `bob_${p}secret`, 'SELECT 1;')).rejects.toThrow(/authentication failed|Access denied/);
   }, 180_000);
 });
+
+test("deleting an account drops its databases, then its users, on every engine's servers", async () => {
+  expect((await h.admin.data(DeleteAccountDocument, { id: bob.accountId })).deleteAccount.userErrors).toEqual([]);
+  await applied();
+  expect(await servers.POSTGRESQL!.superuser('SELECT datname FROM pg_database UNION ALL SELECT rolname FROM pg_roles')).not.toMatch(/bob_/);
+  expect(await servers.MARIADB!.superuser('SHOW DATABASES; SELECT User FROM mysql.user;')).not.toMatch(/bob_/);
+}, 180_000);
