@@ -30,7 +30,16 @@ mariadb_run() {
 # ── operation op-'1'?$(touch /tmp/canary) `id`: save DatabaseUser 21?$(id) (alice_app)
 mariadb_queue 'SELECT '\''user alice_app: saved'\'';
 CREATE USER IF NOT EXISTS '\''alice_app'\''@'\''%'\'' IDENTIFIED BY PASSWORD '\''*92EB4191D21374E28051C37742B6AA8C1880501F'\'';
-ALTER USER '\''alice_app'\''@'\''%'\'' IDENTIFIED BY PASSWORD '\''*92EB4191D21374E28051C37742B6AA8C1880501F'\'' ACCOUNT UNLOCK;'
+DELIMITER ;;
+BEGIN NOT ATOMIC
+  IF NOT EXISTS (SELECT 1 FROM mysql.global_priv WHERE User = '\''alice_app'\'' AND Host = '\''%'\'' AND JSON_VALUE(Priv, '\''$.plugin'\'') = '\''mysql_native_password'\'' AND JSON_VALUE(Priv, '\''$.authentication_string'\'') = '\''*92EB4191D21374E28051C37742B6AA8C1880501F'\'') THEN
+    ALTER USER '\''alice_app'\''@'\''%'\'' IDENTIFIED BY PASSWORD '\''*92EB4191D21374E28051C37742B6AA8C1880501F'\'';
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM mysql.global_priv WHERE User = '\''alice_app'\'' AND Host = '\''%'\'' AND COALESCE(JSON_VALUE(Priv, '\''$.account_locked'\''), '\''false'\'') = '\''false'\'') THEN
+    ALTER USER '\''alice_app'\''@'\''%'\'' ACCOUNT UNLOCK;
+  END IF;
+END;;
+DELIMITER ;'
 
 # ── commit ─────────────────────────────────────────────────────────────────
 mariadb_run

@@ -30,12 +30,31 @@ mariadb_run() {
 # ── operation op-603: save DatabaseUser 21 (alice_app) ─────────────────────
 mariadb_queue 'SELECT '\''user alice_app: saved'\'';
 CREATE USER IF NOT EXISTS '\''alice_app'\''@'\''%'\'' IDENTIFIED BY PASSWORD '\''*92EB4191D21374E28051C37742B6AA8C1880501F'\'';
-ALTER USER '\''alice_app'\''@'\''%'\'' IDENTIFIED BY PASSWORD '\''*92EB4191D21374E28051C37742B6AA8C1880501F'\'' ACCOUNT UNLOCK;'
+DELIMITER ;;
+BEGIN NOT ATOMIC
+  IF NOT EXISTS (SELECT 1 FROM mysql.global_priv WHERE User = '\''alice_app'\'' AND Host = '\''%'\'' AND JSON_VALUE(Priv, '\''$.plugin'\'') = '\''mysql_native_password'\'' AND JSON_VALUE(Priv, '\''$.authentication_string'\'') = '\''*92EB4191D21374E28051C37742B6AA8C1880501F'\'') THEN
+    ALTER USER '\''alice_app'\''@'\''%'\'' IDENTIFIED BY PASSWORD '\''*92EB4191D21374E28051C37742B6AA8C1880501F'\'';
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM mysql.global_priv WHERE User = '\''alice_app'\'' AND Host = '\''%'\'' AND COALESCE(JSON_VALUE(Priv, '\''$.account_locked'\''), '\''false'\'') = '\''false'\'') THEN
+    ALTER USER '\''alice_app'\''@'\''%'\'' ACCOUNT UNLOCK;
+  END IF;
+END;;
+DELIMITER ;'
 
 # ── operation op-604: save DatabaseUser 23 (alice_ro) ──────────────────────
 mariadb_queue 'SELECT '\''user alice_ro: saved, disabled (ACCOUNT LOCK)'\'';
 CREATE USER IF NOT EXISTS '\''alice_ro'\''@'\''%'\'' IDENTIFIED BY PASSWORD '\''*92EB4191D21374E28051C37742B6AA8C1880501F'\'';
-ALTER USER '\''alice_ro'\''@'\''%'\'' IDENTIFIED BY PASSWORD '\''*92EB4191D21374E28051C37742B6AA8C1880501F'\'' ACCOUNT LOCK;'
+DELIMITER ;;
+BEGIN NOT ATOMIC
+  IF NOT EXISTS (SELECT 1 FROM mysql.global_priv WHERE User = '\''alice_ro'\'' AND Host = '\''%'\'' AND JSON_VALUE(Priv, '\''$.plugin'\'') = '\''mysql_native_password'\'' AND JSON_VALUE(Priv, '\''$.authentication_string'\'') = '\''*92EB4191D21374E28051C37742B6AA8C1880501F'\'') THEN
+    ALTER USER '\''alice_ro'\''@'\''%'\'' IDENTIFIED BY PASSWORD '\''*92EB4191D21374E28051C37742B6AA8C1880501F'\'';
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM mysql.global_priv WHERE User = '\''alice_ro'\'' AND Host = '\''%'\'' AND COALESCE(JSON_VALUE(Priv, '\''$.account_locked'\''), '\''false'\'') = '\''true'\'') THEN
+    ALTER USER '\''alice_ro'\''@'\''%'\'' ACCOUNT LOCK;
+  END IF;
+END;;
+DELIMITER ;
+KILL CONNECTION USER '\''alice_ro'\''@'\''%'\'';'
 
 # ── operation op-605: delete DatabaseUser 22 (alice_old) ───────────────────
 mariadb_queue 'DROP USER IF EXISTS '\''alice_old'\''@'\''%'\'';

@@ -9,9 +9,11 @@
  * - Host `%`: the user may connect from wherever the server lets clients reach it (its bind-address and firewall
  *   decide); web applications on the same server connect through localhost, which `%` covers (the test servers have
  *   no anonymous users, which would shadow it: Debian's install has none either).
- * - Disabled (its account is): ACCOUNT LOCK, which refuses every new login; enabled again: ACCOUNT UNLOCK, same hash.
- * - A save sets everything (CREATE USER IF NOT EXISTS, then ALTER USER with the hash and the lock state), so a change
- *   made by hand is put back; running it twice changes nothing.
+ * - Disabled (its account is): ACCOUNT LOCK, which refuses every new login, and its open sessions are killed; enabled
+ *   again: ACCOUNT UNLOCK, same hash.
+ * - A save converges (CREATE USER IF NOT EXISTS, then ALTER USER for the hash or the lock state when they differ, as
+ *   mysql.global_priv says), so a change made by hand is put back; running it twice changes nothing (not even the
+ *   password's age, which an ALTER of the same hash would restart).
  * - delete: DROP USER IF EXISTS, which also removes its privileges everywhere.
  * - The API refuses the names the server keeps for itself (root, mysql, mariadb.sys: ../databases/database-names.ts).
  */
@@ -38,10 +40,23 @@ export function mariadbEcho(message: string): string {
 export function saveUserSql(s: DatabaseUserSnapshot): string {
   const account = mariadbAccount(s.username, MARIADB_USER_HOST);
   const hash = mariadbLiteral(s.passwordHash);
+  const row = `FROM mysql.global_priv WHERE User = ${mariadbLiteral(s.username)} AND Host = ${mariadbLiteral(MARIADB_USER_HOST)}`;
   return [
     mariadbEcho(`user ${s.username}: saved${s.isActive ? '' : ', disabled (ACCOUNT LOCK)'}`),
     `CREATE USER IF NOT EXISTS ${account} IDENTIFIED BY PASSWORD ${hash};`,
-    `ALTER USER ${account} IDENTIFIED BY PASSWORD ${hash} ACCOUNT ${s.isActive ? 'UNLOCK' : 'LOCK'};`,
+    // Only what differs: setting the same password again would still restart its age (password_last_changed).
+    'DELIMITER ;;',
+    'BEGIN NOT ATOMIC',
+    `  IF NOT EXISTS (SELECT 1 ${row} AND JSON_VALUE(Priv, '$.plugin') = 'mysql_native_password' AND JSON_VALUE(Priv, '$.authentication_string') = ${hash}) THEN`,
+    `    ALTER USER ${account} IDENTIFIED BY PASSWORD ${hash};`,
+    '  END IF;',
+    `  IF NOT EXISTS (SELECT 1 ${row} AND COALESCE(JSON_VALUE(Priv, '$.account_locked'), 'false') = '${s.isActive ? 'false' : 'true'}') THEN`,
+    `    ALTER USER ${account} ACCOUNT ${s.isActive ? 'UNLOCK' : 'LOCK'};`,
+    '  END IF;',
+    'END;;',
+    'DELIMITER ;',
+    // Locked, the account logs in no more; the sessions it has open end too.
+    ...(s.isActive ? [] : [`KILL CONNECTION USER ${account};`]),
   ].join('\n');
 }
 
