@@ -101,7 +101,7 @@ try {
       ? `CREATE DATABASE ${pgIdent(`hand_db_${i}`)} OWNER ${pgIdent('bench_owner')}; REVOKE ALL ON DATABASE ${pgIdent(`hand_db_${i}`)} FROM PUBLIC;`
       : `CREATE DATABASE ${mariadbIdent(`hand_db_${i}`)}; GRANT ALL PRIVILEGES ON ${mariadbGrantDatabase(`hand_db_${i}`)}.* TO ${mariadbAccount('bench_owner', '%')} WITH GRANT OPTION;`).join('\n');
     log(`${engine}: ${N} databases by hand (load ${load()})`);
-    let start = performance.now();
+    const start = performance.now();
     await server.superuser(byHand);
     const handMs = performance.now() - start;
     if ((await countOnServer('hand_db_')) !== N) throw new Error('the hand-made databases are not all there');

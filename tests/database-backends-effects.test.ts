@@ -49,7 +49,7 @@ describe.each(['save', 'multi', 'hostile', 'delete'])('golden case %s', (name) =
       const type = backend.startsWith('mariadb') ? 'mariadb' : 'postgresql';
       const b = getBackend(backend);
       const ops = ['alice_app', 'alice_ro', 'alice_cron', 'alice_old'].map((username, i) => ({
-        operationId: `setup-${i}`, action: 'save', model: 'DatabaseUser', objectId: String(i), snapshot: b.snapshot(dbUser(type, { username })) as Record<string, unknown>,
+        operationId: `setup-${i}`, action: 'save', model: 'DatabaseUser', objectId: String(i), snapshot: b.snapshot(dbUser(type, { username })) as unknown as Record<string, unknown>,
       }));
       expect((await run(ops, backend)).code).toBe(0);
     }
@@ -67,7 +67,7 @@ describe.each(['save', 'multi', 'hostile', 'delete'])('golden case %s', (name) =
 
 test('a superuser of a managed name is never touched', async () => {
   await pg.superuser('CREATE ROLE alice_admin SUPERUSER LOGIN;');
-  const op = { operationId: 'x', action: 'save', model: 'DatabaseUser', objectId: '1', snapshot: postgresqlUsersBackend.snapshot(dbUser('postgresql', { username: 'alice_admin', account: { username: 'alice', isActive: false } })) as Record<string, unknown> };
+  const op = { operationId: 'x', action: 'save', model: 'DatabaseUser', objectId: '1', snapshot: postgresqlUsersBackend.snapshot(dbUser('postgresql', { username: 'alice_admin', account: { username: 'alice', isActive: false } })) as unknown as Record<string, unknown> };
   const result = await host.bash(postgresqlUsersBackend.render([op]));
   expect(result.code).not.toBe(0);
   expect(result.stderr).toContain('role alice_admin is privileged: Orchestra does not manage it');
@@ -80,7 +80,7 @@ test('a superuser of a managed name is never touched', async () => {
 test('a role that owns a database is not dropped: the run fails saying so, nothing changed', async () => {
   await pg.superuser('CREATE ROLE alice_owner LOGIN; CREATE DATABASE alice_owned OWNER alice_owner;');
   await pg.superuser('CREATE TABLE kept (x int);', 'alice_owned');
-  const op = { operationId: 'x', action: 'delete', model: 'DatabaseUser', objectId: '1', snapshot: postgresqlUsersBackend.snapshot(dbUser('postgresql', { username: 'alice_owner' })) as Record<string, unknown> };
+  const op = { operationId: 'x', action: 'delete', model: 'DatabaseUser', objectId: '1', snapshot: postgresqlUsersBackend.snapshot(dbUser('postgresql', { username: 'alice_owner' })) as unknown as Record<string, unknown> };
   const result = await host.bash(postgresqlUsersBackend.render([op]));
   expect(result.code).not.toBe(0);
   expect(result.stderr).toContain('role alice_owner owns a database');
@@ -91,7 +91,7 @@ test('a role that owns a database is not dropped: the run fails saying so, nothi
 test("a disabled MariaDB user's open connections are ended", async () => {
   const save = (isActive: boolean) => ({
     operationId: 'x', action: 'save', model: 'DatabaseUser', objectId: '1',
-    snapshot: mariadbUsersBackend.snapshot(dbUser('mariadb', { username: 'alice_conn', passwordHash: '*2470C0C06DEE42FD1618BB99005ADCA2EC9D1E19', account: { username: 'alice', isActive } })) as Record<string, unknown>,
+    snapshot: mariadbUsersBackend.snapshot(dbUser('mariadb', { username: 'alice_conn', passwordHash: '*2470C0C06DEE42FD1618BB99005ADCA2EC9D1E19', account: { username: 'alice', isActive } })) as unknown as Record<string, unknown>,
   });
   expect((await host.bash(mariadbUsersBackend.render([save(true)]))).code).toBe(0);
   // A session that stays open (SLEEP), as the user logged in with its password ("password").
