@@ -99,18 +99,28 @@ export function validateDatabaseSnapshot(raw: unknown, fromSource: boolean, back
   const name = issues.string(obj, 'name');
   if (name) issues.check('name', validateDatabaseName(name));
   if (own(obj, 'type') !== engine) issues.add('type', `must be ${engine}`);
-  let users: string[] = [];
+  const users: string[] = [];
   if (fromSource) {
     const list = own(obj, 'users');
     if (!Array.isArray(list)) issues.add('users', 'must be a list of usernames');
-    else users = list.filter((u, i) => (typeof u === 'string' && validateDatabaseUsername(u) === null) || (issues.add(`users[${i}]`, 'must be a valid username'), false));
+    else {
+      list.forEach((u, i) => {
+        if (typeof u === 'string' && validateDatabaseUsername(u) === null) users.push(u);
+        else issues.add(`users[${i}]`, 'must be a valid username');
+      });
+    }
   } else {
     const owner = own(obj, 'owner');
     const others = own(obj, 'others');
     if (typeof owner !== 'string' || validateDatabaseUsername(owner) !== null) issues.add('owner', 'must be a valid username');
     else users.push(owner);
     if (!Array.isArray(others)) issues.add('others', 'must be a list of usernames');
-    else others.forEach((u, i) => (typeof u === 'string' && validateDatabaseUsername(u) === null ? users.push(u) : issues.add(`others[${i}]`, 'must be a valid username')));
+    else {
+      others.forEach((u, i) => {
+        if (typeof u === 'string' && validateDatabaseUsername(u) === null) users.push(u);
+        else issues.add(`others[${i}]`, 'must be a valid username');
+      });
+    }
   }
   if (issues.ok && users.length === 0) issues.add('users', 'must name at least the owner');
   const { accountUsername, accountType } = accountFields(issues, obj, fromSource);
