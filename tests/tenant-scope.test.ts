@@ -13,7 +13,7 @@ import { Route } from '../src/entities/orchestration/route.js';
 import { Server } from '../src/entities/orchestration/server.js';
 import { Crontab } from '../src/entities/services/crontab.js';
 import { SystemUser } from '../src/entities/services/system-user.js';
-import { CreateApiTokenDocument, LoginDocument, SetBillContactDocument, UpdateAccountDocument } from './generated/graphql.js';
+import { CreateApiTokenDocument, CreateDatabaseDocument, CreateDatabaseUserDocument, LoginDocument, SetBillContactDocument, UpdateAccountDocument } from './generated/graphql.js';
 import { startApiHarness, type ApiHarness } from './support/api-harness.js';
 import { accountWithUser, contactFor } from './support/fixtures.js';
 
@@ -36,6 +36,8 @@ beforeAll(async () => {
       const user = await tx.findOneOrFail(SystemUser, { username: name });
       tx.create(Crontab, { account: user.account, systemUser: user, command: 'true' });
     });
+    const dbUser = await client.data(CreateDatabaseUserDocument, { input: { accountId: account.id, type: 'MARIADB', username: `${name}_db`, password: 'a long password' } });
+    await client.data(CreateDatabaseDocument, { input: { accountId: account.id, type: 'MARIADB', name: `${name}_db`, userIds: [dbUser.createDatabaseUser.databaseUser!.id] } });
   }
   alphaId = (await h.orm.em.fork().findOneOrFail(Account, { username: 'alpha' })).id;
   await h.client.data(LoginDocument, { input: { username: 'alpha', password: 'a wrong password' } }); // a login attempt
