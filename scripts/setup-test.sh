@@ -11,5 +11,9 @@ test_packages=(
   shellcheck:shellcheck         # lints the backends' bash (tests/backends.test.ts)
   bind9:/usr/sbin/named         # the DNS master and slave of the sandboxed test hosts (tests/dns-servers.test.ts)
   bind9-dnsutils:dig            # dig, which asks them (tests/dns-servers.test.ts)
+  # The database servers the database backends manage, run on sandboxed test hosts (tests/support/database-servers.ts)
+  postgresql:/usr/lib/postgresql/15/bin/postgres
+  mariadb-server:/usr/sbin/mariadbd
+  mariadb-client:/usr/bin/mariadb
 )
 exec bash scripts/setup.sh "${test_packages[@]}"

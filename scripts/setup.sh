@@ -58,7 +58,7 @@ apt_install() {
   say "installing Debian packages: $*"
   # One update, only because something is missing.
   $sudo apt-get update -qq || fail "apt-get update failed"
-  # Daemons a package brings (the tests' named, sshd) must not start on this machine: Debian's policy-rc.d
+  # Daemons a package brings (the tests' named, sshd, PostgreSQL, MariaDB) must not start on this machine: Debian's policy-rc.d
   # mechanism (exit 101: "action forbidden") stops them, only for this run, and only if there is no policy already.
   local policy=/usr/sbin/policy-rc.d added_policy=""
   if [ ! -e "$policy" ]; then

@@ -15,6 +15,7 @@ import { backendsForModel, getBackend, listBackends, registerBackend } from '../
 import { systemUsersBackend, validateHome, validateNewUsername, validatePasswordHash, validateUsername, type SystemUserSource } from '../src/orchestration/backends/system-users/system-users.backend.js';
 import type { OperationInput } from '../src/orchestration/types.js';
 import { HASH_1, domain, user } from './support/backend-fixtures.js';
+import { DATABASE_GOLDEN } from './support/database-golden-cases.js';
 import { bind9MasterBackend } from '../src/orchestration/backends/bind9-master/bind9-master.backend.js';
 import { bind9SlaveBackend } from '../src/orchestration/backends/bind9-slave/bind9-slave.backend.js';
 import { GOLDEN_DIR, PRELUDE_FILE, goldenForm, goldenPrelude, readGoldenScript } from './support/golden.js';
@@ -339,6 +340,7 @@ const GOLDEN: Record<string, Record<string, () => OperationInput[]>> = {
     ],
     hostile: () => [op(bind9SlaveBackend, "op-'1'\n$(touch /tmp/canary)", 'delete', '1`id`', domain())],
   },
+  ...DATABASE_GOLDEN,
 };
 
 /** Compares with a golden file, or writes it (UPDATE_GOLDEN=1, or a new case). */

@@ -117,7 +117,9 @@ test('a server that does not answer: presentedHostKey is a typed SERVICE_UNAVAIL
 
 test('routes: unknown backends and bad match expressions are userErrors; a good one is saved; one route per backend and server', async () => {
   const { data } = await h.admin.request(BackendsDocument);
-  expect(data!.backends.map((b) => b.name)).toEqual(['system-users', 'crontabs', 'bind9-master', 'bind9-slave']);
+  expect(data!.backends.map((b) => b.name)).toEqual([
+    'system-users', 'crontabs', 'bind9-master', 'bind9-slave', 'mariadb-users', 'postgresql-users', 'mariadb-databases', 'postgresql-databases',
+  ]);
   const server = await h.admin.data(CreateServerDocument, { input: { name: 'routed', address: '192.0.2.7' } });
   const serverId = server.createServer.server!.id;
   const before = await h.orm.em.fork().count(Route);

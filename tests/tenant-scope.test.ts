@@ -15,7 +15,7 @@ import { Crontab } from '../src/entities/services/crontab.js';
 import { Domain } from '../src/entities/dns/domain.js';
 import { DomainRecord } from '../src/entities/dns/domain-record.js';
 import { SystemUser } from '../src/entities/services/system-user.js';
-import { CreateApiTokenDocument, LoginDocument, SetBillContactDocument, UpdateAccountDocument } from './generated/graphql.js';
+import { CreateApiTokenDocument, CreateDatabaseDocument, CreateDatabaseUserDocument, LoginDocument, SetBillContactDocument, UpdateAccountDocument } from './generated/graphql.js';
 import { startApiHarness, type ApiHarness } from './support/api-harness.js';
 import { accountWithUser, contactFor } from './support/fixtures.js';
 
@@ -40,6 +40,8 @@ beforeAll(async () => {
       const domain = tx.create(Domain, { account: user.account, name: `${name}.example` });
       tx.create(DomainRecord, { account: user.account, domain, type: 'A', value: '192.0.2.1' });
     });
+    const dbUser = await client.data(CreateDatabaseUserDocument, { input: { accountId: account.id, type: 'MARIADB', username: `${name}_db`, password: 'a long password' } });
+    await client.data(CreateDatabaseDocument, { input: { accountId: account.id, type: 'MARIADB', name: `${name}_db`, userIds: [dbUser.createDatabaseUser.databaseUser!.id] } });
   }
   alphaId = (await h.orm.em.fork().findOneOrFail(Account, { username: 'alpha' })).id;
   await h.client.data(LoginDocument, { input: { username: 'alpha', password: 'a wrong password' } }); // a login attempt

@@ -30,6 +30,8 @@ export interface Config {
   graphqlMaxDepth: number;
   graphqlMaxCost: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** `account`: databases and database users are named `<account>_…` (src/services/databases/database-settings.ts). */
+  databaseNamePrefix: 'none' | 'account';
 }
 
 export class ConfigError extends Error {
@@ -132,6 +134,7 @@ export function loadConfig(env: Env = process.env): Config {
     graphqlMaxDepth: r.integer('GRAPHQL_MAX_DEPTH', 10, 2, 100),
     graphqlMaxCost: r.integer('GRAPHQL_MAX_COST', 50_000, 10, 10_000_000),
     logLevel: r.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
+    databaseNamePrefix: r.oneOf('ORCHESTRA_DATABASE_NAME_PREFIX', ['none', 'account'] as const, 'none'),
   };
   r.problems.push(...readDnsSettings(env).problems);
   if (!config.temporalAddress && !r.problems.some((p) => p.startsWith('TEMPORAL_ADDRESS'))) {

@@ -11,11 +11,13 @@ import { Route } from './orchestration/route.js';
 import { ScriptRun } from './orchestration/script-run.js';
 import { Server } from './orchestration/server.js';
 import { Crontab } from './services/crontab.js';
+import { Database } from './services/database.js';
+import { DatabaseUser } from './services/database-user.js';
 import { SystemUser } from './services/system-user.js';
 import { Domain } from './dns/domain.js';
 import { DomainRecord } from './dns/domain-record.js';
 
-export { Account, BillContact, Contact, AuditEntry, ApiToken, LoginAttempt, User, Batch, Operation, Route, ScriptRun, Server, Crontab, SystemUser, Domain, DomainRecord };
+export { Account, BillContact, Contact, AuditEntry, ApiToken, LoginAttempt, User, Batch, Operation, Route, ScriptRun, Server, Crontab, SystemUser, Domain, DomainRecord, Database, DatabaseUser };
 
 /** Every entity the ORM knows; a new domain adds its entities here. */
 export const ALL_ENTITIES = [
@@ -23,4 +25,5 @@ export const ALL_ENTITIES = [
   Server, Route, Batch, ScriptRun, Operation,
   SystemUser, Crontab,
   Domain, DomainRecord,
+  DatabaseUser, Database,
 ];

@@ -5,13 +5,17 @@
  */
 import { crontabModule } from './crontabs/crontab.module.js';
 import { domainModule } from './domains/domain.module.js';
+import { databaseModule } from './databases/database.module.js';
+import { databaseUserModule } from './databases/database-user.module.js';
 import { registerServiceModule } from './registry.js';
 import { systemUserModule } from './system-users/system-user.module.js';
 
-// In dependency order: a crontab needs its system user.
+// In dependency order: a crontab needs its system user, a database its users.
 registerServiceModule(systemUserModule);
 registerServiceModule(crontabModule);
 registerServiceModule(domainModule);
+registerServiceModule(databaseUserModule);
+registerServiceModule(databaseModule);
 
 export { findServiceModule, mattersToServers, savesImpliedBy, serviceModule, serviceModules } from './registry.js';
 export type { ServiceModule, ServiceSource } from './service-module.js';

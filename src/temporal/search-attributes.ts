@@ -15,9 +15,39 @@ export const BackendSearchAttribute = defineSearchAttributeKey('OrchestraBackend
  */
 export const ObjectSearchAttribute = defineSearchAttributeKey('OrchestraObjects', SearchAttributeType.TEXT);
 
-/** The OrchestraObjects value of a set of operations. */
+/**
+ * Temporal refuses a search attribute value over 2 KiB (its `limit.searchAttributeValueSize`) and then fails the
+ * workflow task that set it: a run carrying a server sync's thousand objects (or accounts) would never start, and its
+ * server queue would be terminated with it. Values are cut to fit, and say how many were left out.
+ */
+export const SEARCH_VALUE_MAX_BYTES = 1900;
+
+const more = (n: number) => `…+${n} more`;
+
+/** The OrchestraObjects value of a set of operations: every object, or as many as fit and how many more. */
 export function objectsSearchValue(objects: Iterable<{ model: string; objectId: string }>): string {
-  return [...new Set([...objects].map((o) => `${o.model}:${o.objectId}`))].join(' ');
+  const all = [...new Set([...objects].map((o) => `${o.model}:${o.objectId}`))];
+  let text = '';
+  for (const [i, object] of all.entries()) {
+    const next = text ? `${text} ${object}` : object;
+    const rest = all.length - i - 1;
+    if (Buffer.byteLength(rest ? `${next} ${more(rest)}` : next) > SEARCH_VALUE_MAX_BYTES) return `${text} ${more(all.length - i)}`.trim();
+    text = next;
+  }
+  return text;
+}
+
+/** A keyword list that fits (its JSON form): the first values, and one saying how many more when some do not. */
+export function fittingKeywords(values: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (const [i, value] of values.entries()) {
+    const rest = values.length - i - 1;
+    if (Buffer.byteLength(JSON.stringify(rest ? [...kept, value, more(rest)] : [...kept, value])) > SEARCH_VALUE_MAX_BYTES) {
+      return [...kept, more(values.length - i)];
+    }
+    kept.push(value);
+  }
+  return kept;
 }
 
 export const SEARCH_ATTRIBUTES = [AccountSearchAttribute, ServerSearchAttribute, BackendSearchAttribute, ObjectSearchAttribute];

@@ -16,6 +16,13 @@ const PRIVATE_DIRS = ['/etc', '/home', '/var/spool/cron', '/var/mail', '/root', 
  * inside it and change only its copies, so several hosts can coexist and the machine itself stays clean.
  * Needs root (tests run as root here and in CI).
  */
+/** What a test host has of its own beyond the defaults (see HostSandbox.start). */
+export interface HostSandboxOptions {
+  privateDirs?: readonly string[];
+  emptyDirs?: readonly { path: string; owner?: string }[];
+  networkOf?: number;
+}
+
 export class HostSandbox {
   private constructor(
     readonly name: string,
@@ -26,10 +33,13 @@ export class HostSandbox {
 
   /**
    * `privateDirs`: more directories to make private (a daemon's state, such as named's /var/lib/bind).
+   * `emptyDirs`: directories this host gets EMPTY, private ones of (a bind mount of a fresh directory, mode 0755,
+   * owned by `owner` when given): a database server's data, configuration and socket directories, so each host
+   * initialises its own server from nothing, whatever this machine has there.
    * `networkOf`: the pid of a process whose network namespace the host joins (./dns-lan.ts), instead of this
    * machine's.
    */
-  static async start(name: string, options: { privateDirs?: readonly string[]; networkOf?: number } = {}): Promise<HostSandbox> {
+  static async start(name: string, options: HostSandboxOptions = {}): Promise<HostSandbox> {
     const dir = mkdtempSync(join(tmpdir(), `host-${name}-`));
     const mounts = [...PRIVATE_DIRS, ...(options.privateDirs ?? [])].map((target, i) => {
       const upper = join(dir, `upper${i}`);
@@ -39,8 +49,13 @@ export class HostSandbox {
       mkdirSync(target, { recursive: true });
       return `mount -t overlay overlay -o lowerdir=${target},upperdir=${upper},workdir=${work} ${target}`;
     });
+    const binds = (options.emptyDirs ?? []).flatMap(({ path, owner }, i) => {
+      const source = join(dir, `empty${i}`);
+      mkdirSync(source, { mode: 0o755 });
+      return [`mkdir -p ${path}`, `mount --bind ${source} ${path}`, ...(owner ? [`chown ${owner} ${path}`] : [])];
+    });
     // The holder keeps the namespaces alive; commands join them with nsenter. It exits when its stdin closes.
-    const script = ['set -e', `hostname ${name}`, ...mounts, 'echo ready', 'exec cat >/dev/null'].join('\n');
+    const script = ['set -e', `hostname ${name}`, ...mounts, ...binds, 'echo ready', 'exec cat >/dev/null'].join('\n');
     const unshare = ['unshare', '--mount', '--uts', '--propagation', 'private', 'bash', '-c', script];
     const [command, ...args] = options.networkOf ? ['nsenter', `--net=/proc/${options.networkOf}/ns/net`, ...unshare] : unshare;
     const holder = spawn(command!, args, { stdio: ['pipe', 'pipe', 'pipe'] });

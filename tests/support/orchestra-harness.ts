@@ -33,13 +33,16 @@ export interface OrchestraHarness extends ApiHarness {
  * The whole engine for tests: the API (real HTTP), a Temporal worker on the dev server with the real activities, an
  * SSH pool, and real sshd hosts in sandboxes.
  */
-export async function startOrchestraHarness(hostNames: (string | ({ name: string } & SshHostOptions))[]): Promise<OrchestraHarness> {
+export async function startOrchestraHarness(
+  hostNames: (string | ({ name: string } & SshHostOptions))[],
+  options: { config?: Record<string, string>; sandbox?: SshHostOptions } = {},
+): Promise<OrchestraHarness> {
   const key = await testClientKey();
-  const api = await startApiHarness({ ORCHESTRA_SSH_KEY: key.privateKeyPath });
+  const api = await startApiHarness({ ORCHESTRA_SSH_KEY: key.privateKeyPath, ...options.config });
   const hosts: Record<string, SshHost> = {};
   for (const spec of hostNames) {
-    const { name, ...options } = typeof spec === 'string' ? { name: spec } : spec;
-    hosts[name] = await startSshHost(name, options);
+    const { name, ...own } = typeof spec === 'string' ? { name: spec } : spec;
+    hosts[name] = await startSshHost(name, { ...options.sandbox, ...own });
   }
   const runner = new SshPool({ privateKeyPath: key.privateKeyPath, backoffBaseMs: 100, backoffMaxMs: 1000 });
   bundle ??= bundleWorkflows();

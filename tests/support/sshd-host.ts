@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { ServerEndpoint } from '../../src/orchestration/types.js';
-import { HostSandbox } from './host-sandbox.js';
+import { HostSandbox, type HostSandboxOptions } from './host-sandbox.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -309,6 +309,8 @@ export interface SshHostOptions {
   address?: string;
   /** More directories private to the host (HostSandbox.start). */
   privateDirs?: readonly string[];
+  /** Directories the host gets empty (HostSandbox.start): a database server's data, configuration, socket. */
+  emptyDirs?: HostSandboxOptions['emptyDirs'];
   /**
    * The pid whose network namespace the host joins (./dns-lan.ts): the host has its `address` to itself there, so
    * its sshd listens on port 22 like a server's.
@@ -326,7 +328,7 @@ export async function startSshHost(name: string, options: SshHostOptions = {}): 
   const address = options.address ?? '127.0.0.1';
   try {
     const { privateKeyPath, publicKey } = await testClientKey();
-    sandbox = await HostSandbox.start(name, { privateDirs: options.privateDirs, networkOf: options.networkOf });
+    sandbox = await HostSandbox.start(name, { privateDirs: options.privateDirs, emptyDirs: options.emptyDirs, networkOf: options.networkOf });
     const dir = join(sandbox.dir, 'sshd');
     mkdirSync(dir, { mode: 0o700 });
     writeFileSync(join(dir, 'authorized_keys'), publicKey);

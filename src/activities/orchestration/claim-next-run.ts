@@ -6,7 +6,7 @@ import { Server } from '../../entities/orchestration/server.js';
 import type { Orm } from '../../db/orm.js';
 import { noteHoldOnWaitingRuns, serverHold } from '../../orchestration/server-hold.js';
 import {
-  AccountSearchAttribute, BackendSearchAttribute, ObjectSearchAttribute, ServerSearchAttribute, objectsSearchValue,
+  AccountSearchAttribute, BackendSearchAttribute, ObjectSearchAttribute, ServerSearchAttribute, fittingKeywords, objectsSearchValue,
 } from '../../temporal/search-attributes.js';
 import type { ClaimedRun } from '../../workflows/contracts/orchestration.js';
 
@@ -44,7 +44,7 @@ export function claimNextRunActivity(deps: { orm: Orm }) {
       timeoutMs += run.timeoutMs;
     }
     const ops = await em.find(Operation, { run: { $in: runs.map((r) => r.id) } }, { orderBy: { id: 'asc' }, filters: false });
-    const distinct = (values: string[]) => [...new Set(values.filter(Boolean))];
+    const distinct = (values: string[]) => fittingKeywords([...new Set(values.filter(Boolean))]);
     const searchAttributes: SearchAttributePair[] = [
       { key: ServerSearchAttribute, value: [server.name] },
       { key: BackendSearchAttribute, value: distinct(runs.map((r) => r.backend)) },

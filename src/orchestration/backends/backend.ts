@@ -87,6 +87,11 @@ export interface Backend<S = unknown> {
   readonly matchFields: readonly string[];
   /** The match fields that hold booleans: conditions on their own in a match expression (`systemuser.isActive`). */
   readonly booleanMatchFields: readonly string[];
+  /**
+   * Whether this backend configures that object of its model at all (a MariaDB backend serves only MariaDB
+   * databases): the collector plans no operation of this backend for an object it does not serve. Default: all.
+   */
+  serves(source: unknown): boolean;
   /** Plain (ORM-independent) object → validated snapshot. Throws SnapshotValidationError. */
   snapshot(source: unknown): S;
   /** Re-validates a stored snapshot (JSON from the database). Throws SnapshotValidationError. */
@@ -108,6 +113,8 @@ export interface BackendSpec<S> {
   matchFields: readonly string[];
   /** Those of `matchFields` whose values are booleans. */
   booleanMatchFields?: readonly string[];
+  /** Which objects of the model it configures (default: all); see Backend.serves. */
+  serves?(source: unknown): boolean;
   snapshot(source: unknown): S;
   parseSnapshot(raw: unknown): S;
   matchContext(snapshot: S): Record<string, unknown>;
@@ -149,6 +156,7 @@ export function defineBackend<S>(spec: BackendSpec<S>): Backend<S> {
     timeoutMs: spec.timeoutMs,
     matchFields: spec.matchFields,
     booleanMatchFields,
+    serves: spec.serves ?? (() => true),
     snapshot: spec.snapshot,
     parseSnapshot: spec.parseSnapshot,
     matchContext: spec.matchContext,

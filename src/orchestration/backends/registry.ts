@@ -6,6 +6,10 @@ import { BackendError, type Backend } from './backend.js';
 import { bind9MasterBackend } from './bind9-master/bind9-master.backend.js';
 import { bind9SlaveBackend } from './bind9-slave/bind9-slave.backend.js';
 import { crontabsBackend } from './crontabs/crontabs.backend.js';
+import { mariadbDatabasesBackend } from './mariadb-databases/mariadb-databases.backend.js';
+import { mariadbUsersBackend } from './mariadb-users/mariadb-users.backend.js';
+import { postgresqlDatabasesBackend } from './postgresql-databases/postgresql-databases.backend.js';
+import { postgresqlUsersBackend } from './postgresql-users/postgresql-users.backend.js';
 import { systemUsersBackend } from './system-users/system-users.backend.js';
 
 const backends = new Map<string, Backend>();
@@ -22,10 +26,16 @@ export function unregisterBackend(name: string): void {
   backends.delete(name);
 }
 
+// In the order their saves run on a server (groups that only delete run in reverse): a crontab needs its user, a
+// database its users.
 registerBackend(systemUsersBackend);
 registerBackend(crontabsBackend);
 registerBackend(bind9MasterBackend);
 registerBackend(bind9SlaveBackend);
+registerBackend(mariadbUsersBackend);
+registerBackend(postgresqlUsersBackend);
+registerBackend(mariadbDatabasesBackend);
+registerBackend(postgresqlDatabasesBackend);
 
 export function getBackend(name: string): Backend {
   const backend = backends.get(name);

@@ -52,6 +52,7 @@ async function plannedOperations(em: EntityManager, objects: ObjectChange[]): Pr
     if (backends.length === 0) continue;
     const { account, label, source } = await serviceModule(object.model).source(em, object.entity as { id: string });
     for (const backend of backends) {
+      if (!backend.serves(source)) continue;
       result.push({
         backend,
         action: object.action,

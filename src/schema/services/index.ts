@@ -1,8 +1,10 @@
 // The GraphQL side of the built-in services: the one list a new service adds its resolvers to (its service module is
 // in src/services/index.ts; the node(id) query finds its objects through that module).
 import { CrontabResolver } from './crontab.resolver.js';
+import { DatabaseResolver } from './database.resolver.js';
+import { DatabaseUserResolver } from './database-user.resolver.js';
 import { DomainRecordResolver } from './domain-record.resolver.js';
 import { DomainResolver } from './domain.resolver.js';
 import { SystemUserResolver } from './system-user.resolver.js';
 
-export const SERVICE_RESOLVERS = [SystemUserResolver, CrontabResolver, DomainResolver, DomainRecordResolver] as const;
+export const SERVICE_RESOLVERS = [SystemUserResolver, CrontabResolver, DomainResolver, DomainRecordResolver, DatabaseUserResolver, DatabaseResolver] as const;
