@@ -122,6 +122,8 @@ try {
     log(`${engine}: syncServer again, all there (load ${load()})`);
     const again = await sync(engine);
     rows.push([engine, String(N), seconds(handMs), seconds(first.ms), `${(first.ms / handMs).toFixed(2)}×`, seconds(again.ms), `${(again.ms / handMs).toFixed(2)}×`, `${(first.scriptBytes / 1e6).toFixed(1)} MB`, `${handLoad} / ${firstLoad}`]);
+    // Said at once too: a teardown that hangs must not take the measurement with it.
+    log(`${engine}: | ${rows.at(-1)!.join(' | ')} |`);
   }
 } finally {
   await h.stopWorker().catch(() => {});
