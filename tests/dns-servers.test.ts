@@ -4,7 +4,7 @@
  * they serve: every record type, transfers to the slave after each change (serials compared), sequences of adds and
  * deletes, a refused zone that leaves the served one as it was, deleted domains gone from both.
  */
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import { existsSync } from 'node:fs';
 import { Operation } from '../src/entities/orchestration/operation.js';
 import { RunState } from '../src/entities/orchestration/run-state.js';
@@ -17,6 +17,10 @@ import type { GraphQLClient } from './support/graphql-client.js';
 import { DnsLan } from './support/dns-lan.js';
 import { dnsHostSpec, startNamed, type NamedDaemon } from './support/named-host.js';
 import { startOrchestraHarness, type OrchestraHarness } from './support/orchestra-harness.js';
+
+// Each test waits for operations (up to 2 min) and for named to load and transfer (up to 1 min each): the tests
+// allow for those waits on a busy machine; the waits bound time, never an outcome.
+jest.setTimeout(300_000);
 
 let lan: DnsLan;
 let h: OrchestraHarness;
@@ -37,7 +41,7 @@ beforeAll(async () => {
   const a = await accountWithUser(h.admin, 'dnsco');
   client = a.client;
   accountId = a.account.id;
-}, 120_000);
+}, 300_000);
 
 afterAll(async () => {
   await master?.stop();
