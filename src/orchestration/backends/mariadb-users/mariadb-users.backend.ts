@@ -22,15 +22,13 @@ import { ShellCode, sh } from '../../shell/quote.js';
 import { bashFragment } from '../../shell/fragment.js';
 import { MYSQL_NATIVE_HASH } from '../../../crypto/mysql-native-password.js';
 import { mariadbAccount, mariadbLiteral } from '../../sql/mariadb-quote.js';
-import { DATABASE_USER_MATCH_FIELDS, isOfEngine, validateUserSnapshot, type DatabaseUserSnapshot } from '../databases/database-snapshots.js';
+import type { DatabaseUserSnapshot } from '../databases/database-snapshots.js';
+import { databaseUserBackendBase } from '../databases/database-user-backend.js';
 
 const MARIADB = bashFragment(new URL('../databases/mariadb.sh', import.meta.url));
 
 /** The host part of every account Orchestra manages. */
 export const MARIADB_USER_HOST = '%';
-
-const snapshotOf = (raw: unknown, fromSource: boolean) =>
-  validateUserSnapshot(raw, fromSource, 'mariadb-users', 'mariadb', (hash) => (MYSQL_NATIVE_HASH.test(hash) ? null : 'must be a mysql_native_password hash (*…)'));
 
 /** `SELECT 'message';`: what the session prints, one line per operation. */
 export function mariadbEcho(message: string): string {
@@ -67,20 +65,7 @@ export function dropUserSql(s: DatabaseUserSnapshot): string {
 export const mariadbUsersBackend = defineBackend<DatabaseUserSnapshot>({
   name: 'mariadb-users',
   description: "MariaDB accounts of database users (mariadb as root): mysql_native_password hash, ACCOUNT LOCK when disabled.",
-  model: 'DatabaseUser',
-  ignoredFields: ['createdAt', 'updatedAt'],
-  actions: ['save', 'delete'],
-  timeoutMs: 5 * 60_000,
-  matchFields: DATABASE_USER_MATCH_FIELDS,
-  booleanMatchFields: ['databaseuser.isActive'],
-  serves: (source) => isOfEngine(source, 'mariadb'),
-  snapshot: (source) => snapshotOf(source, true),
-  parseSnapshot: (raw) => snapshotOf(raw, false),
-  matchContext: (s) => ({
-    databaseuser: { username: s.username, isActive: s.isActive },
-    account: { username: s.accountUsername, type: s.accountType },
-  }),
-  label: (s) => s.username,
+  ...databaseUserBackendBase('mariadb-users', 'mariadb', (hash) => (MYSQL_NATIVE_HASH.test(hash) ? null : 'must be a mysql_native_password hash (*…)')),
   prepare: () => MARIADB,
   section(op: TypedOperation<DatabaseUserSnapshot>) {
     return sh`mariadb_queue ${op.action === 'delete' ? dropUserSql(op.snapshot) : saveUserSql(op.snapshot)}`;

@@ -21,13 +21,11 @@ import { ShellCode, joinShell, sh } from '../../shell/quote.js';
 import { bashFragment } from '../../shell/fragment.js';
 import { SCRAM_VERIFIER } from '../../../crypto/scram-sha-256.js';
 import { pgDollarQuote, pgIdent, pgLiteral, psqlMetaArg } from '../../sql/postgresql-quote.js';
-import { DATABASE_USER_MATCH_FIELDS, isOfEngine, validateUserSnapshot, type DatabaseUserSnapshot } from '../databases/database-snapshots.js';
+import type { DatabaseUserSnapshot } from '../databases/database-snapshots.js';
+import { databaseUserBackendBase } from '../databases/database-user-backend.js';
 
 const PSQL = bashFragment(new URL('../databases/psql.sh', import.meta.url));
 const DROP_ROLE = bashFragment(new URL('./drop-role.sh', import.meta.url));
-
-const snapshotOf = (raw: unknown, fromSource: boolean) =>
-  validateUserSnapshot(raw, fromSource, 'postgresql-users', 'postgresql', (hash) => (SCRAM_VERIFIER.test(hash) ? null : 'must be a SCRAM-SHA-256 verifier'));
 
 /** Stops the session when the role exists with privileges Orchestra never gives (a superuser of that name). */
 export function refusePrivilegedRole(role: string): string {
@@ -79,20 +77,7 @@ export function dropRoleSql(username: string): { check: string; list: string; in
 export const postgresqlUsersBackend = defineBackend<DatabaseUserSnapshot>({
   name: 'postgresql-users',
   description: 'PostgreSQL roles of database users (psql as postgres): SCRAM-SHA-256 verifier, NOLOGIN when disabled.',
-  model: 'DatabaseUser',
-  ignoredFields: ['createdAt', 'updatedAt'],
-  actions: ['save', 'delete'],
-  timeoutMs: 5 * 60_000,
-  matchFields: DATABASE_USER_MATCH_FIELDS,
-  booleanMatchFields: ['databaseuser.isActive'],
-  serves: (source) => isOfEngine(source, 'postgresql'),
-  snapshot: (source) => snapshotOf(source, true),
-  parseSnapshot: (raw) => snapshotOf(raw, false),
-  matchContext: (s) => ({
-    databaseuser: { username: s.username, isActive: s.isActive },
-    account: { username: s.accountUsername, type: s.accountType },
-  }),
-  label: (s) => s.username,
+  ...databaseUserBackendBase('postgresql-users', 'postgresql', (hash) => (SCRAM_VERIFIER.test(hash) ? null : 'must be a SCRAM-SHA-256 verifier')),
   prepare(operations) {
     return joinShell([PSQL, operations.some((op) => op.action === 'delete') ? DROP_ROLE : ShellCode.empty], '\n\n');
   },
