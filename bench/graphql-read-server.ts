@@ -23,6 +23,7 @@ import { startApi } from '../src/api/app.js';
 import { authenticate } from '../src/auth/authenticate.js';
 import { applyTenantScope } from '../src/auth/tenant-scope.js';
 import { paginate } from '../src/schema/relay/connection.js';
+import { createLoaders } from '../src/schema/loaders.js';
 import { toGlobalId } from '../src/schema/relay/global-id.js';
 import { Account } from '../src/entities/accounts/account.js';
 import { Contact } from '../src/entities/accounts/contact.js';
@@ -151,9 +152,8 @@ async function ormServer(databaseUrl: string, tokenSecret: string): Promise<stri
     const em = orm.em.fork();
     applyTenantScope(em, viewer);
     const page = await paginate(em, Account, {}, { username: 'asc' }, { first: PAGE_SIZE });
-    const ids = page.nodes.map((a) => a.id);
-    const contacts = await em.find(Contact, { account: { $in: ids } }, { orderBy: { id: 'asc' } });
-    const byAccount = groupBy(contacts, (c) => c.account.id);
+    const contacts = await createLoaders(em).contactsByAccount.loadMany(page.nodes.map((a) => a.id));
+    const byAccount = new Map(page.nodes.map((a, i) => [a.id, contacts[i] as Contact[]]));
     return pageBody(await page.totalCount, page.nodes, (id) => (byAccount.get(id) ?? []) as unknown as ContactRow[]);
   });
 }

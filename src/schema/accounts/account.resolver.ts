@@ -1,5 +1,5 @@
 import type { FilterQuery } from '@mikro-orm/postgresql';
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { Account } from '../../entities/accounts/account.js';
 import { createAccount, deleteAccount, setAccountActive, updateAccount } from '../../accounts/account.use-cases.js';
 import { findAccount } from '../../accounts/find-account.js';
@@ -14,6 +14,7 @@ import { toGlobalId } from '../relay/global-id.js';
 import { PageArgs, paginate } from '../relay/connection.js';
 import { DeletePayload, Payload } from '../relay/payload.js';
 import { SortDirection } from '../relay/sort-direction.js';
+import { Parent } from '../parent.js';
 
 const AccountPayload = Payload('Account', 'account', AccountNode);
 const DeleteAccountPayload = DeletePayload('DeleteAccount');
@@ -21,22 +22,22 @@ const DeleteAccountPayload = DeletePayload('DeleteAccount');
 @Resolver(() => AccountNode)
 export class AccountResolver {
   @FieldResolver(() => ID)
-  id(@Root() account: Account): string {
+  id(@Parent() account: Account): string {
     return toGlobalId('Account', account.id);
   }
 
   @AdminOnlyField(() => String, { description: 'Staff notes; admins only (null for account users).' })
-  comments(@Root() account: Account): string {
+  comments(@Parent() account: Account): string {
     return account.comments;
   }
 
   @FieldResolver(() => [ContactNode])
-  contacts(@Root() account: Account, @Ctx() ctx: Context) {
+  contacts(@Parent() account: Account, @Ctx() ctx: Context) {
     return ctx.loaders.contactsByAccount.load(account.id);
   }
 
   @FieldResolver(() => BillContactNode, { nullable: true })
-  billContact(@Root() account: Account, @Ctx() ctx: Context) {
+  billContact(@Parent() account: Account, @Ctx() ctx: Context) {
     return ctx.loaders.billContactByAccount.load(account.id);
   }
 

@@ -1,5 +1,5 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { BillContact } from '../../entities/accounts/bill-contact.js';
 import { Contact } from '../../entities/accounts/contact.js';
 import { EmailUsage } from '../../entities/accounts/email-usage.js';
@@ -16,6 +16,7 @@ import { AccountNode } from './account.type.js';
 import { BillContactNode, ContactConnection, ContactNode } from './contact.type.js';
 import { ContactFilter, CreateContactInput, SetBillContactInput, UpdateContactInput } from './contact.inputs.js';
 import { checkAddress, checkContact, checkVat, type ContactFields } from './contact.validation.js';
+import { Parent } from '../parent.js';
 
 const ContactPayload = Payload('Contact', 'contact', ContactNode);
 const DeleteContactPayload = DeletePayload('DeleteContact');
@@ -34,12 +35,12 @@ const CONTACT_FIELDS: (keyof ContactFields)[] = [
 @Resolver(() => ContactNode)
 export class ContactResolver {
   @FieldResolver(() => ID)
-  id(@Root() contact: Contact): string {
+  id(@Parent() contact: Contact): string {
     return toGlobalId('Contact', contact.id);
   }
 
   @FieldResolver(() => AccountNode)
-  account(@Root() contact: Contact) {
+  account(@Parent() contact: Contact) {
     return contact.account.loadOrFail();
   }
 
@@ -133,7 +134,7 @@ export class ContactResolver {
 @Resolver(() => BillContactNode)
 export class BillContactResolver {
   @FieldResolver(() => ID)
-  id(@Root() billContact: BillContact): string {
+  id(@Parent() billContact: BillContact): string {
     return toGlobalId('BillContact', billContact.id);
   }
 }

@@ -1,15 +1,16 @@
 import type { FilterQuery } from '@mikro-orm/postgresql';
-import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root, ID } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Query, Resolver, ID } from 'type-graphql';
 import { AuditEntry } from '../../entities/audit/audit-entry.js';
 import type { Context } from '../context.js';
 import { PageArgs, paginate } from '../relay/connection.js';
 import { fromGlobalId, idOf, toGlobalId } from '../relay/global-id.js';
 import { AuditEntryConnection, AuditEntryNode, AuditFilter } from './audit.types.js';
+import { Parent } from '../parent.js';
 
 @Resolver(() => AuditEntryNode)
 export class AuditResolver {
   @FieldResolver(() => ID)
-  id(@Root() entry: AuditEntry): string {
+  id(@Parent() entry: AuditEntry): string {
     return toGlobalId('AuditEntry', entry.id);
   }
 

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { ApiToken } from '../../entities/auth/api-token.js';
 import { User } from '../../entities/auth/user.js';
 import { generateApiToken } from '../../auth/api-token-secret.js';
@@ -20,6 +20,7 @@ import { idOf, toGlobalId } from '../relay/global-id.js';
 import { Payload } from '../relay/payload.js';
 import { UserErrorCode, UserInputError } from '../../errors/user-input-error.js';
 import { Validator } from '../../validation/validator.js';
+import { Parent } from '../parent.js';
 import {
   ApiTokenConnection, ApiTokenNode, ChangePasswordInput, ChangePasswordPayload, CreateApiTokenInput, CreateApiTokenPayload,
   LoginInput, LoginPayload, SetUserPasswordInput, UserNode,
@@ -43,12 +44,12 @@ function viewerUserId(ctx: Context): string {
 @Resolver(() => UserNode)
 export class UserResolver {
   @FieldResolver(() => ID)
-  id(@Root() user: User): string {
+  id(@Parent() user: User): string {
     return toGlobalId('User', user.id);
   }
 
   @FieldResolver(() => AccountNode)
-  account(@Root() user: User) {
+  account(@Parent() user: User) {
     return user.account.loadOrFail();
   }
 
@@ -133,12 +134,12 @@ async function setPassword(user: User, password: string, field: string): Promise
 @Resolver(() => ApiTokenNode)
 export class ApiTokenResolver {
   @FieldResolver(() => ID)
-  id(@Root() token: ApiToken): string {
+  id(@Parent() token: ApiToken): string {
     return toGlobalId('ApiToken', token.id);
   }
 
   @FieldResolver(() => UserNode)
-  user(@Root() token: ApiToken) {
+  user(@Parent() token: ApiToken) {
     return token.user.loadOrFail();
   }
 

@@ -1,10 +1,11 @@
-import { Arg, Authorized, ID, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
+import { Arg, Authorized, ID, Resolver, Subscription, type SubscribeResolverData } from 'type-graphql';
 import { Operation } from '../../entities/orchestration/operation.js';
 import { FINAL_STATES } from '../../entities/orchestration/run-state.js';
 import { NotFoundError } from '../../errors/domain-error.js';
 import type { Context } from '../context.js';
 import { idOf } from '../relay/global-id.js';
 import { OperationNode } from './operation.types.js';
+import { Parent } from '../parent.js';
 
 /**
  * Streams an operation's state: its current state first, then every change until a final one. Scoped like every
@@ -47,7 +48,7 @@ export class OperationSubscriptionResolver {
     subscribe: operationUpdates as never,
     description: 'The operation now, then each state change until it is final (graphql-ws on /graphql).',
   })
-  operationUpdated(@Root() operation: Operation, @Arg('id', () => ID) _id: string): Operation {
+  operationUpdated(@Parent() operation: Operation, @Arg('id', () => ID) _id: string): Operation {
     return operation;
   }
 }

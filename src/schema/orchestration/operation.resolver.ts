@@ -1,5 +1,5 @@
 import type { FilterQuery } from '@mikro-orm/postgresql';
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { Operation } from '../../entities/orchestration/operation.js';
 import { RunState } from '../../entities/orchestration/run-state.js';
 import { ScriptRun } from '../../entities/orchestration/script-run.js';
@@ -17,6 +17,7 @@ import { Payload } from '../relay/payload.js';
 import { UserInputError } from '../../errors/user-input-error.js';
 import { ServerNode } from './server.types.js';
 import { OperationConnection, OperationFilter, OperationNode, OperationsPayload, ScriptRunNode } from './operation.types.js';
+import { Parent } from '../parent.js';
 
 const OperationPayload = Payload('Operation', 'operation', OperationNode);
 
@@ -35,22 +36,22 @@ function runLink(ctx: Context, run: ScriptRun): string | null {
 @Resolver(() => OperationNode)
 export class OperationResolver {
   @FieldResolver(() => ID)
-  id(@Root() op: Operation): string {
+  id(@Parent() op: Operation): string {
     return toGlobalId('Operation', op.id);
   }
 
   @FieldResolver(() => String, { name: 'objectId' })
-  objectGlobalId(@Root() op: Operation): string {
+  objectGlobalId(@Parent() op: Operation): string {
     return toGlobalId(op.model, op.objectId);
   }
 
   @AdminOnlyField(() => ServerNode, { description: 'Admins only (null for account users).' })
-  server(@Root() op: Operation) {
+  server(@Parent() op: Operation) {
     return op.server.loadOrFail();
   }
 
   @AdminOnlyField(() => ScriptRunNode, { description: 'The script that carries this operation, with its log. Admins only (null for account users).' })
-  run(@Root() op: Operation) {
+  run(@Parent() op: Operation) {
     return op.run.loadOrFail();
   }
 
@@ -58,12 +59,12 @@ export class OperationResolver {
     description:
       'Where the operation is in the Temporal UI: its server\'s queue while it waits, the workflow that carries it once taken up; null if no workflow ever did. Admins only.',
   })
-  async workflowUrl(@Root() op: Operation, @Ctx() ctx: Context) {
+  async workflowUrl(@Parent() op: Operation, @Ctx() ctx: Context) {
     return runLink(ctx, await op.run.loadOrFail());
   }
 
   @FieldResolver(() => OperationNode, { nullable: true, description: 'The operation this one retries.' })
-  retryOf(@Root() op: Operation) {
+  retryOf(@Parent() op: Operation) {
     return op.retryOf?.load() ?? null;
   }
 
@@ -126,22 +127,22 @@ export class OperationResolver {
 @Resolver(() => ScriptRunNode)
 export class ScriptRunResolver {
   @FieldResolver(() => ID)
-  id(@Root() run: ScriptRun): string {
+  id(@Parent() run: ScriptRun): string {
     return toGlobalId('ScriptRun', run.id);
   }
 
   @FieldResolver(() => ServerNode)
-  server(@Root() run: ScriptRun) {
+  server(@Parent() run: ScriptRun) {
     return run.server.loadOrFail();
   }
 
   @FieldResolver(() => [OperationNode])
-  operations(@Root() run: ScriptRun, @Ctx() ctx: Context) {
+  operations(@Parent() run: ScriptRun, @Ctx() ctx: Context) {
     return ctx.em.find(Operation, { run: run.id }, { orderBy: { id: 'asc' } });
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'Its workflow history in the Temporal UI (see Operation.workflowUrl).' })
-  workflowUrl(@Root() run: ScriptRun, @Ctx() ctx: Context) {
+  workflowUrl(@Parent() run: ScriptRun, @Ctx() ctx: Context) {
     return runLink(ctx, run);
   }
 }

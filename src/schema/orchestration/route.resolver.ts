@@ -1,5 +1,5 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { Route } from '../../entities/orchestration/route.js';
 import { NotFoundError } from '../../errors/domain-error.js';
 import { findBackend, listBackends } from '../../orchestration/backends/registry.js';
@@ -15,6 +15,7 @@ import { UserErrorCode, UserInputError } from '../../errors/user-input-error.js'
 import { findServer } from '../../orchestration/find-server.js';
 import { ServerNode } from './server.types.js';
 import { BackendInfo, CreateRouteInput, RouteConnection, RouteNode, UpdateRouteInput } from './route.types.js';
+import { Parent } from '../parent.js';
 
 const RoutePayload = Payload('Route', 'route', RouteNode);
 const DeleteRoutePayload = DeletePayload('DeleteRoute');
@@ -40,12 +41,12 @@ function checkMatch(backendName: string, match: string): string {
 @Resolver(() => RouteNode)
 export class RouteResolver {
   @FieldResolver(() => ID)
-  id(@Root() route: Route): string {
+  id(@Parent() route: Route): string {
     return toGlobalId('Route', route.id);
   }
 
   @FieldResolver(() => ServerNode)
-  server(@Root() route: Route) {
+  server(@Parent() route: Route) {
     return route.server.loadOrFail();
   }
 

@@ -1,4 +1,4 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { Server } from '../../entities/orchestration/server.js';
 import { ServerUnreachableError } from '../../errors/domain-error.js';
 import { TransportError } from '../../orchestration/ssh/errors.js';
@@ -17,6 +17,7 @@ import { DeletePayload, Payload } from '../relay/payload.js';
 import { UserErrorCode, UserInputError } from '../../errors/user-input-error.js';
 import { Validator } from '../../validation/validator.js';
 import { addressProblem, sshUserProblem } from './server-connection.js';
+import { Parent } from '../parent.js';
 import {
   CreateServerInput, PresentedHostKeyInfo, ServerConnection, ServerNode, ServerStatusInfo, TrustServerHostKeyInput,
   UpdateServerInput,
@@ -49,13 +50,13 @@ function checkConnection(v: Validator, input: { address?: string; sshPort?: numb
 @Resolver(() => ServerNode)
 export class ServerResolver {
   @FieldResolver(() => ID)
-  id(@Root() server: Server): string {
+  id(@Parent() server: Server): string {
     return toGlobalId('Server', server.id);
   }
 
   @Cost(FIELD_COST.sshCommand)
   @FieldResolver(() => ServerStatusInfo, { description: 'Reachability, latency, uptime and load, read over SSH now.' })
-  async status(@Root() server: Server, @Ctx() ctx: Context) {
+  async status(@Parent() server: Server, @Ctx() ctx: Context) {
     const status = await ctx.servers.status(endpointOf(server));
     // Seen here, enforced everywhere: the workers read it before every script (their pooled connections cannot see it).
     if (status.changedHostKey) await recordHostKeyChange(ctx.em.fork(), server.id, status.changedHostKey.pinned, status.changedHostKey.presented);
@@ -64,7 +65,7 @@ export class ServerResolver {
 
   @Cost(FIELD_COST.sshHandshake)
   @FieldResolver(() => PresentedHostKeyInfo, { description: 'The host key the server presents now (first step of trusting it).' })
-  async presentedHostKey(@Root() server: Server, @Ctx() ctx: Context) {
+  async presentedHostKey(@Parent() server: Server, @Ctx() ctx: Context) {
     let key;
     try {
       key = await ctx.servers.presentedHostKey(server.address, server.sshPort);

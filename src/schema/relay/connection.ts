@@ -1,7 +1,8 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
-import type { EntityName, QueryOrderMap } from '@mikro-orm/core';
+import { Cursor, type EntityName, type QueryOrderMap } from '@mikro-orm/core';
 import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import { UserInputError } from '../../errors/user-input-error.js';
+import { findRows } from './read-rows.js';
 
 @ObjectType()
 export class PageInfo {
@@ -49,9 +50,10 @@ export function Connection<T extends object>(node: ClassType<T>, name: string) {
 }
 
 /**
- * One page of a keyset-paginated list (MikroORM's findByCursor). `id` is always the last sort key (in the direction of
- * the one before it), so the order is total and cursors stay valid while rows are added. The total is counted only if
- * the query selects `totalCount`.
+ * One page of a keyset-paginated list (MikroORM's cursor: the query findByCursor runs, and its Cursor), read as rows
+ * (./read-rows.ts: the entity's values without hydrating managed entities). `id` is always the last sort key (in the
+ * direction of the one before it), so the order is total and cursors stay valid while rows are added. The total is
+ * counted only if the query selects `totalCount`.
  */
 export async function paginate<T extends { id: string }>(
   em: EntityManager,
@@ -72,7 +74,9 @@ export async function paginate<T extends { id: string }>(
   };
   let cursor;
   try {
-    cursor = await em.findByCursor(entity, { ...options, includeCount: false });
+    // One row more than asked (overfetch) tells whether a next page exists, as findByCursor does.
+    const findOptions = { ...options, overfetch: true };
+    cursor = new Cursor(await findRows(em, entity, where, findOptions), undefined as unknown as number, findOptions, em.getMetadata().get(entity));
   } catch (err) {
     if (page.after && /cursor/i.test(String(err))) throw new UserInputError('after', 'is not a valid cursor');
     throw err;

@@ -1,5 +1,5 @@
 import type { FilterQuery } from '@mikro-orm/postgresql';
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { Crontab } from '../../entities/services/crontab.js';
 import { AccountNode } from '../accounts/account.type.js';
 import type { Context } from '../context.js';
@@ -12,6 +12,7 @@ import { CrontabConnection, CrontabNode } from './crontab.type.js';
 import { scheduleOf } from '../../services/crontabs/crontab.validation.js';
 import { createCrontab, deleteCrontab, findCrontab, updateCrontab } from '../../services/crontabs/crontab.use-cases.js';
 import { SystemUserNode } from './system-user.type.js';
+import { Parent } from '../parent.js';
 
 const CrontabPayload = Payload('Crontab', 'crontab', CrontabNode);
 const DeleteCrontabPayload = DeletePayload('DeleteCrontab');
@@ -19,22 +20,22 @@ const DeleteCrontabPayload = DeletePayload('DeleteCrontab');
 @Resolver(() => CrontabNode)
 export class CrontabResolver {
   @FieldResolver(() => ID)
-  id(@Root() crontab: Crontab): string {
+  id(@Parent() crontab: Crontab): string {
     return toGlobalId('Crontab', crontab.id);
   }
 
   @FieldResolver(() => String, { description: 'The five schedule fields as cron shows them, e.g. "*/5 * * * *".' })
-  schedule(@Root() crontab: Crontab): string {
+  schedule(@Parent() crontab: Crontab): string {
     return scheduleOf(crontab);
   }
 
   @FieldResolver(() => SystemUserNode)
-  systemUser(@Root() crontab: Crontab) {
+  systemUser(@Parent() crontab: Crontab) {
     return crontab.systemUser.loadOrFail();
   }
 
   @FieldResolver(() => AccountNode)
-  account(@Root() crontab: Crontab) {
+  account(@Parent() crontab: Crontab) {
     return crontab.account.loadOrFail();
   }
 

@@ -1,5 +1,5 @@
 import type { FilterQuery } from '@mikro-orm/postgresql';
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { DatabaseUser } from '../../entities/services/database-user.js';
 import { databaseSettings } from '../../services/databases/database-settings.js';
 import { createDatabaseUser, deleteDatabaseUser, findDatabaseUser, updateDatabaseUser } from '../../services/databases/database-user.use-cases.js';
@@ -12,6 +12,7 @@ import { idOf, toGlobalId } from '../relay/global-id.js';
 import { DeletePayload, Payload } from '../relay/payload.js';
 import { CreateDatabaseUserInput, DatabaseUserFilter, UpdateDatabaseUserInput } from './database.inputs.js';
 import { DatabaseUserConnection, DatabaseUserNode } from './database.type.js';
+import { Parent } from '../parent.js';
 
 const DatabaseUserPayload = Payload('DatabaseUser', 'databaseUser', DatabaseUserNode);
 const DeleteDatabaseUserPayload = DeletePayload('DeleteDatabaseUser');
@@ -19,12 +20,12 @@ const DeleteDatabaseUserPayload = DeletePayload('DeleteDatabaseUser');
 @Resolver(() => DatabaseUserNode)
 export class DatabaseUserResolver {
   @FieldResolver(() => ID)
-  id(@Root() user: DatabaseUser): string {
+  id(@Parent() user: DatabaseUser): string {
     return toGlobalId('DatabaseUser', user.id);
   }
 
   @FieldResolver(() => AccountNode)
-  account(@Root() user: DatabaseUser) {
+  account(@Parent() user: DatabaseUser) {
     return user.account.loadOrFail();
   }
 

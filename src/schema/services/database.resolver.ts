@@ -1,5 +1,5 @@
 import type { FilterQuery } from '@mikro-orm/postgresql';
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { Database } from '../../entities/services/database.js';
 import { DatabaseUser } from '../../entities/services/database-user.js';
 import { databaseSettings } from '../../services/databases/database-settings.js';
@@ -12,6 +12,7 @@ import { idOf, toGlobalId } from '../relay/global-id.js';
 import { DeletePayload, Payload } from '../relay/payload.js';
 import { CreateDatabaseInput, DatabaseFilter, UpdateDatabaseInput } from './database.inputs.js';
 import { DatabaseConnection, DatabaseNode, DatabaseUserNode } from './database.type.js';
+import { Parent } from '../parent.js';
 
 const DatabasePayload = Payload('Database', 'database', DatabaseNode);
 const DeleteDatabasePayload = DeletePayload('DeleteDatabase');
@@ -26,22 +27,22 @@ async function usersOf(ctx: Context, database: Database): Promise<DatabaseUser[]
 @Resolver(() => DatabaseNode)
 export class DatabaseResolver {
   @FieldResolver(() => ID)
-  id(@Root() database: Database): string {
+  id(@Parent() database: Database): string {
     return toGlobalId('Database', database.id);
   }
 
   @FieldResolver(() => AccountNode)
-  account(@Root() database: Database) {
+  account(@Parent() database: Database) {
     return database.account.loadOrFail();
   }
 
   @FieldResolver(() => [DatabaseUserNode], { description: 'Its users in order: the first owns the database, the others have read-write access.' })
-  users(@Root() database: Database, @Ctx() ctx: Context) {
+  users(@Parent() database: Database, @Ctx() ctx: Context) {
     return usersOf(ctx, database);
   }
 
   @FieldResolver(() => DatabaseUserNode, { nullable: true, description: 'Its first user, who owns it.' })
-  async owner(@Root() database: Database, @Ctx() ctx: Context) {
+  async owner(@Parent() database: Database, @Ctx() ctx: Context) {
     return (await usersOf(ctx, database))[0] ?? null;
   }
 

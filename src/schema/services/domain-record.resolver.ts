@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { DomainRecord } from '../../entities/dns/domain-record.js';
 import { createDomainRecord, deleteDomainRecord, findDomainRecord, updateDomainRecord } from '../../services/domains/domain.use-cases.js';
 import { AccountNode } from '../accounts/account.type.js';
@@ -8,6 +8,7 @@ import { toGlobalId } from '../relay/global-id.js';
 import { DeletePayload, Payload } from '../relay/payload.js';
 import { CreateDomainRecordInput, UpdateDomainRecordInput } from './domain.inputs.js';
 import { DomainNode, DomainRecordNode } from './domain.type.js';
+import { Parent } from '../parent.js';
 
 const DomainRecordPayload = Payload('DomainRecord', 'record', DomainRecordNode);
 const DeleteDomainRecordPayload = DeletePayload('DeleteDomainRecord');
@@ -15,17 +16,17 @@ const DeleteDomainRecordPayload = DeletePayload('DeleteDomainRecord');
 @Resolver(() => DomainRecordNode)
 export class DomainRecordResolver {
   @FieldResolver(() => ID)
-  id(@Root() record: DomainRecord): string {
+  id(@Parent() record: DomainRecord): string {
     return toGlobalId('DomainRecord', record.id);
   }
 
   @FieldResolver(() => DomainNode)
-  domain(@Root() record: DomainRecord) {
+  domain(@Parent() record: DomainRecord) {
     return record.domain.loadOrFail();
   }
 
   @FieldResolver(() => AccountNode)
-  account(@Root() record: DomainRecord) {
+  account(@Parent() record: DomainRecord) {
     return record.account.loadOrFail();
   }
 

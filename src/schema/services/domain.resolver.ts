@@ -1,5 +1,5 @@
 import type { FilterQuery } from '@mikro-orm/postgresql';
-import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { Domain } from '../../entities/dns/domain.js';
 import { DomainRecord } from '../../entities/dns/domain-record.js';
 import { toUnicodeName } from '../../orchestration/backends/dns/dns-name.js';
@@ -14,6 +14,7 @@ import { idOf, toGlobalId } from '../relay/global-id.js';
 import { DeletePayload, Payload } from '../relay/payload.js';
 import { CreateDomainInput, DomainFilter, UpdateDomainInput } from './domain.inputs.js';
 import { DefaultDnsRecord, DomainConnection, DomainNode, DomainRecordNode, DomainSoa, type DnsRecordType } from './domain.type.js';
+import { Parent } from '../parent.js';
 
 const DomainPayload = Payload('Domain', 'domain', DomainNode);
 const DeleteDomainPayload = DeletePayload('DeleteDomain');
@@ -21,60 +22,60 @@ const DeleteDomainPayload = DeletePayload('DeleteDomain');
 @Resolver(() => DomainNode)
 export class DomainResolver {
   @FieldResolver(() => ID)
-  id(@Root() domain: Domain): string {
+  id(@Parent() domain: Domain): string {
     return toGlobalId('Domain', domain.id);
   }
 
   @FieldResolver(() => String, { description: 'The name for people: Unicode ("bücher.example").' })
-  unicodeName(@Root() domain: Domain): string {
+  unicodeName(@Parent() domain: Domain): string {
     return toUnicodeName(domain.name);
   }
 
   @FieldResolver(() => Boolean, { description: 'Whether it is a zone of its own (no domain above it in Orchestra).' })
-  isTop(@Root() domain: Domain): boolean {
+  isTop(@Parent() domain: Domain): boolean {
     return domain.top === null;
   }
 
   @FieldResolver(() => DomainNode, { nullable: true, description: 'The top domain whose zone holds this one\'s records; null for a top domain.' })
-  top(@Root() domain: Domain) {
+  top(@Parent() domain: Domain) {
     return domain.top?.loadOrFail() ?? null;
   }
 
   @FieldResolver(() => [DomainNode], { description: 'The subdomains whose records are in this top domain\'s zone.' })
-  subdomains(@Root() domain: Domain, @Ctx() ctx: Context) {
+  subdomains(@Parent() domain: Domain, @Ctx() ctx: Context) {
     return ctx.em.find(Domain, { top: domain.id }, { orderBy: { name: 'asc' } });
   }
 
   @FieldResolver(() => AccountNode)
-  account(@Root() domain: Domain) {
+  account(@Parent() domain: Domain) {
     return domain.account.loadOrFail();
   }
 
   @FieldResolver(() => [DomainRecordNode], { description: 'Its own records, oldest first.' })
-  records(@Root() domain: Domain, @Ctx() ctx: Context) {
+  records(@Parent() domain: Domain, @Ctx() ctx: Context) {
     return ctx.em.find(DomainRecord, { domain: domain.id }, { orderBy: { id: 'asc' } });
   }
 
   @FieldResolver(() => [DefaultDnsRecord], { description: 'The records from configuration it is served with, besides its own (none of a type it declares).' })
-  async defaultRecords(@Root() domain: Domain, @Ctx() ctx: Context): Promise<DefaultDnsRecord[]> {
+  async defaultRecords(@Parent() domain: Domain, @Ctx() ctx: Context): Promise<DefaultDnsRecord[]> {
     const declared = await ctx.em.find(DomainRecord, { domain: domain.id });
     return defaultRecordsFor(domain.name, domain.top === null, declared).map((r) => ({ type: r.type as DnsRecordType, value: r.value }));
   }
 
   @FieldResolver(() => DomainSoa, { nullable: true, description: 'The SOA of its zone; null for a subdomain.' })
-  async soa(@Root() domain: Domain, @Ctx() ctx: Context): Promise<DomainSoa | null> {
+  async soa(@Parent() domain: Domain, @Ctx() ctx: Context): Promise<DomainSoa | null> {
     if (domain.top) return null;
     const zone = await buildZone(ctx.em, domain);
     return { ...zone.soa, serial: zone.serial };
   }
 
   @FieldResolver(() => Int, { description: 'The zone\'s serial, YYYYMMDDnn (a subdomain keeps the one it had as a top domain, or 0).' })
-  serial(@Root() domain: Domain): number {
+  serial(@Parent() domain: Domain): number {
     return domain.serial;
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'The zone file the master servers get; null for a subdomain.' })
-  async zone(@Root() domain: Domain, @Ctx() ctx: Context): Promise<string | null> {
+  async zone(@Parent() domain: Domain, @Ctx() ctx: Context): Promise<string | null> {
     if (domain.top) return null;
     return renderZone(domain.name, await buildZone(ctx.em, domain)).text;
   }

@@ -1,5 +1,5 @@
 import type { FilterQuery } from '@mikro-orm/postgresql';
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { SystemUser } from '../../entities/services/system-user.js';
 import {
   createSystemUser, deleteSystemUser, findSystemUser, setSystemUserActive, updateSystemUser,
@@ -13,6 +13,7 @@ import { idOf, toGlobalId } from '../relay/global-id.js';
 import { DeletePayload, Payload } from '../relay/payload.js';
 import { CreateSystemUserInput, SystemUserFilter, UpdateSystemUserInput } from './system-user.inputs.js';
 import { SystemUserConnection, SystemUserNode } from './system-user.type.js';
+import { Parent } from '../parent.js';
 
 // Payloads are `{ systemUser, userErrors }`; the operations a change wrote (runMutation's batchIds) are not exposed yet.
 const SystemUserPayload = Payload('SystemUser', 'systemUser', SystemUserNode);
@@ -21,22 +22,22 @@ const DeleteSystemUserPayload = DeletePayload('DeleteSystemUser');
 @Resolver(() => SystemUserNode)
 export class SystemUserResolver {
   @FieldResolver(() => ID)
-  id(@Root() user: SystemUser): string {
+  id(@Parent() user: SystemUser): string {
     return toGlobalId('SystemUser', user.id);
   }
 
   @FieldResolver(() => String, { description: 'The effective home directory: /home/<username> unless another was set.' })
-  home(@Root() user: SystemUser): string {
+  home(@Parent() user: SystemUser): string {
     return effectiveHome(user);
   }
 
   @FieldResolver(() => Boolean, { description: 'Whether a password is set (without one, only SSH keys log in).' })
-  hasPassword(@Root() user: SystemUser): boolean {
+  hasPassword(@Parent() user: SystemUser): boolean {
     return user.passwordHash !== null;
   }
 
   @FieldResolver(() => AccountNode)
-  account(@Root() user: SystemUser) {
+  account(@Parent() user: SystemUser) {
     return user.account.loadOrFail();
   }
 
