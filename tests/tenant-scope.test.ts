@@ -1,11 +1,14 @@
 /**
  * Regression (the scope once iterated a Map with Object.values and silently scoped nothing but Account): for every
  * entity the ORM knows, an account user's EntityManager returns exactly the rows of their account, and an
- * anonymous one returns none.
+ * anonymous one returns none. List pages read rows instead of entities (src/schema/relay/read-rows.ts): the same
+ * scope, and the same values.
  */
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { ReferenceKind, wrap } from '@mikro-orm/core';
 import { applyTenantScope, isAccountOwned } from '../src/auth/tenant-scope.js';
+import { findRows } from '../src/schema/relay/read-rows.js';
 import { ANONYMOUS } from '../src/auth/viewer.js';
 import { Account } from '../src/entities/accounts/account.js';
 import { User } from '../src/entities/auth/user.js';
@@ -68,4 +71,44 @@ test('every entity is scoped: account users see only their account\'s rows, anon
     expect([meta.className, await alpha.count(meta.class, {})]).toEqual([meta.className, own]);
     expect([meta.className, await anonymous.count(meta.class, {})]).toEqual([meta.className, 0]);
   }
+});
+
+test('list pages read rows with the same scope and the same values as entities, for every entity', async () => {
+  const alphaUser = await h.orm.em.fork().findOneOrFail(User, { username: 'alpha' });
+  const viewers = [
+    { kind: 'user' as const, userId: alphaUser.id, username: 'alpha', accountId: alphaId, isAdmin: false, apiTokenId: null },
+    ANONYMOUS,
+    { kind: 'user' as const, userId: alphaUser.id, username: 'alpha', accountId: alphaId, isAdmin: true, apiTokenId: null },
+  ];
+  const metas = [...h.orm.getMetadata()].filter((m) => !m.abstract && !m.embeddable);
+  let compared = 0;
+  for (const viewer of viewers) {
+    for (const meta of metas) {
+      const entities = await scoped(viewer).find(meta.class, {}, { orderBy: { id: 'asc' } });
+      const rows = await findRows(scoped(viewer), meta.class, {}, { orderBy: { id: 'asc' } });
+      const expected = entities.map((entity) => {
+        const values: Record<string, unknown> = {};
+        const data = wrap(entity, true).toObject() as Record<string, unknown>;
+        for (const prop of Object.values(meta.properties)) {
+          if (prop.persist === false) continue;
+          if (prop.kind === ReferenceKind.SCALAR) values[prop.name] = (entity as Record<string, unknown>)[prop.name];
+          else if (prop.kind === ReferenceKind.MANY_TO_ONE) values[prop.name] = data[prop.name] ?? null;
+        }
+        return values;
+      });
+      const actual = rows.map((row) => {
+        const values: Record<string, unknown> = {};
+        for (const prop of Object.values(meta.properties)) {
+          if (prop.persist === false) continue;
+          const value = (row as Record<string, unknown>)[prop.name];
+          if (prop.kind === ReferenceKind.SCALAR) values[prop.name] = value;
+          else if (prop.kind === ReferenceKind.MANY_TO_ONE) values[prop.name] = (value as { id: string } | null)?.id ?? null;
+        }
+        return values;
+      });
+      expect([meta.className, actual]).toEqual([meta.className, expected]);
+      compared += rows.length;
+    }
+  }
+  expect(compared).toBeGreaterThan(20);
 });
