@@ -62,7 +62,8 @@ async function startServer(name: string, mode: ServerMode, databaseUrl: string, 
   const child = spawn(
     process.execPath,
     [...nodeFlags(mode), '--import', './scripts/register.js', 'bench/graphql-read-server.ts', JSON.stringify({ mode, databaseUrl, tokenSecret: TOKEN_SECRET, profileFile })],
-    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+    // NODE_ENV as production runs the API (docker-compose.yml), for every contender alike.
+    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_ENV: 'production' } },
   );
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
