@@ -32,6 +32,17 @@ export default defineConfig(
     },
   },
   {
+    files: ['src/schema/**/*.ts'],
+    rules: {
+      // type-graphql's @Root() copies the parent into a new instance of its declared class (a MikroORM entity built
+      // per field call, and rows lose their relation getters): src/schema/parent.ts explains.
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'type-graphql', importNames: ['Root'], message: 'Use @Parent() from src/schema/parent.ts.' }] },
+      ],
+    },
+  },
+  {
     files: ['src/workflows/**/*.ts'],
     rules: {
       // The TypeScript variant replaces the core rule: it knows `import type` (allowTypeImports).
