@@ -546,6 +546,7 @@ export type NodeQuery = { node:
     | { __typename: 'Domain', id: string }
     | { __typename: 'DomainRecord', id: string }
     | { __typename: 'Operation', id: string }
+    | { __typename: 'Resource', id: string }
     | { __typename: 'Route', id: string }
     | { __typename: 'ScriptRun', id: string }
     | { __typename: 'Server', id: string }
@@ -671,6 +672,7 @@ export type DatabaseNodeQuery = { node:
     | { id: string }
     | { id: string }
     | { id: string }
+    | { id: string }
    };
 
 export type CreateDatabaseUserMutationVariables = Exact<{
@@ -760,6 +762,7 @@ export type DnsNodeQuery = { node:
     | { id: string }
     | { name: string, id: string }
     | { type: DnsRecordType, value: string, id: string }
+    | { id: string }
     | { id: string }
     | { id: string }
     | { id: string }
@@ -1023,6 +1026,7 @@ export type SystemUserNodeQuery = { node:
     | { id: string }
     | { id: string }
     | { schedule: string, id: string }
+    | { id: string }
     | { id: string }
     | { id: string }
     | { id: string }
