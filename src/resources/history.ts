@@ -4,6 +4,7 @@ import { findMonitor } from './monitors/registry.js';
 import { relationPath } from './resource-paths.js';
 import { parseScale } from './scale-expression.js';
 import { monitoredObjects } from './usage.js';
+import { bigintArray } from './sql-arrays.js';
 
 export type Bucket = 'hour' | 'day' | 'month';
 
@@ -27,7 +28,7 @@ export async function resourceHistory(em: EntityManager, resource: Resource, obj
          select date_trunc(?, created_at at time zone 'UTC') at time zone 'UTC' as b, object_id, ${monitor.kind === 'disk' ? 'avg' : 'sum'}(value) as v
          from monitor_data where monitor = ? and object_id = any(?::bigint[]) and created_at >= ? and created_at <= ?
          group by 1, 2) per_object group by b order by b`,
-      [bucket, monitor.name, [...owner.keys()], from, to],
+      [bucket, monitor.name, bigintArray([...owner.keys()]), from, to],
     );
     for (const row of rows) {
       const at = new Date(row.bucket).getTime();

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { listMonitors } from './monitors/registry.js';
+import { bigintArray } from './sql-arrays.js';
 
 /** Samples older than this are deleted (ORCHESTRA_MONITOR_RETENTION_DAYS, default 400: a year of history and more). */
 export function retentionDays(): number {
@@ -53,7 +54,7 @@ export async function compressMonitorData(em: EntityManager, now = new Date()): 
         i = j;
       }
       for (let k = 0; k < drop.length; k += 10_000) {
-        await conn.execute(`delete from monitor_data where id = any(?::bigint[])`, [drop.slice(k, k + 10_000)]);
+        await conn.execute(`delete from monitor_data where id = any(?::bigint[])`, [bigintArray(drop.slice(k, k + 10_000))]);
       }
       deleted += drop.length;
     } else {

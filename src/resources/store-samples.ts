@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { counterDelta } from './counter.js';
+import { bigintArray, floatArray } from './sql-arrays.js';
 
 /**
  * Stores one run's samples of a monitor, all with the run's timestamp, in ONE statement whatever their number
@@ -18,7 +19,7 @@ export async function storeSamples(
   if (sample.counter) {
     const rows = await em.getConnection().execute<{ object_id: string; state: number | null }[]>(
       `select distinct on (object_id) object_id, state from monitor_data where monitor = ? and object_id = any(?::bigint[]) order by object_id, created_at desc, id desc`,
-      [sample.monitor, ids],
+      [sample.monitor, bigintArray(ids)],
     );
     const previous = new Map(rows.map((r) => [String(r.object_id), r.state === null ? null : Number(r.state)]));
     const readings = ids.map((id) => counterDelta(previous.get(id) ?? null, values.get(id)!));
@@ -28,7 +29,7 @@ export async function storeSamples(
   await em.getConnection().execute(
     `insert into monitor_data (monitor, model, object_id, run_id, created_at, value, state)
      select ?, ?, o, ?, ?, v, s from unnest(?::bigint[], ?::float8[], ?::float8[]) as t(o, v, s)`,
-    [sample.monitor, sample.model, sample.runId, sample.at, ids, stored, states],
+    [sample.monitor, sample.model, sample.runId, sample.at, bigintArray(ids), floatArray(stored), floatArray(states)],
   );
   return ids.length;
 }

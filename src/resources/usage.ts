@@ -5,6 +5,7 @@ import { aggregate, windowStart, type Aggregation, type Sample } from './aggrega
 import { findMonitor } from './monitors/registry.js';
 import { entityClassOf, relationPath } from './resource-paths.js';
 import { parseScale } from './scale-expression.js';
+import { bigintArray, floatArray } from './sql-arrays.js';
 
 /** An object whose usage crossed its allocation (exceeded) or came back under it (recovered) in this update. */
 export interface LimitTransition {
@@ -41,9 +42,9 @@ async function samplesOf(em: EntityManager, monitor: string, ids: string[], from
     ? await conn.execute<{ object_id: string; created_at: Date; value: number }[]>(
         `select object_id, created_at, value from monitor_data where monitor = ? and object_id = any(?::bigint[]) and created_at >= ?
          union all (${latest} and created_at < ? order by object_id, created_at desc)`,
-        [monitor, ids, from, monitor, ids, from],
+        [monitor, bigintArray(ids), from, monitor, bigintArray(ids), from],
       )
-    : await conn.execute<{ object_id: string; created_at: Date; value: number }[]>(`${latest} order by object_id, created_at desc`, [monitor, ids]);
+    : await conn.execute<{ object_id: string; created_at: Date; value: number }[]>(`${latest} order by object_id, created_at desc`, [monitor, bigintArray(ids)]);
   const series = new Map<string, Sample[]>();
   for (const row of rows) {
     const id = String(row.object_id);
@@ -85,7 +86,7 @@ export async function computeUsage(em: EntityManager, resource: Resource, object
     `insert into resource_data (created_at, updated_at, resource_id, model, object_id, account_id, used, measured_at, limit_exceeded)
      select ?, ?, ?, ?, o, a, u, ?, false from unnest(?::bigint[], ?::bigint[], ?::float8[]) as t(o, a, u)
      on conflict (resource_id, object_id) do update set used = excluded.used, measured_at = excluded.measured_at, updated_at = excluded.updated_at`,
-    [now, now, resource.id, resource.model, now, objects.map((o) => o.id), objects.map((o) => o.accountId), used],
+    [now, now, resource.id, resource.model, now, bigintArray(objects.map((o) => o.id)), bigintArray(objects.map((o) => o.accountId)), floatArray(used)],
   );
   return { objects: objects.length, transitions: await limitTransitions(em, resource, objects.map((o) => o.id)) };
 }
