@@ -13,6 +13,7 @@ import { Operation } from '../src/entities/orchestration/operation.js';
 import { SystemUser } from '../src/entities/services/system-user.js';
 import { RunState } from '../src/entities/orchestration/run-state.js';
 import { idOf } from '../src/schema/relay/global-id.js';
+import { AccountSearchAttribute, BackendSearchAttribute, ObjectSearchAttribute, ServerSearchAttribute } from '../src/temporal/search-attributes.js';
 import type { MonitoringOutcome } from '../src/workflows/contracts/resources.js';
 import {
   AccountResourcesDocument, CreateResourceDocument, CreateSystemUserDocument, MonitorNowDocument, ResourceHistoryDocument, SetResourceAllocationDocument,
@@ -54,6 +55,7 @@ async function monitorNow(resourceId: string, objectIds?: string[]): Promise<Mon
   const r = await h.admin.data(MonitorNowDocument, { resourceId, objectIds });
   expect(r.monitorNow.userErrors).toEqual([]);
   expect(r.monitorNow.run!.workflowUrl).toContain(encodeURIComponent(r.monitorNow.run!.workflowId!));
+  lastWorkflowId = r.monitorNow.run!.workflowId!;
   return (await h.temporal.workflow.getHandle(r.monitorNow.run!.workflowId!).result()) as MonitoringOutcome;
 }
 
@@ -70,6 +72,7 @@ async function writeFile(path: string, bytes: number) {
 }
 
 let userDisk: { id: string };
+let lastWorkflowId = '';
 let accountDisk: { id: string };
 
 describe('disk usage of homes, rolled up to the account', () => {
@@ -83,6 +86,14 @@ describe('disk usage of homes, rolled up to the account', () => {
 
     const outcome = await monitorNow(userDisk.id);
     expect(outcome.runs).toEqual([expect.objectContaining({ state: 'SUCCESS', stored: 2, malformed: 0 })]);
+    // The run's workflow carries the objects it covered, its server, monitor and accounts.
+    const run = await h.orm.em.fork().findOneOrFail(MonitorRun, { resourceId: idOf('Resource', userDisk.id) });
+    expect(run.workflowId).toBe(lastWorkflowId);
+    const attributes = (await h.temporal.workflow.getHandle(lastWorkflowId).describe()).typedSearchAttributes;
+    expect(attributes.get(ObjectSearchAttribute)).toBe(`SystemUser:${alice.mainId} SystemUser:${idOf('SystemUser', alice.webId)}`);
+    expect(attributes.get(ServerSearchAttribute)).toEqual(['web1']);
+    expect(attributes.get(BackendSearchAttribute)).toEqual(['system-user-disk']);
+    expect(attributes.get(AccountSearchAttribute)).toEqual(['alice']);
     const mainBytes = await findBytes('/home/alice');
     const webBytes = await findBytes('/home/alice-web');
     expect(mainBytes).toBeGreaterThan(312_345);

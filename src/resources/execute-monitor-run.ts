@@ -17,7 +17,12 @@ const MAX_STDOUT_BYTES = 64 << 20;
  * (key not trusted, or another key seen) is not measured (ERROR with the reason), and a changed key seen here holds
  * the server for configuration too. A transport error is thrown for Temporal to retry; nothing was stored then.
  */
-export async function executeMonitorRun(em: EntityManager, runner: ScriptRunner, runId: string): Promise<MonitorRun> {
+export async function executeMonitorRun(
+  em: EntityManager,
+  runner: ScriptRunner,
+  runId: string,
+  carrier?: { workflowId: string; runId: string },
+): Promise<MonitorRun> {
   const run = await em.findOneOrFail(MonitorRun, { id: runId }, { populate: ['server'], filters: false });
   if (['SUCCESS', 'FAILURE', 'ERROR', 'TIMEOUT'].includes(run.state)) return run;
   const server = run.server.getEntity();
@@ -26,6 +31,8 @@ export async function executeMonitorRun(em: EntityManager, runner: ScriptRunner,
   if (hold || !monitor) return finish(em, run, 'ERROR', { error: hold ?? `no monitor named ${run.monitor}` });
   run.state = 'STARTED';
   run.startedAt = new Date();
+  // The workflow that carries it: the run's deep link.
+  if (carrier) Object.assign(run, { workflowId: carrier.workflowId, workflowRunId: carrier.runId });
   await em.flush();
   try {
     const result = await runner.run(endpointOf(server), run.script, { timeoutMs: monitor.timeoutMs, maxOutputBytes: MAX_STDOUT_BYTES });

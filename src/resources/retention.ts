@@ -31,7 +31,8 @@ export function interiorOfEqualRuns(samples: readonly { id: string; value: numbe
 
 /**
  * The daily retention (the `monitor-retention` schedule): disk-like monitors keep the first and last of runs of equal
- * samples, traffic-like ones one sample per past month holding its sum (at the month's start), and samples older than
+ * samples, traffic-like ones one sample per past month holding its sum (at the month's start, with the month's last
+ * counter state, so a counter monitor's next reading still has its baseline), and samples older than
  * the retention setting go. Older than a day only: recent samples are what usage is computed from.
  */
 export async function compressMonitorData(em: EntityManager, now = new Date()): Promise<{ deleted: number }> {
@@ -69,7 +70,8 @@ export async function compressMonitorData(em: EntityManager, now = new Date()): 
            returning model, object_id, created_at, value, state),
          summed as (
            insert into monitor_data (monitor, model, object_id, run_id, created_at, value, state)
-           select ?, model, object_id, null, date_trunc('month', created_at at time zone 'UTC') at time zone 'UTC', sum(value), null
+           select ?, model, object_id, null, date_trunc('month', created_at at time zone 'UTC') at time zone 'UTC', sum(value),
+             (array_agg(state order by created_at desc))[1]
            from old group by model, object_id, date_trunc('month', created_at at time zone 'UTC') returning 1)
          select (select count(*) from old)::int - (select count(*) from summed)::int as deleted`,
         [monitor.name, monthStart, monitor.name, monthStart, monitor.name],

@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import type { SearchAttributePair } from '@temporalio/common';
 import { Resource } from '../../entities/resources/resource.js';
 import { TemporalBatchStarter } from '../../orchestration/outbox/temporal-batch-starter.js';
@@ -32,7 +33,8 @@ export function resourceActivities(deps: ActivityDeps): ResourceActivities {
       return { runIds: planned.runIds, searchAttributes };
     },
     async runMonitor(runId) {
-      const run = await executeMonitorRun(deps.orm.em.fork(), deps.runner, runId);
+      const execution = Context.current().info.workflowExecution;
+      const run = await executeMonitorRun(deps.orm.em.fork(), deps.runner, runId, execution);
       return { runId, state: run.state, stored: run.storedCount, malformed: run.malformed.length };
     },
     async updateUsage(input) {
