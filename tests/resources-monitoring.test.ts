@@ -19,7 +19,8 @@ import {
   AccountResourcesDocument, CreateResourceDocument, CreateSystemUserDocument, MonitorNowDocument, ResourceHistoryDocument, SetResourceAllocationDocument,
   SystemUserResourcesDocument, SystemUsersPageResourcesDocument, type CreateResourceInput,
 } from './generated/graphql.js';
-import { accountWithUser } from './support/fixtures.js';
+import { accountWithUser, contactFor } from './support/fixtures.js';
+import { startSmtpSink, type SmtpSink } from './support/smtp-sink.js';
 import type { GraphQLClient } from './support/graphql-client.js';
 import { startOrchestraHarness, type OrchestraHarness } from './support/orchestra-harness.js';
 import { installStub, passwdEntry, pollUntil, removeStub } from './support/resilience.js';
@@ -27,8 +28,11 @@ import { installStub, passwdEntry, pollUntil, removeStub } from './support/resil
 let h: OrchestraHarness;
 let alice: { accountId: string; mainId: string; webId: string; client: GraphQLClient };
 
+let sink: SmtpSink;
+
 beforeAll(async () => {
-  h = await startOrchestraHarness(['web1']);
+  sink = await startSmtpSink();
+  h = await startOrchestraHarness(['web1'], { config: { ORCHESTRA_SMTP_URL: sink.url, ORCHESTRA_MAIL_FROM: 'panel@example.net' } });
   await h.addServer('web1', ['system-users']);
   await h.startWorker();
   const a = await accountWithUser(h.admin, 'alice');
@@ -42,6 +46,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.stopWorker();
   await h?.close();
+  await sink?.close();
 });
 
 async function createResource(input: CreateResourceInput) {
@@ -160,6 +165,7 @@ function toGid(type: string, id: string): string {
 
 describe('limit actions', () => {
   test('exceeded and recovery fire once per transition over five runs (above, above, below, below, above); the shell changes on the host', async () => {
+    await contactFor(alice.client, alice.accountId, 'Ada');
     const limited = await createResource({
       name: 'quota', model: 'SystemUser', aggregation: 'LAST', unit: 'MB', scale: '10**6', monitors: ['system-user-disk'], limitActions: true, defaultAllocation: 1000,
     });
@@ -170,6 +176,7 @@ describe('limit actions', () => {
     const savesBefore = await saves();
     expect(await passwdEntry(h.hosts.web1, 'alice-web')).toMatch(/:\/bin\/bash$/);
 
+    await sh('mkdir -p /home/alice-web/site');
     const sizes = [3_000_000, 2_500_000, 0, 0, 4_000_000];
     const expectShell = ['nologin', 'nologin', 'bash', 'bash', 'nologin'];
     const outcomes: MonitoringOutcome[] = [];
@@ -184,6 +191,13 @@ describe('limit actions', () => {
     expect(outcomes.map((o) => [o.exceeded, o.recovered])).toEqual([[1, 0], [0, 0], [0, 1], [0, 0], [1, 0]]);
     // Three transitions, three saves: no action on the runs that crossed nothing.
     expect((await saves()) - savesBefore).toBe(3);
+    // And three e-mails to the account's contact, through the mail queue, received by a real SMTP server.
+    const notices = await pollUntil('three notices', async () => sink.messages.filter((m) => m.data.includes('alice-web')), (m) => m.length >= 3, 120_000);
+    expect(notices.map((m) => /^Subject: (.*)$/m.exec(m.data)![1]!.trim())).toEqual([
+      'Over the allocation: quota of alice-web', 'Back within the allocation: quota of alice-web', 'Over the allocation: quota of alice-web',
+    ]);
+    expect(notices.every((m) => m.from === 'panel@example.net' && JSON.stringify(m.to) === JSON.stringify(['ada@example.org']))).toBe(true);
+    expect(notices[0]!.data).toContain('Its login shell is disabled');
     // Back under for the tests after.
     await writeFile('/home/alice-web/site/big.bin', 0);
     await monitorNow(limited.id, [alice.webId]);

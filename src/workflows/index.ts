@@ -7,3 +7,4 @@ export { scriptRunWorkflow } from './script-run.js';
 export { outboxRelayWorkflow } from './outbox-relay.js';
 export { monitorResourceWorkflow } from './monitoring.js';
 export { resourceScheduleRelayWorkflow, monitorRetentionWorkflow } from './resource-schedules.js';
+export { sendMailWorkflow } from './mail.js';

@@ -8,6 +8,7 @@ import { planMonitorRun } from '../../resources/plan-monitor-run.js';
 import { applyScheduleChanges } from '../../resources/resource-schedules.js';
 import { compressMonitorData } from '../../resources/retention.js';
 import { computeUsage } from '../../resources/usage.js';
+import { queueLimitNotices } from '../../resources/limit-notices.js';
 import {
   AccountSearchAttribute, BackendSearchAttribute, ObjectSearchAttribute, ServerSearchAttribute, fittingKeywords, objectsSearchValue,
 } from '../../temporal/search-attributes.js';
@@ -43,6 +44,8 @@ export function resourceActivities(deps: ActivityDeps): ResourceActivities {
       if (!resource) return { objects: 0, exceeded: 0, recovered: 0 };
       const { objects, transitions } = await computeUsage(em, resource, input.objectIds);
       if (transitions.length) {
+        const runWorkflowId = Context.current().info.workflowExecution?.workflowId ?? `${deps.taskQueue}-monitor-${resource.id}-${Date.now()}`;
+        await queueLimitNotices(em.fork(), deps.temporal, deps.taskQueue, runWorkflowId, resource, transitions);
         const outcome = await runUseCase(em.fork(), systemActor(`schedule:monitor-${resource.name}`), 'resourceLimitTransitions', (uc) =>
           applyLimitTransitions(uc, resource.id, transitions),
         );

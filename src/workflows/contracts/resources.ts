@@ -29,7 +29,7 @@ export interface ResourceActivities {
   planMonitoring(input: MonitorResourceInput): Promise<PlannedMonitoring | null>;
   /** Runs one monitor script over SSH (not through the configuration queue) and stores its samples. */
   runMonitor(runId: string): Promise<{ runId: string; state: string; stored: number; malformed: number }>;
-  /** Recomputes usage, commits limit transitions (their saves are operations), queues the notices. */
+  /** Recomputes usage, queues the notices of limit transitions, commits them (their saves are operations). */
   updateUsage(input: MonitorResourceInput): Promise<{ objects: number; exceeded: number; recovered: number }>;
   /** Makes the resources' Temporal Schedules match the committed resources (the schedule outbox). */
   applyScheduleChanges(): Promise<number>;
