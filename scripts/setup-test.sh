@@ -15,5 +15,6 @@ test_packages=(
   postgresql:/usr/lib/postgresql/15/bin/postgres
   mariadb-server:/usr/sbin/mariadbd
   mariadb-client:/usr/bin/mariadb
+  python3:python3               # the SMTP sink of the limit notices' tests: the standard library's smtpd (tests/support/smtp-sink.ts)
 )
 exec bash scripts/setup.sh "${test_packages[@]}"

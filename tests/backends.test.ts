@@ -42,7 +42,7 @@ describe('system users: snapshots', () => {
     const s = systemUsersBackend.snapshot(user({ groups: ['zed', 'bob', 'bob'], account: { username: 'alice', isActive: false, type: 'STAFF' } }));
     expect(s).toEqual({
       username: 'alice', passwordHash: HASH_1, home: '/home/alice', shell: '/bin/bash', groups: ['bob', 'zed'],
-      isActive: false, isMain: true, accountUsername: 'alice', accountType: 'STAFF',
+      isActive: false, isMain: true, overLimit: false, accountUsername: 'alice', accountType: 'STAFF',
     });
     // A stored snapshot parses back to itself.
     expect(systemUsersBackend.parseSnapshot(JSON.parse(JSON.stringify(s)))).toEqual(s);
@@ -271,6 +271,8 @@ const hostileTxt = `"; touch /tmp/canary; echo " $(touch /tmp/canary) \`id\` \\ 
 const GOLDEN: Record<string, Record<string, () => OperationInput[]>> = {
   'system-users': {
     save: () => [op(systemUsersBackend, 'op-101', 'save', '42', user({ groups: ['alice-ftp'] }))],
+    // Over its disk allocation (resource limit actions): no login shell, whatever its shell is.
+    limited: () => [op(systemUsersBackend, 'op-103', 'save', '42', user({ overLimit: true }))],
     delete: () => [op(systemUsersBackend, 'op-102', 'delete', '43', user({ username: 'alice-ftp', isMain: false, shell: '/dev/null' }))],
     // An account's main user, a new FTP-only user disabled with its account, and a removed SFTP user.
     multi: () => [

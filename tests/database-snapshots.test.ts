@@ -34,7 +34,7 @@ describe.each([['mariadb', MARIADB_HASH, SCRAM_HASH], ['postgresql', SCRAM_HASH,
     expect(u).toEqual({ username: 'alice_app', type: engine, passwordHash: hash, isActive: false, accountUsername: 'alice', accountType: null });
     expect(users.parseSnapshot(JSON.parse(JSON.stringify(u)))).toEqual(u);
     const d = databases.snapshot(database(engine, { users: ['alice_a', 'alice_b', 'alice_a'] }));
-    expect(d).toEqual({ name: 'alice_shop', type: engine, owner: 'alice_a', others: ['alice_b'], accountUsername: 'alice', accountType: 'COMPANY' });
+    expect(d).toEqual({ name: 'alice_shop', type: engine, owner: 'alice_a', others: ['alice_b'], overLimit: false, accountUsername: 'alice', accountType: 'COMPANY' });
     expect(databases.parseSnapshot(JSON.parse(JSON.stringify(d)))).toEqual(d);
   });
 

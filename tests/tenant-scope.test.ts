@@ -10,6 +10,11 @@ import { ReferenceKind, wrap } from '@mikro-orm/core';
 import { applyTenantScope, isAccountOwned } from '../src/auth/tenant-scope.js';
 import { findRows } from '../src/schema/relay/read-rows.js';
 import { ANONYMOUS } from '../src/auth/viewer.js';
+import { MonitorData } from '../src/entities/resources/monitor-data.js';
+import { MonitorRun } from '../src/entities/resources/monitor-run.js';
+import { Resource } from '../src/entities/resources/resource.js';
+import { ResourceData } from '../src/entities/resources/resource-data.js';
+import { ResourceScheduleChange } from '../src/entities/resources/resource-schedule-change.js';
 import { Account } from '../src/entities/accounts/account.js';
 import { User } from '../src/entities/auth/user.js';
 import { Route } from '../src/entities/orchestration/route.js';
@@ -44,7 +49,16 @@ beforeAll(async () => {
       tx.create(DomainRecord, { account: user.account, domain, type: 'A', value: '192.0.2.1' });
     });
     const dbUser = await client.data(CreateDatabaseUserDocument, { input: { accountId: account.id, type: 'MARIADB', username: `${name}_db`, password: 'a long password' } });
-    await client.data(CreateDatabaseDocument, { input: { accountId: account.id, type: 'MARIADB', name: `${name}_db`, userIds: [dbUser.createDatabaseUser.databaseUser!.id] } });
+    await client.data(CreateDatabaseDocument, { input: { accountId: account.id, type: 'MARIADB', name: `${name}_db`, userIds: [dbUser.createDatabaseUser.databaseUser!.id] } });    // Resources: an allocation (account-owned) and the admin-only rows of monitoring.
+    await h.orm.em.fork().transactional(async (tx) => {
+      const account = await tx.findOneOrFail(Account, { username: name });
+      const resource = tx.create(Resource, { name: `disk-${name}`, model: 'Account', aggregation: 'last' });
+      tx.create(ResourceData, { resource, model: 'Account', objectId: account.id, account, allocated: 1 });
+      tx.create(MonitorData, { monitor: 'system-user-disk', model: 'SystemUser', objectId: account.id, createdAt: new Date(), value: 1 });
+      tx.create(MonitorRun, { server: server.id, monitor: 'system-user-disk', script: '' });
+      await tx.flush();
+      tx.create(ResourceScheduleChange, { resourceId: resource.id, createdAt: new Date() });
+    });
   }
   alphaId = (await h.orm.em.fork().findOneOrFail(Account, { username: 'alpha' })).id;
   await h.client.data(LoginDocument, { input: { username: 'alpha', password: 'a wrong password' } }); // a login attempt

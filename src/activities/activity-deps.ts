@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Orm } from '../db/orm.js';
 import type { ScriptRunner } from '../orchestration/ssh/index.js';
+import type { MailSettings } from '../config/mail-settings.js';
 
 /** What activities may use. Passed in by the worker (no globals), so tests can hand in a test database. */
 export interface ActivityDeps {
@@ -11,4 +12,6 @@ export interface ActivityDeps {
   /** For activities that start or signal workflows (the relay waking server queues). */
   temporal: Client;
   taskQueue: string;
+  /** Where Orchestra's own e-mail goes (limit notices). */
+  mail: MailSettings;
 }

@@ -1,4 +1,5 @@
 import { readDnsSettings } from './dns-settings.js';
+import { readMailSettings, type MailSettings } from './mail-settings.js';
 
 /**
  * The one configuration object, read once from environment variables and validated as a whole:
@@ -32,6 +33,8 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** `account`: databases and database users are named `<account>_…` (src/services/databases/database-settings.ts). */
   databaseNamePrefix: 'none' | 'account';
+  /** Orchestra's own e-mail (./mail-settings.ts). */
+  mail: MailSettings;
 }
 
 export class ConfigError extends Error {
@@ -114,6 +117,7 @@ export const REQUIRED_VARIABLES = ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'ORCHESTR
 
 export function loadConfig(env: Env = process.env): Config {
   const r = new Reader(env);
+  const mail = readMailSettings(env);
   const tokenSecret = r.string('ORCHESTRA_TOKEN_SECRET');
   if (tokenSecret && tokenSecret.length < 32) r.problems.push('ORCHESTRA_TOKEN_SECRET must be at least 32 characters');
   const config: Config = {
@@ -135,7 +139,9 @@ export function loadConfig(env: Env = process.env): Config {
     graphqlMaxCost: r.integer('GRAPHQL_MAX_COST', 50_000, 10, 10_000_000),
     logLevel: r.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
     databaseNamePrefix: r.oneOf('ORCHESTRA_DATABASE_NAME_PREFIX', ['none', 'account'] as const, 'none'),
+    mail: mail.settings,
   };
+  r.problems.push(...mail.problems);
   r.problems.push(...readDnsSettings(env).problems);
   if (!config.temporalAddress && !r.problems.some((p) => p.startsWith('TEMPORAL_ADDRESS'))) {
     r.problems.push('TEMPORAL_ADDRESS is required');

@@ -16,8 +16,13 @@ import { DatabaseUser } from './services/database-user.js';
 import { SystemUser } from './services/system-user.js';
 import { Domain } from './dns/domain.js';
 import { DomainRecord } from './dns/domain-record.js';
+import { MonitorData } from './resources/monitor-data.js';
+import { MonitorRun } from './resources/monitor-run.js';
+import { Resource } from './resources/resource.js';
+import { ResourceData } from './resources/resource-data.js';
+import { ResourceScheduleChange } from './resources/resource-schedule-change.js';
 
-export { Account, BillContact, Contact, AuditEntry, ApiToken, LoginAttempt, User, Batch, Operation, Route, ScriptRun, Server, Crontab, SystemUser, Domain, DomainRecord, Database, DatabaseUser };
+export { Account, BillContact, Contact, AuditEntry, ApiToken, LoginAttempt, User, Batch, Operation, Route, ScriptRun, Server, Crontab, SystemUser, Domain, DomainRecord, Database, DatabaseUser, Resource, ResourceData, MonitorData, MonitorRun, ResourceScheduleChange };
 
 /** Every entity the ORM knows; a new domain adds its entities here. */
 export const ALL_ENTITIES = [
@@ -26,4 +31,5 @@ export const ALL_ENTITIES = [
   SystemUser, Crontab,
   Domain, DomainRecord,
   DatabaseUser, Database,
+  Resource, ResourceData, MonitorData, MonitorRun, ResourceScheduleChange,
 ];

@@ -14,11 +14,12 @@ import { RouteResolver } from './orchestration/route.resolver.js';
 import { ServerResolver } from './orchestration/server.resolver.js';
 import { PreviewResolver } from './orchestration/preview.resolver.js';
 import { OperationSubscriptionResolver } from './orchestration/operation-subscription.resolver.js';
+import { RESOURCE_RESOLVERS } from './resources/index.js';
 
 export const RESOLVERS = [
   NodeResolver, AccountResolver, ContactResolver, BillContactResolver, UserResolver, ApiTokenResolver, AuditResolver,
   SystemResolver, ServerResolver, RouteResolver, OperationResolver, ScriptRunResolver, PreviewResolver,
-  OperationSubscriptionResolver, ...SERVICE_RESOLVERS,
+  OperationSubscriptionResolver, ...SERVICE_RESOLVERS, ...RESOURCE_RESOLVERS,
 ] as const;
 
 /**

@@ -7,6 +7,9 @@ import type { Client } from '@temporalio/client';
 import type { ScriptRunner } from '../orchestration/ssh/script-runner.js';
 import { createActivities } from '../activities/index.js';
 
+/** A worker given no mail settings sends no e-mail. */
+const NO_MAIL = { smtp: null, from: 'orchestra@localhost' };
+
 /** The workflow bundle's entry. The worker bundles it with webpack + swc at create time (TypeScript sources directly). */
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -22,7 +25,7 @@ export async function bundleWorkflows(): Promise<{ code: string }> {
 
 export interface CreateWorkerOptions {
   connection: NativeConnection;
-  config: Pick<Config, 'temporalNamespace' | 'temporalTaskQueue'>;
+  config: Pick<Config, 'temporalNamespace' | 'temporalTaskQueue'> & Partial<Pick<Config, 'mail'>>;
   orm: Orm;
   /** Runs scripts on servers: the SSH pool in production (a worker owns one and closes it on shutdown). */
   runner: ScriptRunner;
@@ -45,7 +48,7 @@ export async function createWorker({ connection, config, orm, runner, client, id
     taskQueue: config.temporalTaskQueue,
     identity: workerIdentity,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-    activities: createActivities({ orm, workerIdentity, runner, temporal: client, taskQueue: config.temporalTaskQueue }),
+    activities: createActivities({ orm, workerIdentity, runner, temporal: client, taskQueue: config.temporalTaskQueue, mail: config.mail ?? NO_MAIL }),
     ...options,
   });
 }

@@ -5,3 +5,6 @@ export { healthCheckWorkflow } from './health-check.js';
 export { serverQueueWorkflow } from './server-queue.js';
 export { scriptRunWorkflow } from './script-run.js';
 export { outboxRelayWorkflow } from './outbox-relay.js';
+export { monitorResourceWorkflow } from './monitoring.js';
+export { resourceScheduleRelayWorkflow, monitorRetentionWorkflow } from './resource-schedules.js';
+export { sendMailWorkflow } from './mail.js';

@@ -54,6 +54,8 @@ function databasesCases(backend: Backend, type: 'mariadb' | 'postgresql') {
       op(backend, 'op-705', 'delete', '32', database(type, { name: 'alice_old' })),
     ],
     hostile: () => [op(backend, HOSTILE_ID, 'save', '31\n$(id)', database(type, { name: 'alice_x_y' }))],
+    // Over its size allocation (resource limit actions): no INSERT, UPDATE or CREATE for its users.
+    limited: () => [op(backend, 'op-41', 'save', '41', database(type, { users: ['alice_a', 'alice_b'], overLimit: true }))],
   };
 }
 

@@ -67,12 +67,12 @@ async function plannedOperations(em: EntityManager, objects: ObjectChange[]): Pr
   return result;
 }
 
-interface CompiledRoute {
+export interface CompiledRoute {
   server: Server;
   matches(context: Record<string, unknown>): boolean;
 }
 
-async function routesFor(em: EntityManager, backends: Backend[], serverId?: string): Promise<Map<string, CompiledRoute[]>> {
+export async function routesFor(em: EntityManager, backends: Backend[], serverId?: string): Promise<Map<string, CompiledRoute[]>> {
   const routes = await em.find(
     Route,
     { backend: { $in: backends.map((b) => b.name) }, isActive: true, ...(serverId ? { server: serverId } : {}) },

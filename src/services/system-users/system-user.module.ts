@@ -2,7 +2,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Reference } from '@mikro-orm/core';
 import type { Account } from '../../entities/accounts/account.js';
 import { SystemUser } from '../../entities/services/system-user.js';
-import type { SystemUserSource } from '../../orchestration/backends/system-users/system-users.backend.js';
+import { isOverLimit, savedWhenLimitChanges } from '../../resources/limit-state.js';
+import { systemUserSourceOf } from './system-user-source.js';
 import { entityOf } from '../entity-of.js';
 import { hashSystemPassword } from '../../crypto/sha512-crypt.js';
 import { UserErrorCode, UserInputError } from '../../errors/user-input-error.js';
@@ -13,18 +14,9 @@ export const systemUserModule = defineServiceModule<SystemUser>({
   model: 'SystemUser',
   entity: SystemUser,
   populate: ['account'],
-  async source(_em: EntityManager, user) {
+  async source(em: EntityManager, user) {
     const account = await entityOf(user.account as Reference<Account>);
-    const source: SystemUserSource = {
-      username: user.username,
-      passwordHash: user.passwordHash,
-      home: user.home || null,
-      shell: user.shell,
-      groups: user.groups,
-      isActive: user.isActive,
-      isMain: user.isMain,
-      account: { username: account.username, isActive: account.isActive, type: account.type },
-    };
+    const source = systemUserSourceOf(user, account, await isOverLimit(em, 'SystemUser', user.id));
     return { account, label: user.username, source };
   },
   savedWhen: [
@@ -34,6 +26,8 @@ export const systemUserModule = defineServiceModule<SystemUser>({
       fields: ['isActive', 'type'],
       objects: (em, account) => em.find(SystemUser, { account: account.id }, { populate: ['account'], filters: false }),
     },
+    // Over its disk allocation (resource limit actions): no login shell until it recovers.
+    savedWhenLimitChanges('SystemUser', (em, id) => em.findOne(SystemUser, { id }, { populate: ['account'], filters: false })),
   ],
   ownedBy: [{ model: 'Account', where: (accountId) => ({ account: accountId }) }],
   filterFields: ['id', 'username', 'shell', 'isActive', 'isMain'],

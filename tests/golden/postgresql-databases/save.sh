@@ -58,6 +58,9 @@ FROM pg_roles r WHERE NOT (r.rolsuper OR r.rolname LIKE '\''pg\_%'\'') AND r.rol
   WHERE s.refclassid = '\''pg_authid'\''::regclass AND s.refobjid = r.oid AND s.deptype = '\''a'\''
   AND s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database()))
 \gexec
+GRANT INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO "alice_app";
+GRANT CREATE ON SCHEMA public TO pg_database_owner;
+GRANT CREATE ON DATABASE "alice_shop" TO "alice_app";
 \connect postgres
 REVOKE ALL ON DATABASE "alice_shop" FROM PUBLIC;
 SELECT format('\''REVOKE ALL ON DATABASE %I FROM %I'\'', '\''alice_shop'\'', r.rolname) FROM pg_database d, aclexplode(d.datacl) a JOIN pg_roles r ON r.oid = a.grantee

@@ -35,6 +35,8 @@ export interface DatabaseSource {
   type: DatabaseEngine;
   /** Usernames, the owner first. */
   users: readonly string[];
+  /** Over its size allocation (resource limit actions): its users may not write (INSERT, UPDATE, CREATE). */
+  overLimit?: boolean;
   account: { username: string; type?: string | null };
 }
 
@@ -45,6 +47,8 @@ export interface DatabaseSnapshot {
   owner: string;
   /** The other users: read-write access. Without duplicates, never the owner. */
   others: string[];
+  /** Over its size allocation: the users lose INSERT, UPDATE and CREATE on it until it recovers. */
+  overLimit: boolean;
   accountUsername: string;
   accountType: string | null;
 }
@@ -124,9 +128,12 @@ export function validateDatabaseSnapshot(raw: unknown, fromSource: boolean, back
   }
   if (issues.ok && users.length === 0) issues.add('users', 'must name at least the owner');
   const { accountUsername, accountType } = accountFields(issues, obj, fromSource);
+  // Absent in snapshots stored before resource limits existed: not limited.
+  const overLimit = own(obj, 'overLimit') ?? false;
+  if (typeof overLimit !== 'boolean') issues.add('overLimit', 'must be a boolean');
   issues.throwIfAny(backend);
   const [owner, ...rest] = users;
-  return { name, type: engine, owner: owner!, others: [...new Set(rest)].filter((u) => u !== owner), accountUsername, accountType };
+  return { name, type: engine, owner: owner!, others: [...new Set(rest)].filter((u) => u !== owner), overLimit: overLimit === true, accountUsername, accountType };
 }
 
 export const DATABASE_MATCH_FIELDS = ['database.name', 'account.username', 'account.type'] as const;

@@ -27,6 +27,9 @@ export const READ_WRITE_PRIVILEGES = 'SELECT, INSERT, UPDATE, DELETE, CREATE TEM
 const OWNER_ONLY_PRIVILEGES =
   'CREATE, DROP, REFERENCES, INDEX, ALTER, CREATE VIEW, CREATE ROUTINE, ALTER ROUTINE, EVENT, TRIGGER, DELETE HISTORY, GRANT OPTION';
 
+/** What a database over its allocation loses (resource limit actions). */
+export const LIMITED_PRIVILEGES = 'INSERT, UPDATE, CREATE';
+
 const snapshotOf = (raw: unknown, fromSource: boolean) => validateDatabaseSnapshot(raw, fromSource, 'mariadb-databases', 'mariadb');
 
 /** Revokes every privilege on the database from the accounts that have one and are not `keep` (user names, host %). */
@@ -62,6 +65,11 @@ export function saveDatabaseSql(s: DatabaseSnapshot): string {
   for (const user of s.others) {
     const account = mariadbAccount(user, MARIADB_USER_HOST);
     lines.push(`GRANT ${READ_WRITE_PRIVILEGES} ON ${on} TO ${account};`, `REVOKE ${OWNER_ONLY_PRIVILEGES} ON ${on} FROM ${account};`);
+  }
+  // Over its size allocation: no user writes until it recovers (the grants above give it back on the next save).
+  if (s.overLimit) {
+    for (const user of [s.owner, ...s.others]) lines.push(`REVOKE ${LIMITED_PRIVILEGES} ON ${on} FROM ${mariadbAccount(user, MARIADB_USER_HOST)};`);
+    lines.push(mariadbEcho(`database ${s.name}: over its allocation, INSERT, UPDATE and CREATE revoked`));
   }
   return lines.join('\n');
 }

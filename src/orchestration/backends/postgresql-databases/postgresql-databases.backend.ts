@@ -86,6 +86,24 @@ export function saveDatabaseSql(s: DatabaseSnapshot): string {
       `ALTER DEFAULT PRIVILEGES FOR ROLE ${owner} IN SCHEMA public GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO ${others};`,
     );
   }
+  // Over its size allocation (resource limit actions) its users may not write: INSERT and UPDATE on its tables and
+  // CREATE on its schema and itself are revoked, from the owner too (its ownership otherwise implies them); a save
+  // within the allocation gives the owner back what this takes (the others get theirs from the grants above).
+  const everyone = [owner, ...s.others.map(pgIdent)].join(', ');
+  if (s.overLimit) {
+    lines.push(
+      `REVOKE INSERT, UPDATE ON ALL TABLES IN SCHEMA public FROM ${everyone};`,
+      `REVOKE CREATE ON SCHEMA public FROM pg_database_owner, ${everyone};`,
+      `REVOKE CREATE ON DATABASE ${db} FROM ${everyone};`,
+      `\\echo ${psqlMetaArg(`database ${s.name}: over its allocation, INSERT, UPDATE and CREATE revoked`)}`,
+    );
+  } else {
+    lines.push(
+      `GRANT INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO ${owner};`,
+      `GRANT CREATE ON SCHEMA public TO pg_database_owner;`,
+      `GRANT CREATE ON DATABASE ${db} TO ${owner};`,
+    );
+  }
   lines.push(
     `\\connect postgres`,
     `REVOKE ALL ON DATABASE ${db} FROM PUBLIC;`,

@@ -43,6 +43,8 @@ export interface SystemUserSource {
   groups?: readonly string[];
   isActive: boolean;
   isMain: boolean;
+  /** Over its disk allocation (resource limit actions): no login shell until it recovers. */
+  overLimit?: boolean;
   account: { username: string; isActive: boolean; type?: string | null };
 }
 
@@ -56,6 +58,8 @@ export interface SystemUserSnapshot {
   /** Effective: the user's own flag AND its account's. */
   isActive: boolean;
   isMain: boolean;
+  /** Over its disk allocation: its login shell is nologin whatever `shell` says, until it recovers. */
+  overLimit: boolean;
   accountUsername: string;
   accountType: string | null;
 }
@@ -153,6 +157,9 @@ function validateSnapshotFields(raw: unknown, issues: IssueList, fromSource: boo
     if (typeof type === 'string') accountType = type;
     else if (type !== null && type !== undefined) issues.add('accountType', 'must be a string or null');
   }
+  // Absent in snapshots stored before resource limits existed: not limited.
+  const overLimit = own(obj, 'overLimit') ?? false;
+  if (typeof overLimit !== 'boolean') issues.add('overLimit', 'must be a boolean');
   issues.throwIfAny(systemUsersBackend.name);
   return {
     username,
@@ -162,6 +169,7 @@ function validateSnapshotFields(raw: unknown, issues: IssueList, fromSource: boo
     groups: [...new Set(groups)].sort(),
     isActive,
     isMain,
+    overLimit: overLimit === true,
     accountUsername,
     accountType,
   };
@@ -178,7 +186,9 @@ const DELETE = bashFragment(new URL('./delete.sh', import.meta.url));
 function saveCall(s: SystemUserSnapshot): ShellCode {
   // '*' in the shadow file: no password can match it (login with SSH keys only).
   const state = s.isActive ? 'active' : 'disabled';
-  return sh`save_user ${[s.username, s.home, s.shell, state, s.passwordHash ?? '*', ...s.groups]}`;
+  // '/dev/null' is the panel's "no login shell": nologin on the server.
+  const shell = s.overLimit ? '/dev/null' : s.shell;
+  return sh`save_user ${[s.username, s.home, shell, state, s.passwordHash ?? '*', ...s.groups]}`;
 }
 
 export const systemUsersBackend = defineBackend<SystemUserSnapshot>({
