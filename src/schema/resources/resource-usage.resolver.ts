@@ -1,4 +1,5 @@
-import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Ctx, FieldResolver, Resolver } from 'type-graphql';
+import { Parent } from '../parent.js';
 import type { ClassType } from 'type-graphql';
 import { AccountNode } from '../accounts/account.type.js';
 import { SystemUserNode } from '../services/system-user.type.js';
@@ -13,7 +14,7 @@ function resourcesFieldOf(node: ClassType, model: string) {
   @Resolver(() => node)
   class ResourcesField {
     @FieldResolver(() => [ResourceUsage], { description: 'Usage and allocation of each active resource of this model.' })
-    async resources(@Root() object: { id: string }, @Ctx() ctx: Context): Promise<ResourceUsage[]> {
+    async resources(@Parent() object: { id: string }, @Ctx() ctx: Context): Promise<ResourceUsage[]> {
       const values = await resourceUsageLoader(ctx, model).load(object.id);
       return values.map((v) => ({ ...v, resourceId: toGlobalId('Resource', v.resourceId) }));
     }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Parent } from '../parent.js';
 import { Resource } from '../../entities/resources/resource.js';
 import { NotFoundError } from '../../errors/domain-error.js';
 import { UserInputError } from '../../errors/user-input-error.js';
@@ -42,7 +43,7 @@ async function applySchedulesAfterCommit(ctx: Context): Promise<void> {
 @Resolver(() => ResourceNode)
 export class ResourceResolver {
   @FieldResolver(() => ID)
-  id(@Root() resource: Resource): string {
+  id(@Parent() resource: Resource): string {
     return toGlobalId('Resource', resource.id);
   }
 
