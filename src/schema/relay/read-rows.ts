@@ -71,7 +71,8 @@ function rowClassOf(meta: EntityMetadata): new (em: EntityManager, data: Record<
       this.#em = em;
       const row = this as Record<string, unknown>;
       for (const name of scalarNames) row[name] = data[name];
-      for (const [name, type] of converted) row[name] = type.convertToJSValue(data[name], em.getPlatform());
+      // Null stays null, as in hydration (DoubleType would turn it into 0).
+      for (const [name, type] of converted) if (data[name] != null) row[name] = type.convertToJSValue(data[name], em.getPlatform());
       for (const name of relationNames) this.#keys[name] = data[name];
     }
     reference(name: string, target: EntityName<object>): RowReference | null {
