@@ -87,6 +87,9 @@ export class HostSandbox {
       child.stdout.on('data', (c) => (stdout += c));
       child.stderr.on('data', (c) => (stderr += c));
       child.on('exit', (code) => (code === 0 ? resolve({ stdout, stderr }) : reject(Object.assign(new Error(`exit ${code}: ${stderr}`), { code, stdout, stderr }))));
+      // A command may end without reading all its input (a client refused at login): its exit says how it ended,
+      // not the EPIPE of the write (tests/host-sandbox.test.ts).
+      child.stdin.on('error', () => undefined);
       child.stdin.end(input);
     });
   }
