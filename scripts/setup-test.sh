@@ -15,5 +15,12 @@ test_packages=(
   postgresql:/usr/lib/postgresql/15/bin/postgres
   mariadb-server:/usr/sbin/mariadbd
   mariadb-client:/usr/bin/mariadb
+  # The mail servers the mail backends manage, run on sandboxed test hosts (tests/support/mail-host.ts), and swaks,
+  # which sends them mail (tests/mail-servers.test.ts)
+  postfix:/usr/sbin/postfix
+  dovecot-imapd:/usr/lib/dovecot/imap
+  dovecot-lmtpd:/usr/lib/dovecot/lmtp
+  swaks:/usr/bin/swaks
+  curl:/usr/bin/curl
 )
 exec bash scripts/setup.sh "${test_packages[@]}"

@@ -1,4 +1,5 @@
 import { readDnsSettings } from './dns-settings.js';
+import { readMailSettings } from './mail-settings.js';
 
 /**
  * The one configuration object, read once from environment variables and validated as a whole:
@@ -137,6 +138,7 @@ export function loadConfig(env: Env = process.env): Config {
     databaseNamePrefix: r.oneOf('ORCHESTRA_DATABASE_NAME_PREFIX', ['none', 'account'] as const, 'none'),
   };
   r.problems.push(...readDnsSettings(env).problems);
+  r.problems.push(...readMailSettings(env).problems);
   if (!config.temporalAddress && !r.problems.some((p) => p.startsWith('TEMPORAL_ADDRESS'))) {
     r.problems.push('TEMPORAL_ADDRESS is required');
   }

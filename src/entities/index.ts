@@ -16,8 +16,10 @@ import { DatabaseUser } from './services/database-user.js';
 import { SystemUser } from './services/system-user.js';
 import { Domain } from './dns/domain.js';
 import { DomainRecord } from './dns/domain-record.js';
+import { Mailbox } from './mail/mailbox.js';
+import { Address } from './mail/address.js';
 
-export { Account, BillContact, Contact, AuditEntry, ApiToken, LoginAttempt, User, Batch, Operation, Route, ScriptRun, Server, Crontab, SystemUser, Domain, DomainRecord, Database, DatabaseUser };
+export { Account, BillContact, Contact, AuditEntry, ApiToken, LoginAttempt, User, Batch, Operation, Route, ScriptRun, Server, Crontab, SystemUser, Domain, DomainRecord, Database, DatabaseUser, Mailbox, Address };
 
 /** Every entity the ORM knows; a new domain adds its entities here. */
 export const ALL_ENTITIES = [
@@ -26,4 +28,5 @@ export const ALL_ENTITIES = [
   SystemUser, Crontab,
   Domain, DomainRecord,
   DatabaseUser, Database,
+  Mailbox, Address,
 ];
