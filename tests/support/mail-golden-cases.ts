@@ -1,5 +1,6 @@
 import type { Backend } from '../../src/orchestration/backends/backend.js';
 import { dovecotMailboxesBackend, type MailboxSource } from '../../src/orchestration/backends/dovecot-mailboxes/dovecot-mailboxes.backend.js';
+import { dovecotAutoresponsesBackend } from '../../src/orchestration/backends/dovecot-autoresponses/dovecot-autoresponses.backend.js';
 import { postfixAddressesBackend, type AddressSource } from '../../src/orchestration/backends/postfix-addresses/postfix-addresses.backend.js';
 import { sha512Crypt } from '../../src/crypto/sha512-crypt.js';
 import type { OperationInput } from '../../src/orchestration/types.js';
@@ -18,7 +19,7 @@ export function mailboxSource(overrides: Partial<MailboxSource> = {}): MailboxSo
 
 export function addressSource(overrides: Partial<AddressSource> = {}): AddressSource {
   return {
-    name: 'info', domain: 'alice.example', mailboxes: ['alice'], forwards: [], autoresponder: null, isFinalDestination: true,
+    id: '51', name: 'info', domain: 'alice.example', mailboxes: ['alice'], forwards: [], autoresponder: null, autoresponse: null, isFinalDestination: true,
     account: { username: 'alice', type: 'COMPANY' }, ...overrides,
   };
 }
@@ -30,6 +31,9 @@ function op(backend: Backend, operationId: string, action: string, objectId: str
 /** Hostile text in every value that can carry it: a custom Sieve script (written as is), ids in comments. */
 const HOSTILE_ID = "op-'1'\n$(touch /tmp/canary) `id`";
 const HOSTILE_SIEVE = 'require ["fileinto"];\n# \'$(touch /tmp/canary)\' `id` "quoted" \\ \nif header :contains "subject" "$(id)" { fileinto "Fo\'o"; }\n';
+
+const AUTORESPONSE = { isActive: true, from: '2026-07-01', until: '2026-08-31', subject: 'Out of office', message: 'Back in September.\nRegards', days: 7 };
+const HOSTILE_AUTORESPONSE = { isActive: true, from: null, until: null, subject: 'Out: "now" $(touch /tmp/canary) `id` \\ \'q\'', message: '"quoted" \\ $(id)\n\'line\'', days: 1 };
 
 /** The golden cases of the mail backends (tests/backends.test.ts). */
 export const MAIL_GOLDEN: Record<string, Record<string, () => OperationInput[]>> = {
@@ -44,6 +48,17 @@ export const MAIL_GOLDEN: Record<string, Record<string, () => OperationInput[]>>
     ],
     hostile: () => [op(dovecotMailboxesBackend, HOSTILE_ID, 'save', '41\n$(id)', mailboxSource({ spamFilter: 'REJECT', customSieve: HOSTILE_SIEVE }))],
   },
+  'dovecot-autoresponses': {
+    save: () => [op(dovecotAutoresponsesBackend, 'op-1001', 'save', '51', addressSource({ name: 'away', autoresponse: AUTORESPONSE }))],
+    delete: () => [op(dovecotAutoresponsesBackend, 'op-1002', 'delete', '52', addressSource({ id: '52', autoresponse: AUTORESPONSE }))],
+    // A new autoresponse, one switched off, one deleted with its address.
+    multi: () => [
+      op(dovecotAutoresponsesBackend, 'op-1003', 'save', '51', addressSource({ name: 'away', autoresponse: { ...AUTORESPONSE, from: null } })),
+      op(dovecotAutoresponsesBackend, 'op-1004', 'save', '53', addressSource({ id: '53', autoresponse: { ...AUTORESPONSE, isActive: false } })),
+      op(dovecotAutoresponsesBackend, 'op-1005', 'delete', '52', addressSource({ id: '52', autoresponse: null })),
+    ],
+    hostile: () => [op(dovecotAutoresponsesBackend, HOSTILE_ID, 'save', '51\n$(id)', addressSource({ autoresponse: HOSTILE_AUTORESPONSE }))],
+  },
   'postfix-addresses': {
     save: () => [op(postfixAddressesBackend, 'op-901', 'save', '51', addressSource())],
     delete: () => [op(postfixAddressesBackend, 'op-902', 'delete', '52', addressSource({ name: 'old' }))],
@@ -51,6 +66,7 @@ export const MAIL_GOLDEN: Record<string, Record<string, () => OperationInput[]>>
     multi: () => [
       op(postfixAddressesBackend, 'op-903', 'save', '51', addressSource({ mailboxes: ['alice', 'bob'], forwards: ['boss@elsewhere.example'] })),
       op(postfixAddressesBackend, 'op-904', 'save', '53', addressSource({ name: '', mailboxes: ['bob'] })),
+      op(postfixAddressesBackend, 'op-907', 'save', '55', addressSource({ id: '55', name: 'away', autoresponder: '_autoresponse.55' })),
       op(postfixAddressesBackend, 'op-905', 'save', '54', addressSource({ domain: 'backup.example', isFinalDestination: false, mailboxes: [], forwards: ['x@y.example'] })),
       op(postfixAddressesBackend, 'op-906', 'delete', '52', addressSource({ name: 'old' })),
     ],

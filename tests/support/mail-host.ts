@@ -46,7 +46,7 @@ export interface MailDaemons {
   imapLogin(user: string, password: string): Promise<boolean>;
   /** Postfix's log. */
   mailLog(): Promise<string>;
-  /** Dovecot's recent log lines. */
+  /** Dovecot's log (its last 2,000 lines). */
   dovecotLog(): string;
   stop(): Promise<void>;
 }
@@ -121,7 +121,7 @@ export async function startMailDaemons(host: SshHost): Promise<MailDaemons> {
     async mailLog() {
       return (await host.sandbox.exec(['cat', '/var/log/mail.log'])).stdout;
     },
-    dovecotLog: () => dovecotLines.slice(-60).join('\n'),
+    dovecotLog: () => dovecotLines.join('\n'),
     async stop() {
       await host.sandbox.exec(['postfix', 'stop']).catch(() => undefined);
       await stopChild(postfix);

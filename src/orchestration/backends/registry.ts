@@ -7,6 +7,7 @@ import { bind9MasterBackend } from './bind9-master/bind9-master.backend.js';
 import { bind9SlaveBackend } from './bind9-slave/bind9-slave.backend.js';
 import { crontabsBackend } from './crontabs/crontabs.backend.js';
 import { dovecotMailboxesBackend } from './dovecot-mailboxes/dovecot-mailboxes.backend.js';
+import { dovecotAutoresponsesBackend } from './dovecot-autoresponses/dovecot-autoresponses.backend.js';
 import { postfixAddressesBackend } from './postfix-addresses/postfix-addresses.backend.js';
 import { mariadbDatabasesBackend } from './mariadb-databases/mariadb-databases.backend.js';
 import { mariadbUsersBackend } from './mariadb-users/mariadb-users.backend.js';
@@ -40,6 +41,7 @@ registerBackend(mariadbDatabasesBackend);
 registerBackend(postgresqlDatabasesBackend);
 registerBackend(dovecotMailboxesBackend);
 registerBackend(postfixAddressesBackend);
+registerBackend(dovecotAutoresponsesBackend);
 
 export function getBackend(name: string): Backend {
   const backend = backends.get(name);

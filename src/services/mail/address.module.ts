@@ -4,6 +4,7 @@ import type { Account } from '../../entities/accounts/account.js';
 import type { Domain } from '../../entities/dns/domain.js';
 import { Address } from '../../entities/mail/address.js';
 import type { AddressSource } from '../../orchestration/backends/postfix-addresses/postfix-addresses.backend.js';
+import { autoresponderUser } from '../../orchestration/backends/dovecot-autoresponses/dovecot-autoresponses.backend.js';
 import { entityOf } from '../entity-of.js';
 import { defineServiceModule } from '../service-module.js';
 import { isFinalDestination } from './mail-domain.js';
@@ -11,7 +12,7 @@ import { isFinalDestination } from './mail-domain.js';
 const ADDRESS_POPULATE = ['account', 'domain'] as const;
 
 /**
- * Addresses (backend `postfix-addresses`). A disabled account's addresses keep receiving (its mailboxes refuse
+ * Addresses (backends `postfix-addresses` and `dovecot-autoresponses`). A disabled account's addresses keep receiving (its mailboxes refuse
  * logins only): no `savedWhen` on Account.isActive.
  */
 export const addressModule = defineServiceModule<Address>({
@@ -22,11 +23,13 @@ export const addressModule = defineServiceModule<Address>({
     const account = await entityOf(address.account as Reference<Account>);
     const domain = await entityOf(address.domain as Reference<Domain>);
     const source: AddressSource = {
+      id: address.id,
       name: address.name,
       domain: domain.name,
       mailboxes: address.mailboxes,
       forwards: address.forwards,
-      autoresponder: null,
+      autoresponder: address.autoresponse?.isActive ? autoresponderUser(address.id) : null,
+      autoresponse: address.autoresponse,
       isFinalDestination: await isFinalDestination(em, domain),
       account: { username: account.username, type: account.type },
     };

@@ -39,7 +39,7 @@ export async function createAddress({ em, audit }: UseCase, input: NewAddress): 
   const mailboxes = await checkMailboxes(v, em, account, input.mailboxIds ?? []);
   const forwards = checkForwards(v, input.forwards ?? [], `${name}@${domain.name}`);
   checkHasDestination(v, mailboxes, forwards);
-  const autoresponse = input.autoresponse ? checkAutoresponse(v, input.autoresponse) : null;
+  const autoresponse = input.autoresponse ? checkAutoresponse(v, input.autoresponse, name) : null;
   if (v.ok && (await em.count(Address, { name, domain }, { filters: false }))) v.add('name', 'is already taken', UserErrorCode.TAKEN);
   v.check();
   const address = em.create(Address, { account, domain, name, mailboxes, forwards, autoresponse });
@@ -73,7 +73,7 @@ export async function updateAddress({ em, audit }: UseCase, input: AddressChange
   const forwards = input.forwards ? checkForwards(v, input.forwards, `${address.name}@${address.domain.getEntity().name}`) : address.forwards;
   checkHasDestination(v, mailboxes, forwards);
   if (input.autoresponse && input.removeAutoresponse) v.add('removeAutoresponse', 'cannot be true with an autoresponse');
-  const autoresponse = input.autoresponse ? checkAutoresponse(v, input.autoresponse) : input.removeAutoresponse ? null : address.autoresponse;
+  const autoresponse = input.autoresponse ? checkAutoresponse(v, input.autoresponse, address.name) : input.removeAutoresponse ? null : address.autoresponse;
   v.check();
   const changed: string[] = [];
   if (JSON.stringify(autoresponse) !== JSON.stringify(address.autoresponse)) {

@@ -30,7 +30,9 @@ function checkDay(v: Validator, field: string, value: string | null | undefined)
   return value;
 }
 
-export function checkAutoresponse(v: Validator, input: AutoresponseFields): Autoresponse {
+/** `name`: the address's local part ('' is a catch-all, which cannot answer: vacation answers only its own address). */
+export function checkAutoresponse(v: Validator, input: AutoresponseFields, name: string): Autoresponse {
+  if (name === '') v.add('autoresponse', 'a catch-all cannot have an autoresponse');
   const subject = input.subject.trim();
   if (subject === '') v.add('autoresponse.subject', 'is required', UserErrorCode.REQUIRED);
   else if (subject.length > AUTORESPONSE_SUBJECT_MAX) v.add('autoresponse.subject', `must be at most ${AUTORESPONSE_SUBJECT_MAX} characters`, UserErrorCode.TOO_LONG);

@@ -9,6 +9,7 @@ set -euo pipefail
 # mailbox is a temporary failure: the sender's server retries).
 mail_root=/var/mail/orchestra
 mailbox_users=/etc/dovecot/orchestra/mailboxes
+autoresponder_users=/etc/dovecot/orchestra/autoresponders
 dovecot_conf=/etc/dovecot/conf.d/90-orchestra.conf
 mail_state=/var/lib/orchestra/mail
 
@@ -34,11 +35,11 @@ ensure_dovecot() {
     echo "user vmail: created"
   fi
   uid=$(id -u vmail)
-  mkdir -p -- "$mail_root" "$mailbox_users" "$mail_state"
+  mkdir -p -- "$mail_root" "$mailbox_users" "$autoresponder_users" "$mail_state"
   chown vmail:vmail -- "$mail_root"
   chmod 0750 -- "$mail_root"
-  chown root:dovecot -- "$mailbox_users"
-  chmod 0750 -- "$mailbox_users"
+  chown root:dovecot -- "$mailbox_users" "$autoresponder_users"
+  chmod 0750 -- "$mailbox_users" "$autoresponder_users"
   if grep -q '^!include auth-system.conf.ext' /etc/dovecot/conf.d/10-auth.conf 2>/dev/null; then
     sed -i 's/^!include auth-system.conf.ext/#&  (off: Orchestra mailboxes only)/' /etc/dovecot/conf.d/10-auth.conf
     touch -- "$mail_state/dovecot-reload"
@@ -59,6 +60,12 @@ passdb {
 userdb {
   driver = passwd-file
   args = $mailbox_users/%n
+  default_fields = home=$mail_root/%n
+}
+# Autoresponders: delivery-only users (no passdb entry, so no login) whose Sieve script answers and discards.
+userdb {
+  driver = passwd-file
+  args = $autoresponder_users/%n
   default_fields = home=$mail_root/%n
 }
 mail_plugins = \$mail_plugins quota

@@ -1,6 +1,6 @@
 #!/bin/bash
 set -euo pipefail
-# Orchestra backend postfix-addresses (Address), 4 operations. Idempotent: safe to run again.
+# Orchestra backend postfix-addresses (Address), 5 operations. Idempotent: safe to run again.
 # [the common prelude: tests/golden/prelude.sh]
 
 # ── prepare ────────────────────────────────────────────────────────────────
@@ -111,6 +111,11 @@ map_unset 'relay_domains' 'alice.example'
 
 # ── operation op-904: save Address 53 (@alice.example) ─────────────────────
 map_set virtual_aliases '@alice.example' 'bob@orchestra-mailboxes.invalid'
+map_set 'virtual_domains' 'alice.example' 'final'
+map_unset 'relay_domains' 'alice.example'
+
+# ── operation op-907: save Address 55 (away@alice.example) ─────────────────
+map_set virtual_aliases 'away@alice.example' '_autoresponse.55@orchestra-mailboxes.invalid, alice@orchestra-mailboxes.invalid'
 map_set 'virtual_domains' 'alice.example' 'final'
 map_unset 'relay_domains' 'alice.example'
 

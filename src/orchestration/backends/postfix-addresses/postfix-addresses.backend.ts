@@ -21,12 +21,15 @@ import { IssueList, isPlainObject, own } from '../validation.js';
 import { MAILBOX_DELIVERY_DOMAIN, addressKey, mailboxDeliveryAddress, validateForward, validateLocalPart, validateMailDomain, validateMailboxName } from '../mail/mail-names.js';
 
 export interface AddressSource {
+  id: string;
   name: string;
   domain: string;
   mailboxes: readonly string[];
   forwards: readonly string[];
   /** The Dovecot user of its autoresponse, while it has an active one (../dovecot-autoresponses); null: none. */
   autoresponder: string | null;
+  /** What ../dovecot-autoresponses renders (this backend needs only `autoresponder`). */
+  autoresponse: { isActive: boolean; from: string | null; until: string | null; subject: string; message: string; days: number } | null;
   /** False: this server is a secondary MX of the domain (its MX records point elsewhere). */
   isFinalDestination: boolean;
   account: { username: string; type?: string | null };
