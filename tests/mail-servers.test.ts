@@ -13,6 +13,7 @@ import {
   CreateAddressDocument, CreateDomainDocument, CreateMailboxDocument, DeleteAddressDocument, DeleteMailboxDocument, DisableAccountDocument,
   EnableAccountDocument, LoginDocument, UpdateAddressDocument, UpdateMailboxDocument,
 } from './generated/graphql.js';
+import { mailTrafficScript, mailboxDiskScript } from '../src/orchestration/monitors/mail/mail-monitors.js';
 import { DnsLan } from './support/dns-lan.js';
 import { PASSWORD, accountWithUser } from './support/fixtures.js';
 import type { GraphQLClient } from './support/graphql-client.js';
@@ -42,7 +43,7 @@ beforeAll(async () => {
   h = await startOrchestraHarness([await mailHostSpec(lan, 'mx1')]);
   mail = await startMailDaemons(h.hosts.mx1!);
   await h.startWorker();
-  await h.addServer('mx1', ['dovecot-mailboxes', 'postfix-addresses']);
+  await h.addServer('mx1', ['dovecot-mailboxes', 'postfix-addresses', 'dovecot-autoresponses']);
   const a = await accountWithUser(h.admin, 'mailco');
   client = a.client;
   accountId = a.account.id;
@@ -143,6 +144,36 @@ describe('mailboxes and addresses on Postfix and Dovecot', () => {
     expect((await mail.waitForMessages('bob', 2)).join()).toContain('Subject: caught by the catch-all');
   });
 
+  test('an autoresponse answers the first message from a sender, not the second; the subject arrives as written', async () => {
+    const subject = 'Out: "now" $(id) `id` \\ it\'s';
+    const created = await client.data(CreateAddressDocument, {
+      input: { domainId, name: 'away', mailboxIds: [aliceId], autoresponse: { subject, message: 'Back on Monday.\nRegards', from: '2020-01-01', until: '2999-12-31', days: 7 } },
+    });
+    expect(created.createAddress.userErrors).toEqual([]);
+    await settled();
+    expect(await postmapQuery('virtual_aliases', 'away@mailco.example')).toMatch(/^_autoresponse\.\d+@orchestra-mailboxes\.invalid, alice@orchestra-mailboxes\.invalid$/);
+    const alice = (await mail.messages('alice')).length;
+    const bob = (await mail.messages('bob')).length;
+    await mail.send({ from: 'bob-forward@mailco.example', to: 'away@mailco.example', subject: 'are you there?' });
+    const answers = await mail.waitForMessages('bob', bob + 1);
+    const answer = answers.find((m) => m.includes('Auto-Submitted: auto-replied'))!;
+    expect(answer).toMatch(/^From: <?away@mailco\.example>?$/m);
+    // Pigeonhole writes the subject as an RFC 2047 word when it must; either way it is one header, as written.
+    const header = /^Subject: (.*)$/m.exec(answer)![1]!;
+    expect(header.startsWith('=?') ? Buffer.from(/=\?utf-8\?[bB]\?(.*)\?=/i.exec(header)![1]!, 'base64').toString() : header).toBe(subject);
+    expect(answer).toContain('Back on Monday.');
+
+    await mail.send({ from: 'bob-forward@mailco.example', to: 'away@mailco.example', subject: 'still there?' });
+    await mail.waitForMessages('alice', alice + 2);
+    // The autoresponder has seen the second message when Dovecot logs its decision not to answer again.
+    const deadline = Date.now() + 60_000;
+    while (!/discarded duplicate vacation response to <bob-forward@mailco.example>/.test(mail.dovecotLog())) {
+      if (Date.now() > deadline) throw new Error(`no vacation decision logged:\n${mail.dovecotLog()}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect((await mail.messages('bob')).length).toBe(bob + 1);
+  });
+
   test('a custom Sieve script files a message into a folder; spam goes to the Spam folder', async () => {
     const sieve = 'require ["fileinto", "mailbox"];\nif header :contains "subject" "invoice" {\n  fileinto :create "Invoices";\n}\n';
     const updated = await client.data(UpdateMailboxDocument, { input: { id: bobId, customSieve: sieve } });
@@ -209,7 +240,41 @@ describe('mailboxes and addresses on Postfix and Dovecot', () => {
     expect(await mail.imapLogin('bob', BOB_PASSWORD)).toBe(true);
   });
 
-  test('deleting addresses and a mailbox leaves no map line and no Dovecot user; the mail goes to the trash', async () => {
+  test('monitors: mailbox disk is the Maildir\'s du; monthly traffic counts each delivery once, across a log rotation', async () => {
+    const monitor = async (script: string) => {
+      const result = await host().bash(script);
+      expect([result.code, result.stderr]).toEqual([0, '']);
+      return Object.fromEntries(result.stdout.trim().split('\n').map((line) => line.split(' ')).map(([name, value]) => [name, Number(value)]));
+    };
+    const disk = await monitor(mailboxDiskScript());
+    expect(Object.keys(disk).sort()).toEqual(['alice', 'bob']);
+    expect(disk.alice).toBe(Number((await run('du', '-s', '--bytes', '/var/mail/orchestra/alice/Maildir')).split('\t')[0]));
+
+    /** The size Postfix logged for the last message delivered to `address`. */
+    const loggedSize = async (address: string) => {
+      const log = (await run('bash', '-c', 'cat /var/log/mail.log.* /var/log/mail.log 2>/dev/null; true')).split('\n');
+      const id = /: ([0-9A-F]+): to=/.exec(log.filter((l) => l.includes(`orig_to=<${address}>`) && l.includes('status=sent')).at(-1)!)![1];
+      return Number(/size=(\d+)/.exec(log.find((l) => l.includes(`${id}: from=`))!)![1]);
+    };
+    const before = await monitor(mailTrafficScript());
+    expect(before.alice).toBeGreaterThan(0);
+    const alice = (await mail.messages('alice')).length;
+    await mail.send({ from: 'someone@sender.example', to: 'info@mailco.example', subject: 'counted once', body: 'y'.repeat(3000) });
+    await mail.waitForMessages('alice', alice + 1);
+    const first = await monitor(mailTrafficScript());
+    expect(first.alice! - before.alice!).toBe(await loggedSize('info@mailco.example'));
+    expect(await monitor(mailTrafficScript())).toEqual(first);
+
+    // A rotation as logrotate does it: the log renamed, then Postfix told to open a new one.
+    await run('bash', '-c', 'mv /var/log/mail.log /var/log/mail.log.1 && postfix reload');
+    await mail.send({ from: 'someone@sender.example', to: 'info@mailco.example', subject: 'after the rotation', body: 'z'.repeat(5000) });
+    await mail.waitForMessages('alice', alice + 2);
+    const second = await monitor(mailTrafficScript());
+    expect(second.alice! - first.alice!).toBe(await loggedSize('info@mailco.example'));
+    expect(await monitor(mailTrafficScript())).toEqual(second);
+  });
+
+  test('deleting addresses and a mailbox leaves no map line and no Dovecot user (nor autoresponder); the mail goes to the trash', async () => {
     const team = await client.data(UpdateAddressDocument, { input: { id: (await findAddressId('team'))!, mailboxIds: [], forwards: ['someone@elsewhere.example'] } });
     expect(team.updateAddress.userErrors).toEqual([]);
     const deleted = await client.data(DeleteMailboxDocument, { id: bobId });
@@ -222,12 +287,16 @@ describe('mailboxes and addresses on Postfix and Dovecot', () => {
     expect(await run('bash', '-c', 'ls /var/mail/orchestra-trash')).toMatch(/^bob\.\d{8}T\d{6}Z$/);
     expect(await fails('test', '-e', '/var/mail/orchestra/bob')).toBe(true);
 
-    for (const name of ['info', 'team']) {
+    const autoresponder = `_autoresponse.${Buffer.from((await findAddressId('away'))!, 'base64url').toString().split(':')[1]}`;
+    expect(await fails('doveadm', 'user', autoresponder)).toBe(false);
+    for (const name of ['info', 'team', 'away']) {
       const removed = await client.data(DeleteAddressDocument, { id: (await findAddressId(name))! });
       expect(removed.deleteAddress.userErrors).toEqual([]);
     }
     await settled();
     expect(await run('cat', '/etc/postfix/orchestra/virtual_aliases')).toBe('');
+    expect(await fails('doveadm', 'user', autoresponder)).toBe(true);
+    expect(await fails('test', '-e', `/var/mail/orchestra/${autoresponder}`)).toBe(true);
     // The domain had no address left: it is no longer served.
     expect(await postmapQuery('virtual_domains', 'mailco.example')).toBeNull();
   });
