@@ -16,5 +16,12 @@ test_packages=(
   mariadb-server:/usr/sbin/mariadbd
   mariadb-client:/usr/bin/mariadb
   python3:python3               # the SMTP sink of the limit notices' tests: the standard library's smtpd (tests/support/smtp-sink.ts)
+  # The mail servers the mail backends manage, run on sandboxed test hosts (tests/support/mail-host.ts), and swaks,
+  # which sends them mail (tests/mail-servers.test.ts)
+  postfix:/usr/sbin/postfix
+  dovecot-imapd:/usr/lib/dovecot/imap
+  dovecot-lmtpd:/usr/lib/dovecot/lmtp
+  swaks:/usr/bin/swaks
+  curl:/usr/bin/curl
 )
 exec bash scripts/setup.sh "${test_packages[@]}"

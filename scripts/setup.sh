@@ -21,6 +21,7 @@ fail() { printf '[setup] ERROR: %s\n' "$*" >&2; exit 1; }
 packages=(
   openssh-client:ssh-keygen         # makes the embedded mode's SSH key pair
   bind9-utils:named-checkzone       # the API checks every zone before it commits a DNS change (src/services/domains/zone-check.ts)
+  dovecot-sieve:sievec              # the API compiles a mailbox's Sieve script before it saves it (src/services/mail/sieve-check.ts)
   "$@"
 )
 missing_packages=()

@@ -23,7 +23,8 @@ import { Crontab } from '../src/entities/services/crontab.js';
 import { Domain } from '../src/entities/dns/domain.js';
 import { DomainRecord } from '../src/entities/dns/domain-record.js';
 import { SystemUser } from '../src/entities/services/system-user.js';
-import { CreateApiTokenDocument, CreateDatabaseDocument, CreateDatabaseUserDocument, LoginDocument, SetBillContactDocument, UpdateAccountDocument } from './generated/graphql.js';
+import { toGlobalId } from '../src/schema/relay/global-id.js';
+import { CreateAddressDocument, CreateApiTokenDocument, CreateDatabaseDocument, CreateMailboxDocument, CreateDatabaseUserDocument, LoginDocument, SetBillContactDocument, UpdateAccountDocument } from './generated/graphql.js';
 import { startApiHarness, type ApiHarness } from './support/api-harness.js';
 import { accountWithUser, contactFor } from './support/fixtures.js';
 
@@ -49,7 +50,8 @@ beforeAll(async () => {
       tx.create(DomainRecord, { account: user.account, domain, type: 'A', value: '192.0.2.1' });
     });
     const dbUser = await client.data(CreateDatabaseUserDocument, { input: { accountId: account.id, type: 'MARIADB', username: `${name}_db`, password: 'a long password' } });
-    await client.data(CreateDatabaseDocument, { input: { accountId: account.id, type: 'MARIADB', name: `${name}_db`, userIds: [dbUser.createDatabaseUser.databaseUser!.id] } });    // Resources: an allocation (account-owned) and the admin-only rows of monitoring.
+    await client.data(CreateDatabaseDocument, { input: { accountId: account.id, type: 'MARIADB', name: `${name}_db`, userIds: [dbUser.createDatabaseUser.databaseUser!.id] } });
+    // Resources: an allocation (account-owned) and the admin-only rows of monitoring.
     await h.orm.em.fork().transactional(async (tx) => {
       const account = await tx.findOneOrFail(Account, { username: name });
       const resource = tx.create(Resource, { name: `disk-${name}`, model: 'Account', aggregation: 'last' });
@@ -59,6 +61,9 @@ beforeAll(async () => {
       await tx.flush();
       tx.create(ResourceScheduleChange, { resourceId: resource.id, createdAt: new Date() });
     });
+    const mailbox = await client.data(CreateMailboxDocument, { input: { accountId: account.id, name: `${name}-mbox`, password: 'a long password' } });
+    const domain = await h.orm.em.fork().findOneOrFail(Domain, { name: `${name}.example` });
+    await client.data(CreateAddressDocument, { input: { domainId: toGlobalId('Domain', domain.id), name: 'info', mailboxIds: [mailbox.createMailbox.mailbox!.id] } });
   }
   alphaId = (await h.orm.em.fork().findOneOrFail(Account, { username: 'alpha' })).id;
   await h.client.data(LoginDocument, { input: { username: 'alpha', password: 'a wrong password' } }); // a login attempt

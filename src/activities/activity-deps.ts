@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Orm } from '../db/orm.js';
 import type { ScriptRunner } from '../orchestration/ssh/index.js';
-import type { MailSettings } from '../config/mail-settings.js';
+import type { OutgoingMailSettings } from '../config/outgoing-mail-settings.js';
 
 /** What activities may use. Passed in by the worker (no globals), so tests can hand in a test database. */
 export interface ActivityDeps {
@@ -13,5 +13,5 @@ export interface ActivityDeps {
   temporal: Client;
   taskQueue: string;
   /** Where Orchestra's own e-mail goes (limit notices). */
-  mail: MailSettings;
+  mail: OutgoingMailSettings;
 }

@@ -1,5 +1,6 @@
 import { readDnsSettings } from './dns-settings.js';
-import { readMailSettings, type MailSettings } from './mail-settings.js';
+import { readMailSettings } from './mail-settings.js';
+import { readOutgoingMailSettings, type OutgoingMailSettings } from './outgoing-mail-settings.js';
 
 /**
  * The one configuration object, read once from environment variables and validated as a whole:
@@ -33,8 +34,8 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** `account`: databases and database users are named `<account>_…` (src/services/databases/database-settings.ts). */
   databaseNamePrefix: 'none' | 'account';
-  /** Orchestra's own e-mail (./mail-settings.ts). */
-  mail: MailSettings;
+  /** Orchestra's own e-mail (./outgoing-mail-settings.ts). */
+  outgoingMail: OutgoingMailSettings;
 }
 
 export class ConfigError extends Error {
@@ -117,7 +118,7 @@ export const REQUIRED_VARIABLES = ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'ORCHESTR
 
 export function loadConfig(env: Env = process.env): Config {
   const r = new Reader(env);
-  const mail = readMailSettings(env);
+  const outgoingMail = readOutgoingMailSettings(env);
   const tokenSecret = r.string('ORCHESTRA_TOKEN_SECRET');
   if (tokenSecret && tokenSecret.length < 32) r.problems.push('ORCHESTRA_TOKEN_SECRET must be at least 32 characters');
   const config: Config = {
@@ -139,10 +140,11 @@ export function loadConfig(env: Env = process.env): Config {
     graphqlMaxCost: r.integer('GRAPHQL_MAX_COST', 50_000, 10, 10_000_000),
     logLevel: r.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
     databaseNamePrefix: r.oneOf('ORCHESTRA_DATABASE_NAME_PREFIX', ['none', 'account'] as const, 'none'),
-    mail: mail.settings,
+    outgoingMail: outgoingMail.settings,
   };
-  r.problems.push(...mail.problems);
+  r.problems.push(...outgoingMail.problems);
   r.problems.push(...readDnsSettings(env).problems);
+  r.problems.push(...readMailSettings(env).problems);
   if (!config.temporalAddress && !r.problems.some((p) => p.startsWith('TEMPORAL_ADDRESS'))) {
     r.problems.push('TEMPORAL_ADDRESS is required');
   }

@@ -1,31 +1,52 @@
 /**
- * Where Orchestra's own e-mail goes (limit notices to an account's contacts): an SMTP relay, without TLS or
- * authentication (the worker host's own MTA, e.g. postfix on localhost, which then delivers).
+ * What mailboxes get from configuration. Read from the environment like the rest of the configuration; loadConfig
+ * (./config.ts) reports bad values at start, and the mailbox service module reads them through `mailSettings()` (the
+ * collector, which builds snapshots, has no configuration object of its own).
  *
  * | variable | default |
- * | ORCHESTRA_SMTP_URL | none: notices are not sent (logged) |
- * | ORCHESTRA_MAIL_FROM | orchestra@localhost |
+ * | ORCHESTRA_MAILBOX_QUOTA | 1G: a mailbox's quota until the resources framework gives its disk allocation (bytes, or K/M/G) |
+ * | ORCHESTRA_MAILBOX_TRASH_DIR | none: a deleted mailbox's mail is removed; else moved under this directory on the server |
  */
+import { validateTrashDir } from '../orchestration/backends/dovecot-mailboxes/dovecot-mailboxes.backend.js';
+
 export interface MailSettings {
-  /** `smtp://host:port`, or null: no e-mail. */
-  smtp: { host: string; port: number } | null;
-  from: string;
+  defaultQuotaBytes: number;
+  trashDir: string | null;
 }
 
-export function readMailSettings(env: Record<string, string | undefined>): { settings: MailSettings; problems: string[] } {
+type Env = Record<string, string | undefined>;
+
+const UNITS: Record<string, number> = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 };
+
+export function readMailSettings(env: Env): { settings: MailSettings; problems: string[] } {
   const problems: string[] = [];
-  let smtp: MailSettings['smtp'] = null;
-  const url = env.ORCHESTRA_SMTP_URL;
-  if (url) {
-    try {
-      const parsed = new URL(url);
-      if (parsed.protocol !== 'smtp:' || !parsed.hostname || parsed.username || parsed.pathname.replace(/^\/$/, '')) throw new Error('bad');
-      smtp = { host: parsed.hostname.replace(/^\[|\]$/g, ''), port: parsed.port ? Number(parsed.port) : 25 };
-    } catch {
-      problems.push(`ORCHESTRA_SMTP_URL must be smtp://host[:port], got "${url}"`);
-    }
+  let defaultQuotaBytes = UNITS.G!;
+  const quota = env.ORCHESTRA_MAILBOX_QUOTA;
+  if (quota) {
+    const match = /^([1-9][0-9]{0,12})([KMGT]?)$/.exec(quota);
+    const bytes = match ? Number(match[1]) * UNITS[match[2]!]! : NaN;
+    if (!Number.isSafeInteger(bytes)) problems.push(`ORCHESTRA_MAILBOX_QUOTA must be a number of bytes (or with K, M, G, T), got "${quota}"`);
+    else defaultQuotaBytes = bytes;
   }
-  const from = env.ORCHESTRA_MAIL_FROM || 'orchestra@localhost';
-  if (!/^[^\s@<>]{1,64}@[A-Za-z0-9.-]{1,253}$/.test(from)) problems.push(`ORCHESTRA_MAIL_FROM must be an e-mail address, got "${from}"`);
-  return { settings: { smtp, from }, problems };
+  let trashDir: string | null = null;
+  const trash = env.ORCHESTRA_MAILBOX_TRASH_DIR;
+  if (trash) {
+    const problem = validateTrashDir(trash);
+    if (problem) problems.push(`ORCHESTRA_MAILBOX_TRASH_DIR ${problem}, got "${trash}"`);
+    else trashDir = trash;
+  }
+  return { settings: { defaultQuotaBytes, trashDir }, problems };
+}
+
+let current: MailSettings | undefined;
+
+/** The process's mail settings (read once; loadConfig has refused bad values before anything uses them). */
+export function mailSettings(): MailSettings {
+  current ??= readMailSettings(process.env).settings;
+  return current;
+}
+
+/** For tests: settings to use instead of the environment's (undefined: read the environment again). */
+export function setMailSettings(settings: MailSettings | undefined): void {
+  current = settings;
 }

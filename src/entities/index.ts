@@ -21,8 +21,10 @@ import { MonitorRun } from './resources/monitor-run.js';
 import { Resource } from './resources/resource.js';
 import { ResourceData } from './resources/resource-data.js';
 import { ResourceScheduleChange } from './resources/resource-schedule-change.js';
+import { Mailbox } from './mail/mailbox.js';
+import { Address } from './mail/address.js';
 
-export { Account, BillContact, Contact, AuditEntry, ApiToken, LoginAttempt, User, Batch, Operation, Route, ScriptRun, Server, Crontab, SystemUser, Domain, DomainRecord, Database, DatabaseUser, Resource, ResourceData, MonitorData, MonitorRun, ResourceScheduleChange };
+export { Account, BillContact, Contact, AuditEntry, ApiToken, LoginAttempt, User, Batch, Operation, Route, ScriptRun, Server, Crontab, SystemUser, Domain, DomainRecord, Database, DatabaseUser, Resource, ResourceData, MonitorData, MonitorRun, ResourceScheduleChange, Mailbox, Address };
 
 /** Every entity the ORM knows; a new domain adds its entities here. */
 export const ALL_ENTITIES = [
@@ -32,4 +34,5 @@ export const ALL_ENTITIES = [
   Domain, DomainRecord,
   DatabaseUser, Database,
   Resource, ResourceData, MonitorData, MonitorRun, ResourceScheduleChange,
+  Mailbox, Address,
 ];

@@ -7,15 +7,19 @@ import { crontabModule } from './crontabs/crontab.module.js';
 import { domainModule } from './domains/domain.module.js';
 import { databaseModule } from './databases/database.module.js';
 import { databaseUserModule } from './databases/database-user.module.js';
+import { addressModule } from './mail/address.module.js';
+import { mailboxModule } from './mail/mailbox.module.js';
 import { registerServiceModule } from './registry.js';
 import { systemUserModule } from './system-users/system-user.module.js';
 
-// In dependency order: a crontab needs its system user, a database its users.
+// In dependency order: a crontab needs its system user, a database its users, an address its mailboxes.
 registerServiceModule(systemUserModule);
 registerServiceModule(crontabModule);
 registerServiceModule(domainModule);
 registerServiceModule(databaseUserModule);
 registerServiceModule(databaseModule);
+registerServiceModule(mailboxModule);
+registerServiceModule(addressModule);
 
 export { findServiceModule, mattersToServers, savesImpliedBy, serviceModule, serviceModules } from './registry.js';
 export type { ServiceModule, ServiceSource } from './service-module.js';

@@ -25,7 +25,7 @@ export async function bundleWorkflows(): Promise<{ code: string }> {
 
 export interface CreateWorkerOptions {
   connection: NativeConnection;
-  config: Pick<Config, 'temporalNamespace' | 'temporalTaskQueue'> & Partial<Pick<Config, 'mail'>>;
+  config: Pick<Config, 'temporalNamespace' | 'temporalTaskQueue'> & Partial<Pick<Config, 'outgoingMail'>>;
   orm: Orm;
   /** Runs scripts on servers: the SSH pool in production (a worker owns one and closes it on shutdown). */
   runner: ScriptRunner;
@@ -48,7 +48,7 @@ export async function createWorker({ connection, config, orm, runner, client, id
     taskQueue: config.temporalTaskQueue,
     identity: workerIdentity,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-    activities: createActivities({ orm, workerIdentity, runner, temporal: client, taskQueue: config.temporalTaskQueue, mail: config.mail ?? NO_MAIL }),
+    activities: createActivities({ orm, workerIdentity, runner, temporal: client, taskQueue: config.temporalTaskQueue, mail: config.outgoingMail ?? NO_MAIL }),
     ...options,
   });
 }

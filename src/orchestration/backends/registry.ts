@@ -6,6 +6,9 @@ import { BackendError, type Backend } from './backend.js';
 import { bind9MasterBackend } from './bind9-master/bind9-master.backend.js';
 import { bind9SlaveBackend } from './bind9-slave/bind9-slave.backend.js';
 import { crontabsBackend } from './crontabs/crontabs.backend.js';
+import { dovecotMailboxesBackend } from './dovecot-mailboxes/dovecot-mailboxes.backend.js';
+import { dovecotAutoresponsesBackend } from './dovecot-autoresponses/dovecot-autoresponses.backend.js';
+import { postfixAddressesBackend } from './postfix-addresses/postfix-addresses.backend.js';
 import { mariadbDatabasesBackend } from './mariadb-databases/mariadb-databases.backend.js';
 import { mariadbUsersBackend } from './mariadb-users/mariadb-users.backend.js';
 import { postgresqlDatabasesBackend } from './postgresql-databases/postgresql-databases.backend.js';
@@ -27,7 +30,7 @@ export function unregisterBackend(name: string): void {
 }
 
 // In the order their saves run on a server (groups that only delete run in reverse): a crontab needs its user, a
-// database its users.
+// database its users, an address its mailboxes.
 registerBackend(systemUsersBackend);
 registerBackend(crontabsBackend);
 registerBackend(bind9MasterBackend);
@@ -36,6 +39,9 @@ registerBackend(mariadbUsersBackend);
 registerBackend(postgresqlUsersBackend);
 registerBackend(mariadbDatabasesBackend);
 registerBackend(postgresqlDatabasesBackend);
+registerBackend(dovecotMailboxesBackend);
+registerBackend(postfixAddressesBackend);
+registerBackend(dovecotAutoresponsesBackend);
 
 export function getBackend(name: string): Backend {
   const backend = backends.get(name);

@@ -6,5 +6,7 @@ import { DatabaseUserResolver } from './database-user.resolver.js';
 import { DomainRecordResolver } from './domain-record.resolver.js';
 import { DomainResolver } from './domain.resolver.js';
 import { SystemUserResolver } from './system-user.resolver.js';
+import { MailboxResolver } from './mailbox.resolver.js';
+import { AddressResolver } from './address.resolver.js';
 
-export const SERVICE_RESOLVERS = [SystemUserResolver, CrontabResolver, DomainResolver, DomainRecordResolver, DatabaseUserResolver, DatabaseResolver] as const;
+export const SERVICE_RESOLVERS = [SystemUserResolver, CrontabResolver, DomainResolver, DomainRecordResolver, DatabaseUserResolver, DatabaseResolver, MailboxResolver, AddressResolver] as const;

@@ -1,0 +1,10 @@
+# delete_autoresponder USER: its user and home (with the record of whom it answered) go.
+delete_autoresponder() {
+  local user=$1 home=$mail_root/$1
+  [ ! -L "$home" ] || fail "$home is a symbolic link: refusing to remove it"
+  if [ -e "$autoresponder_users/$user" ] || [ -e "$home" ]; then
+    rm -f -- "$autoresponder_users/$user"
+    rm -rf -- "$home"
+    echo "autoresponder $user: removed"
+  fi
+}

@@ -1,0 +1,41 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Reference } from '@mikro-orm/core';
+import type { Account } from '../../entities/accounts/account.js';
+import { Mailbox } from '../../entities/mail/mailbox.js';
+import { mailSettings } from '../../config/mail-settings.js';
+import type { MailboxSource } from '../../orchestration/backends/dovecot-mailboxes/dovecot-mailboxes.backend.js';
+import { entityOf } from '../entity-of.js';
+import { defineServiceModule } from '../service-module.js';
+import { mailboxQuotaBytes } from './mailbox-quota.js';
+
+/** Mailboxes (backend `dovecot-mailboxes`). */
+export const mailboxModule = defineServiceModule<Mailbox>({
+  model: 'Mailbox',
+  entity: Mailbox,
+  populate: ['account'],
+  async source(_em: EntityManager, mailbox) {
+    const account = await entityOf(mailbox.account as Reference<Account>);
+    const settings = mailSettings();
+    const source: MailboxSource = {
+      name: mailbox.name,
+      passwordHash: mailbox.passwordHash,
+      isActive: mailbox.isActive,
+      quotaBytes: mailboxQuotaBytes(mailbox, settings),
+      spamFilter: mailbox.spamFilter,
+      customSieve: mailbox.customSieve,
+      trashDir: settings.trashDir,
+      account: { username: account.username, isActive: account.isActive, type: account.type },
+    };
+    return { account, label: mailbox.name, source };
+  },
+  savedWhen: [
+    {
+      // A disabled account's mailboxes refuse logins; routes may match on the account's type.
+      model: 'Account',
+      fields: ['isActive', 'type'],
+      objects: (em, account) => em.find(Mailbox, { account: account.id }, { populate: ['account'], filters: false }),
+    },
+  ],
+  ownedBy: [{ model: 'Account', where: (accountId) => ({ account: accountId }) }],
+  filterFields: ['id', 'name'],
+});

@@ -1,0 +1,140 @@
+#!/bin/bash
+set -euo pipefail
+# Orchestra backend dovecot-mailboxes (Mailbox), 1 operation. Idempotent: safe to run again.
+# [the common prelude: tests/golden/prelude.sh]
+
+# ── prepare ────────────────────────────────────────────────────────────────
+# Orchestra's mailboxes on Dovecot: one passwd-file per mailbox (passdb and userdb), the Maildirs under
+# /var/mail/orchestra owned by the virtual-mail user vmail, Sieve at LMTP delivery, a quota per mailbox (a full
+# mailbox is a temporary failure: the sender's server retries).
+mail_root=/var/mail/orchestra
+mailbox_users=/etc/dovecot/orchestra/mailboxes
+autoresponder_users=/etc/dovecot/orchestra/autoresponders
+dovecot_conf=/etc/dovecot/conf.d/90-orchestra.conf
+mail_state=/var/lib/orchestra/mail
+
+# write_if_changed FILE MODE OWNER CONTENT: replaces FILE (atomically) only when CONTENT differs; says whether it did.
+write_if_changed() {
+  local file=$1 mode=$2 owner=$3 content=$4 tmp
+  if [ -f "$file" ] && [ "$(cat -- "$file"; printf x)" = "${content}x" ]; then return 1; fi
+  tmp=$(mktemp -- "$file.XXXXXX")
+  printf '%s' "$content" >"$tmp"
+  chmod "$mode" -- "$tmp"
+  chown "$owner" -- "$tmp"
+  mv -f -- "$tmp" "$file"
+}
+
+# ensure_dovecot: the vmail user, the directories and Orchestra's Dovecot configuration (a reload is marked when it
+# changed). Debian's system-user authentication is turned off: a mailbox named like a UNIX user must not log in with
+# that user's password or get its home.
+ensure_dovecot() {
+  local uid conf
+  command -v doveadm >/dev/null || fail "Dovecot is not installed (Debian: dovecot-imapd dovecot-lmtpd dovecot-sieve)"
+  if ! getent passwd vmail >/dev/null; then
+    useradd --system --user-group --home-dir "$mail_root" --no-create-home --shell /usr/sbin/nologin vmail
+    echo "user vmail: created"
+  fi
+  uid=$(id -u vmail)
+  mkdir -p -- "$mail_root" "$mailbox_users" "$autoresponder_users" "$mail_state"
+  chown vmail:vmail -- "$mail_root"
+  chmod 0750 -- "$mail_root"
+  chown root:dovecot -- "$mailbox_users" "$autoresponder_users"
+  chmod 0750 -- "$mailbox_users" "$autoresponder_users"
+  if grep -q '^!include auth-system.conf.ext' /etc/dovecot/conf.d/10-auth.conf 2>/dev/null; then
+    sed -i 's/^!include auth-system.conf.ext/#&  (off: Orchestra mailboxes only)/' /etc/dovecot/conf.d/10-auth.conf
+    touch -- "$mail_state/dovecot-reload"
+  fi
+  conf=$(cat <<CONF
+# Written by Orchestra (backend dovecot-mailboxes); changes here are overwritten.
+mail_uid = vmail
+mail_gid = vmail
+first_valid_uid = $uid
+last_valid_uid = $uid
+mail_location = maildir:~/Maildir
+auth_username_format = %Ln
+quota_full_tempfail = yes
+passdb {
+  driver = passwd-file
+  args = scheme=SHA512-CRYPT $mailbox_users/%n
+}
+userdb {
+  driver = passwd-file
+  args = $mailbox_users/%n
+  default_fields = home=$mail_root/%n
+}
+# Autoresponders: delivery-only users (no passdb entry, so no login) whose Sieve script answers and discards.
+userdb {
+  driver = passwd-file
+  args = $autoresponder_users/%n
+  default_fields = home=$mail_root/%n
+}
+mail_plugins = \$mail_plugins quota
+protocol lmtp {
+  mail_plugins = \$mail_plugins sieve
+}
+plugin {
+  quota = count:User quota
+  quota_vsizes = yes
+  sieve = file:~/sieve;active=~/.dovecot.sieve
+  sieve_extensions = +editheader
+}
+service lmtp {
+  unix_listener /var/spool/postfix/private/dovecot-lmtp {
+    mode = 0600
+    user = postfix
+    group = postfix
+  }
+}
+CONF
+)
+  if write_if_changed "$dovecot_conf" 0644 root:root "$conf"$'\n'; then
+    touch -- "$mail_state/dovecot-reload"
+    echo "dovecot: configuration written"
+  fi
+}
+
+# reload_dovecot: after a configuration change (marked on the server, so a retry still reloads), once; waits until
+# the new configuration answers user lookups.
+reload_dovecot() {
+  [ -e "$mail_state/dovecot-reload" ] || return 0
+  doveconf -n >/dev/null
+  doveadm reload
+  rm -f -- "$mail_state/dovecot-reload"
+  local i
+  for (( i = 0; i < 100; i++ )); do
+    doveadm service status auth >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  echo "dovecot: reloaded"
+}
+
+# delete_mailbox NAME TRASH: the user goes first (no more login or delivery), then its mail: moved under TRASH
+# (kept for the operator) when TRASH is set, else removed.
+delete_mailbox() {
+  local name=$1 trash=$2 home=$mail_root/$1 target
+  [ ! -L "$home" ] || fail "$home is a symbolic link: refusing to move or remove it"
+  if [ -e "$mailbox_users/$name" ]; then
+    rm -f -- "$mailbox_users/$name"
+    echo "mailbox $name: user removed"
+  fi
+  doveadm kick "$name" >/dev/null 2>&1 || true
+  [ -e "$home" ] || [ -L "$home" ] || return 0
+  if [ -n "$trash" ]; then
+    target="$trash/$name.$(date -u +%Y%m%dT%H%M%SZ)"
+    install -d -m 0700 -- "$trash"
+    mv -- "$home" "$target"
+    echo "mailbox $name: mail moved to $target"
+  else
+    rm -rf -- "$home"
+    echo "mailbox $name: mail removed"
+  fi
+}
+
+ensure_dovecot
+reload_dovecot
+
+# ── operation op-802: delete Mailbox 42 (alice.old) ────────────────────────
+delete_mailbox 'alice.old' '/var/mail/trash'
+
+# ── commit ─────────────────────────────────────────────────────────────────
+exit "$exit_code"

@@ -1,0 +1,181 @@
+#!/bin/bash
+set -euo pipefail
+# Orchestra backend dovecot-mailboxes (Mailbox), 1 operation. Idempotent: safe to run again.
+# [the common prelude: tests/golden/prelude.sh]
+
+# ── prepare ────────────────────────────────────────────────────────────────
+# Orchestra's mailboxes on Dovecot: one passwd-file per mailbox (passdb and userdb), the Maildirs under
+# /var/mail/orchestra owned by the virtual-mail user vmail, Sieve at LMTP delivery, a quota per mailbox (a full
+# mailbox is a temporary failure: the sender's server retries).
+mail_root=/var/mail/orchestra
+mailbox_users=/etc/dovecot/orchestra/mailboxes
+autoresponder_users=/etc/dovecot/orchestra/autoresponders
+dovecot_conf=/etc/dovecot/conf.d/90-orchestra.conf
+mail_state=/var/lib/orchestra/mail
+
+# write_if_changed FILE MODE OWNER CONTENT: replaces FILE (atomically) only when CONTENT differs; says whether it did.
+write_if_changed() {
+  local file=$1 mode=$2 owner=$3 content=$4 tmp
+  if [ -f "$file" ] && [ "$(cat -- "$file"; printf x)" = "${content}x" ]; then return 1; fi
+  tmp=$(mktemp -- "$file.XXXXXX")
+  printf '%s' "$content" >"$tmp"
+  chmod "$mode" -- "$tmp"
+  chown "$owner" -- "$tmp"
+  mv -f -- "$tmp" "$file"
+}
+
+# ensure_dovecot: the vmail user, the directories and Orchestra's Dovecot configuration (a reload is marked when it
+# changed). Debian's system-user authentication is turned off: a mailbox named like a UNIX user must not log in with
+# that user's password or get its home.
+ensure_dovecot() {
+  local uid conf
+  command -v doveadm >/dev/null || fail "Dovecot is not installed (Debian: dovecot-imapd dovecot-lmtpd dovecot-sieve)"
+  if ! getent passwd vmail >/dev/null; then
+    useradd --system --user-group --home-dir "$mail_root" --no-create-home --shell /usr/sbin/nologin vmail
+    echo "user vmail: created"
+  fi
+  uid=$(id -u vmail)
+  mkdir -p -- "$mail_root" "$mailbox_users" "$autoresponder_users" "$mail_state"
+  chown vmail:vmail -- "$mail_root"
+  chmod 0750 -- "$mail_root"
+  chown root:dovecot -- "$mailbox_users" "$autoresponder_users"
+  chmod 0750 -- "$mailbox_users" "$autoresponder_users"
+  if grep -q '^!include auth-system.conf.ext' /etc/dovecot/conf.d/10-auth.conf 2>/dev/null; then
+    sed -i 's/^!include auth-system.conf.ext/#&  (off: Orchestra mailboxes only)/' /etc/dovecot/conf.d/10-auth.conf
+    touch -- "$mail_state/dovecot-reload"
+  fi
+  conf=$(cat <<CONF
+# Written by Orchestra (backend dovecot-mailboxes); changes here are overwritten.
+mail_uid = vmail
+mail_gid = vmail
+first_valid_uid = $uid
+last_valid_uid = $uid
+mail_location = maildir:~/Maildir
+auth_username_format = %Ln
+quota_full_tempfail = yes
+passdb {
+  driver = passwd-file
+  args = scheme=SHA512-CRYPT $mailbox_users/%n
+}
+userdb {
+  driver = passwd-file
+  args = $mailbox_users/%n
+  default_fields = home=$mail_root/%n
+}
+# Autoresponders: delivery-only users (no passdb entry, so no login) whose Sieve script answers and discards.
+userdb {
+  driver = passwd-file
+  args = $autoresponder_users/%n
+  default_fields = home=$mail_root/%n
+}
+mail_plugins = \$mail_plugins quota
+protocol lmtp {
+  mail_plugins = \$mail_plugins sieve
+}
+plugin {
+  quota = count:User quota
+  quota_vsizes = yes
+  sieve = file:~/sieve;active=~/.dovecot.sieve
+  sieve_extensions = +editheader
+}
+service lmtp {
+  unix_listener /var/spool/postfix/private/dovecot-lmtp {
+    mode = 0600
+    user = postfix
+    group = postfix
+  }
+}
+CONF
+)
+  if write_if_changed "$dovecot_conf" 0644 root:root "$conf"$'\n'; then
+    touch -- "$mail_state/dovecot-reload"
+    echo "dovecot: configuration written"
+  fi
+}
+
+# reload_dovecot: after a configuration change (marked on the server, so a retry still reloads), once; waits until
+# the new configuration answers user lookups.
+reload_dovecot() {
+  [ -e "$mail_state/dovecot-reload" ] || return 0
+  doveconf -n >/dev/null
+  doveadm reload
+  rm -f -- "$mail_state/dovecot-reload"
+  local i
+  for (( i = 0; i < 100; i++ )); do
+    doveadm service status auth >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  echo "dovecot: reloaded"
+}
+
+sieve_changed=0
+
+# save_sieve NAME FILE CONTENT: one Sieve script of the mailbox (~/sieve/FILE.sieve); CONTENT '' removes it. Sets
+# sieve_changed when it changed something.
+save_sieve() {
+  local name=$1 file=$2 content=$3 dir=$mail_root/$1/sieve
+  if [ -z "$content" ]; then
+    if [ -e "$dir/$file.sieve" ]; then rm -f -- "$dir/$file.sieve" "$dir/$file.svbin"; sieve_changed=1; echo "mailbox $name: sieve $file removed"; fi
+    return 0
+  fi
+  if write_if_changed "$dir/$file.sieve" 0600 vmail:vmail "$content"$'\n'; then sieve_changed=1; echo "mailbox $name: sieve $file written"; fi
+}
+
+# save_mailbox NAME HASH STATE QUOTA_BYTES MAIN_SIEVE SPAM_SIEVE CUSTOM_SIEVE
+#   HASH: {SHA512-CRYPT}$6$…; STATE: active or disabled (login refused, mail still delivered); the Sieve texts may be
+#   '' (none). The passwd-file line holds the quota; the scripts are compiled here, as the mailbox's user, so a
+#   script Dovecot would refuse fails this run instead of every delivery.
+save_mailbox() {
+  local name=$1 hash=$2 state=$3 quota=$4 main=$5 spam=$6 custom=$7 home=$mail_root/$1 line
+  line="$name:$hash::::::userdb_quota_rule=*:storage=${quota}B"
+  case "$state" in
+    active) ;;
+    disabled) line+=" nologin=y reason=mailbox-disabled" ;;
+    *) fail "unknown state $state" ;;
+  esac
+  if [ -L "$home" ] || { [ -e "$home" ] && [ ! -d "$home" ]; }; then fail "$home is not a directory"; fi
+  if [ ! -d "$home" ]; then
+    install -d -o vmail -g vmail -m 0700 -- "$home"
+    echo "mailbox $name: home created"
+  fi
+  # The user first: sievec compiles as the mailbox's user, which Dovecot must know.
+  if write_if_changed "$mailbox_users/$name" 0640 root:dovecot "$line"$'\n'; then
+    echo "mailbox $name: saved ($state, quota $quota bytes)"
+    # Open sessions of a disabled mailbox end now, not at their next login.
+    if [ "$state" = disabled ]; then doveadm kick "$name" >/dev/null 2>&1 || true; fi
+  else
+    echo "mailbox $name: up to date"
+  fi
+  install -d -o vmail -g vmail -m 0700 -- "$home/sieve"
+  sieve_changed=0
+  save_sieve "$name" spam "$spam"
+  save_sieve "$name" custom "$custom"
+  save_sieve "$name" orchestra "$main"
+  if [ -n "$main" ]; then
+    # The main script includes the others: compiling it checks them all.
+    if (( sieve_changed )) || [ ! -e "$home/sieve/orchestra.svbin" ]; then
+      sievec -u "$name" "$home/sieve/orchestra.sieve"
+      echo "mailbox $name: sieve compiled"
+    fi
+    [ "$(readlink -- "$home/.dovecot.sieve" || true)" = sieve/orchestra.sieve ] || ln -sfn sieve/orchestra.sieve "$home/.dovecot.sieve"
+  elif [ -L "$home/.dovecot.sieve" ]; then
+    rm -f -- "$home/.dovecot.sieve"
+  fi
+}
+
+ensure_dovecot
+reload_dovecot
+
+# ── operation op-'1'?$(touch /tmp/canary) `id`: save Mailbox 41?$(id) (alice)
+save_mailbox 'alice' '{SHA512-CRYPT}$6$goldensalt$MFG9vZPr9R4eZqaZH5rKoPIVx8doazu7aOt/ufJs7UFnNkW47C1D4lkgKOSc91/BTTd2/hb4J1Lvq05wKi7W10' 'active' 1073741824 'require ["include"];
+include :personal "spam";
+include :personal "custom";' 'if header :is "X-Spam-Flag" "YES" {
+  discard;
+  stop;
+}' 'require ["fileinto"];
+# '\''$(touch /tmp/canary)'\'' `id` "quoted" \ 
+if header :contains "subject" "$(id)" { fileinto "Fo'\''o"; }
+'
+
+# ── commit ─────────────────────────────────────────────────────────────────
+exit "$exit_code"
