@@ -1,6 +1,7 @@
 import type { ActivityDeps } from './activity-deps.js';
 import { orchestrationActivities } from './orchestration/index.js';
 import { systemActivities } from './system/index.js';
+import { billingActivities } from './billing/index.js';
 
 export type { ActivityDeps } from './activity-deps.js';
 
@@ -9,7 +10,7 @@ export type { ActivityDeps } from './activity-deps.js';
  * style of temporalio/samples-typescript). A domain adds its group here; workflows see only the contracts
  * (src/workflows/contracts/), never this module.
  */
-const ACTIVITY_GROUPS = [systemActivities, orchestrationActivities] as const;
+const ACTIVITY_GROUPS = [systemActivities, orchestrationActivities, billingActivities] as const;
 
 export function createActivities(deps: ActivityDeps): Record<string, (...args: never[]) => Promise<unknown>> {
   const activities: Record<string, (...args: never[]) => Promise<unknown>> = {};

@@ -16,8 +16,17 @@ import { DatabaseUser } from './services/database-user.js';
 import { SystemUser } from './services/system-user.js';
 import { Domain } from './dns/domain.js';
 import { DomainRecord } from './dns/domain-record.js';
+import { ContractedPlan } from './billing/contracted-plan.js';
+import { Miscellaneous } from './billing/miscellaneous.js';
+import { MiscellaneousKind } from './billing/miscellaneous-kind.js';
+import { Order } from './billing/order.js';
+import { OrderMetric } from './billing/order-metric.js';
+import { Plan } from './billing/plan.js';
+import { Rate } from './billing/rate.js';
+import { Service } from './billing/service.js';
 
 export { Account, BillContact, Contact, AuditEntry, ApiToken, LoginAttempt, User, Batch, Operation, Route, ScriptRun, Server, Crontab, SystemUser, Domain, DomainRecord, Database, DatabaseUser };
+export { Service, Order, OrderMetric, Plan, ContractedPlan, Rate, MiscellaneousKind, Miscellaneous };
 
 /** Every entity the ORM knows; a new domain adds its entities here. */
 export const ALL_ENTITIES = [
@@ -26,4 +35,5 @@ export const ALL_ENTITIES = [
   SystemUser, Crontab,
   Domain, DomainRecord,
   DatabaseUser, Database,
+  Service, Rate, Plan, ContractedPlan, Order, OrderMetric, MiscellaneousKind, Miscellaneous,
 ];

@@ -5,3 +5,4 @@ export { healthCheckWorkflow } from './health-check.js';
 export { serverQueueWorkflow } from './server-queue.js';
 export { scriptRunWorkflow } from './script-run.js';
 export { outboxRelayWorkflow } from './outbox-relay.js';
+export { ordersUpdateWorkflow, ordersCleanupMetricsWorkflow } from './orders-schedules.js';
