@@ -14,7 +14,8 @@ import { DeletePayload, Payload } from '../relay/payload.js';
 import { ContractedPlanFilter, ContractPlanInput, CreatePlanInput, SetRateInput, UpdatePlanInput } from './billing.inputs.js';
 import { ContractedPlanConnection, ContractedPlanNode, PlanConnection, PlanNode, RateNode, ServiceNode } from './billing.types.js';
 
-const PlanPayload = Payload('Plan', 'plan', PlanNode);
+// Not `plan`: every payload has a `plan` already (a dry run's scripts).
+const PlanPayload = Payload('Plan', 'billingPlan', PlanNode);
 const RatePayload = Payload('Rate', 'rate', RateNode);
 const ContractedPlanPayload = Payload('ContractPlan', 'contractedPlan', ContractedPlanNode);
 const DeletePlanPayload = DeletePayload('DeletePlan');
@@ -41,12 +42,12 @@ export class PlanResolver {
 
   @Mutation(() => PlanPayload)
   createPlan(@Arg('input') input: CreatePlanInput, @Ctx() ctx: Context) {
-    return runMutation(ctx, async (uc) => ({ plan: await createPlan(uc, input) }));
+    return runMutation(ctx, async (uc) => ({ billingPlan: await createPlan(uc, input) }));
   }
 
   @Mutation(() => PlanPayload)
   updatePlan(@Arg('input') input: UpdatePlanInput, @Ctx() ctx: Context) {
-    return runMutation(ctx, async (uc) => ({ plan: await updatePlan(uc, input) }));
+    return runMutation(ctx, async (uc) => ({ billingPlan: await updatePlan(uc, input) }));
   }
 
   @Mutation(() => DeletePlanPayload, { description: 'Only a plan nobody contracts; its rates go with it.' })
