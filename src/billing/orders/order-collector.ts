@@ -49,6 +49,8 @@ export class OrderCollector implements EventSubscriber {
     if (key) this.pending.delete(key);
     if (changes.length === 0 || bindingOf(args.transaction)?.dryRun) return;
     const em = args.em as EntityManager;
+    // A flush outside an explicit transaction commits before afterFlush runs: creates get their id here.
+    for (const change of changes) if (!change.id || change.id === 'null') change.id = String((change.entity as { id: string }).id);
     const all = [...changes, ...(await impliedSaves(em, changes))];
     const byModel = new Map<string, { saved: string[]; deleted: string[] }>();
     for (const change of collapseChanges(all)) {
