@@ -28,7 +28,8 @@ export async function findKind(em: EntityManager, globalId: string, field = 'id'
 }
 
 export async function findMiscellaneous(em: EntityManager, globalId: string, field = 'id'): Promise<Miscellaneous> {
-  const item = await em.findOne(Miscellaneous, { id: idOf('Miscellaneous', globalId, field) }, { populate: ['account', 'kind'] });
+  // Not populating its kind: kinds are admin only, and an account user's scope would hide the item with it.
+  const item = await em.findOne(Miscellaneous, { id: idOf('Miscellaneous', globalId, field) }, { populate: ['account'] });
   if (!item) throw new NotFoundError('Miscellaneous', field);
   return item;
 }
@@ -121,7 +122,7 @@ export async function updateMiscellaneous(
   noteTouched(audit, item.account.getEntity(), input.id);
   const fields = await checkedItem(
     em,
-    item.kind.getEntity(),
+    await em.findOneOrFail(MiscellaneousKind, { id: item.kind.id }, { filters: false }),
     {
       identifier: input.identifier ?? item.identifier,
       description: input.description ?? item.description,
