@@ -14,7 +14,7 @@ function readable(prop: EntityProperty): boolean {
   return prop.kind === ReferenceKind.SCALAR && !prop.hidden && !SECRET.test(prop.name) && prop.persist !== false;
 }
 
-function scalarProps(meta: EntityMetadata): EntityProperty[] {
+export function scalarProps(meta: EntityMetadata): EntityProperty[] {
   return meta.props.filter(readable);
 }
 
@@ -23,7 +23,7 @@ function isBoolean(prop: EntityProperty): boolean {
 }
 
 /** Relations (other than the account) whose own fields an expression may read one level down (`contractedplan.plan.name`). */
-function relationProps(meta: EntityMetadata): EntityProperty[] {
+export function relationProps(meta: EntityMetadata): EntityProperty[] {
   return meta.props.filter((p) => p.kind === ReferenceKind.MANY_TO_ONE && p.name !== 'account');
 }
 
@@ -61,13 +61,19 @@ export function billingFieldsOf(em: EntityManager, model: string): BillingFields
   return { fields, booleanFields };
 }
 
+/**
+ * A column's value as expressions see it, whether it came through the ORM or straight from SQL: dates as ISO text
+ * (comparable as strings), number columns as numbers (bigint ids stay text).
+ */
+export function contextValue(prop: EntityProperty, value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  if (prop.runtimeType === 'number' && typeof value === 'string') return Number(value);
+  return value ?? null;
+}
+
 function plain(meta: EntityMetadata, entity: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const prop of scalarProps(meta)) {
-    const value = entity[prop.name];
-    // Dates as ISO text: comparable as strings.
-    out[prop.name] = value instanceof Date ? value.toISOString() : value;
-  }
+  for (const prop of scalarProps(meta)) out[prop.name] = contextValue(prop, entity[prop.name]);
   return out;
 }
 

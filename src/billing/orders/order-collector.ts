@@ -8,6 +8,7 @@ import { bindingOf } from '../../orchestration/outbox/outbox-binding.js';
 import { savesImpliedBy } from '../../services/index.js';
 import { entityClassOf, isBilledModel, type BilledEntity } from '../billed-models.js';
 import { billingPopulate } from '../expressions/billing-context.js';
+import { billedObjectsFromEntities } from '../billed-objects.js';
 import { activeServicesOf, cancelOrdersOfDeleted, updateOrdersOfObjects } from './update-orders.js';
 
 /**
@@ -66,7 +67,7 @@ export class OrderCollector implements EventSubscriber {
       const services = await activeServicesOf(em, model);
       if (services.length === 0) continue;
       const entities = (await em.find(entityClassOf(em, model) as never, { id: { $in: saved } }, { populate: billingPopulate(em, model) as never[], filters: false })) as BilledEntity[];
-      await updateOrdersOfObjects(em, model, entities, { services, at });
+      await updateOrdersOfObjects(em, model, await billedObjectsFromEntities(em, model, entities), { services, at });
     }
   }
 

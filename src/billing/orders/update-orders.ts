@@ -2,12 +2,10 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { BillingDecimal } from '../money.js';
 import { Service } from '../../entities/billing/service.js';
 import type { IgnorePeriod } from '../../entities/billing/billing-enums.js';
-import { accountIdOf, type BilledEntity } from '../billed-models.js';
-import { billingContexts } from '../expressions/billing-context.js';
+import type { BilledObject } from '../billed-objects.js';
 import { cancelledInIgnorePeriod, dayOf } from './calendar.js';
 import { compileService, type CompiledService } from './compiled-service.js';
 import { storeMetrics, type MetricWrite } from './metric-storage.js';
-import { objectLabelOf } from './object-label.js';
 
 export interface OrderCounts {
   created: number;
@@ -71,21 +69,20 @@ const ids = (values: readonly string[]) => JSON.stringify(values);
 export async function updateOrdersOfObjects(
   em: EntityManager,
   model: string,
-  entities: readonly BilledEntity[],
+  objects: readonly BilledObject[],
   options: { services?: Service[]; at?: Date } = {},
 ): Promise<OrderCounts> {
   const counts = emptyCounts();
   const services = options.services ?? (await activeServicesOf(em, model));
-  if (services.length === 0 || entities.length === 0) return counts;
+  if (services.length === 0 || objects.length === 0) return counts;
   const at = options.at ?? new Date();
   const today = dayOf(at);
-  const contexts = await billingContexts(em, model, entities as unknown as Record<string, unknown>[]);
   const active: ActiveOrder[] = await em.execute(
     `select id::text, service_id::text, object_id::text, description, metric::text, registered_on::text from billing_order
       where model = ? and cancelled_on is null
         and service_id in (select (jsonb_array_elements_text(?::jsonb))::bigint)
         and object_id in (select (jsonb_array_elements_text(?::jsonb))::bigint)`,
-    [model, ids(services.map((s) => s.id)), ids(entities.map((e) => e.id))],
+    [model, ids(services.map((s) => s.id)), ids(objects.map((o) => o.id))],
   );
   const orderOf = new Map(active.map((o) => [`${o.service_id}:${o.object_id}`, o]));
   const inserts: Record<string, unknown>[] = [];
@@ -96,34 +93,33 @@ export async function updateOrdersOfObjects(
   for (const service of services) {
     const compiled = compiledOf(em, service);
     if (!compiled.match.ok || !compiled.metric.ok || !compiled.description.ok) continue; // refused when saved; an older row
-    for (const entity of entities) {
-      const context = contexts.get(entity.id)!;
-      const order = orderOf.get(`${service.id}:${entity.id}`);
+    for (const object of objects) {
+      const { context, label } = object;
+      const order = orderOf.get(`${service.id}:${object.id}`);
       if (!compiled.match.evaluate(context)) {
         if (order) cancels.push({ id: order.id, ignore: cancelledInIgnorePeriod(order.registered_on, today, service.ignorePeriod as IgnorePeriod) });
         continue;
       }
-      const label = objectLabelOf(model, entity as unknown as Record<string, unknown>);
       const description = (compiled.description.render(context) || `${service.description}: ${label}`).slice(0, 256);
       const evaluated = compiled.metric.evaluate(context);
       let metric: string | null = order?.metric ?? null;
       if (evaluated.ok) metric = evaluated.value === null ? null : evaluated.value.toDecimalPlaces(3).toFixed(3);
       else {
         counts.metricFailures++;
-        console.warn(`[orders] ${service.description}: metric of ${model} ${entity.id}: ${evaluated.message}`);
+        console.warn(`[orders] ${service.description}: metric of ${model} ${object.id}: ${evaluated.message}`);
       }
       if (!order) {
         const accountType = (context.account as { type?: string } | null)?.type ?? '';
         inserts.push({
-          account_id: accountIdOf(model, entity),
+          account_id: object.accountId,
           service_id: service.id,
-          object_id: entity.id,
+          object_id: object.id,
           object_label: label,
           description,
           metric,
           ignore: service.ignoredAccountTypes.includes(accountType),
         });
-        if (metric !== null) newMetrics.set(`${service.id}:${entity.id}`, metric);
+        if (metric !== null) newMetrics.set(`${service.id}:${object.id}`, metric);
         continue;
       }
       const metricChanged = (metric === null) !== (order.metric === null) || (metric !== null && !new BillingDecimal(metric).equals(order.metric!));

@@ -1,7 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Service } from '../../entities/billing/service.js';
-import { entityClassOf, type BilledEntity } from '../billed-models.js';
-import { billingPopulate } from '../expressions/billing-context.js';
+import { billedObjectsPage } from '../billed-objects.js';
 import { addCounts, cancelOrdersOfDeleted, emptyCounts, updateOrdersOfObjects, type OrderCounts } from './update-orders.js';
 
 export const ORDERS_PAGE_SIZE = 1000;
@@ -29,18 +28,12 @@ export async function updateServiceOrders(
   const byModel = new Map<string, Service[]>();
   for (const s of services) byModel.set(s.model, [...(byModel.get(s.model) ?? []), s]);
   for (const [model, modelServices] of byModel) {
-    const entity = entityClassOf(em, model);
     const meta = em.getMetadata().getByClassName(model);
     let after = '0';
     for (;;) {
       let size = 0;
       await runPage(async (pageEm) => {
-        const page = (await pageEm.find(entity as never, { id: { $gt: after } } as never, {
-          orderBy: { id: 'asc' } as never,
-          limit: pageSize,
-          populate: billingPopulate(pageEm, model) as never[],
-          filters: false,
-        })) as BilledEntity[];
+        const page = await billedObjectsPage(pageEm, model, after, pageSize);
         size = page.length;
         if (size === 0) return;
         // The services as this page's EntityManager knows them (a page may run in a transaction of its own).

@@ -1,8 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { entityClassOf, type BilledEntity } from '../billed-models.js';
-import { billingContexts, billingPopulate } from '../expressions/billing-context.js';
+import { billedObjectsPage } from '../billed-objects.js';
 import type { CompiledService } from '../orders/compiled-service.js';
-import { objectLabelOf } from '../orders/object-label.js';
 
 const PAGE = 500;
 
@@ -20,25 +18,16 @@ export interface ObjectFailure {
  */
 export async function firstFailureOnExistingObjects(em: EntityManager, model: string, compiled: CompiledService): Promise<ObjectFailure | null> {
   if (!compiled.match.ok || !compiled.metric.ok || compiled.metric.empty) return null;
-  const entity = entityClassOf(em, model);
-  const scratch = em.fork({ clear: true });
   let after = '0';
   for (;;) {
-    const page = (await scratch.find(entity as never, { id: { $gt: after } } as never, {
-      orderBy: { id: 'asc' } as never,
-      limit: PAGE,
-      populate: billingPopulate(em, model) as never[],
-      filters: false,
-    })) as BilledEntity[];
+    // In the saving transaction: objects it created are checked too.
+    const page = await billedObjectsPage(em, model, after, PAGE);
     if (page.length === 0) return null;
-    const contexts = await billingContexts(scratch, model, page as unknown as Record<string, unknown>[]);
     for (const object of page) {
-      const context = contexts.get(object.id)!;
-      if (!compiled.match.evaluate(context)) continue;
-      const result = compiled.metric.evaluate(context);
-      if (!result.ok) return { model, objectId: object.id, label: objectLabelOf(model, object as unknown as Record<string, unknown>), message: result.message };
+      if (!compiled.match.evaluate(object.context)) continue;
+      const result = compiled.metric.evaluate(object.context);
+      if (!result.ok) return { model, objectId: object.id, label: object.label, message: result.message };
     }
     after = page.at(-1)!.id;
-    scratch.clear();
   }
 }
