@@ -52,10 +52,14 @@ export class OrderCollector implements EventSubscriber {
     const em = args.em as EntityManager;
     // A flush outside an explicit transaction commits before afterFlush runs: creates get their id here.
     for (const change of changes) if (!change.id || change.id === 'null') change.id = String((change.entity as { id: string }).id);
+    // Most commits bill nothing: one query, and no implied objects loaded, when no active service bills these models.
+    const billed: { model: string }[] = await em.execute('select distinct model from service where is_active');
+    const models = new Set(billed.map((b) => b.model));
+    if (models.size === 0) return;
     const all = [...changes, ...(await impliedSaves(em, changes))];
     const byModel = new Map<string, { saved: string[]; deleted: string[] }>();
     for (const change of collapseChanges(all)) {
-      if (!isBilledModel(change.model)) continue;
+      if (!isBilledModel(change.model) || !models.has(change.model)) continue;
       const entry = byModel.get(change.model) ?? { saved: [], deleted: [] };
       (change.action === 'delete' ? entry.deleted : entry.saved).push(change.id);
       byModel.set(change.model, entry);
