@@ -21,6 +21,9 @@ import {
   UpdateServiceOrdersDocument, UpdateSystemUserDocument, type CreateServiceInput,
 } from './generated/graphql.js';
 import { startApiHarness, type ApiHarness } from './support/api-harness.js';
+import { registerBillingContextProvider, unregisterBillingContextProvider, type BillingContextProvider } from '../src/billing/expressions/context-provider.js';
+import { Crontab } from '../src/entities/services/crontab.js';
+import { crontabFor } from './support/service-fixtures.js';
 import { accountWithUser, PASSWORD } from './support/fixtures.js';
 
 let h: ApiHarness;
@@ -205,5 +208,42 @@ describe('metrics and miscellaneous items', () => {
     const off = await h.admin.data(UpdateBillingServiceDocument, { input: { id: late.id, match: 'systemuser.username == "nobody"' } });
     expect(off.updateService.userErrors).toEqual([]);
     expect((await h.admin.data(UpdateServiceOrdersDocument, { id: late.id })).updateServiceOrders.counts).toMatchObject({ cancelled: 1 });
+  });
+});
+
+describe('the context provider (how resources plug in after the merge)', () => {
+  // A provider like the resources domain will register: a per-object value read in bulk from real rows (here the
+  // number of crontab lines of a system user, as `resources.cron.used`), and the rows whose changes change it.
+  const provider: BillingContextProvider = {
+    fields: (model) => (model === 'SystemUser' ? { fields: ['resources.cron.used'], booleanFields: [] } : { fields: [], booleanFields: [] }),
+    async values(em, model, objectIds) {
+      if (model !== 'SystemUser') return new Map();
+      const rows: { id: string; n: number }[] = await em.execute(
+        'select u.id::text as id, count(c.id)::int as n from "system_user" u left join crontab c on c.system_user_id = u.id where u.id in (select (jsonb_array_elements_text(?::jsonb))::bigint) group by u.id',
+        [JSON.stringify(objectIds)],
+      );
+      return new Map(rows.map((r) => [r.id, { resources: { cron: { used: r.n } } }]));
+    },
+    related: [{ model: 'Crontab', objects: async (em, changed) => [{ model: 'SystemUser', id: (changed.entity as Crontab).systemUser.id }] }],
+  };
+  beforeAll(() => registerBillingContextProvider(provider));
+  afterAll(() => unregisterBillingContextProvider(provider));
+
+  test('its fields compile, its values feed the metric, and a change of a related row updates the order in the same commit', async () => {
+    const cron = await service({ model: 'SystemUser', match: 'systemuser.username == "cronbill"', metric: 'max(resources.cron.used - 1, 0)' });
+    const user = await systemUser('cronbill');
+    expect((await ordersOf(cron.id)).map((o) => o.metric)).toEqual(['0.000']);
+    await crontabFor(h.admin, user.id, 'echo one');
+    await crontabFor(h.admin, user.id, 'echo two');
+    await crontabFor(h.admin, user.id, 'echo three');
+    expect((await ordersOf(cron.id)).map((o) => o.metric)).toEqual(['2.000']);
+    // Without the provider the field does not exist: refused when a service is saved.
+    unregisterBillingContextProvider(provider);
+    try {
+      const refused = await h.admin.data(CreateBillingServiceDocument, { input: { description: `no provider ${++n}`, model: 'SystemUser', nominalPrice: '1', metric: 'resources.cron.used' } });
+      expect(refused.createService.userErrors).toEqual([expect.objectContaining({ field: 'input.metric', message: expect.stringMatching(/unknown field "resources.cron.used"/) })]);
+    } finally {
+      registerBillingContextProvider(provider);
+    }
   });
 });

@@ -14,6 +14,11 @@ export interface BillingContextProvider {
    * (`{ resources: { disk: { allocated: 10, used: 3 } } }`). Called once per page of objects: read them in bulk.
    */
   values(em: EntityManager, model: string, objectIds: readonly string[]): Promise<Map<string, Record<string, unknown>>>;
+  /**
+   * Rows of other models whose changes change these values (a resource allocation, a usage sample): the order
+   * collector then updates the orders of the objects they belong to, in the same commit.
+   */
+  related?: readonly { model: string; objects(em: EntityManager, changed: { id: string; entity: object }): Promise<{ model: string; id: string }[]> }[];
 }
 
 const providers: BillingContextProvider[] = [];

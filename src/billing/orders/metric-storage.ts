@@ -32,8 +32,9 @@ interface LatestRow {
  * Stores the metrics of several orders as seen at `at`, in three statements at most (orders.update stores a page at
  * once). Per order, by the latest row kept: none → a row for today; a row of today → its value overwritten (one row
  * per day); an older row → a new row for today when the value moved by more than METRIC_THRESHOLD or dropped to
- * zero, else that row stands (its `updated_at` says when the value was last seen, bumped once a day). Storing the
- * same values again the same day changes nothing.
+ * zero, else that row stands (its `updated_at` says when a value within the threshold was last stored, bumped once a
+ * day). Storing the same values again the same day changes nothing. The order updater stores only metrics that
+ * changed since its last evaluation (the order's `metric`).
  */
 export async function storeMetrics(em: EntityManager, writes: readonly MetricWrite[], at: Date): Promise<MetricStoreCounts> {
   const counts: MetricStoreCounts = { inserted: 0, overwritten: 0, unchanged: 0 };

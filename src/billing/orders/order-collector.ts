@@ -9,6 +9,7 @@ import { savesImpliedBy } from '../../services/index.js';
 import { entityClassOf, isBilledModel, type BilledEntity } from '../billed-models.js';
 import { billingPopulate } from '../expressions/billing-context.js';
 import { billedObjectsFromEntities } from '../billed-objects.js';
+import { billingContextProviders } from '../expressions/context-provider.js';
 import { activeServicesOf, cancelOrdersOfDeleted, updateOrdersOfObjects } from './update-orders.js';
 
 /**
@@ -19,6 +20,26 @@ import { activeServicesOf, cancelOrdersOfDeleted, updateOrdersOfObjects } from '
  * domain, an account's type → its system users) update that object's orders too. A dry run writes none (it rolls
  * back anyway).
  */
+function relatedByProviders(model: string): boolean {
+  return billingContextProviders().some((p) => p.related?.some((r) => r.model === model));
+}
+
+/** The objects whose context a context provider says changed with these rows (a resource allocation → its mailbox). */
+async function providerSaves(em: EntityManager, changes: readonly Change[]): Promise<Change[]> {
+  const saves: Change[] = [];
+  for (const change of changes) {
+    for (const provider of billingContextProviders()) {
+      for (const related of provider.related ?? []) {
+        if (related.model !== change.model) continue;
+        for (const object of await related.objects(em, { id: change.id, entity: change.entity })) {
+          saves.push({ model: object.model, id: object.id, kind: 'update', fields: ['*'], entity: {} });
+        }
+      }
+    }
+  }
+  return saves;
+}
+
 export class OrderCollector implements EventSubscriber {
   private readonly pending = new WeakMap<object, Change[]>();
 
@@ -31,7 +52,7 @@ export class OrderCollector implements EventSubscriber {
     const changes = this.pending.get(key) ?? [];
     for (const cs of args.uow.getChangeSets()) {
       const model = cs.meta.className;
-      if (!isBilledModel(model) && savesImpliedBy(model).length === 0) continue;
+      if (!isBilledModel(model) && savesImpliedBy(model).length === 0 && !relatedByProviders(model)) continue;
       const kind = cs.type === ChangeSetType.CREATE ? 'create' : cs.type === ChangeSetType.DELETE ? 'delete' : 'update';
       changes.push({ model, id: String(cs.getPrimaryKey() ?? ''), kind, fields: Object.keys(cs.payload ?? {}), entity: cs.entity });
     }
@@ -56,7 +77,7 @@ export class OrderCollector implements EventSubscriber {
     const billed: { model: string }[] = await em.execute('select distinct model from service where is_active');
     const models = new Set(billed.map((b) => b.model));
     if (models.size === 0) return;
-    const all = [...changes, ...(await impliedSaves(em, changes))];
+    const all = [...changes, ...(await impliedSaves(em, changes)), ...(await providerSaves(em, changes))];
     const byModel = new Map<string, { saved: string[]; deleted: string[] }>();
     for (const change of collapseChanges(all)) {
       if (!isBilledModel(change.model) || !models.has(change.model)) continue;

@@ -125,7 +125,8 @@ export async function updateOrdersOfObjects(
       const metricChanged = (metric === null) !== (order.metric === null) || (metric !== null && !new BillingDecimal(metric).equals(order.metric!));
       if (description !== order.description || metricChanged) updates.push({ id: order.id, description, metric });
       else counts.unchanged++;
-      if (metric !== null) metrics.push({ orderId: order.id, value: new BillingDecimal(metric) });
+      // An unchanged metric is already the latest kept (or within the threshold of it): nothing to store.
+      if (metric !== null && metricChanged) metrics.push({ orderId: order.id, value: new BillingDecimal(metric) });
     }
   }
   if (inserts.length) {
