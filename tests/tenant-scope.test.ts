@@ -24,7 +24,11 @@ import { Domain } from '../src/entities/dns/domain.js';
 import { DomainRecord } from '../src/entities/dns/domain-record.js';
 import { SystemUser } from '../src/entities/services/system-user.js';
 import { toGlobalId } from '../src/schema/relay/global-id.js';
-import { CreateAddressDocument, CreateApiTokenDocument, CreateDatabaseDocument, CreateMailboxDocument, CreateDatabaseUserDocument, LoginDocument, SetBillContactDocument, UpdateAccountDocument } from './generated/graphql.js';
+import {
+  ContractPlanDocument, CreateAddressDocument, CreateApiTokenDocument, CreateBillingServiceDocument, CreateDatabaseDocument, CreateDatabaseUserDocument,
+  CreateMailboxDocument, CreateMiscellaneousDocument, CreateMiscellaneousKindDocument, CreatePlanDocument, LoginDocument, SetBillContactDocument,
+  SetRateDocument, UpdateAccountDocument,
+} from './generated/graphql.js';
 import { startApiHarness, type ApiHarness } from './support/api-harness.js';
 import { accountWithUser, contactFor } from './support/fixtures.js';
 
@@ -37,6 +41,14 @@ beforeAll(async () => {
   const server = em.create(Server, { name: 'web1', address: '127.0.0.1', sshPort: 1 });
   em.create(Route, { backend: 'system-users', server });
   await em.flush();
+  // Billing: a service on accounts (each account's creation then writes its order and first metric), a plan with a
+  // rate, and per account a contract and a miscellaneous item.
+  const created = await h.admin.data(CreateBillingServiceDocument, { input: { description: 'membership', model: 'Account', nominalPrice: '5', metric: '1' } });
+  if (!created.createService.service) throw new Error(JSON.stringify(created.createService.userErrors));
+  const service = created.createService.service;
+  const plan = (await h.admin.data(CreatePlanDocument, { input: { name: 'basic' } })).createPlan.billingPlan!;
+  await h.admin.data(SetRateDocument, { input: { serviceId: service.id, planId: plan.id, quantity: 0, price: '4' } });
+  const kind = (await h.admin.data(CreateMiscellaneousKindDocument, { input: { name: 'hours', hasAmount: true } })).createMiscellaneousKind.kind!;
   for (const name of ['alpha', 'bravo']) {
     const { account, client } = await accountWithUser(h.admin, name);
     await contactFor(client, account.id);
@@ -64,6 +76,8 @@ beforeAll(async () => {
     const mailbox = await client.data(CreateMailboxDocument, { input: { accountId: account.id, name: `${name}-mbox`, password: 'a long password' } });
     const domain = await h.orm.em.fork().findOneOrFail(Domain, { name: `${name}.example` });
     await client.data(CreateAddressDocument, { input: { domainId: toGlobalId('Domain', domain.id), name: 'info', mailboxIds: [mailbox.createMailbox.mailbox!.id] } });
+    await h.admin.data(ContractPlanDocument, { input: { accountId: account.id, planId: plan.id } });
+    await h.admin.data(CreateMiscellaneousDocument, { input: { accountId: account.id, kindId: kind.id, amount: 2 } });
   }
   alphaId = (await h.orm.em.fork().findOneOrFail(Account, { username: 'alpha' })).id;
   await h.client.data(LoginDocument, { input: { username: 'alpha', password: 'a wrong password' } }); // a login attempt

@@ -2,6 +2,7 @@ import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import { ormOptions } from './orm-config.js';
 import { installOutbox } from '../orchestration/outbox/outbox-registry.js';
 import { UnsavedIds } from './unsaved-ids.js';
+import { OrderCollector } from '../billing/orders/order-collector.js';
 
 export type Orm = MikroORM;
 
@@ -9,6 +10,8 @@ export async function createOrm(databaseUrl: string, extra: Partial<Options> = {
   const orm = await MikroORM.init(ormOptions(databaseUrl, extra));
   installOutbox(orm);
   orm.em.getEventManager().registerSubscriber(new UnsavedIds());
+  // Orders are written in the committing transaction too (src/billing/orders/order-collector.ts).
+  orm.em.getEventManager().registerSubscriber(new OrderCollector());
   return orm;
 }
 

@@ -23,8 +23,17 @@ import { ResourceData } from './resources/resource-data.js';
 import { ResourceScheduleChange } from './resources/resource-schedule-change.js';
 import { Mailbox } from './mail/mailbox.js';
 import { Address } from './mail/address.js';
+import { ContractedPlan } from './billing/contracted-plan.js';
+import { Miscellaneous } from './billing/miscellaneous.js';
+import { MiscellaneousKind } from './billing/miscellaneous-kind.js';
+import { Order } from './billing/order.js';
+import { OrderMetric } from './billing/order-metric.js';
+import { Plan } from './billing/plan.js';
+import { Rate } from './billing/rate.js';
+import { Service } from './billing/service.js';
 
 export { Account, BillContact, Contact, AuditEntry, ApiToken, LoginAttempt, User, Batch, Operation, Route, ScriptRun, Server, Crontab, SystemUser, Domain, DomainRecord, Database, DatabaseUser, Resource, ResourceData, MonitorData, MonitorRun, ResourceScheduleChange, Mailbox, Address };
+export { Service, Order, OrderMetric, Plan, ContractedPlan, Rate, MiscellaneousKind, Miscellaneous };
 
 /** Every entity the ORM knows; a new domain adds its entities here. */
 export const ALL_ENTITIES = [
@@ -35,4 +44,5 @@ export const ALL_ENTITIES = [
   DatabaseUser, Database,
   Resource, ResourceData, MonitorData, MonitorRun, ResourceScheduleChange,
   Mailbox, Address,
+  Service, Rate, Plan, ContractedPlan, Order, OrderMetric, MiscellaneousKind, Miscellaneous,
 ];

@@ -9,6 +9,7 @@ import { guardRootFields } from './root-field-guard.js';
 import { NodeResolver } from './relay/node.resolver.js';
 import { SystemResolver } from './system/system.resolver.js';
 import { SERVICE_RESOLVERS } from './services/index.js';
+import { BILLING_RESOLVERS } from './billing/index.js';
 import { OperationResolver, ScriptRunResolver } from './orchestration/operation.resolver.js';
 import { RouteResolver } from './orchestration/route.resolver.js';
 import { ServerResolver } from './orchestration/server.resolver.js';
@@ -19,7 +20,7 @@ import { RESOURCE_RESOLVERS } from './resources/index.js';
 export const RESOLVERS = [
   NodeResolver, AccountResolver, ContactResolver, BillContactResolver, UserResolver, ApiTokenResolver, AuditResolver,
   SystemResolver, ServerResolver, RouteResolver, OperationResolver, ScriptRunResolver, PreviewResolver,
-  OperationSubscriptionResolver, ...SERVICE_RESOLVERS, ...RESOURCE_RESOLVERS,
+  OperationSubscriptionResolver, ...SERVICE_RESOLVERS, ...RESOURCE_RESOLVERS, ...BILLING_RESOLVERS,
 ] as const;
 
 /**

@@ -8,3 +8,4 @@ export { outboxRelayWorkflow } from './outbox-relay.js';
 export { monitorResourceWorkflow } from './monitoring.js';
 export { resourceScheduleRelayWorkflow, monitorRetentionWorkflow } from './resource-schedules.js';
 export { sendMailWorkflow } from './mail.js';
+export { ordersUpdateWorkflow, ordersCleanupMetricsWorkflow } from './orders-schedules.js';

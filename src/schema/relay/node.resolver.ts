@@ -1,6 +1,9 @@
 import type { EntityName } from '@mikro-orm/core';
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
-import { Account, ApiToken, AuditEntry, BillContact, Contact, DomainRecord, Operation, Route, ScriptRun, Server, User } from '../../entities/index.js';
+import {
+  Account, ApiToken, AuditEntry, BillContact, Contact, ContractedPlan, DomainRecord, Miscellaneous, MiscellaneousKind, Operation, Order, Plan, Rate, Route,
+  ScriptRun, Server, Service, User,
+} from '../../entities/index.js';
 import { findServiceModule } from '../../services/index.js';
 import { NotFoundError } from '../../errors/domain-error.js';
 import type { Context } from '../context.js';
@@ -12,6 +15,8 @@ const NODE_TYPES: Record<string, EntityName<object>> = {
   Account, ApiToken, AuditEntry, BillContact, Contact, User, Server, Route, Operation, ScriptRun,
   // A record is not a service model (its domain is: a record's change is a change of its zone).
   DomainRecord,
+  // Billing (src/billing/).
+  Service, Plan, Rate, ContractedPlan, Order, MiscellaneousKind, Miscellaneous,
 };
 
 /** A service model's GraphQL type is named after its model. */
