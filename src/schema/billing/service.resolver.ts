@@ -38,7 +38,7 @@ export class ServiceResolver {
 
   @FieldResolver(() => [RateNode], { description: 'By plan, then quantity.' })
   rates(@Parent() service: Service, @Ctx() ctx: Context) {
-    return ctx.em.find(Rate, { service }, { orderBy: { plan: 'asc', quantity: 'asc' } });
+    return ctx.em.find(Rate, { service: service.id }, { orderBy: { plan: 'asc', quantity: 'asc' } });
   }
 
   @Query(() => ServiceNode)
