@@ -16,6 +16,8 @@ import { ReferenceKind, Type, type EntityMetadata, type EntityName, type FindOpt
  * the same scoped EntityManager.
  *
  * Rows are never persisted: they are not entities, and a use case that changes something loads its entities itself.
+ * Nor are they references in a where: `{ service: row }` reads the row's fields as a nested condition; write
+ * `{ service: row.id }`.
  */
 export type Row<T> = T;
 
