@@ -1,10 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 
 /**
- * What billing expressions may read beyond an object's own fields, added by other domains. The resources domain
- * (issue 11, built in parallel) registers one after the merge that exposes each object's allocated and used
- * resources as `resources.<name>.allocated` and `resources.<name>.used`; until then no provider is registered and no
- * such field exists (an expression naming one is refused when compiled, never evaluated as null).
+ * What billing expressions may read beyond an object's own fields, added by other domains. The resources domain is
+ * to register one exposing each object's allocated and used resources as `resources.<name>.allocated` and
+ * `resources.<name>.used` (resource names are rows, so `fields` must first become asynchronous); until then no
+ * provider is registered and no such field exists (an expression naming one is refused when compiled, never
+ * evaluated as null).
  */
 export interface BillingContextProvider {
   /** The field paths it adds for objects of `model` (e.g. `resources.disk.allocated`), and which are booleans. */
