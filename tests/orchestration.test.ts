@@ -253,7 +253,8 @@ test('the orchestrate command previews with --dry-run and runs without it', asyn
   expect(applied.stdout).toMatch(/batch \d+ started/);
   await h.settle({ objectLabel: 'frank' }, before + 1);
   expect(await passwd('web2', 'frank')).toMatch(/^frank:/);
-});
+  // Three CLI processes, each compiling the code base as it starts: tens of seconds each on a busy 2-core machine.
+}, 5 * 60_000);
 
 test('server queues continue as new when their history grows, without losing or reordering runs', async () => {
   // The test dev server suggests continue-as-new at 60 events; the runs above went through several histories.
