@@ -24,8 +24,8 @@ function capture(): { lines: () => Record<string, unknown>[]; stream: Writable }
 
 test('secrets are redacted at any depth: passwords, tokens, authorization headers, hashes', () => {
   expect(
-    redactSecrets({ input: { username: 'alice', password: 'p1', nested: [{ apiToken: 't1', newPassword: 'p2' }] }, authorization: 'Bearer x', passwordHash: 'h', name: 'ok' }),
-  ).toEqual({ input: { username: 'alice', password: REDACTED, nested: [{ apiToken: REDACTED, newPassword: REDACTED }] }, authorization: REDACTED, passwordHash: REDACTED, name: 'ok' });
+    redactSecrets({ input: { username: 'alice', password: 'p1', nested: [{ apiToken: 't1', newPassword: 'p2' }] }, authorization: 'Bearer x', passwordHash: 'h', name: 'ok', apiTokenId: '7', hasPassword: true }),
+  ).toEqual({ input: { username: 'alice', password: REDACTED, nested: [{ apiToken: REDACTED, newPassword: REDACTED }] }, authorization: REDACTED, passwordHash: REDACTED, name: 'ok', apiTokenId: '7', hasPassword: true });
 });
 
 test('the logger redacts secrets in what it is given and adds the log context to every line', () => {

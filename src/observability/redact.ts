@@ -6,8 +6,11 @@ const SECRET_KEY = /pass(word)?|token|secret|authorization|cookie|hash|private|^
 
 export const REDACTED = '[REDACTED]';
 
+/** Names of references and flags that merely mention a secret (`apiTokenId`, `hasPassword`): not secrets. */
+const NOT_SECRET = /(Id|Ids|At|Count)$|^has[A-Z]/;
+
 export function isSecretKey(key: string): boolean {
-  return SECRET_KEY.test(key);
+  return SECRET_KEY.test(key) && !NOT_SECRET.test(key);
 }
 
 /**
