@@ -23,5 +23,6 @@ test_packages=(
   dovecot-lmtpd:/usr/lib/dovecot/lmtp
   swaks:/usr/bin/swaks
   curl:/usr/bin/curl
+  prometheus:/usr/bin/promtool  # promtool checks and unit-tests the alert rules in deploy/prometheus (tests/observability-rules.test.ts)
 )
 exec bash scripts/setup.sh "${test_packages[@]}"

@@ -25,6 +25,12 @@ import { setBatchStarter } from '../orchestration/outbox/outbox-registry.js';
 import { relayUnstartedBatches } from '../orchestration/outbox/relay.js';
 import { TemporalBatchStarter } from '../orchestration/outbox/temporal-batch-starter.js';
 import { sshServerAccess, type ServerAccess } from '../orchestration/server-access.js';
+import { log as logger } from '../observability/logger.js';
+import { graphqlObservability } from '../observability/graphql-observability.js';
+import { requestScope } from '../observability/request-scope.js';
+import { processRegistry } from '../observability/metrics/process-metrics.js';
+import { databaseGaugesRegistry } from '../observability/metrics/database-gauges.js';
+import { METRICS_CONTENT_TYPE, metricsText } from '../observability/metrics/metrics-endpoint.js';
 
 export interface ApiHandle {
   url: string;
@@ -41,7 +47,7 @@ export async function startApi(opts: {
 }): Promise<ApiHandle> {
   const { config, orm, temporal } = opts;
   const servers = opts.servers ?? sshServerAccess(config.sshPrivateKeyPath);
-  const log = opts.log ?? ((err: unknown) => console.error('[api] unexpected error:', err));
+  const log = opts.log ?? ((err: unknown) => logger.error({ err }, 'unexpected error'));
   const app = express();
   app.set('trust proxy', 'loopback');
   const httpServer = createServer(app);
@@ -103,15 +109,23 @@ export async function startApi(opts: {
       // No plugin may have a per-field hook (willResolveField): one would make Apollo wrap every resolver.
       ApolloServerPluginCacheControlDisabled(),
       uncacheableResponses(),
+      graphqlObservability(),
     ],
   });
   await apollo.start();
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  // Prometheus: this process's events and the gauges read from the database now (src/observability/metrics/).
+  const metricsRegistries = [processRegistry, databaseGaugesRegistry(orm.em)];
+  app.get('/metrics', (_req, res, next) => {
+    metricsText(metricsRegistries).then((text) => res.type(METRICS_CONTENT_TYPE).send(text), next);
+  });
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
+    // After the body is read: the log context must enclose Apollo's whole handling (a stream's events would lose it).
+    requestScope,
     expressMiddleware(apollo, {
       context: ({ req }) =>
         createContext(

@@ -11,6 +11,7 @@ import { createLoaders } from '../schema/loaders.js';
 import type { ServerAccess } from '../orchestration/server-access.js';
 import type { BatchStarter } from '../orchestration/outbox/batch-starter.js';
 import type { RunStateFeed } from '../orchestration/run-state-feed.js';
+import { currentLogContext } from '../observability/log-context.js';
 
 export interface RequestInfo {
   authorization: string | undefined;
@@ -32,6 +33,9 @@ export async function createContext(
     }
     throw err;
   }
+  // Every later line of this request says who made it.
+  const logContext = currentLogContext();
+  if (logContext && viewer.kind === 'user') Object.assign(logContext, { actor: viewer.username, account: viewer.accountId });
   const em = deps.rootEm.fork();
   applyTenantScope(em, viewer);
   return {

@@ -7,13 +7,16 @@ import { writeFirstAdminNotice } from '../auth/first-admin-notice.js';
 
 // Configuration first, before the ORM and Apollo load: a bad environment fails at once with one message.
 const config = loadConfigOrExit();
+const { configureLogger } = await import('../observability/logger.js');
+// JSON lines on stdout, for the log collector.
+const log = configureLogger({ level: config.logLevel });
 const { Shutdown } = await import('../process/shutdown.js');
 const { createOrm } = await import('../db/orm.js');
 const { connectTemporalClient } = await import('../temporal/client.js');
 const { startApi } = await import('../api/app.js');
 const { bootstrapFirstAdmin } = await import('../auth/bootstrap.js');
 
-const shutdown = new Shutdown();
+const shutdown = new Shutdown((message) => log.info(message));
 shutdown.handleSignals();
 const starting = (async () => {
   const orm = await createOrm(config.databaseUrl);
@@ -26,11 +29,11 @@ const starting = (async () => {
   shutdown.add('API', () => api.close());
   // Again, now that Apollo is loaded: its own signal handler must not race ours.
   shutdown.handleSignals();
-  console.log(`Orchestra API: ${api.url}`);
-  if (firstAdmin) console.log(writeFirstAdminNotice(firstAdmin, resolve('first-admin-password')).join('\n'));
+  log.info({ url: api.url }, `Orchestra API: ${api.url}`);
+  if (firstAdmin) log.warn(writeFirstAdminNotice(firstAdmin, resolve('first-admin-password')).join('\n'));
 })();
 shutdown.holdUntil(starting);
 await starting.catch(async (err: unknown) => {
-  console.error(err);
+  log.fatal({ err }, 'the API could not start');
   await shutdown.run(1);
 });

@@ -29,9 +29,13 @@ import { Shutdown } from '../process/shutdown.js';
 import { writeFirstAdminNotice } from '../auth/first-admin-notice.js';
 import { SshPool } from '../orchestration/ssh/ssh-pool.js';
 import { SCHEDULES, reconcileSchedules } from '../temporal/schedules/index.js';
+import { configureLogger } from '../observability/logger.js';
+import { observeSshPool } from '../observability/metrics/process-metrics.js';
 
 const env = process.env;
-const log = (message: string) => console.log(`[orchestra] ${message}`);
+// Human-readable lines here (pino-pretty); the production entry points write JSON.
+const logger = configureLogger({ level: env.LOG_LEVEL === 'debug' ? 'debug' : 'info', pretty: true });
+const log = (message: string) => logger.info(`[orchestra] ${message}`);
 // performance.now() counts from the process start, module loading included.
 const elapsed = () => `${(performance.now() / 1000).toFixed(1)} s`;
 
@@ -119,10 +123,15 @@ async function start(): Promise<void> {
     temporalWorker: { bundleWorkflows, connectWorker, createWorker },
     api: { startApi },
     bootstrap: { bootstrapFirstAdmin },
+    telemetry: { temporalRuntimeTelemetry },
   } = await modules;
 
   // Before any native connection: signals stay with Shutdown (ordered stop), not with the Temporal runtime.
-  Runtime.install({ logger: new DefaultLogger(config.logLevel === 'debug' ? 'DEBUG' : 'WARN'), shutdownSignals: [] });
+  Runtime.install({
+    logger: new DefaultLogger(config.logLevel === 'debug' ? 'DEBUG' : 'WARN', ({ level, message, meta }) => logger[level === 'TRACE' ? 'trace' : (level.toLowerCase() as 'debug' | 'info' | 'warn' | 'error')]({ sdk: meta }, message)),
+    shutdownSignals: [],
+    ...temporalRuntimeTelemetry(config),
+  });
   // Webpack runs while the database migrates and the API builds its schema.
   const workflowBundle = bundleWorkflows();
   workflowBundle.catch(() => undefined);
@@ -144,6 +153,8 @@ async function start(): Promise<void> {
   shutdown.add('worker connection', () => connection.close());
   const runner = new SshPool({ privateKeyPath: config.sshPrivateKeyPath });
   shutdown.add('SSH connections', () => runner.close());
+  // One process: the API's /metrics shows the worker's SSH pool too.
+  observeSshPool(runner);
   const [worker, api] = await Promise.all([
     workflowBundle.then((bundle) =>
       createWorker({ connection, config, orm, client, runner, workflowBundle: bundle, options: { shutdownGraceTime: '5 seconds' } }),
@@ -160,7 +171,7 @@ async function start(): Promise<void> {
   // Again, now that Apollo and the Temporal runtime are loaded: their own signal handlers must not race ours.
   shutdown.handleSignals();
   running.catch((err: unknown) => {
-    console.error('[orchestra] worker failed:', err);
+    logger.fatal({ err }, '[orchestra] worker failed');
     return shutdown.run(1);
   });
 
@@ -177,6 +188,7 @@ async function start(): Promise<void> {
       `Orchestra is ready (${elapsed()})`,
       `  GraphQL      ${api.url}`,
       `  Temporal UI  ${config.temporalUiUrl}`,
+      `  Metrics      ${api.url.replace(/\/graphql$/, '/metrics')}`,
       ...(postgres ? [`  PostgreSQL   ${postgres.url.replace(/:[^:@/]*@/, ':***@')}   (data in ${postgres.dataDir})`] : []),
       ...(firstAdmin ? ['', ...writeFirstAdminNotice(firstAdmin, join(dataDir, 'first-admin-password')), `  Apollo Sandbox: ${api.url}`] : []),
       '',
@@ -187,7 +199,7 @@ async function start(): Promise<void> {
 }
 
 async function loadModules() {
-  const [worker, orm, client, searchAttributes, temporalWorker, api, bootstrap] = await Promise.all([
+  const [worker, orm, client, searchAttributes, temporalWorker, api, bootstrap, telemetry] = await Promise.all([
     import('@temporalio/worker'),
     import('../db/orm.js'),
     import('../temporal/client.js'),
@@ -195,6 +207,7 @@ async function loadModules() {
     import('../temporal/worker.js'),
     import('../api/app.js'),
     import('../auth/bootstrap.js'),
+    import('../observability/temporal-runtime-telemetry.js'),
   ]);
-  return { worker, orm, client, searchAttributes, temporalWorker, api, bootstrap };
+  return { worker, orm, client, searchAttributes, temporalWorker, api, bootstrap, telemetry };
 }

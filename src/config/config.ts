@@ -1,6 +1,7 @@
 import { readDnsSettings } from './dns-settings.js';
 import { readMailSettings } from './mail-settings.js';
 import { readOutgoingMailSettings, type OutgoingMailSettings } from './outgoing-mail-settings.js';
+import { readObservabilitySettings, type ObservabilitySettings } from './observability-settings.js';
 
 /**
  * The one configuration object, read once from environment variables and validated as a whole:
@@ -36,6 +37,8 @@ export interface Config {
   databaseNamePrefix: 'none' | 'account';
   /** Orchestra's own e-mail (./outgoing-mail-settings.ts). */
   outgoingMail: OutgoingMailSettings;
+  /** Metrics endpoints and tracing (./observability-settings.ts). */
+  observability: ObservabilitySettings;
 }
 
 export class ConfigError extends Error {
@@ -119,6 +122,7 @@ export const REQUIRED_VARIABLES = ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'ORCHESTR
 export function loadConfig(env: Env = process.env): Config {
   const r = new Reader(env);
   const outgoingMail = readOutgoingMailSettings(env);
+  const observability = readObservabilitySettings(env);
   const tokenSecret = r.string('ORCHESTRA_TOKEN_SECRET');
   if (tokenSecret && tokenSecret.length < 32) r.problems.push('ORCHESTRA_TOKEN_SECRET must be at least 32 characters');
   const config: Config = {
@@ -141,7 +145,9 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: r.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
     databaseNamePrefix: r.oneOf('ORCHESTRA_DATABASE_NAME_PREFIX', ['none', 'account'] as const, 'none'),
     outgoingMail: outgoingMail.settings,
+    observability: observability.settings,
   };
+  r.problems.push(...observability.problems);
   r.problems.push(...outgoingMail.problems);
   r.problems.push(...readDnsSettings(env).problems);
   r.problems.push(...readMailSettings(env).problems);

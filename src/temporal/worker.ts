@@ -6,6 +6,7 @@ import type { Orm } from '../db/orm.js';
 import type { Client } from '@temporalio/client';
 import type { ScriptRunner } from '../orchestration/ssh/script-runner.js';
 import { createActivities } from '../activities/index.js';
+import { activityLogContext } from '../observability/activity-log-context.js';
 
 /** A worker given no mail settings sends no e-mail. */
 const NO_MAIL = { smtp: null, from: 'orchestra@localhost' };
@@ -50,6 +51,7 @@ export async function createWorker({ connection, config, orm, runner, client, id
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities({ orm, workerIdentity, runner, temporal: client, taskQueue: config.temporalTaskQueue, mail: config.outgoingMail ?? NO_MAIL }),
     ...options,
+    interceptors: { ...options?.interceptors, activity: [activityLogContext, ...(options?.interceptors?.activity ?? [])] },
   });
 }
 

@@ -2,7 +2,7 @@ import {
   ParentClosePolicy, condition, continueAsNew, defineQuery, defineSignal, executeChild, proxyActivities, setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import { WAKE_SIGNAL, type OrchestrationActivities, type ServerQueueInput } from './contracts/orchestration.js';
+import { REQUEST_IDS_MEMO, WAKE_SIGNAL, type OrchestrationActivities, type ServerQueueInput } from './contracts/orchestration.js';
 import { scriptRunWorkflow } from './script-run.js';
 import { scriptRunWorkflowId } from './contracts/workflow-ids.js';
 
@@ -50,6 +50,7 @@ export async function serverQueueWorkflow(input: ServerQueueInput): Promise<void
       workflowId: scriptRunWorkflowId(workflowInfo().taskQueue, next.runIds[0]),
       args: [{ runIds: next.runIds, timeoutMs: next.timeoutMs }],
       typedSearchAttributes: next.searchAttributes,
+      memo: next.requestIds?.length ? { [REQUEST_IDS_MEMO]: next.requestIds } : undefined,
       // The run must finish even if the queue is terminated or continues as new meanwhile.
       parentClosePolicy: ParentClosePolicy.ABANDON,
     }).catch(() => undefined); // its outcome is in the database; a failed or cancelled run must not stop the queue

@@ -7,6 +7,7 @@ import { createTestDatabase } from './database.js';
 import { GraphQLClient } from './graphql-client.js';
 import { LoginDocument } from '../generated/graphql.js';
 import { testConfig } from './test-config.js';
+import { registerSecret } from './test-log.js';
 
 export interface ApiHarness {
   config: Config;
@@ -34,6 +35,7 @@ export async function startApiHarness(overrides: Record<string, string> = {}): P
   });
   const orm = db.orm;
   const config = testConfig(db.url, overrides);
+  registerSecret(config.tokenSecret);
   const connection = await Connection.connect({ address: config.temporalAddress });
   const temporal = new Client({ connection, namespace: config.temporalNamespace });
   const credentials = await bootstrapFirstAdmin(orm);

@@ -1,5 +1,6 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print, type GraphQLFormattedError } from 'graphql';
+import { registerSecret, registerSecretsIn } from './test-log.js';
 
 export interface GraphQLResponse<T> {
   status: number;
@@ -19,6 +20,9 @@ export class GraphQLClient {
   }
 
   async raw<T = unknown>(body: string | object, headers: Record<string, string> = {}): Promise<GraphQLResponse<T>> {
+    // Every password and token the suite sends or gets back: no log may contain them (tests/support/test-log.ts).
+    registerSecret(this.token);
+    registerSecretsIn(typeof body === 'string' ? safeParse(body) : body);
     const response = await fetch(this.url, {
       method: 'POST',
       headers: {
@@ -35,6 +39,7 @@ export class GraphQLClient {
     } catch {
       throw new Error(`non-JSON response (${response.status}): ${text.slice(0, 500)}`);
     }
+    registerSecretsIn(json.data);
     return { ...json, status: response.status };
   }
 
@@ -49,5 +54,13 @@ export class GraphQLClient {
       throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
     }
     return result.data;
+  }
+}
+
+function safeParse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
   }
 }

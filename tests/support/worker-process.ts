@@ -40,7 +40,10 @@ export async function startWorkerProcess(h: OrchestraHarness): Promise<WorkerPro
       TEMPORAL_TASK_QUEUE: h.config.temporalTaskQueue,
       ORCHESTRA_TOKEN_SECRET: h.config.tokenSecret,
       ORCHESTRA_SSH_KEY: key.privateKeyPath,
-      LOG_LEVEL: 'warn',
+      // info: the "polling task queue" line this waits for is an info line.
+      LOG_LEVEL: 'info',
+      // Several workers on one machine: each its own free port for /metrics.
+      ORCHESTRA_WORKER_METRICS_PORT: '0',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -43,7 +43,7 @@ export function claimNextRunActivity(deps: { orm: Orm }) {
       runs.push(run);
       timeoutMs += run.timeoutMs;
     }
-    const ops = await em.find(Operation, { run: { $in: runs.map((r) => r.id) } }, { orderBy: { id: 'asc' }, filters: false });
+    const ops = await em.find(Operation, { run: { $in: runs.map((r) => r.id) } }, { orderBy: { id: 'asc' }, populate: ['batch'], filters: false });
     const distinct = (values: string[]) => fittingKeywords([...new Set(values.filter(Boolean))]);
     const searchAttributes: SearchAttributePair[] = [
       { key: ServerSearchAttribute, value: [server.name] },
@@ -51,6 +51,7 @@ export function claimNextRunActivity(deps: { orm: Orm }) {
       { key: AccountSearchAttribute, value: distinct(ops.map((o) => o.accountUsername)) },
       { key: ObjectSearchAttribute, value: objectsSearchValue(ops) },
     ];
-    return { runIds: runs.map((r) => r.id), timeoutMs, searchAttributes };
+    const requestIds = [...new Set(ops.map((o) => o.batch.getEntity().requestId).filter((id): id is string => !!id))];
+    return { runIds: runs.map((r) => r.id), timeoutMs, searchAttributes, requestIds };
   };
 }

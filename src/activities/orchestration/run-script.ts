@@ -15,6 +15,9 @@ import type { ScriptResult } from '../../orchestration/types.js';
 import { endpointOf } from '../../orchestration/server-access.js';
 import type { RunOutcome } from '../../workflows/contracts/orchestration.js';
 import { whyAttemptStopped } from './attempt-stop.js';
+import { currentLogContext, withLogContext } from '../../observability/log-context.js';
+import { log } from '../../observability/logger.js';
+import { scriptRetries, sshExecDuration } from '../../observability/metrics/process-metrics.js';
 
 /** How often the activity heartbeats (its whole life) and saves the output of the script running. */
 const PROGRESS_INTERVAL_MS = 1000;
@@ -57,7 +60,7 @@ export function runScriptActivity(deps: { orm: Orm; runner: ScriptRunner; worker
       await noteCarrier(attempt, scriptRunIds);
       const outcomes: RunOutcome[] = [];
       for (const [i, scriptRunId] of scriptRunIds.entries()) {
-        const outcome = await runOne(attempt, scriptRunId);
+        const outcome = await withLogContext({ scriptRunId }, () => runOne(attempt, scriptRunId));
         outcomes.push(outcome);
         if (outcome.held) {
           // The server is on hold: this and the following scripts wait in its queue, linked to it again.
@@ -86,8 +89,10 @@ async function noteCarrier(a: Attempt, scriptRunIds: string[]): Promise<void> {
 
 async function runOne(a: Attempt, scriptRunId: string): Promise<RunOutcome> {
   const { ctx, em } = a;
-  const run = await em.findOne(ScriptRun, { id: scriptRunId }, { populate: ['server'], refresh: true });
+  const run = await em.findOne(ScriptRun, { id: scriptRunId }, { populate: ['server', 'batch'], refresh: true });
   if (!run) throw ApplicationFailure.nonRetryable(`script run ${scriptRunId} does not exist`, 'RunNotRunnable');
+  // From here every line says which request, server and backend this run serves.
+  Object.assign(currentLogContext() ?? {}, { requestId: run.batch.getEntity().requestId ?? undefined, server: run.server.getEntity().name, backend: run.backend });
   // Cancelled, empty, or finished by an earlier attempt: nothing to run.
   if (FINAL_STATES.includes(run.state)) return { scriptRunId, state: run.state };
   const server = run.server.getEntity();
@@ -130,7 +135,11 @@ async function runOne(a: Attempt, scriptRunId: string): Promise<RunOutcome> {
     dirty = false;
     void saveRunProgress(em.fork(), scriptRunId, { ...trimmed(output), heartbeatAt: new Date() }).catch(() => undefined);
   }, PROGRESS_INTERVAL_MS);
+  const execStarted = process.hrtime.bigint();
+  const observeExec = (outcome: string) =>
+    sshExecDuration.observe({ server: server.name, backend: run.backend, outcome }, Number(process.hrtime.bigint() - execStarted) / 1e9);
   try {
+    log.debug({ attempt: a.number }, 'script run starting');
     const result = await a.runner.run(endpointOf(server), wrapRunOnce(scriptRunId, run.uid, run.script), {
       timeoutMs: run.timeoutMs,
       signal: kill.signal,
@@ -151,9 +160,22 @@ async function runOne(a: Attempt, scriptRunId: string): Promise<RunOutcome> {
     const state = result.exitCode === 0 ? RunState.SUCCESS : RunState.FAILURE;
     // Any attempt may write the outcome it saw: it is the script's real exit (run here, or replayed by the wrapper).
     await setRunState(em, scriptRunId, state, finished(result, null));
+    observeExec(state);
+    log.info({ state, exitCode: result.exitCode }, 'script run finished');
     return { scriptRunId, state };
   } catch (err) {
-    return await recordFailure(a, run, err);
+    const outcome = await recordFailure(a, run, err).catch((thrown: unknown) => {
+      // Thrown: the attempt ends (RETRYING, REVOKED, stopped); Temporal decides what comes next.
+      observeExec(thrown instanceof CancelledFailure ? 'CANCELLED' : 'RETRYING');
+      if (thrown instanceof TransportError || (thrown instanceof ApplicationFailure && thrown.type === 'AttemptStopped')) {
+        scriptRetries.inc({ server: server.name, backend: run.backend });
+      }
+      log.warn({ err: thrown instanceof Error ? thrown.message : String(thrown) }, 'script run attempt ended');
+      throw thrown;
+    });
+    observeExec(outcome.state);
+    log.info({ state: outcome.state, held: outcome.held }, 'script run ended without an exit code');
+    return outcome;
   } finally {
     clearInterval(progress);
     ctx.cancellationSignal.removeEventListener('abort', onCancel);

@@ -6,6 +6,7 @@ import type { BilledObject } from '../billed-objects.js';
 import { cancelledInIgnorePeriod, dayOf } from './calendar.js';
 import { compileService, type CompiledService } from './compiled-service.js';
 import { storeMetrics, type MetricWrite } from './metric-storage.js';
+import { log } from '../../observability/logger.js';
 
 export interface OrderCounts {
   created: number;
@@ -106,7 +107,7 @@ export async function updateOrdersOfObjects(
       if (evaluated.ok) metric = evaluated.value === null ? null : evaluated.value.toDecimalPlaces(3).toFixed(3);
       else {
         counts.metricFailures++;
-        console.warn(`[orders] ${service.description}: metric of ${model} ${object.id}: ${evaluated.message}`);
+        log.warn({ service: service.description, model, objectId: object.id, err: evaluated.message }, 'order metric could not be evaluated');
       }
       if (!order) {
         const accountType = (context.account as { type?: string } | null)?.type ?? '';

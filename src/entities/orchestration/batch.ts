@@ -6,11 +6,15 @@ import { BaseEntity } from '../base.js';
  * `startedAt` is set once its workflow was started; the relay starts any committed batch where it is still null.
  */
 @Entity()
-export class Batch extends BaseEntity<'startedAt' | 'actor'> {
+export class Batch extends BaseEntity<'startedAt' | 'actor' | 'requestId'> {
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true, index: true })
   startedAt: Date | null = null;
 
   /** Who caused it (username), for operators. */
   @Property({ length: 64 })
   actor: string = 'system';
+
+  /** The request id of the API call that wrote it (null for schedules and the CLI): one log filter follows it. */
+  @Property({ length: 64, nullable: true })
+  requestId: string | null = null;
 }

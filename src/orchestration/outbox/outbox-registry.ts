@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { BatchStarter } from './batch-starter.js';
 import { OutboxSubscriber } from './outbox-subscriber.js';
+import { errorMessage, log } from '../../observability/logger.js';
 
 interface Outbox {
   subscriber: OutboxSubscriber;
@@ -34,5 +35,5 @@ export function outboxOf(orm: MikroORM): OutboxSubscriber {
 }
 
 function logStartError(batchId: string, err: unknown): void {
-  console.warn(`[outbox] batch ${batchId} committed but not started yet (the relay will retry): ${err instanceof Error ? err.message : err}`);
+  log.warn({ batchId, err: errorMessage(err) }, 'batch committed but not started yet (the relay will retry)');
 }

@@ -7,6 +7,8 @@ import { ScriptRun } from '../../entities/orchestration/script-run.js';
 import type { OperationInput } from '../types.js';
 import type { PlannedGroup } from '../collector/plan.js';
 import { noteWrittenBatch } from './outbox-binding.js';
+import { currentLogContext } from '../../observability/log-context.js';
+import { log } from '../../observability/logger.js';
 
 /** A lock every outbox write takes until commit, so ids (queue positions) are handed out in commit order. */
 const OUTBOX_LOCK = 724_111;
@@ -30,7 +32,10 @@ export async function lockOutbox(em: EntityManager): Promise<void> {
 export async function writeOutbox(em: EntityManager, groups: PlannedGroup[], actor: string): Promise<string> {
   await lockOutbox(em);
   const now = new Date();
-  const batchId = String(await em.insert(Batch, { actor, createdAt: now, updatedAt: now }));
+  // The API request that caused it (if any): its id follows the batch into the workflows and their logs.
+  const requestId = currentLogContext()?.requestId ?? null;
+  const batchId = String(await em.insert(Batch, { actor, requestId, createdAt: now, updatedAt: now }));
+  const scriptRunIds: string[] = [];
   // An account deleted in this same transaction keeps its name on the operations but not the (dangling) reference.
   const accountIds = [...new Set(groups.flatMap((g) => g.operations.map((o) => o.account?.id)).filter((id): id is string => !!id))];
   const living = new Set(
@@ -48,6 +53,7 @@ export async function writeOutbox(em: EntityManager, groups: PlannedGroup[], act
         updatedAt: now,
       }),
     );
+    scriptRunIds.push(runId);
     const inputs: OperationInput[] = [];
     for (const op of group.operations) {
       const id = await em.insert(Operation, {
@@ -74,5 +80,6 @@ export async function writeOutbox(em: EntityManager, groups: PlannedGroup[], act
     if (!script) await em.nativeUpdate(Operation, { run: runId }, { state: RunState.NOTHING }, { filters: false });
   }
   noteWrittenBatch(em, batchId);
+  log.info({ batchId, scriptRunIds }, 'batch written');
   return batchId;
 }

@@ -4,6 +4,7 @@ import ssh2 from 'ssh2';
 import type { ClientChannel } from 'ssh2';
 import type { ScriptResult, ServerEndpoint } from '../types.js';
 import { runOnChannel } from './channel-run.js';
+import { sshReconnects } from '../../observability/metrics/process-metrics.js';
 import { SshConnection, where, type ConnectOptions } from './connection.js';
 import { HostKeyMismatchError, HostKeyNotTrustedError, ScriptCancelledError, ScriptDetachedError, SshError, TransportError } from './errors.js';
 import { WRAPPER_COMMAND, killCommand } from './remote-process.js';
@@ -51,6 +52,8 @@ interface ServerEntry {
   /** Consecutive failed connection attempts, and when the next one may start. */
   failures: number;
   nextAttemptAt: number;
+  /** A connection was opened or tried before: the next attempt is a reconnect (metrics). */
+  triedBefore?: boolean;
   /** Calls currently using this entry (running or queued); the idle timer only runs at 0. */
   users: number;
   idleTimer: NodeJS.Timeout | null;
@@ -302,6 +305,8 @@ export class SshPool implements ScriptRunner {
   }
 
   private connect(entry: ServerEntry): Promise<SshConnection> {
+    if (entry.triedBefore) sshReconnects.inc({ server: entry.server.name });
+    entry.triedBefore = true;
     const attempt = SshConnection.open(entry.server, this.connectOptions).then(
       (conn) => {
         entry.failures = 0;

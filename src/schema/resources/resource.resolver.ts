@@ -21,6 +21,7 @@ import {
   CreateResourceInput, HistoryBucket, MonitorInfo, MonitorNowResult, ResourceConnection, ResourceHistoryPoint, ResourceNode, SetResourceAllocationInput,
   ResourceUsage, UpdateResourceInput,
 } from './resource.type.js';
+import { errorMessage, log } from '../../observability/logger.js';
 
 const ResourcePayload = Payload('Resource', 'resource', ResourceNode);
 const DeleteResourcePayload = DeletePayload('DeleteResource');
@@ -36,7 +37,7 @@ async function applySchedulesAfterCommit(ctx: Context): Promise<void> {
   try {
     await applyScheduleChanges(ctx.em.fork(), ctx.temporal, ctx.config.temporalTaskQueue);
   } catch (err) {
-    console.warn(`[resources] schedule change committed, not applied yet (the relay will): ${err instanceof Error ? err.message : err}`);
+    log.warn({ err: errorMessage(err) }, 'resource schedule change committed, not applied yet (the relay will)');
   }
 }
 

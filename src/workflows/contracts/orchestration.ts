@@ -3,6 +3,9 @@
 // outbox all import this module, and it imports nothing of theirs, so none of them depends on the others.
 import type { SearchAttributePair } from '@temporalio/common';
 
+/** The run workflow's memo key holding the request ids it serves (no search attribute: keyword lists are full). */
+export const REQUEST_IDS_MEMO = 'orchestraRequestIds';
+
 /** Workflow type names, as clients start them and schedules run them. */
 export const SERVER_QUEUE_WORKFLOW = 'serverQueueWorkflow';
 export const OUTBOX_RELAY_WORKFLOW = 'outboxRelayWorkflow';
@@ -16,6 +19,8 @@ export interface ClaimedRun {
   timeoutMs: number;
   /** OrchestraAccounts / OrchestraServer / OrchestraBackend / OrchestraObjects, for the run's own workflow. */
   searchAttributes: SearchAttributePair[];
+  /** The request ids of the API calls whose batches these runs come from (the run workflow's memo). */
+  requestIds?: string[];
 }
 
 export interface ServerQueueInput {
