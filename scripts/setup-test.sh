@@ -23,5 +23,8 @@ test_packages=(
   dovecot-lmtpd:/usr/lib/dovecot/lmtp
   swaks:/usr/bin/swaks
   curl:/usr/bin/curl
+  # The web servers the web backends manage, run on sandboxed test hosts (tests/support/web-host.ts); curl asks them
+  nginx:/usr/sbin/nginx
+  php8.2-fpm:/usr/sbin/php-fpm8.2
 )
 exec bash scripts/setup.sh "${test_packages[@]}"

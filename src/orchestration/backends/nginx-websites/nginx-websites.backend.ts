@@ -22,6 +22,8 @@ import { portsOf, siteFileName, siteTlsDir, validateWebsite, type WebsiteSnapsho
 import { renderNginxSite } from './nginx-config.js';
 
 const NGINX = bashFragment(new URL('./nginx.sh', import.meta.url));
+const NGINX_SAVE = bashFragment(new URL('./nginx-save.sh', import.meta.url));
+const NGINX_REMOVE = bashFragment(new URL('./nginx-remove.sh', import.meta.url));
 const SITE_TLS = bashFragment(new URL('../web/site-tls.sh', import.meta.url));
 
 export const nginxWebsitesBackend = defineBackend<WebsiteSnapshot>({
@@ -39,7 +41,11 @@ export const nginxWebsitesBackend = defineBackend<WebsiteSnapshot>({
   label: (s) => `${s.accountUsername}/${s.name}`,
   prepare(operations) {
     const tls = operations.some((op) => op.action === 'save' && portsOf(op.snapshot.protocol).includes(443));
-    return joinShell([NGINX, tls ? SITE_TLS : ShellCode.empty, ShellCode.trusted('nginx_begin')], '\n\n');
+    const saves = operations.some((op) => op.action === 'save');
+    const deletes = operations.some((op) => op.action === 'delete');
+    // Only the functions the sections call: shellcheck flags a function no one calls as dead code.
+    const used = [NGINX, saves ? NGINX_SAVE : null, deletes ? NGINX_REMOVE : null, tls ? SITE_TLS : null].filter((f) => f !== null);
+    return joinShell([...used, ShellCode.trusted('nginx_begin')], '\n\n');
   },
   section(op) {
     const s = op.snapshot;

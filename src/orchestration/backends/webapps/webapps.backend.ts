@@ -178,13 +178,29 @@ export function renderPhpPool(s: WebAppSnapshot): string {
   return `${lines.join('\n')}\n`;
 }
 
-const WEBAPPS = bashFragment(new URL('./webapps.sh', import.meta.url));
-const PHP_FPM = bashFragment(new URL('./php-fpm.sh', import.meta.url));
 const HOME_PATH = bashFragment(new URL('../system-users/home-path.sh', import.meta.url));
+const WEBAPP_HOME = bashFragment(new URL('./webapp-home.sh', import.meta.url));
+const WEBAPP_DIR = bashFragment(new URL('./webapp-dir.sh', import.meta.url));
+const WEBAPP_LINK = bashFragment(new URL('./webapp-link.sh', import.meta.url));
+const WEBAPP_REMOVE = bashFragment(new URL('./webapp-remove.sh', import.meta.url));
+const PHP_FPM = bashFragment(new URL('./php-fpm.sh', import.meta.url));
+const PHP_POOL_SAVE = bashFragment(new URL('./php-pool-save.sh', import.meta.url));
 
-function usesPhp(operations: readonly TypedOperation<WebAppSnapshot>[]): boolean {
-  // Every save and delete clears other versions' pools of the app, so PHP-FPM is used by any group.
-  return operations.length > 0;
+/** Only the functions the sections call: shellcheck flags a function no one calls as dead code. */
+function fragments(operations: readonly TypedOperation<WebAppSnapshot>[]): ShellCode[] {
+  const saves = operations.filter((op) => op.action === 'save').map((op) => op.snapshot.type);
+  const deletes = operations.some((op) => op.action === 'delete');
+  const when = (used: boolean, code: ShellCode) => (used ? code : ShellCode.empty);
+  return [
+    HOME_PATH,
+    when(saves.length > 0, WEBAPP_HOME),
+    when(saves.some((t) => t !== 'SYMBOLIC_LINK'), WEBAPP_DIR),
+    when(saves.includes('SYMBOLIC_LINK'), WEBAPP_LINK),
+    when(deletes, WEBAPP_REMOVE),
+    // Every save and delete clears other versions' pools of the app.
+    PHP_FPM,
+    when(saves.includes('PHP'), PHP_POOL_SAVE),
+  ];
 }
 
 export const webappsBackend = defineBackend<WebAppSnapshot>({
@@ -200,7 +216,7 @@ export const webappsBackend = defineBackend<WebAppSnapshot>({
   matchContext: (s) => ({ webapp: { name: s.name, type: s.type, phpVersion: s.phpVersion }, account: { username: s.accountUsername, type: s.accountType } }),
   label: (s) => `${s.username}/${s.name}`,
   prepare(operations) {
-    return joinShell([HOME_PATH, WEBAPPS, usesPhp(operations) ? PHP_FPM : ShellCode.empty, ShellCode.trusted('php_begin')], '\n\n');
+    return joinShell([...fragments(operations).filter((f) => f.text !== ''), ShellCode.trusted('php_begin')], '\n\n');
   },
   section(op) {
     const s = op.snapshot;
