@@ -25,6 +25,7 @@ test_packages=(
   curl:/usr/bin/curl
   # The web servers the web backends manage, run on sandboxed test hosts (tests/support/web-host.ts); curl asks them
   nginx:/usr/sbin/nginx
+  apache2:/usr/sbin/apache2
   php8.2-fpm:/usr/sbin/php-fpm8.2
 )
 exec bash scripts/setup.sh "${test_packages[@]}"

@@ -1,5 +1,6 @@
 import type { Backend } from '../../src/orchestration/backends/backend.js';
 import { webappsBackend, type WebAppSource } from '../../src/orchestration/backends/webapps/webapps.backend.js';
+import { apacheWebsitesBackend } from '../../src/orchestration/backends/apache-websites/apache-websites.backend.js';
 import { nginxWebsitesBackend } from '../../src/orchestration/backends/nginx-websites/nginx-websites.backend.js';
 import type { WebsiteSource } from '../../src/orchestration/backends/web/website-snapshot.js';
 import type { OperationInput } from '../../src/orchestration/types.js';
@@ -58,5 +59,16 @@ export const WEB_GOLDEN: Record<string, Record<string, () => OperationInput[]>> 
       op(nginxWebsitesBackend, 'op-1205', 'delete', '5', websiteSource({ id: '5', name: 'gone', domains: ['gone.example.com'] })),
     ],
     hostile: () => [op(nginxWebsitesBackend, HOSTILE_ID, 'save', '3`id`', websiteSource())],
+  },
+  'apache-websites': {
+    save: () => [op(apacheWebsitesBackend, 'op-1301', 'save', '3', websiteSource())],
+    delete: () => [op(apacheWebsitesBackend, 'op-1302', 'delete', '3', websiteSource())],
+    // https-only with its certificate, a disabled website, a removed one.
+    multi: () => [
+      op(apacheWebsitesBackend, 'op-1303', 'save', '3', websiteSource({ protocol: 'HTTPS_ONLY' })),
+      op(apacheWebsitesBackend, 'op-1304', 'save', '4', websiteSource({ id: '4', name: 'shop', domains: ['shop.example.com'], protocol: 'HTTP_AND_HTTPS', account: { isActive: false, type: 'COMPANY' } })),
+      op(apacheWebsitesBackend, 'op-1305', 'delete', '5', websiteSource({ id: '5', name: 'gone', domains: ['gone.example.com'] })),
+    ],
+    hostile: () => [op(apacheWebsitesBackend, HOSTILE_ID, 'save', '3`id`', websiteSource())],
   },
 };

@@ -6,10 +6,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const HEADERS = '--- response headers ---';
 
 /**
- * A test host that runs a real nginx and PHP-FPM 8.2 (Debian's packages) as a web server is in production: nginx on
- * ports 80 and 443 of the host's own network namespace (./dns-lan.ts: its sshd on 22 of its LAN address), PHP-FPM
+ * A test host that runs a real nginx or Apache and PHP-FPM 8.2 (Debian's packages) as a web server is in production:
+ * the web server on ports 80 and 443 of the host's own network namespace (./dns-lan.ts: its sshd on 22 of its LAN address), PHP-FPM
  * with Debian's configuration. No systemd: `nginx -g 'daemon off;'` and `php-fpm8.2 -F` run in the foreground inside
- * the host; the backends reload them by their pid files (`nginx -s reload`, SIGUSR2), as on a server without systemd.
+ * the host (Apache: `apache2 -DFOREGROUND`); the backends reload them by their pid files (`nginx -s reload`,
+ * `apache2ctl graceful`, SIGUSR2), as on a server without systemd.
  * Test-only: nginx's pid file moves to a private /run/nginx (this machine's /run is shared).
  */
 export async function webHostSpec(lan: DnsLan, name: string): Promise<{ name: string } & SshHostOptions> {
@@ -18,13 +19,13 @@ export async function webHostSpec(lan: DnsLan, name: string): Promise<{ name: st
     address: await lan.newAddress(),
     networkOf: lan.pid,
     privateDirs: ['/var/log', '/var/lib/nginx', '/var/lib/php', '/var/www'],
-    emptyDirs: [{ path: '/run/nginx' }, { path: '/run/php' }],
+    emptyDirs: [{ path: '/run/nginx' }, { path: '/run/php' }, { path: '/run/apache2' }, { path: '/run/lock/apache2' }],
   };
 }
 
 const PREPARE = `set -e
 sed -i 's|^pid .*|pid /run/nginx/nginx.pid;|' /etc/nginx/nginx.conf
-mkdir -p /var/log/nginx
+mkdir -p /var/log/nginx /var/log/apache2
 `;
 
 export interface HttpAnswer {
@@ -38,7 +39,7 @@ export interface WebDaemons {
   get(url: string, opts?: { cacert?: string }): Promise<HttpAnswer>;
   /** Polls until `check` holds for the answer to `url` (generous deadline); returns that answer. */
   waitFor(url: string, check: (a: HttpAnswer) => boolean, what: string): Promise<HttpAnswer>;
-  /** How many times nginx's master re-read its configuration (its SIGHUP count, from its error log). */
+  /** How many times the web server re-read its configuration (from its error log). */
   reloads(): Promise<number>;
   nginxLog(): string;
   stop(): Promise<void>;
@@ -78,15 +79,18 @@ cat "$headers"
 rm -f "$headers"
 exit "$rc"`;
 
-export async function startWebDaemons(host: SshHost): Promise<WebDaemons> {
+/** nginx (the default) or Apache, each in the foreground; with PHP-FPM. */
+export async function startWebDaemons(host: SshHost, server: 'nginx' | 'apache' = 'nginx'): Promise<WebDaemons> {
   await host.sandbox.exec(['bash', '-c', PREPARE]);
   const nginxLines: string[] = [];
   const fpmLines: string[] = [];
-  const nginx = foreground(host, ['nginx', '-g', 'daemon off; error_log stderr notice;'], nginxLines);
+  const command = server === 'nginx' ? ['nginx', '-g', 'daemon off; error_log stderr notice;'] : ['bash', '-c', '. /etc/apache2/envvars && exec apache2 -DFOREGROUND -e info -E /dev/stderr'];
+  const nginx = foreground(host, command, nginxLines);
   const fpm = foreground(host, ['php-fpm8.2', '-F'], fpmLines);
+  const pidFile = server === 'nginx' ? '/run/nginx/nginx.pid' : '/run/apache2/apache2.pid';
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const ready = await host.sandbox.exec(['bash', '-c', 'test -s /run/nginx/nginx.pid && test -s /run/php/php8.2-fpm.pid && exec 3<>/dev/tcp/127.0.0.1/80']).then(() => true, () => false);
+    const ready = await host.sandbox.exec(['bash', '-c', `test -s ${pidFile} && test -s /run/php/php8.2-fpm.pid && exec 3<>/dev/tcp/127.0.0.1/80`]).then(() => true, () => false);
     if (ready) break;
     if (nginx.exitCode !== null || fpm.exitCode !== null || Date.now() > deadline) {
       throw new Error(`web daemons on ${host.name} did not start:\n${nginxLines.slice(-20).join('\n')}\n${fpmLines.slice(-20).join('\n')}`);
@@ -112,7 +116,9 @@ export async function startWebDaemons(host: SshHost): Promise<WebDaemons> {
       }
     },
     async reloads() {
-      return nginxLines.filter((l) => l.includes('signal 1 (SIGHUP) received')).length;
+      if (server === 'nginx') return nginxLines.filter((l) => l.includes('signal 1 (SIGHUP) received')).length;
+      const { stdout } = await host.sandbox.exec(['bash', '-c', 'grep -c "Graceful restart requested" /var/log/apache2/error.log || true']);
+      return Number(stdout.trim());
     },
     nginxLog: () => nginxLines.join('\n'),
     async stop() {

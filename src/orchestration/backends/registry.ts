@@ -16,6 +16,7 @@ import { postgresqlUsersBackend } from './postgresql-users/postgresql-users.back
 import { systemUsersBackend } from './system-users/system-users.backend.js';
 import { webappsBackend } from './webapps/webapps.backend.js';
 import { nginxWebsitesBackend } from './nginx-websites/nginx-websites.backend.js';
+import { apacheWebsitesBackend } from './apache-websites/apache-websites.backend.js';
 
 const backends = new Map<string, Backend>();
 
@@ -47,6 +48,7 @@ registerBackend(dovecotAutoresponsesBackend);
 // A website mounts web apps: their directories and PHP pools first.
 registerBackend(webappsBackend);
 registerBackend(nginxWebsitesBackend);
+registerBackend(apacheWebsitesBackend);
 
 export function getBackend(name: string): Backend {
   const backend = backends.get(name);
