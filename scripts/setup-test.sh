@@ -24,5 +24,9 @@ test_packages=(
   swaks:/usr/bin/swaks
   curl:/usr/bin/curl
   prometheus:/usr/bin/promtool  # promtool checks and unit-tests the alert rules in deploy/prometheus (tests/observability-rules.test.ts)
+  # The web servers the web backends manage, run on sandboxed test hosts (tests/support/web-host.ts); curl asks them
+  nginx:/usr/sbin/nginx
+  apache2:/usr/sbin/apache2
+  php8.2-fpm:/usr/sbin/php-fpm8.2
 )
 exec bash scripts/setup.sh "${test_packages[@]}"

@@ -17,6 +17,7 @@ import type { OperationInput } from '../src/orchestration/types.js';
 import { HASH_1, domain, user } from './support/backend-fixtures.js';
 import { DATABASE_GOLDEN } from './support/database-golden-cases.js';
 import { MAIL_GOLDEN } from './support/mail-golden-cases.js';
+import { WEB_GOLDEN } from './support/web-golden-cases.js';
 import { bind9MasterBackend } from '../src/orchestration/backends/bind9-master/bind9-master.backend.js';
 import { bind9SlaveBackend } from '../src/orchestration/backends/bind9-slave/bind9-slave.backend.js';
 import { GOLDEN_DIR, PRELUDE_FILE, goldenForm, goldenPrelude, readGoldenScript } from './support/golden.js';
@@ -345,6 +346,7 @@ const GOLDEN: Record<string, Record<string, () => OperationInput[]>> = {
   },
   ...DATABASE_GOLDEN,
   ...MAIL_GOLDEN,
+  ...WEB_GOLDEN,
 };
 
 /** Compares with a golden file, or writes it (UPDATE_GOLDEN=1, or a new case). */

@@ -1,5 +1,6 @@
 import { readDnsSettings } from './dns-settings.js';
 import { readMailSettings } from './mail-settings.js';
+import { readWebSettings } from './web-settings.js';
 import { readOutgoingMailSettings, type OutgoingMailSettings } from './outgoing-mail-settings.js';
 import { readObservabilitySettings, type ObservabilitySettings } from './observability-settings.js';
 
@@ -151,6 +152,7 @@ export function loadConfig(env: Env = process.env): Config {
   r.problems.push(...outgoingMail.problems);
   r.problems.push(...readDnsSettings(env).problems);
   r.problems.push(...readMailSettings(env).problems);
+  r.problems.push(...readWebSettings(env).problems);
   if (!config.temporalAddress && !r.problems.some((p) => p.startsWith('TEMPORAL_ADDRESS'))) {
     r.problems.push('TEMPORAL_ADDRESS is required');
   }

@@ -31,9 +31,12 @@ import { OrderMetric } from './billing/order-metric.js';
 import { Plan } from './billing/plan.js';
 import { Rate } from './billing/rate.js';
 import { Service } from './billing/service.js';
+import { WebApp } from './web/web-app.js';
+import { Website } from './web/website.js';
 
 export { Account, BillContact, Contact, AuditEntry, ApiToken, LoginAttempt, User, Batch, Operation, Route, ScriptRun, Server, Crontab, SystemUser, Domain, DomainRecord, Database, DatabaseUser, Resource, ResourceData, MonitorData, MonitorRun, ResourceScheduleChange, Mailbox, Address };
 export { Service, Order, OrderMetric, Plan, ContractedPlan, Rate, MiscellaneousKind, Miscellaneous };
+export { WebApp, Website };
 
 /** Every entity the ORM knows; a new domain adds its entities here. */
 export const ALL_ENTITIES = [
@@ -45,4 +48,5 @@ export const ALL_ENTITIES = [
   Resource, ResourceData, MonitorData, MonitorRun, ResourceScheduleChange,
   Mailbox, Address,
   Service, Rate, Plan, ContractedPlan, Order, OrderMetric, MiscellaneousKind, Miscellaneous,
+  WebApp, Website,
 ];

@@ -11,6 +11,8 @@ import { addressModule } from './mail/address.module.js';
 import { mailboxModule } from './mail/mailbox.module.js';
 import { registerServiceModule } from './registry.js';
 import { systemUserModule } from './system-users/system-user.module.js';
+import { webAppModule } from './web/web-app.module.js';
+import { websiteModule } from './web/website.module.js';
 
 // In dependency order: a crontab needs its system user, a database its users, an address its mailboxes.
 registerServiceModule(systemUserModule);
@@ -20,6 +22,9 @@ registerServiceModule(databaseUserModule);
 registerServiceModule(databaseModule);
 registerServiceModule(mailboxModule);
 registerServiceModule(addressModule);
+// A website mounts web apps.
+registerServiceModule(webAppModule);
+registerServiceModule(websiteModule);
 
 export { findServiceModule, mattersToServers, savesImpliedBy, serviceModule, serviceModules } from './registry.js';
 export type { ServiceModule, ServiceSource } from './service-module.js';

@@ -14,6 +14,9 @@ import { mariadbUsersBackend } from './mariadb-users/mariadb-users.backend.js';
 import { postgresqlDatabasesBackend } from './postgresql-databases/postgresql-databases.backend.js';
 import { postgresqlUsersBackend } from './postgresql-users/postgresql-users.backend.js';
 import { systemUsersBackend } from './system-users/system-users.backend.js';
+import { webappsBackend } from './webapps/webapps.backend.js';
+import { nginxWebsitesBackend } from './nginx-websites/nginx-websites.backend.js';
+import { apacheWebsitesBackend } from './apache-websites/apache-websites.backend.js';
 
 const backends = new Map<string, Backend>();
 
@@ -42,6 +45,10 @@ registerBackend(postgresqlDatabasesBackend);
 registerBackend(dovecotMailboxesBackend);
 registerBackend(postfixAddressesBackend);
 registerBackend(dovecotAutoresponsesBackend);
+// A website mounts web apps: their directories and PHP pools first.
+registerBackend(webappsBackend);
+registerBackend(nginxWebsitesBackend);
+registerBackend(apacheWebsitesBackend);
 
 export function getBackend(name: string): Backend {
   const backend = backends.get(name);

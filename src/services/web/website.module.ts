@@ -1,0 +1,66 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Reference } from '@mikro-orm/core';
+import type { Account } from '../../entities/accounts/account.js';
+import { WebApp } from '../../entities/web/web-app.js';
+import { Website } from '../../entities/web/website.js';
+import { phpSocket, webAppDocumentRoot } from '../../orchestration/backends/webapps/webapps.backend.js';
+import type { SiteContent, WebsiteSource } from '../../orchestration/backends/web/website-snapshot.js';
+import { entityOf } from '../entity-of.js';
+import { defineServiceModule } from '../service-module.js';
+import { webAppSource } from './web-app.module.js';
+
+/** What the web servers need of each mounted app: its served directory and, for PHP, its pool's socket. */
+async function siteContents(em: EntityManager, website: Website, account: Account): Promise<SiteContent[]> {
+  const apps = await em.find(WebApp, { id: { $in: website.contents.map((c) => c.webAppId) } }, { filters: false });
+  const contents: SiteContent[] = [];
+  for (const c of website.contents) {
+    const app = apps.find((a) => a.id === c.webAppId);
+    if (!app) continue; // deleted in the same transaction: the use cases refuse deleting a mounted app
+    const source = await webAppSource(em, app, account);
+    contents.push({ path: c.path, appName: app.name, documentRoot: webAppDocumentRoot(source), phpSocket: app.type === 'PHP' ? phpSocket(app.id) : null });
+  }
+  return contents;
+}
+
+/** Websites (backends `nginx-websites` and `apache-websites`). */
+export const websiteModule = defineServiceModule<Website>({
+  model: 'Website',
+  entity: Website,
+  populate: ['account'],
+  async source(em, website) {
+    const account = await entityOf(website.account as Reference<Account>);
+    const source: WebsiteSource = {
+      id: website.id,
+      name: website.name,
+      accountUsername: account.username,
+      isActive: website.isActive,
+      account: { isActive: account.isActive, type: account.type },
+      protocol: website.protocol,
+      domains: website.domains,
+      contents: await siteContents(em, website, account),
+      directives: website.directives,
+    };
+    return { account, label: `${account.username}/${website.name}`, source };
+  },
+  savedWhen: [
+    {
+      // A disabled account's websites answer the disabled response; routes may match on its type.
+      model: 'Account',
+      fields: ['isActive', 'type'],
+      objects: (em, account) => em.find(Website, { account: account.id }, { populate: ['account'], filters: false }),
+    },
+    {
+      // An app's public root is where its websites serve from.
+      model: 'WebApp',
+      fields: ['options'],
+      objects: async (em, app) => {
+        const row = await em.findOne(WebApp, { id: app.id }, { filters: false });
+        if (!row) return [];
+        const sites = await em.find(Website, { account: row.account.id }, { populate: ['account'], filters: false });
+        return sites.filter((s) => s.contents.some((c) => c.webAppId === app.id));
+      },
+    },
+  ],
+  ownedBy: [{ model: 'Account', where: (accountId) => ({ account: accountId }) }],
+  filterFields: ['id', 'name', 'isActive'],
+});

@@ -1,0 +1,100 @@
+#!/bin/bash
+set -euo pipefail
+# Orchestra backend apache-websites (Website), 1 operation. Idempotent: safe to run again.
+# [the common prelude: tests/golden/prelude.sh]
+
+# ── prepare ────────────────────────────────────────────────────────────────
+# Websites on Apache 2.4. Each site's candidate file is checked by `apache2 -t` in a staged copy of Orchestra's sites
+# before it may replace the live one; the commit moves what passed into place and reloads Apache once (gracefully).
+# A reload is pending (a marker file) until one succeeded, so a failed run's changes are still loaded by the next run.
+apache_sites=/etc/apache2/orchestra/sites
+apache_marker=/var/lib/orchestra/apache-websites/reload-pending
+apache_stage=''
+apache_check=''
+
+# apache_test CONFIG: apache2 -t of that main configuration file with Debian's environment (envvars), its messages on
+# stdout.
+apache_test() {
+  (
+    set +u # Debian's envvars reads variables it may not find set
+    # shellcheck disable=SC1091 # Debian's file, read at run time
+    . /etc/apache2/envvars
+    apache2 -t -f "$1" 2>&1
+  )
+}
+
+apache_begin() {
+  command -v apache2 >/dev/null || fail "Apache is not installed on this server"
+  mkdir -p -- "$apache_sites" /var/log/apache2/orchestra /var/lib/orchestra/acme "${apache_marker%/*}"
+  local module include
+  for module in proxy proxy_fcgi proxy_http rewrite ssl; do
+    if [ ! -e "/etc/apache2/mods-enabled/$module.load" ]; then
+      a2enmod -q "$module" >/dev/null
+      touch -- "$apache_marker"
+      echo "Apache module $module: enabled"
+    fi
+  done
+  apache_stage=$(mktemp -d /etc/apache2/orchestra/stage.XXXXXX)
+  trap 'rm -rf -- "$apache_stage"' EXIT
+  cp -pr -- "$apache_sites"/. "$apache_stage"/
+  # The server's own configuration with Orchestra's live sites swapped for the staged ones (sites-enabled/zz-orchestra.conf
+  # includes the live ones: the check reads every other enabled site, but none whose name starts with "z").
+  apache_check=$apache_stage/check.apache
+  sed "s|^IncludeOptional sites-enabled/\*\.conf|IncludeOptional sites-enabled/[!z]*.conf\nIncludeOptional $apache_stage/*.conf|" /etc/apache2/apache2.conf >"$apache_check"
+  grep -qF -- "$apache_stage/*.conf" "$apache_check" || fail "/etc/apache2/apache2.conf has no 'IncludeOptional sites-enabled/*.conf' line"
+  include='# Websites managed by Orchestra (last: a name no site claims goes to the default site).
+IncludeOptional /etc/apache2/orchestra/sites/*.conf'
+  if [ "$(cat -- /etc/apache2/sites-enabled/zz-orchestra.conf 2>/dev/null)" != "$include" ]; then
+    printf '%s\n' "$include" >/etc/apache2/sites-enabled/zz-orchestra.conf
+    touch -- "$apache_marker"
+  fi
+}
+
+# apache_commit: the staged sites replace the live ones that differ; one graceful reload if anything changed.
+apache_commit() {
+  local staged live name refusal
+  for staged in "$apache_stage"/*.conf; do
+    [ -e "$staged" ] || continue
+    name=${staged##*/}
+    cmp -s -- "$staged" "$apache_sites/$name" && continue
+    cp -p -- "$staged" "$apache_sites/.$name.new"
+    mv -f -- "$apache_sites/.$name.new" "$apache_sites/$name"
+    touch -- "$apache_marker"
+    echo "$name: written"
+  done
+  for live in "$apache_sites"/*.conf; do
+    [ -e "$live" ] || continue
+    name=${live##*/}
+    [ -e "$apache_stage/$name" ] && continue
+    rm -f -- "$live"
+    touch -- "$apache_marker"
+    echo "$name: removed"
+  done
+  [ -e "$apache_marker" ] || { echo "Apache: nothing changed"; return 0; }
+  if ! refusal=$(apache_test /etc/apache2/apache2.conf); then
+    echo "error: apache2 -t refuses the server's whole configuration, not reloaded (pending): ${refusal//$'\n'/ }" >&2
+    exit_code=1
+    return 0
+  fi
+  if command -v systemctl >/dev/null && systemctl is-active --quiet apache2 2>/dev/null; then
+    systemctl reload apache2
+  else
+    apache2ctl graceful
+  fi
+  rm -f -- "$apache_marker"
+  echo "Apache: reloaded"
+}
+
+# apache_site_remove FILE: the site is no longer staged (the commit removes the live file).
+apache_site_remove() {
+  rm -f -- "$apache_stage/$1"
+}
+
+apache_begin
+
+# ── operation op-1302: delete Website 3 (alice/main) ───────────────────────
+apache_site_remove 'site-3.conf'
+
+# ── commit ─────────────────────────────────────────────────────────────────
+apache_commit
+exit "$exit_code"

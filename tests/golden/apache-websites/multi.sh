@@ -1,0 +1,214 @@
+#!/bin/bash
+set -euo pipefail
+# Orchestra backend apache-websites (Website), 3 operations. Idempotent: safe to run again.
+# [the common prelude: tests/golden/prelude.sh]
+
+# ── prepare ────────────────────────────────────────────────────────────────
+# Websites on Apache 2.4. Each site's candidate file is checked by `apache2 -t` in a staged copy of Orchestra's sites
+# before it may replace the live one; the commit moves what passed into place and reloads Apache once (gracefully).
+# A reload is pending (a marker file) until one succeeded, so a failed run's changes are still loaded by the next run.
+apache_sites=/etc/apache2/orchestra/sites
+apache_marker=/var/lib/orchestra/apache-websites/reload-pending
+apache_stage=''
+apache_check=''
+
+# apache_test CONFIG: apache2 -t of that main configuration file with Debian's environment (envvars), its messages on
+# stdout.
+apache_test() {
+  (
+    set +u # Debian's envvars reads variables it may not find set
+    # shellcheck disable=SC1091 # Debian's file, read at run time
+    . /etc/apache2/envvars
+    apache2 -t -f "$1" 2>&1
+  )
+}
+
+apache_begin() {
+  command -v apache2 >/dev/null || fail "Apache is not installed on this server"
+  mkdir -p -- "$apache_sites" /var/log/apache2/orchestra /var/lib/orchestra/acme "${apache_marker%/*}"
+  local module include
+  for module in proxy proxy_fcgi proxy_http rewrite ssl; do
+    if [ ! -e "/etc/apache2/mods-enabled/$module.load" ]; then
+      a2enmod -q "$module" >/dev/null
+      touch -- "$apache_marker"
+      echo "Apache module $module: enabled"
+    fi
+  done
+  apache_stage=$(mktemp -d /etc/apache2/orchestra/stage.XXXXXX)
+  trap 'rm -rf -- "$apache_stage"' EXIT
+  cp -pr -- "$apache_sites"/. "$apache_stage"/
+  # The server's own configuration with Orchestra's live sites swapped for the staged ones (sites-enabled/zz-orchestra.conf
+  # includes the live ones: the check reads every other enabled site, but none whose name starts with "z").
+  apache_check=$apache_stage/check.apache
+  sed "s|^IncludeOptional sites-enabled/\*\.conf|IncludeOptional sites-enabled/[!z]*.conf\nIncludeOptional $apache_stage/*.conf|" /etc/apache2/apache2.conf >"$apache_check"
+  grep -qF -- "$apache_stage/*.conf" "$apache_check" || fail "/etc/apache2/apache2.conf has no 'IncludeOptional sites-enabled/*.conf' line"
+  include='# Websites managed by Orchestra (last: a name no site claims goes to the default site).
+IncludeOptional /etc/apache2/orchestra/sites/*.conf'
+  if [ "$(cat -- /etc/apache2/sites-enabled/zz-orchestra.conf 2>/dev/null)" != "$include" ]; then
+    printf '%s\n' "$include" >/etc/apache2/sites-enabled/zz-orchestra.conf
+    touch -- "$apache_marker"
+  fi
+}
+
+# apache_commit: the staged sites replace the live ones that differ; one graceful reload if anything changed.
+apache_commit() {
+  local staged live name refusal
+  for staged in "$apache_stage"/*.conf; do
+    [ -e "$staged" ] || continue
+    name=${staged##*/}
+    cmp -s -- "$staged" "$apache_sites/$name" && continue
+    cp -p -- "$staged" "$apache_sites/.$name.new"
+    mv -f -- "$apache_sites/.$name.new" "$apache_sites/$name"
+    touch -- "$apache_marker"
+    echo "$name: written"
+  done
+  for live in "$apache_sites"/*.conf; do
+    [ -e "$live" ] || continue
+    name=${live##*/}
+    [ -e "$apache_stage/$name" ] && continue
+    rm -f -- "$live"
+    touch -- "$apache_marker"
+    echo "$name: removed"
+  done
+  [ -e "$apache_marker" ] || { echo "Apache: nothing changed"; return 0; }
+  if ! refusal=$(apache_test /etc/apache2/apache2.conf); then
+    echo "error: apache2 -t refuses the server's whole configuration, not reloaded (pending): ${refusal//$'\n'/ }" >&2
+    exit_code=1
+    return 0
+  fi
+  if command -v systemctl >/dev/null && systemctl is-active --quiet apache2 2>/dev/null; then
+    systemctl reload apache2
+  else
+    apache2ctl graceful
+  fi
+  rm -f -- "$apache_marker"
+  echo "Apache: reloaded"
+}
+
+# apache_site_save FILE CONTENT TLS_DIR: stages the site's file if apache2 -t accepts it with the server's
+# configuration (and, for https, openssl its certificate and key: apache2 -t does not read them, a graceful restart
+# would, and die); else the live one stays and the run is FAILURE with the checker's message.
+apache_site_save() {
+  local file=$1 content=$2 tls=$3 refusal
+  if [ -f "$apache_stage/$file" ]; then cp -p -- "$apache_stage/$file" "$apache_stage/$file.previous"; fi
+  printf '%s' "$content" >"$apache_stage/$file"
+  if refusal=$(apache_test "$apache_check") && refusal=$(apache_tls_test "$tls"); then
+    rm -f -- "$apache_stage/$file.previous"
+    echo "$file: accepted by apache2 -t"
+  else
+    if [ -f "$apache_stage/$file.previous" ]; then mv -f -- "$apache_stage/$file.previous" "$apache_stage/$file"; else rm -f -- "$apache_stage/$file"; fi
+    refusal=${refusal//$apache_stage/$apache_sites}
+    echo "error: $file refused by apache2 -t, the live configuration is unchanged: ${refusal//$'\n'/ }" >&2
+    exit_code=1
+  fi
+}
+
+# apache_tls_test DIR: the certificate and key of DIR load ('' : no https).
+apache_tls_test() {
+  [ -n "$1" ] || return 0
+  openssl x509 -noout -in "$1/fullchain.pem" 2>&1 && openssl pkey -noout -in "$1/privkey.pem" 2>&1
+}
+
+# apache_site_remove FILE: the site is no longer staged (the commit removes the live file).
+apache_site_remove() {
+  rm -f -- "$apache_stage/$1"
+}
+
+# site_tls_placeholder DIR NAME: a https website has a certificate from the start: a self-signed one for NAME until
+# one is issued (the web server would refuse its configuration without). An issued one is never replaced here.
+site_tls_placeholder() {
+  local dir=$1 name=$2
+  [ -s "$dir/fullchain.pem" ] && [ -s "$dir/privkey.pem" ] && return 0
+  install -d -m 0700 -- "$dir"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=$name" \
+    -keyout "$dir/privkey.pem" -out "$dir/fullchain.pem" 2>/dev/null
+  chmod 0600 -- "$dir/privkey.pem"
+  echo "certificate of $name: self-signed placeholder until one is issued"
+}
+
+apache_begin
+
+# ── operation op-1303: save Website 3 (alice/main) ─────────────────────────
+site_tls_placeholder '/etc/orchestra/tls/site-3' 'example.com'
+apache_site_save 'site-3.conf' '# Website main of alice, managed by Orchestra: changes here are overwritten.
+<VirtualHost *:80>
+    ServerName example.com
+    ServerAlias www.example.com
+    CustomLog "/var/log/apache2/orchestra/site-3.access.log" combined
+    Alias "/.well-known/acme-challenge/" "/var/lib/orchestra/acme/.well-known/acme-challenge/"
+    <Directory "/var/lib/orchestra/acme">
+        Require all granted
+    </Directory>
+    RewriteEngine On
+    RewriteCond "%{REQUEST_URI}" "!^/\.well-known/acme-challenge/"
+    RewriteRule "^" "https://%{HTTP_HOST}%{REQUEST_URI}" [R=301,L]
+</VirtualHost>
+<VirtualHost *:443>
+    ServerName example.com
+    ServerAlias www.example.com
+    CustomLog "/var/log/apache2/orchestra/site-3.access.log" combined
+    SSLEngine on
+    SSLCertificateFile "/etc/orchestra/tls/site-3/fullchain.pem"
+    SSLCertificateKeyFile "/etc/orchestra/tls/site-3/privkey.pem"
+    Redirect permanent "/old" "https://example.org/new?a=1&b=2"
+    ProxyPass "/api" "http://127.0.0.1:3000"
+    ProxyPassReverse "/api" "http://127.0.0.1:3000"
+    ErrorDocument 404 "/missing.html"
+    ProxyPreserveHost On
+    # web app blog
+    RedirectMatch 301 "^/blog$" "/blog/"
+    Alias "/blog/" "/home/alice/webapps/blog/public/"
+    <Directory "/home/alice/webapps/blog/public">
+        Options +FollowSymLinks -Indexes
+        AllowOverride None
+        Require all granted
+        DirectoryIndex index.php index.html index.htm
+        <FilesMatch "\.php$">
+            SetHandler "proxy:unix:/run/php/orchestra-webapp-7.sock|fcgi://localhost"
+        </FilesMatch>
+    </Directory>
+    # web app home
+    DocumentRoot "/home/alice/webapps/home"
+    <Directory "/home/alice/webapps/home">
+        Options +FollowSymLinks -Indexes
+        AllowOverride None
+        Require all granted
+        DirectoryIndex index.html index.htm
+    </Directory>
+</VirtualHost>
+' '/etc/orchestra/tls/site-3'
+
+# ── operation op-1304: save Website 4 (alice/shop) ─────────────────────────
+site_tls_placeholder '/etc/orchestra/tls/site-4' 'shop.example.com'
+apache_site_save 'site-4.conf' '# Website shop of alice, managed by Orchestra: changes here are overwritten.
+<VirtualHost *:80>
+    ServerName shop.example.com
+    CustomLog "/var/log/apache2/orchestra/site-4.access.log" combined
+    Alias "/.well-known/acme-challenge/" "/var/lib/orchestra/acme/.well-known/acme-challenge/"
+    <Directory "/var/lib/orchestra/acme">
+        Require all granted
+    </Directory>
+    ErrorDocument 503 "This website is disabled."
+    RewriteEngine On
+    RewriteCond "%{REQUEST_URI}" "!^/\.well-known/acme-challenge/"
+    RewriteRule "^" "-" [R=503,L]
+</VirtualHost>
+<VirtualHost *:443>
+    ServerName shop.example.com
+    CustomLog "/var/log/apache2/orchestra/site-4.access.log" combined
+    SSLEngine on
+    SSLCertificateFile "/etc/orchestra/tls/site-4/fullchain.pem"
+    SSLCertificateKeyFile "/etc/orchestra/tls/site-4/privkey.pem"
+    ErrorDocument 503 "This website is disabled."
+    RewriteEngine On
+    RewriteCond "%{REQUEST_URI}" "!^/\.well-known/acme-challenge/"
+    RewriteRule "^" "-" [R=503,L]
+</VirtualHost>
+' '/etc/orchestra/tls/site-4'
+
+# ── operation op-1305: delete Website 5 (alice/gone) ───────────────────────
+apache_site_remove 'site-5.conf'
+
+# ── commit ─────────────────────────────────────────────────────────────────
+apache_commit
+exit "$exit_code"

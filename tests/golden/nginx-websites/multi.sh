@@ -1,0 +1,175 @@
+#!/bin/bash
+set -euo pipefail
+# Orchestra backend nginx-websites (Website), 3 operations. Idempotent: safe to run again.
+# [the common prelude: tests/golden/prelude.sh]
+
+# ── prepare ────────────────────────────────────────────────────────────────
+# Websites on nginx. Each site's candidate file is checked by `nginx -t` in a staged copy of Orchestra's sites before
+# it may replace the live one; the commit moves what passed into place and reloads nginx once. A reload is pending
+# (a marker file) until one succeeded, so a failed run's changes are still loaded by the next run.
+nginx_sites=/etc/nginx/orchestra/sites
+nginx_marker=/var/lib/orchestra/nginx-websites/reload-pending
+nginx_stage=''
+nginx_check=''
+
+nginx_begin() {
+  command -v nginx >/dev/null || fail "nginx is not installed on this server"
+  mkdir -p -- "$nginx_sites" /var/log/nginx/orchestra /var/lib/orchestra/acme "${nginx_marker%/*}"
+  nginx_stage=$(mktemp -d /etc/nginx/orchestra/stage.XXXXXX)
+  trap 'rm -rf -- "$nginx_stage"' EXIT
+  cp -pr -- "$nginx_sites"/. "$nginx_stage"/
+  nginx_check=$nginx_stage/check.nginx
+  printf 'error_log stderr;\nevents {}\nhttp {\n    include /etc/nginx/mime.types;\n    include %s/*.conf;\n}\n' "$nginx_stage" >"$nginx_check"
+  local include='# Websites managed by Orchestra.
+include /etc/nginx/orchestra/sites/*.conf;'
+  if [ "$(cat -- /etc/nginx/conf.d/orchestra.conf 2>/dev/null)" != "$include" ]; then
+    printf '%s\n' "$include" >/etc/nginx/conf.d/orchestra.conf
+    touch -- "$nginx_marker"
+  fi
+}
+
+
+
+# nginx_commit: the staged sites replace the live ones that differ; one reload if anything changed (or was pending).
+nginx_commit() {
+  local staged live name refusal
+  for staged in "$nginx_stage"/*.conf; do
+    [ -e "$staged" ] || continue
+    name=${staged##*/}
+    cmp -s -- "$staged" "$nginx_sites/$name" && continue
+    cp -p -- "$staged" "$nginx_sites/.$name.new"
+    mv -f -- "$nginx_sites/.$name.new" "$nginx_sites/$name"
+    touch -- "$nginx_marker"
+    echo "$name: written"
+  done
+  for live in "$nginx_sites"/*.conf; do
+    [ -e "$live" ] || continue
+    name=${live##*/}
+    [ -e "$nginx_stage/$name" ] && continue
+    rm -f -- "$live"
+    touch -- "$nginx_marker"
+    echo "$name: removed"
+  done
+  [ -e "$nginx_marker" ] || { echo "nginx: nothing changed"; return 0; }
+  if ! refusal=$(nginx -t 2>&1); then
+    echo "error: nginx -t refuses the server's whole configuration, not reloaded (pending): ${refusal//$'\n'/ }" >&2
+    exit_code=1
+    return 0
+  fi
+  if command -v systemctl >/dev/null && systemctl is-active --quiet nginx 2>/dev/null; then
+    systemctl reload nginx
+  else
+    nginx -s reload
+  fi
+  rm -f -- "$nginx_marker"
+  echo "nginx: reloaded"
+}
+
+# nginx_site_save FILE CONTENT: stages the site's file if nginx -t accepts it with every other site; else the live
+# one stays and the run is FAILURE with nginx's message.
+nginx_site_save() {
+  local file=$1 content=$2 refusal
+  if [ -f "$nginx_stage/$file" ]; then cp -p -- "$nginx_stage/$file" "$nginx_stage/$file.previous"; fi
+  printf '%s' "$content" >"$nginx_stage/$file"
+  if refusal=$(nginx -t -c "$nginx_check" 2>&1); then
+    rm -f -- "$nginx_stage/$file.previous"
+    echo "$file: accepted by nginx -t"
+  else
+    if [ -f "$nginx_stage/$file.previous" ]; then mv -f -- "$nginx_stage/$file.previous" "$nginx_stage/$file"; else rm -f -- "$nginx_stage/$file"; fi
+    refusal=${refusal//$nginx_stage/$nginx_sites}
+    echo "error: $file refused by nginx -t, the live configuration is unchanged: ${refusal//$'\n'/ }" >&2
+    exit_code=1
+  fi
+}
+
+# nginx_site_remove FILE: the site is no longer staged (the commit removes the live file).
+nginx_site_remove() {
+  rm -f -- "$nginx_stage/$1"
+}
+
+# site_tls_placeholder DIR NAME: a https website has a certificate from the start: a self-signed one for NAME until
+# one is issued (the web server would refuse its configuration without). An issued one is never replaced here.
+site_tls_placeholder() {
+  local dir=$1 name=$2
+  [ -s "$dir/fullchain.pem" ] && [ -s "$dir/privkey.pem" ] && return 0
+  install -d -m 0700 -- "$dir"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=$name" \
+    -keyout "$dir/privkey.pem" -out "$dir/fullchain.pem" 2>/dev/null
+  chmod 0600 -- "$dir/privkey.pem"
+  echo "certificate of $name: self-signed placeholder until one is issued"
+}
+
+nginx_begin
+
+# ── operation op-1203: save Website 3 (alice/main) ─────────────────────────
+site_tls_placeholder '/etc/orchestra/tls/site-3' 'example.com'
+nginx_site_save 'site-3.conf' '# Website main of alice, managed by Orchestra: changes here are overwritten.
+server {
+    listen 80;
+    server_name example.com www.example.com;
+    access_log "/var/log/nginx/orchestra/site-3.access.log";
+    location ^~ /.well-known/acme-challenge/ { root "/var/lib/orchestra/acme"; default_type text/plain; }
+    location / { return 301 https://$host$request_uri; }
+}
+server {
+    listen 443 ssl;
+    server_name example.com www.example.com;
+    ssl_certificate "/etc/orchestra/tls/site-3/fullchain.pem";
+    ssl_certificate_key "/etc/orchestra/tls/site-3/privkey.pem";
+    access_log "/var/log/nginx/orchestra/site-3.access.log";
+    error_page 404 "/missing.html";
+    location ^~ "/old" { return 301 "https://example.org/new?a=1&b=2"; }
+    location ^~ "/api" {
+        proxy_pass "http://127.0.0.1:3000";
+        proxy_set_header Host $host;
+        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+        proxy_set_header X-Forwarded-Proto $scheme;
+    }
+    # web app blog
+    location = "/blog" { return 301 "/blog/"; }
+    location ^~ "/blog/" {
+        alias "/home/alice/webapps/blog/public/";
+        index index.php index.html index.htm;
+        location ~ \.php$ {
+            if (!-f $request_filename) { return 404; }
+            include /etc/nginx/fastcgi_params;
+            fastcgi_param SCRIPT_FILENAME $request_filename;
+            fastcgi_pass "unix:/run/php/orchestra-webapp-7.sock";
+        }
+    }
+    # web app home
+    location / {
+        root "/home/alice/webapps/home";
+        index index.html index.htm;
+    }
+}
+'
+
+# ── operation op-1204: save Website 4 (alice/shop) ─────────────────────────
+site_tls_placeholder '/etc/orchestra/tls/site-4' 'shop.example.com'
+nginx_site_save 'site-4.conf' '# Website shop of alice, managed by Orchestra: changes here are overwritten.
+server {
+    listen 80;
+    server_name shop.example.com;
+    access_log "/var/log/nginx/orchestra/site-4.access.log";
+    location ^~ /.well-known/acme-challenge/ { root "/var/lib/orchestra/acme"; default_type text/plain; }
+    default_type text/plain;
+    return 503 "This website is disabled.\n";
+}
+server {
+    listen 443 ssl;
+    server_name shop.example.com;
+    ssl_certificate "/etc/orchestra/tls/site-4/fullchain.pem";
+    ssl_certificate_key "/etc/orchestra/tls/site-4/privkey.pem";
+    access_log "/var/log/nginx/orchestra/site-4.access.log";
+    default_type text/plain;
+    return 503 "This website is disabled.\n";
+}
+'
+
+# ── operation op-1205: delete Website 5 (alice/gone) ───────────────────────
+nginx_site_remove 'site-5.conf'
+
+# ── commit ─────────────────────────────────────────────────────────────────
+nginx_commit
+exit "$exit_code"

@@ -1,0 +1,146 @@
+/**
+ * Web apps and websites through the API, without servers: hostile and bad values are userErrors on their field and
+ * change nothing; accounts see only their own; a domain serves one website per port; the rendered scripts carry
+ * every value quoted.
+ */
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { Operation } from '../src/entities/orchestration/operation.js';
+import { Route } from '../src/entities/orchestration/route.js';
+import { ScriptRun } from '../src/entities/orchestration/script-run.js';
+import { Server } from '../src/entities/orchestration/server.js';
+import { WebApp } from '../src/entities/web/web-app.js';
+import { Website } from '../src/entities/web/website.js';
+import { CreateDomainDocument, CreateWebAppDocument, CreateWebsiteDocument, UpdateWebAppDocument, UpdateWebsiteDocument, WebsitesDocument } from './generated/graphql.js';
+import { startApiHarness, type ApiHarness } from './support/api-harness.js';
+import { accountWithUser } from './support/fixtures.js';
+import type { GraphQLClient } from './support/graphql-client.js';
+
+let h: ApiHarness;
+let client: GraphQLClient;
+let other: GraphQLClient;
+let accountId: string;
+let otherAccountId: string;
+let domainId: string;
+let otherDomainId: string;
+let appId: string;
+let phpId: string;
+let websiteId: string;
+
+beforeAll(async () => {
+  h = await startApiHarness();
+  const a = await accountWithUser(h.admin, 'webapi');
+  client = a.client;
+  accountId = a.account.id;
+  const b = await accountWithUser(h.admin, 'otherweb');
+  other = b.client;
+  otherAccountId = b.account.id;
+  // Routes to a server no worker reaches: the scripts are rendered into the outbox, never run.
+  const em = h.orm.em.fork();
+  const server = em.create(Server, { name: 'web-nowhere', address: '192.0.2.80' });
+  for (const backend of ['webapps', 'nginx-websites', 'apache-websites']) em.create(Route, { backend, server, match: '' });
+  await em.flush();
+  domainId = (await client.data(CreateDomainDocument, { input: { accountId, name: 'webapi.example' } })).createDomain.domain!.id;
+  otherDomainId = (await other.data(CreateDomainDocument, { input: { accountId: otherAccountId, name: 'otherweb.example' } })).createDomain.domain!.id;
+  const app = await client.data(CreateWebAppDocument, { input: { accountId, name: 'www', type: 'STATIC' } });
+  appId = app.createWebApp.webApp!.id;
+  const php = await client.data(CreateWebAppDocument, { input: { accountId, name: 'php', type: 'PHP' } });
+  expect(php.createWebApp.webApp!.phpVersion).toBe('8.2');
+  phpId = php.createWebApp.webApp!.id;
+  const site = await client.data(CreateWebsiteDocument, { input: { accountId, name: 'main', domainIds: [domainId], contents: [{ path: '/', webAppId: appId }] } });
+  expect(site.createWebsite.userErrors).toEqual([]);
+  websiteId = site.createWebsite.website!.id;
+});
+afterAll(() => h?.close());
+
+async function rows() {
+  const em = h.orm.em.fork();
+  const strip = (list: object[]) => list.map((r) => JSON.stringify({ ...r, updatedAt: undefined }));
+  return {
+    apps: strip(await em.find(WebApp, {}, { orderBy: { id: 'asc' } })),
+    sites: strip(await em.find(Website, {}, { orderBy: { id: 'asc' } })),
+    operations: await em.count(Operation),
+  };
+}
+
+const HOSTILE_PATHS = ['/../etc', '/a/../b', '/a\nb', '/$(id)', '/a"b', "/a'b", '/a;b', '/a b', '/a/', 'relative', '/.hidden', '/a{b}', '/a\\b'];
+
+describe('hostile and bad values are userErrors on their field, and change nothing', () => {
+  test.each(HOSTILE_PATHS)('a content path %j', async (path) => {
+    const before = await rows();
+    const result = await client.data(UpdateWebsiteDocument, { input: { id: websiteId, contents: [{ path, webAppId: appId }] } });
+    expect(result.updateWebsite.userErrors.map((e) => e.field)).toEqual(['input.contents[0].path']);
+    expect(await rows()).toEqual(before);
+  });
+
+  test.each([
+    ['REDIRECT', '/old', 'https://example.org/a"b'],
+    ['REDIRECT', '/old', 'https://example.org/$(id)'],
+    ['REDIRECT', '/old', 'https://example.org/a\nreturn 200'],
+    ['REDIRECT', '/old', 'https://example.org/a;b'],
+    ['REDIRECT', '/old', 'javascript:alert(1)'],
+    ['REDIRECT', '/old', 'https://exa mple.org/'],
+    ['PROXY', '/api', 'http://10.0.0.1:80'],
+    ['PROXY', '/api', 'http://127.0.0.1:3000/a b'],
+    ['PROXY', '/api', 'http://127.0.0.1:99999'],
+    ['ERROR_DOCUMENT', '404', '/../../etc/passwd'],
+    ['ERROR_DOCUMENT', '200', '/ok.html'],
+  ] as const)('a directive %s %j → %j', async (kind, path, value) => {
+    const before = await rows();
+    const result = await client.data(UpdateWebsiteDocument, { input: { id: websiteId, directives: [{ kind, path, value }] } });
+    expect(result.updateWebsite.userErrors.map((e) => e.field)).toEqual([expect.stringMatching(/^input\.directives\[0\]\.(path|value)$/)]);
+    expect(await rows()).toEqual(before);
+  });
+
+  test.each([
+    [{ publicRoot: '../other' }, 'input.options.publicRoot'],
+    [{ publicRoot: '/etc' }, 'input.options.publicRoot'],
+    [{ publicRoot: 'a\nb' }, 'input.options.publicRoot'],
+    [{ timeout: 0 }, 'input.options.timeout'],
+    [{ processes: 1000 }, 'input.options.processes'],
+    [{ phpIni: [{ name: 'open_basedir', value: '/' }] }, 'input.options.phpIni[0]'],
+    [{ phpIni: [{ name: 'memory_limit', value: '1G"\nphp_admin_value[open_basedir]=/' }] }, 'input.options.phpIni[0]'],
+    [{ phpIni: [{ name: 'allow_url_include', value: 'On' }] }, 'input.options.phpIni[0]'],
+    [{ phpIni: [{ name: 'disable_functions', value: '$(id)' }] }, 'input.options.phpIni[0]'],
+  ])('PHP options %j', async (options, field) => {
+    const before = await rows();
+    const result = await client.data(UpdateWebAppDocument, { input: { id: phpId, options } });
+    expect(result.updateWebApp.userErrors.map((e) => e.field)).toEqual([field]);
+    expect(await rows()).toEqual(before);
+  });
+
+  test.each(['Web', 'a b', '../x', 'a/b', '$(id)', '', 'x'.repeat(65)])('a web app name %j', async (name) => {
+    const before = await rows();
+    const result = await client.data(CreateWebAppDocument, { input: { accountId, name, type: 'STATIC' } });
+    expect(result.createWebApp.userErrors.map((e) => e.field)).toEqual(['input.name']);
+    expect(await rows()).toEqual(before);
+  });
+
+  test('an unconfigured PHP version, a symbolic link out of the home', async () => {
+    const php = await client.data(CreateWebAppDocument, { input: { accountId, name: 'old', type: 'PHP', phpVersion: '5.6' } });
+    expect(php.createWebApp.userErrors.map((e) => e.field)).toEqual(['input.phpVersion']);
+    const link = await client.data(CreateWebAppDocument, { input: { accountId, name: 'link', type: 'SYMBOLIC_LINK', options: { target: '../../etc' } } });
+    expect(link.createWebApp.userErrors.map((e) => e.field)).toEqual(['input.options.target']);
+  });
+});
+
+describe('ownership and ports', () => {
+  test("another account's domain or web app is NOT_FOUND; a domain serves one website per port", async () => {
+    const foreign = await client.data(CreateWebsiteDocument, { input: { accountId, name: 'x', domainIds: [otherDomainId], contents: [] } });
+    expect(foreign.createWebsite.userErrors).toEqual([expect.objectContaining({ field: 'input.domainIds[0]', code: 'NOT_FOUND' })]);
+    const app = await other.data(CreateWebsiteDocument, { input: { accountId: otherAccountId, name: 'x', domainIds: [otherDomainId], contents: [{ path: '/', webAppId: appId }] } });
+    expect(app.createWebsite.userErrors).toEqual([expect.objectContaining({ field: 'input.contents[0].webAppId', code: 'NOT_FOUND' })]);
+    const taken = await client.data(CreateWebsiteDocument, { input: { accountId, name: 'second', domainIds: [domainId], protocol: 'HTTP_AND_HTTPS' } });
+    expect(taken.createWebsite.userErrors).toEqual([expect.objectContaining({ field: 'input.domainIds', code: 'TAKEN' })]);
+    const https = await client.data(CreateWebsiteDocument, { input: { accountId, name: 'secure', domainIds: [domainId], protocol: 'HTTPS' } });
+    expect(https.createWebsite.userErrors).toEqual([]);
+    expect((await other.data(WebsitesDocument, {})).websites.totalCount).toBe(0);
+  });
+
+  test('a change renders one script per web server backend, the value inside the quoted configuration', async () => {
+    const changed = await client.data(UpdateWebsiteDocument, { input: { id: websiteId, directives: [{ kind: 'REDIRECT', path: '/old', value: 'https://example.org/a?b=1&c=(2)' }] } });
+    expect(changed.updateWebsite.userErrors).toEqual([]);
+    const scripts = await h.orm.em.fork().find(ScriptRun, {}, { orderBy: { id: 'desc' }, limit: 2 });
+    for (const run of scripts) expect(run.script).toContain('"https://example.org/a?b=1&c=(2)"');
+    expect(scripts.map((r) => r.backend).sort()).toEqual(['apache-websites', 'nginx-websites']);
+  });
+});
