@@ -6,12 +6,18 @@
  * a slow one is TIMED_OUT naming it as pending; the same description again changes nothing; a tear-down leaves
  * nothing of the account on any host.
  */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { Account } from '../src/entities/accounts/account.js';
 import { Operation } from '../src/entities/orchestration/operation.js';
 import { toGlobalId } from '../src/schema/relay/global-id.js';
 import { AccountSearchAttribute } from '../src/temporal/search-attributes.js';
-import { AccountSetupRunDocument, StandUpAccountDocument, TearDownAccountDocument } from './generated/graphql.js';
+import { setupDescriptionSchema } from '../src/standup/setup-description.js';
+import { AccountSetupRunDocument, AccountSetupSchemaDocument, CreateApiTokenDocument, StandUpAccountDocument, TearDownAccountDocument } from './generated/graphql.js';
 import { DATABASE_HOST_DIRS, startPostgresql, type DatabaseServer } from './support/database-servers.js';
 import { startOrchestraHarness, type OrchestraHarness } from './support/orchestra-harness.js';
 import { installStub, passwdEntry, pollUntil, removeStub } from './support/resilience.js';
@@ -163,6 +169,8 @@ test('a malformed description or timeout is a typed userError, and nothing is cr
   }
   const badTimeout = await standUp({ account: { username: 'badco' } }, { timeoutSeconds: 0 });
   expect(badTimeout.userErrors.map((e) => e.field)).toEqual(['input.timeoutSeconds']);
+  // The schema the errors come from is published.
+  expect((await h.admin.data(AccountSetupSchemaDocument, {})).accountSetupSchema).toEqual(setupDescriptionSchema());
   expect(await em.count(Account, { username: 'badco' })).toBe(0);
   expect(await em.count(Operation)).toBe(before);
   const runs = h.temporal.workflow.list({ query: `OrchestraAccounts = 'badco'` });
@@ -189,4 +197,52 @@ test('tear down: everything in dependency order, READY once no host has anything
   const missing = await h.admin.data(TearDownAccountDocument, { input: { id: toGlobalId('Account', account.id) } });
   expect(missing.tearDownAccount.userErrors.map((e) => e.code)).toEqual(['NOT_FOUND']);
   expect(missing.tearDownAccount.setupRun).toBeNull();
+}, 240_000);
+
+/** Runs one of the command-line tools against the test API with an API token; resolves with its exit code and output. */
+async function cli(tool: 'standup' | 'teardown', args: string[], token: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  const root = join(import.meta.dirname, '..');
+  const env = { ...process.env, ORCHESTRA_API_URL: h.api.url, ORCHESTRA_TOKEN: token };
+  try {
+    const { stdout, stderr } = await promisify(execFile)(join(root, 'node_modules/.bin/node'), ['--import', './scripts/register.js', `src/bin/${tool}.ts`, ...args], { cwd: root, env });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+test('the CLI: standup shows each operation per server and exits 0 when READY; teardown by username leaves the hosts clean', async () => {
+  const created = await h.admin.data(CreateApiTokenDocument, { input: { name: 'standup cli' } });
+  const token = created.createApiToken.token!;
+  const dir = await mkdtemp(join(tmpdir(), 'standup-'));
+  try {
+    const file = join(dir, 'clico.json');
+    await writeFile(file, JSON.stringify({ account: { username: 'clico', password: 'clico password' }, crontabs: [{ systemUser: 'clico', command: 'true' }] }));
+    const up = await cli('standup', [file], token);
+    expect({ code: up.code, stderr: up.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(up.stdout).toMatch(/^web1 +system-users +save +clico +SUCCESS$/m);
+    expect(up.stdout).toMatch(/^web2 +system-users +save +clico +SUCCESS$/m);
+    expect(up.stdout).toMatch(/^web1 +crontabs +save +clico: true +SUCCESS$/m);
+    expect(up.stdout).toMatch(/^READY: 3 operations/m);
+    expect(await passwdEntry(h.hosts.web2, 'clico')).toMatch(/^clico:/);
+
+    // Bad input: a file that is not JSON, a malformed description; exit 2, nothing created.
+    await writeFile(join(dir, 'broken.json'), '{ "account": ');
+    const broken = await cli('standup', [join(dir, 'broken.json')], token);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toContain('broken.json');
+    await writeFile(join(dir, 'malformed.json'), JSON.stringify({ account: {} }));
+    const malformed = await cli('standup', [join(dir, 'malformed.json')], token);
+    expect({ code: malformed.code, stderr: malformed.stderr.trim() }).toEqual({ code: 2, stderr: 'input.description.account.username: is required (REQUIRED)' });
+
+    const down = await cli('teardown', ['clico'], token);
+    expect({ code: down.code, stderr: down.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(down.stdout).toMatch(/^web2 +system-users +delete +clico +SUCCESS$/m);
+    expect(down.stdout).toMatch(/^READY: 3 operations/m);
+    for (const host of [h.hosts.web1, h.hosts.web2]) expect(await passwdEntry(host, 'clico')).toBe('');
+    expect(await crontabOf(h.hosts.web1, 'clico')).toBe('');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }, 240_000);
