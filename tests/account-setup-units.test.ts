@@ -20,7 +20,7 @@ test('docs/account-setup.schema.json is the schema the API validates with (npm r
   expect(await readFile(join(import.meta.dirname, '..', SETUP_SCHEMA_FILE), 'utf8')).toBe(setupSchemaText());
   const properties = setupDescriptionSchema().properties as Record<string, unknown>;
   expect(Object.keys(properties)).toEqual(['$schema', 'account', ...setupSectionList().map((s) => s.kind)]);
-  expect(setupSectionList().map((s) => s.kind)).toEqual(['systemUsers', 'crontabs', 'databaseUsers', 'databases']);
+  expect(setupSectionList().map((s) => s.kind)).toEqual(['systemUsers', 'crontabs', 'databaseUsers', 'databases', 'domains', 'mailboxes']);
 });
 
 test('validation reports every problem at its path, and accepts a full description', () => {
@@ -60,6 +60,8 @@ test('a stored hash is recognised as the same password, in each of the formats t
   const scram = scramSha256Verifier('secret one');
   expect(passwordMatches('secret one', scram)).toBe(true);
   expect(passwordMatches('Secret one', scram)).toBe(false);
+  expect(passwordMatches('secret one', `{SHA512-CRYPT}${system}`)).toBe(true);
+  expect(passwordMatches('secret two', `{SHA512-CRYPT}${system}`)).toBe(false);
   const mysql = mysqlNativePasswordHash('secret one');
   expect(passwordMatches('secret one', mysql)).toBe(true);
   expect(passwordMatches('secret two', mysql)).toBe(false);

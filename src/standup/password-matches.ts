@@ -9,6 +9,8 @@ import { sha512Crypt } from '../crypto/sha512-crypt.js';
  */
 export function passwordMatches(password: string, stored: string | null): boolean {
   if (!stored) return false;
+  // Dovecot's form names its scheme first: `{SHA512-CRYPT}$6$…`.
+  if (stored.startsWith('{SHA512-CRYPT}')) return passwordMatches(password, stored.slice('{SHA512-CRYPT}'.length));
   const crypt = /^\$6\$(?:rounds=(\d+)\$)?([./0-9A-Za-z]{1,16})\$/.exec(stored);
   if (crypt) return sha512Crypt(password, crypt[2], crypt[1] ? Number(crypt[1]) : 5000) === stored;
   const scram = /^SCRAM-SHA-256\$(\d+):([A-Za-z0-9+/=]+)\$/.exec(stored);
