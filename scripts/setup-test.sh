@@ -23,5 +23,6 @@ test_packages=(
   dovecot-lmtpd:/usr/lib/dovecot/lmtp
   swaks:/usr/bin/swaks
   curl:/usr/bin/curl
+  supervisor:/usr/bin/supervisord # the process supervisor Orchestra's own deployment uses, run on a sandboxed test host (tests/deploy.test.ts)
 )
 exec bash scripts/setup.sh "${test_packages[@]}"
