@@ -43,15 +43,15 @@ deploy_switch() {
   mv -Tf "$root/current.new" "$root/current"
 }
 
-# deploy_healthy ROOT PROGRAM SECONDS: the program runs and the release's bin/health-check (as the program's user)
-# succeeds within SECONDS.
+# deploy_healthy ROOT PROGRAM SECONDS: the program runs and the release's bin/health-check (as the program's user,
+# with the program's ORCHESTRA_ROLE: the last part of ROOT) succeeds within SECONDS.
 deploy_healthy() {
   local root=$1 program=$2 seconds=$3 user
   user=$(stat -c %U "$root/releases")
   local deadline=$((SECONDS + seconds))
   while [ "$SECONDS" -lt "$deadline" ]; do
     if supervisorctl status "$program" 2>/dev/null | grep -q ' RUNNING ' &&
-      (cd "$root/current" && runuser -u "$user" -- env ORCHESTRA_SHARED="$root/shared" ./bin/health-check); then
+      (cd "$root/current" && runuser -u "$user" -- env ORCHESTRA_ROLE="${root##*/}" ORCHESTRA_SHARED="$root/shared" ./bin/health-check); then
       return 0
     fi
     sleep 1
@@ -90,7 +90,7 @@ deploy_release() {
   fi
   mv "$dir.partial" "$dir"
   if [ "$role" = api ] && [ -x "$dir/bin/migrate" ]; then
-    (cd "$dir" && runuser -u "$user" -- env ORCHESTRA_SHARED="$root/shared" ./bin/migrate) || deploy_fail "migrations of $release failed; still running $(deploy_current "$root")"
+    (cd "$dir" && runuser -u "$user" -- env ORCHESTRA_ROLE="$role" ORCHESTRA_SHARED="$root/shared" ./bin/migrate) || deploy_fail "migrations of $release failed; still running $(deploy_current "$root")"
   fi
   previous=$(deploy_current "$root")
   if deploy_activate "$root" "$program" "$release" "$seconds"; then

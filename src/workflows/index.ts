@@ -10,3 +10,4 @@ export { resourceScheduleRelayWorkflow, monitorRetentionWorkflow } from './resou
 export { sendMailWorkflow } from './mail.js';
 export { ordersUpdateWorkflow, ordersCleanupMetricsWorkflow } from './orders-schedules.js';
 export { accountSetupWorkflow } from './standup/account-setup.js';
+export { deployWorkflow } from './deploy/deploy.js';
