@@ -28,5 +28,6 @@ test_packages=(
   nginx:/usr/sbin/nginx
   apache2:/usr/sbin/apache2
   php8.2-fpm:/usr/sbin/php-fpm8.2
+  supervisor:/usr/bin/supervisord # the process supervisor Orchestra's own deployment uses, run on a sandboxed test host (tests/deploy.test.ts)
 )
 exec bash scripts/setup.sh "${test_packages[@]}"

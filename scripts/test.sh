@@ -15,11 +15,11 @@ npm run --silent typecheck
 step "lint"
 npm run --silent lint
 
-step "generated files are current (schema.graphql, tests/generated)"
+step "generated files are current (schema.graphql, tests/generated, docs/account-setup.schema.json)"
 npm run --silent schema:emit >/dev/null
 npm run --silent codegen >/dev/null
-if ! git diff --quiet -- schema.graphql tests/generated 2>/dev/null; then
-  git --no-pager diff --stat -- schema.graphql tests/generated
+if ! git diff --quiet -- schema.graphql tests/generated docs/account-setup.schema.json 2>/dev/null; then
+  git --no-pager diff --stat -- schema.graphql tests/generated docs/account-setup.schema.json
   echo "[test] schema.graphql or tests/generated is stale: run 'npm run schema:emit && npm run codegen' and commit" >&2
   exit 1
 fi

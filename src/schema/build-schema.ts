@@ -17,11 +17,14 @@ import { ServerResolver } from './orchestration/server.resolver.js';
 import { PreviewResolver } from './orchestration/preview.resolver.js';
 import { OperationSubscriptionResolver } from './orchestration/operation-subscription.resolver.js';
 import { RESOURCE_RESOLVERS } from './resources/index.js';
+import { STANDUP_RESOLVERS } from './standup/index.js';
+import { DEPLOY_RESOLVERS } from './deploy/index.js';
 
 export const RESOLVERS = [
   NodeResolver, AccountResolver, ContactResolver, BillContactResolver, UserResolver, ApiTokenResolver, AuditResolver,
   SystemResolver, ServerResolver, RouteResolver, OperationResolver, ScriptRunResolver, PreviewResolver,
   OperationSubscriptionResolver, ...SERVICE_RESOLVERS, ...RESOURCE_RESOLVERS, ...BILLING_RESOLVERS,
+  ...STANDUP_RESOLVERS, ...DEPLOY_RESOLVERS,
 ] as const;
 
 /**

@@ -9,3 +9,5 @@ export { monitorResourceWorkflow } from './monitoring.js';
 export { resourceScheduleRelayWorkflow, monitorRetentionWorkflow } from './resource-schedules.js';
 export { sendMailWorkflow } from './mail.js';
 export { ordersUpdateWorkflow, ordersCleanupMetricsWorkflow } from './orders-schedules.js';
+export { accountSetupWorkflow } from './standup/account-setup.js';
+export { deployWorkflow } from './deploy/deploy.js';
