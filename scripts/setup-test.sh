@@ -23,5 +23,6 @@ test_packages=(
   dovecot-lmtpd:/usr/lib/dovecot/lmtp
   swaks:/usr/bin/swaks
   curl:/usr/bin/curl
+  mailman3:/usr/lib/mailman3/bin/master # the mailing lists' Mailman 3 on a mail test host (tests/mailing-lists-servers.test.ts)
 )
 exec bash scripts/setup.sh "${test_packages[@]}"

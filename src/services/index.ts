@@ -9,6 +9,7 @@ import { databaseModule } from './databases/database.module.js';
 import { databaseUserModule } from './databases/database-user.module.js';
 import { addressModule } from './mail/address.module.js';
 import { mailboxModule } from './mail/mailbox.module.js';
+import { mailingListModule } from './mail/mailing-list.module.js';
 import { registerServiceModule } from './registry.js';
 import { systemUserModule } from './system-users/system-user.module.js';
 
@@ -20,6 +21,7 @@ registerServiceModule(databaseUserModule);
 registerServiceModule(databaseModule);
 registerServiceModule(mailboxModule);
 registerServiceModule(addressModule);
+registerServiceModule(mailingListModule);
 
 export { findServiceModule, mattersToServers, savesImpliedBy, serviceModule, serviceModules } from './registry.js';
 export type { ServiceModule, ServiceSource } from './service-module.js';

@@ -8,5 +8,6 @@ import { DomainResolver } from './domain.resolver.js';
 import { SystemUserResolver } from './system-user.resolver.js';
 import { MailboxResolver } from './mailbox.resolver.js';
 import { AddressResolver } from './address.resolver.js';
+import { MailingListResolver } from './mailing-list.resolver.js';
 
-export const SERVICE_RESOLVERS = [SystemUserResolver, CrontabResolver, DomainResolver, DomainRecordResolver, DatabaseUserResolver, DatabaseResolver, MailboxResolver, AddressResolver] as const;
+export const SERVICE_RESOLVERS = [SystemUserResolver, CrontabResolver, DomainResolver, DomainRecordResolver, DatabaseUserResolver, DatabaseResolver, MailboxResolver, AddressResolver, MailingListResolver] as const;
