@@ -9,9 +9,12 @@ import { Operation } from '../src/entities/orchestration/operation.js';
 import { ScriptRun } from '../src/entities/orchestration/script-run.js';
 import { RunState } from '../src/entities/orchestration/run-state.js';
 import { setMailSettings } from '../src/config/mail-settings.js';
+import { dnsSettings, setDnsSettings } from '../src/config/dns-settings.js';
+import { ResourceData } from '../src/entities/resources/resource-data.js';
 import {
-  CreateAddressDocument, CreateDomainDocument, CreateMailboxDocument, DeleteAddressDocument, DeleteMailboxDocument, DisableAccountDocument,
-  EnableAccountDocument, LoginDocument, UpdateAddressDocument, UpdateMailboxDocument,
+  CreateAddressDocument, CreateDomainDocument, CreateMailboxDocument, CreateResourceDocument, DeleteAddressDocument, DeleteDomainRecordDocument,
+  DeleteMailboxDocument, DisableAccountDocument, EnableAccountDocument, LoginDocument, MonitorNowDocument, SetResourceAllocationDocument,
+  UpdateAddressDocument, UpdateMailboxDocument,
 } from './generated/graphql.js';
 import { mailTrafficScript, mailboxDiskScript } from '../src/orchestration/monitors/mail/mail-monitors.js';
 import { DnsLan } from './support/dns-lan.js';
@@ -39,6 +42,8 @@ let lastOperation = '0';
 
 beforeAll(async () => {
   setMailSettings({ defaultQuotaBytes: 50 * 1024 * 1024, trashDir: '/var/mail/orchestra-trash' });
+  // Orchestra's MX hosts: a domain whose MX points elsewhere is one this server is only a secondary MX of.
+  setDnsSettings({ ...dnsSettings(), defaultMx: ['10 mx1.orchestra.example.'] });
   lan = await DnsLan.start();
   h = await startOrchestraHarness([await mailHostSpec(lan, 'mx1')]);
   mail = await startMailDaemons(h.hosts.mx1!);
@@ -57,6 +62,7 @@ afterAll(async () => {
   await h?.close();
   await lan?.close();
   setMailSettings(undefined);
+  setDnsSettings(undefined);
 });
 
 /** Waits until every operation since the last call is final, and fails on any that did not succeed. */
@@ -113,6 +119,18 @@ describe('mailboxes and addresses on Postfix and Dovecot', () => {
     const everything = JSON.stringify(runs.map((r) => [r.script, r.stdout, r.stderr])) + JSON.stringify(await h.orm.em.fork().getConnection().execute('select * from audit_entry'));
     expect(everything).not.toContain(ALICE_PASSWORD);
     expect(await run('bash', '-c', `grep -rlF -- "$1" /etc /var/lib/orchestra /var/log || true`, '-', ALICE_PASSWORD)).toBe('');
+  });
+
+  test('mail from an SMTP client to the internal delivery domain is refused; through an address it is delivered', async () => {
+    const before = (await mail.messages('alice')).length;
+    const refused = await host().exec(['swaks', '--server', '127.0.0.1', '--port', '25', '--from', 'someone@sender.example', '--to', 'alice@orchestra-mailboxes.invalid'])
+      .then((r) => ({ code: 0, out: r.stdout }), (e: { stdout?: string; message: string }) => ({ code: 1, out: e.stdout ?? e.message }));
+    expect(refused.code).toBe(1);
+    expect(refused.out).toMatch(/<\*\* +554 5\.1\.1 <alice@orchestra-mailboxes\.invalid>: Recipient address rejected: internal delivery domain/);
+    await mail.send({ from: 'someone@sender.example', to: 'info@mailco.example', subject: 'through the address' });
+    const messages = await mail.waitForMessages('alice', before + 1);
+    expect(messages.join()).toContain('Subject: through the address');
+    expect(messages.join()).not.toContain('internal delivery domain');
   });
 
   test('a password change: the new password logs in, the old one no longer does', async () => {
@@ -272,6 +290,93 @@ describe('mailboxes and addresses on Postfix and Dovecot', () => {
     const second = await monitor(mailTrafficScript());
     expect(second.alice! - first.alice!).toBe(await loggedSize('info@mailco.example'));
     expect(await monitor(mailTrafficScript())).toEqual(second);
+  });
+
+  test('the quota is the mailbox\'s disk allocation: set, then changed, Dovecot\'s quota follows; mailbox-disk measures the Maildir', async () => {
+    const quota = () => run('doveadm', 'user', '-f', 'quota_rule', 'alice');
+    const created = await h.admin.data(CreateResourceDocument, {
+      input: { name: 'disk', model: 'Mailbox' as never, aggregation: 'LAST' as never, unit: 'KiB', scale: '2**10', monitors: ['mailbox-disk'] },
+    });
+    expect(created.createResource.userErrors).toEqual([]);
+    const resourceId = created.createResource.resource!.id;
+    const traffic = await h.admin.data(CreateResourceDocument, {
+      input: { name: 'traffic', model: 'Mailbox' as never, aggregation: 'MONTHLY_SUM' as never, unit: 'B', monitors: ['mail-traffic'] },
+    });
+    expect(traffic.createResource.userErrors).toEqual([]);
+    await settled();
+    // No allocation and no default: the configured quota still.
+    expect(await quota()).toBe(`*:storage=${50 * 1024 * 1024}B`);
+
+    const set = await h.admin.data(SetResourceAllocationDocument, { input: { resourceId, objectId: aliceId, allocated: 4 } });
+    expect(set.setResourceAllocation.userErrors).toEqual([]);
+    await settled();
+    expect(await quota()).toBe('*:storage=4096B');
+    const grown = await h.admin.data(SetResourceAllocationDocument, { input: { resourceId, objectId: aliceId, allocated: 100_000 } });
+    expect(grown.setResourceAllocation.userErrors).toEqual([]);
+    await settled();
+    expect(await quota()).toBe('*:storage=102400000B');
+
+    const monitored = await h.admin.data(MonitorNowDocument, { resourceId, objectIds: [aliceId] });
+    expect(monitored.monitorNow.userErrors).toEqual([]);
+    const aliceRow = Buffer.from(aliceId, 'base64url').toString().split(':')[1]!;
+    const deadline = Date.now() + 120_000;
+    let data: ResourceData | null = null;
+    while (!(data = await h.orm.em.fork().findOne(ResourceData, { model: 'Mailbox', objectId: aliceRow, used: { $ne: null } }, { filters: false }))) {
+      if (Date.now() > deadline) throw new Error('the mailbox-disk run stored no usage in 120 s');
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const bytes = Number((await run('du', '-s', '--bytes', '/var/mail/orchestra/alice/Maildir')).split('\t')[0]);
+    expect(data.used).toBeCloseTo(bytes / 1024, 6);
+  });
+
+  test('an autoresponse outside its window does not answer; the message is still delivered', async () => {
+    const created = await client.data(CreateAddressDocument, {
+      input: { domainId, name: 'late', mailboxIds: [aliceId], autoresponse: { subject: 'Gone', message: 'Away in 2020 only.', from: '2020-01-01', until: '2020-12-31', days: 1 } },
+    });
+    expect(created.createAddress.userErrors).toEqual([]);
+    await settled();
+    const user = /(_autoresponse\.\d+)@/.exec((await postmapQuery('virtual_aliases', 'late@mailco.example'))!)![1]!;
+    const alice = (await mail.messages('alice')).length;
+    const bob = (await mail.messages('bob')).length;
+    await mail.send({ from: 'bob-forward@mailco.example', to: 'late@mailco.example', subject: 'anyone there in 2026?' });
+    await mail.waitForMessages('alice', alice + 1);
+    // The autoresponder has run its script on the message when Dovecot logs the discard that ends it.
+    const discarded = new RegExp(`lmtp\\(${user.replace('.', '\\.')}\\).*discard`, 'i');
+    const deadline = Date.now() + 60_000;
+    while (!discarded.test(mail.dovecotLog())) {
+      if (Date.now() > deadline) throw new Error(`no script run logged for ${user}:\n${mail.dovecotLog()}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(mail.dovecotLog()).not.toMatch(new RegExp(`lmtp\\(${user.replace('.', '\\.')}\\).*vacation`, 'i'));
+    expect((await mail.messages('bob')).length).toBe(bob);
+    const removed = await client.data(DeleteAddressDocument, { id: created.createAddress.address!.id });
+    expect(removed.deleteAddress.userErrors).toEqual([]);
+    await settled();
+  });
+
+  test('a domain whose MX points elsewhere is a relay domain (secondary MX) with its aliases; its MX removed, it is a virtual domain', async () => {
+    const domain = await client.data(CreateDomainDocument, { input: { accountId, name: 'backup.example', records: [{ type: 'MX' as never, value: '10 mx.elsewhere.example.' }] } });
+    expect(domain.createDomain.userErrors).toEqual([]);
+    const mx = domain.createDomain.domain!.records.find((r) => r.type === 'MX')!;
+    const sales = await client.data(CreateAddressDocument, { input: { domainId: domain.createDomain.domain!.id, name: 'sales', mailboxIds: [aliceId] } });
+    expect(sales.createAddress.userErrors).toEqual([]);
+    await settled();
+    expect(await postmapQuery('relay_domains', 'backup.example')).toBe('secondary-mx');
+    expect(await postmapQuery('virtual_domains', 'backup.example')).toBeNull();
+    const before = (await mail.messages('alice')).length;
+    await mail.send({ from: 'someone@sender.example', to: 'sales@backup.example', subject: 'to the secondary mx' });
+    expect((await mail.waitForMessages('alice', before + 1)).join()).toContain('Subject: to the secondary mx');
+
+    // The zone's change re-saves its addresses: the domain moves to the virtual domains.
+    const removed = await client.data(DeleteDomainRecordDocument, { id: mx.id });
+    expect(removed.deleteDomainRecord.userErrors).toEqual([]);
+    await settled();
+    expect(await postmapQuery('virtual_domains', 'backup.example')).toBe('final');
+    expect(await postmapQuery('relay_domains', 'backup.example')).toBeNull();
+    const deleted = await client.data(DeleteAddressDocument, { id: sales.createAddress.address!.id });
+    expect(deleted.deleteAddress.userErrors).toEqual([]);
+    await settled();
+    expect(await postmapQuery('virtual_domains', 'backup.example')).toBeNull();
   });
 
   test('deleting addresses and a mailbox leaves no map line and no Dovecot user (nor autoresponder); the mail goes to the trash', async () => {

@@ -139,6 +139,14 @@ const MONITOR_GOLDEN: Record<string, Record<string, () => MonitorTarget[]>> = {
     // Without "'": MariaDB's \' inside a shell-quoted word is a shellcheck note (SC1003) on a correct script.
     hostile: () => [target('9', { name: HOSTILE.replace("'", '') })],
   },
+  'mailbox-disk': {
+    multi: () => [target('11', { name: 'alice' }), target('12', { name: 'bob.smith' })],
+    hostile: () => [target('13', { name: HOSTILE })],
+  },
+  'mail-traffic': {
+    multi: () => [target('11', { name: 'alice' }), target('12', { name: 'bob.smith' })],
+    hostile: () => [target('13', { name: HOSTILE })],
+  },
 };
 
 function expectGolden(file: string, text: string): void {

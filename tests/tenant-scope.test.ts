@@ -26,7 +26,7 @@ import { SystemUser } from '../src/entities/services/system-user.js';
 import { toGlobalId } from '../src/schema/relay/global-id.js';
 import {
   ContractPlanDocument, CreateAddressDocument, CreateApiTokenDocument, CreateBillingServiceDocument, CreateDatabaseDocument, CreateDatabaseUserDocument,
-  CreateMailboxDocument, CreateMiscellaneousDocument, CreateMiscellaneousKindDocument, CreatePlanDocument, LoginDocument, SetBillContactDocument,
+  CreateMailboxDocument, CreateMailingListDocument, CreateMiscellaneousDocument, CreateMiscellaneousKindDocument, CreatePlanDocument, LoginDocument, SetBillContactDocument,
   SetRateDocument, UpdateAccountDocument,
 } from './generated/graphql.js';
 import { startApiHarness, type ApiHarness } from './support/api-harness.js';
@@ -76,6 +76,7 @@ beforeAll(async () => {
     const mailbox = await client.data(CreateMailboxDocument, { input: { accountId: account.id, name: `${name}-mbox`, password: 'a long password' } });
     const domain = await h.orm.em.fork().findOneOrFail(Domain, { name: `${name}.example` });
     await client.data(CreateAddressDocument, { input: { domainId: toGlobalId('Domain', domain.id), name: 'info', mailboxIds: [mailbox.createMailbox.mailbox!.id] } });
+    await client.data(CreateMailingListDocument, { input: { domainId: toGlobalId('Domain', domain.id), name: `${name}-list`, adminEmail: `owner@${name}.example`, password: 'a long password' } });
     await h.admin.data(ContractPlanDocument, { input: { accountId: account.id, planId: plan.id } });
     await h.admin.data(CreateMiscellaneousDocument, { input: { accountId: account.id, kindId: kind.id, amount: 2 } });
   }

@@ -23,6 +23,7 @@ import { ResourceData } from './resources/resource-data.js';
 import { ResourceScheduleChange } from './resources/resource-schedule-change.js';
 import { Mailbox } from './mail/mailbox.js';
 import { Address } from './mail/address.js';
+import { MailingList } from './mail/mailing-list.js';
 import { ContractedPlan } from './billing/contracted-plan.js';
 import { Miscellaneous } from './billing/miscellaneous.js';
 import { MiscellaneousKind } from './billing/miscellaneous-kind.js';
@@ -34,7 +35,7 @@ import { Service } from './billing/service.js';
 import { WebApp } from './web/web-app.js';
 import { Website } from './web/website.js';
 
-export { Account, BillContact, Contact, AuditEntry, ApiToken, LoginAttempt, User, Batch, Operation, Route, ScriptRun, Server, Crontab, SystemUser, Domain, DomainRecord, Database, DatabaseUser, Resource, ResourceData, MonitorData, MonitorRun, ResourceScheduleChange, Mailbox, Address };
+export { Account, BillContact, Contact, AuditEntry, ApiToken, LoginAttempt, User, Batch, Operation, Route, ScriptRun, Server, Crontab, SystemUser, Domain, DomainRecord, Database, DatabaseUser, Resource, ResourceData, MonitorData, MonitorRun, ResourceScheduleChange, Mailbox, Address, MailingList };
 export { Service, Order, OrderMetric, Plan, ContractedPlan, Rate, MiscellaneousKind, Miscellaneous };
 export { WebApp, Website };
 
@@ -46,7 +47,7 @@ export const ALL_ENTITIES = [
   Domain, DomainRecord,
   DatabaseUser, Database,
   Resource, ResourceData, MonitorData, MonitorRun, ResourceScheduleChange,
-  Mailbox, Address,
+  Mailbox, Address, MailingList,
   Service, Rate, Plan, ContractedPlan, Order, OrderMetric, MiscellaneousKind, Miscellaneous,
   WebApp, Website,
 ];

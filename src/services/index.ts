@@ -9,6 +9,7 @@ import { databaseModule } from './databases/database.module.js';
 import { databaseUserModule } from './databases/database-user.module.js';
 import { addressModule } from './mail/address.module.js';
 import { mailboxModule } from './mail/mailbox.module.js';
+import { mailingListModule } from './mail/mailing-list.module.js';
 import { registerServiceModule } from './registry.js';
 import { systemUserModule } from './system-users/system-user.module.js';
 import { webAppModule } from './web/web-app.module.js';
@@ -22,6 +23,7 @@ registerServiceModule(databaseUserModule);
 registerServiceModule(databaseModule);
 registerServiceModule(mailboxModule);
 registerServiceModule(addressModule);
+registerServiceModule(mailingListModule);
 // A website mounts web apps.
 registerServiceModule(webAppModule);
 registerServiceModule(websiteModule);

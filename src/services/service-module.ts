@@ -61,6 +61,8 @@ export interface ServiceSource {
 export interface ImpliedSave<E> {
   model: string;
   fields: readonly string[];
+  /** Whether creating an object of `model` implies the saves too (default: only updates of `fields`). */
+  onCreate?: boolean;
   objects(em: EntityManager, changed: { id: string }): Promise<E[]>;
 }
 

@@ -2,6 +2,7 @@ import type { Backend } from '../../src/orchestration/backends/backend.js';
 import { dovecotMailboxesBackend, type MailboxSource } from '../../src/orchestration/backends/dovecot-mailboxes/dovecot-mailboxes.backend.js';
 import { dovecotAutoresponsesBackend } from '../../src/orchestration/backends/dovecot-autoresponses/dovecot-autoresponses.backend.js';
 import { postfixAddressesBackend, type AddressSource } from '../../src/orchestration/backends/postfix-addresses/postfix-addresses.backend.js';
+import { mailmanListsBackend, type MailingListSource } from '../../src/orchestration/backends/mailman-lists/mailman-lists.backend.js';
 import { sha512Crypt } from '../../src/crypto/sha512-crypt.js';
 import type { OperationInput } from '../../src/orchestration/types.js';
 
@@ -21,6 +22,13 @@ export function addressSource(overrides: Partial<AddressSource> = {}): AddressSo
   return {
     id: '51', name: 'info', domain: 'alice.example', mailboxes: ['alice'], forwards: [], autoresponder: null, autoresponse: null, isFinalDestination: true,
     account: { username: 'alice', type: 'COMPANY' }, ...overrides,
+  };
+}
+
+export function mailingListSource(overrides: Partial<MailingListSource> = {}): MailingListSource {
+  return {
+    addressName: 'news', domain: 'alice.example', adminEmail: 'owner@alice.example', passwordHash: sha512Crypt('golden password', 'goldensalt'), isActive: true,
+    isFinalDestination: true, account, ...overrides,
   };
 }
 
@@ -58,6 +66,17 @@ export const MAIL_GOLDEN: Record<string, Record<string, () => OperationInput[]>>
       op(dovecotAutoresponsesBackend, 'op-1005', 'delete', '52', addressSource({ id: '52', autoresponse: null })),
     ],
     hostile: () => [op(dovecotAutoresponsesBackend, HOSTILE_ID, 'save', '51\n$(id)', addressSource({ autoresponse: HOSTILE_AUTORESPONSE }))],
+  },
+  'mailman-lists': {
+    save: () => [op(mailmanListsBackend, 'op-1101', 'save', '61', mailingListSource())],
+    delete: () => [op(mailmanListsBackend, 'op-1102', 'delete', '62', mailingListSource({ addressName: 'old' }))],
+    // A new list, one disabled with its account on a secondary-MX domain, a removed one.
+    multi: () => [
+      op(mailmanListsBackend, 'op-1103', 'save', '61', mailingListSource()),
+      op(mailmanListsBackend, 'op-1104', 'save', '63', mailingListSource({ addressName: 'team.internal', domain: 'backup.example', isFinalDestination: false, account: { ...account, isActive: false } })),
+      op(mailmanListsBackend, 'op-1105', 'delete', '62', mailingListSource({ addressName: 'old' })),
+    ],
+    hostile: () => [op(mailmanListsBackend, HOSTILE_ID, 'save', '61\n$(id)', mailingListSource({ addressName: 'a_b-c.d', adminEmail: "o'hara!#$%&*+/=?^_`{|}~@elsewhere.example" }))],
   },
   'postfix-addresses': {
     save: () => [op(postfixAddressesBackend, 'op-901', 'save', '51', addressSource())],

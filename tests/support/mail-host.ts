@@ -16,13 +16,15 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * /etc files into the chroot), Postfix logs to /var/log/mail.log itself (no syslog in a sandbox), Dovecot without
  * TLS and with its log on stderr.
  */
-export async function mailHostSpec(lan: DnsLan, name: string): Promise<{ name: string } & SshHostOptions> {
+export async function mailHostSpec(lan: DnsLan, name: string, options: { mailman?: boolean } = {}): Promise<{ name: string } & SshHostOptions> {
+  // Mailman's state, logs and pid file start empty, owned by its user (Debian's `list`): each host's Mailman is new.
+  const mailman = options.mailman ? ['/var/lib/mailman3', '/var/log/mailman3', '/run/mailman3'].map((path) => ({ path, owner: 'list:list' })) : [];
   return {
     name,
     address: await lan.newAddress(),
     networkOf: lan.pid,
     privateDirs: ['/var/spool/postfix', '/var/lib/postfix', '/var/lib/dovecot', '/var/log'],
-    emptyDirs: [{ path: '/run/dovecot' }],
+    emptyDirs: [{ path: '/run/dovecot' }, ...mailman],
   };
 }
 
@@ -126,6 +128,59 @@ export async function startMailDaemons(host: SshHost): Promise<MailDaemons> {
       await host.sandbox.exec(['postfix', 'stop']).catch(() => undefined);
       await stopChild(postfix);
       await stopChild(dovecot);
+    },
+  };
+}
+
+export interface Mailman {
+  /** A request to Mailman's REST API on the host (form fields), with the credentials of its mailman.cfg. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Mailman's JSON, read field by field by the tests
+  api(method: string, path: string, fields?: Record<string, string>): Promise<{ status: number; body: any }>;
+  /** Mailman's own log. */
+  log(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** The REST request, inside the host: credentials read from its mailman.cfg, given to curl in a file. */
+const MAILMAN_API = `set -e
+cfg=/etc/mailman3/mailman.cfg
+conf=$(mktemp); trap 'rm -f "$conf"' EXIT
+printf 'user = "%s:%s"\\n' "$(sed -n 's/^admin_user: *//p' "$cfg")" "$(sed -n 's/^admin_pass: *//p' "$cfg")" > "$conf"
+method=$1 path=$2; shift 2
+args=()
+for field in "$@"; do args+=(--data-urlencode "$field"); done
+curl -sS --max-time 60 -K "$conf" -X "$method" -w '\\n%{http_code}' "\${args[@]}" "http://localhost:8001/3.1$path"
+`;
+
+/**
+ * Mailman 3 (Debian's mailman3) on a mail host made with `mailHostSpec(…, { mailman: true })`: its master in the
+ * foreground as its user, without systemd, until its REST API answers (its first start creates its database: a
+ * minute or more on a busy machine, hence the generous deadline). Its LMTP listens on 127.0.0.1:8024 and it sends
+ * through the host's Postfix on port 25, as Debian configures it.
+ */
+export async function startMailman(host: SshHost): Promise<Mailman> {
+  const lines: string[] = [];
+  const master = foreground(host, ['runuser', '-u', 'list', '--', '/usr/lib/mailman3/bin/master', '--force', '-C', '/etc/mailman3/mailman.cfg'], lines);
+  const api: Mailman['api'] = async (method, path, fields = {}) => {
+    const args = Object.entries(fields).map(([k, v]) => `${k}=${v}`);
+    const { stdout } = await host.sandbox.exec(['bash', '-c', MAILMAN_API, '-', method, path, ...args]);
+    const at = stdout.lastIndexOf('\n');
+    const text = stdout.slice(0, at);
+    return { status: Number(stdout.slice(at + 1)), body: text.startsWith('{') ? JSON.parse(text) : text };
+  };
+  const log = async () => (await host.sandbox.exec(['bash', '-c', 'cat /var/log/mailman3/*.log 2>/dev/null; true'])).stdout;
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    const up = await api('GET', '/system/versions').then((r) => r.status === 200, () => false);
+    if (up) break;
+    if (master.exitCode !== null || Date.now() > deadline) throw new Error(`Mailman on ${host.name} did not start:\n${lines.slice(-20).join('\n')}\n${await log()}`);
+    await sleep(1000);
+  }
+  return {
+    api,
+    log,
+    async stop() {
+      await stopChild(master);
     },
   };
 }

@@ -8,6 +8,7 @@ import { bind9SlaveBackend } from './bind9-slave/bind9-slave.backend.js';
 import { crontabsBackend } from './crontabs/crontabs.backend.js';
 import { dovecotMailboxesBackend } from './dovecot-mailboxes/dovecot-mailboxes.backend.js';
 import { dovecotAutoresponsesBackend } from './dovecot-autoresponses/dovecot-autoresponses.backend.js';
+import { mailmanListsBackend } from './mailman-lists/mailman-lists.backend.js';
 import { postfixAddressesBackend } from './postfix-addresses/postfix-addresses.backend.js';
 import { mariadbDatabasesBackend } from './mariadb-databases/mariadb-databases.backend.js';
 import { mariadbUsersBackend } from './mariadb-users/mariadb-users.backend.js';
@@ -45,6 +46,7 @@ registerBackend(postgresqlDatabasesBackend);
 registerBackend(dovecotMailboxesBackend);
 registerBackend(postfixAddressesBackend);
 registerBackend(dovecotAutoresponsesBackend);
+registerBackend(mailmanListsBackend);
 // A website mounts web apps: their directories and PHP pools first.
 registerBackend(webappsBackend);
 registerBackend(nginxWebsitesBackend);

@@ -5,6 +5,7 @@
 import type { Monitor } from './monitor.js';
 import { mariadbSizeMonitor, postgresqlSizeMonitor } from './database-size/database-size.monitor.js';
 import { systemUserDiskMonitor } from './system-user-disk/system-user-disk.monitor.js';
+import { mailboxDiskMonitor, mailTrafficMonitor } from './mail/mail.monitors.js';
 
 const monitors = new Map<string, Monitor>();
 
@@ -21,6 +22,8 @@ export function unregisterMonitor(name: string): void {
 registerMonitor(systemUserDiskMonitor);
 registerMonitor(postgresqlSizeMonitor);
 registerMonitor(mariadbSizeMonitor);
+registerMonitor(mailboxDiskMonitor);
+registerMonitor(mailTrafficMonitor);
 
 export function findMonitor(name: string): Monitor | undefined {
   return monitors.get(name);

@@ -4,6 +4,7 @@ import type { ClassType } from 'type-graphql';
 import { AccountNode } from '../accounts/account.type.js';
 import { SystemUserNode } from '../services/system-user.type.js';
 import { DatabaseNode } from '../services/database.type.js';
+import { MailboxNode } from '../services/mail.type.js';
 import { toGlobalId } from '../relay/global-id.js';
 import type { Context } from '../context.js';
 import { ResourceUsage } from './resource.type.js';
@@ -27,4 +28,5 @@ export const RESOURCE_USAGE_RESOLVERS = [
   resourcesFieldOf(AccountNode, 'Account'),
   resourcesFieldOf(SystemUserNode, 'SystemUser'),
   resourcesFieldOf(DatabaseNode, 'Database'),
+  resourcesFieldOf(MailboxNode, 'Mailbox'),
 ] as const;

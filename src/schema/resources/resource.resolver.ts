@@ -6,7 +6,7 @@ import { NotFoundError } from '../../errors/domain-error.js';
 import { UserInputError } from '../../errors/user-input-error.js';
 import { resourceHistory, type Bucket } from '../../resources/history.js';
 import { listMonitors } from '../../resources/monitors/registry.js';
-import { entityClassOf } from '../../resources/resource-paths.js';
+import { RESOURCE_MODELS, entityClassOf } from '../../resources/resource-paths.js';
 import { applyScheduleChanges, monitorWorkflowIdPrefix } from '../../resources/resource-schedules.js';
 import { createResource, deleteResource, findResource, setResourceAllocation, updateResource } from '../../resources/resource.use-cases.js';
 import { workflowHistoryUrl } from '../../temporal/ui-links.js';
@@ -76,7 +76,7 @@ export class ResourceResolver {
     @Ctx() ctx: Context,
   ): Promise<ResourceHistoryPoint[]> {
     const { type, id } = fromGlobalId(objectId, 'objectId');
-    if (!['Account', 'SystemUser', 'Database'].includes(type)) throw new UserInputError('objectId', 'must be an Account, SystemUser or Database');
+    if (!(RESOURCE_MODELS as readonly string[]).includes(type)) throw new UserInputError('objectId', `must be one of ${RESOURCE_MODELS.join(', ')}`);
     // Through the scoped EntityManager: another account's object is simply not found.
     if (!(await ctx.em.findOne(entityClassOf<{ id: string }>(ctx.em, type), { id }))) throw new NotFoundError(type, 'objectId');
     const resource = await ctx.em.findOne(Resource, { name: resourceName, model: type }, { filters: false });

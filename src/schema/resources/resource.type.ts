@@ -18,6 +18,7 @@ export enum ResourceModel {
   Account = 'Account',
   SystemUser = 'SystemUser',
   Database = 'Database',
+  Mailbox = 'Mailbox',
 }
 registerEnumType(ResourceModel, { name: 'ResourceModel', description: 'The models resources may hang on.' });
 

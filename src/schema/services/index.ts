@@ -8,7 +8,8 @@ import { DomainResolver } from './domain.resolver.js';
 import { SystemUserResolver } from './system-user.resolver.js';
 import { MailboxResolver } from './mailbox.resolver.js';
 import { AddressResolver } from './address.resolver.js';
+import { MailingListResolver } from './mailing-list.resolver.js';
 import { WebAppResolver } from './web-app.resolver.js';
 import { WebsiteResolver } from './website.resolver.js';
 
-export const SERVICE_RESOLVERS = [SystemUserResolver, CrontabResolver, DomainResolver, DomainRecordResolver, DatabaseUserResolver, DatabaseResolver, MailboxResolver, AddressResolver, WebAppResolver, WebsiteResolver] as const;
+export const SERVICE_RESOLVERS = [SystemUserResolver, CrontabResolver, DomainResolver, DomainRecordResolver, DatabaseUserResolver, DatabaseResolver, MailboxResolver, AddressResolver, MailingListResolver, WebAppResolver, WebsiteResolver] as const;

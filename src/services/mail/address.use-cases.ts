@@ -11,6 +11,7 @@ import { validateMailDomain } from '../../orchestration/backends/mail/mail-names
 import { findDomain } from '../domains/domain.use-cases.js';
 import { checkAutoresponse, type AutoresponseFields } from './autoresponse.validation.js';
 import { checkForwards, checkHasDestination, checkLocalPart, checkMailboxes } from './address.validation.js';
+import { listTakingAddress } from './mailing-list.validation.js';
 
 /** Loads an address the EntityManager may see, with its account and domain, or fails with NOT_FOUND on `field`. */
 export async function findAddress(em: EntityManager, globalId: string, field = 'id'): Promise<Address> {
@@ -41,6 +42,8 @@ export async function createAddress({ em, audit }: UseCase, input: NewAddress): 
   checkHasDestination(v, mailboxes, forwards);
   const autoresponse = input.autoresponse ? checkAutoresponse(v, input.autoresponse, name) : null;
   if (v.ok && (await em.count(Address, { name, domain }, { filters: false }))) v.add('name', 'is already taken', UserErrorCode.TAKEN);
+  const list = v.ok ? await listTakingAddress(em, domain, name) : null;
+  if (list) v.add('name', `is an address of the mailing list ${list.addressName}@${domain.name}`, UserErrorCode.TAKEN);
   v.check();
   const address = em.create(Address, { account, domain, name, mailboxes, forwards, autoresponse });
   try {

@@ -55,3 +55,25 @@ export function mailboxDeliveryAddress(name: string): string {
 export function addressKey(name: string, domain: string): string {
   return `${name}@${domain}`;
 }
+
+/**
+ * A mailing list's addresses on its domain: the posting address and Mailman 3's own (bounces, confirmations,
+ * commands, the owners). Postfix hands all of them to Mailman's LMTP; no address of the domain may take one.
+ */
+export const LIST_ADDRESS_SUFFIXES = ['', '-bounces', '-confirm', '-join', '-leave', '-owner', '-request', '-subscribe', '-unsubscribe'] as const;
+
+/** Mailman's list names (its default `listname_chars`, `[-_.0-9a-z]`), short enough for the longest suffix. */
+const LIST_NAME = /^[a-z0-9](?:[a-z0-9_-]|\.(?!\.))*$/;
+export const LIST_NAME_MAX = 64 - '-unsubscribe'.length;
+
+export function validateListName(name: string): string | null {
+  if (name.length > LIST_NAME_MAX || !LIST_NAME.test(name) || name.endsWith('.')) {
+    return `must be 1 to ${LIST_NAME_MAX} characters: lowercase letters, digits, "_", "-" and single dots, starting with a letter or digit`;
+  }
+  return null;
+}
+
+/** Every local part a list with this address name takes on its domain. */
+export function listLocalParts(addressName: string): string[] {
+  return LIST_ADDRESS_SUFFIXES.map((suffix) => `${addressName}${suffix}`);
+}

@@ -7,15 +7,21 @@ mail_state=/var/lib/orchestra/mail
 postfix_queue=$(mktemp -d)
 trap 'rm -rf -- "$postfix_queue"' EXIT
 
-# ensure_postfix DELIVERY_DOMAIN: the maps exist and main.cf uses them; mail for DELIVERY_DOMAIN goes to Dovecot's LMTP.
+# ensure_postfix DELIVERY_DOMAIN: the maps exist and main.cf uses them; mail for DELIVERY_DOMAIN goes to Dovecot's LMTP
+# and is refused from SMTP clients (only Orchestra's aliases reach it).
 ensure_postfix() {
   local delivery=$1 map setting key value
   command -v postmap >/dev/null || fail "Postfix is not installed"
   mkdir -p -- "$postfix_maps" "$mail_state"
-  for map in virtual_aliases virtual_domains relay_domains; do
+  for map in virtual_aliases virtual_domains relay_domains list_transports; do
     [ -e "$postfix_maps/$map" ] || : >"$postfix_maps/$map"
     [ -e "$postfix_maps/$map.db" ] || touch -- "$mail_state/postmap-$map"
   done
+  value=$(printf '%s\tREJECT 5.1.1 internal delivery domain\n' "$delivery")
+  if [ "$(cat -- "$postfix_maps/internal_domains" 2>/dev/null)" != "$value" ] || [ ! -e "$postfix_maps/internal_domains.db" ]; then
+    printf '%s\n' "$value" >"$postfix_maps/internal_domains"
+    touch -- "$mail_state/postmap-internal_domains"
+  fi
   for setting in \
     "virtual_mailbox_domains=$delivery, hash:$postfix_maps/virtual_domains" \
     "virtual_alias_maps=hash:$postfix_maps/virtual_aliases" \
@@ -28,6 +34,23 @@ ensure_postfix() {
       echo "postfix: $key set"
     fi
   done
+  # Added before what the server's operator has there, never instead of it.
+  postconf_first transport_maps "hash:$postfix_maps/list_transports"
+  postconf_first smtpd_recipient_restrictions "check_recipient_access hash:$postfix_maps/internal_domains"
+}
+
+# postconf_first KEY ITEM: ITEM is the first of main.cf's list KEY (added when missing, the rest kept in order).
+postconf_first() {
+  local key=$1 item=$2 current
+  current=$(postconf -h -- "$key")
+  case "$current" in
+    "$item" | "$item, "*) return 0 ;;
+  esac
+  current=${current//"$item, "/}
+  current=${current//"$item"/}
+  postconf -e -- "$key = $item${current:+, $current}"
+  touch -- "$mail_state/postfix-reload"
+  echo "postfix: $key set"
 }
 
 # map_unset MAP KEY: queue the removal of a map's line.
@@ -74,7 +97,8 @@ commit_postfix() {
   fi
   merge_map virtual_domains
   merge_map relay_domains
-  for map in virtual_aliases virtual_domains relay_domains; do
+  merge_map list_transports
+  for map in virtual_aliases virtual_domains relay_domains list_transports internal_domains; do
     if [ -e "$mail_state/postmap-$map" ]; then
       postmap -- "hash:$postfix_maps/$map"
       rm -f -- "$mail_state/postmap-$map"
