@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { EntityMetadata } from '@mikro-orm/core';
 import { accountIdOf, type BilledEntity } from './billed-models.js';
 import { billingContexts, contextValue, relationProps, scalarProps, variableOf } from './expressions/billing-context.js';
-import { billingContextProviders } from './expressions/context-provider.js';
+import { billingContextProviders, mergeProvided } from './expressions/context-provider.js';
 import { objectLabelOf } from './orders/object-label.js';
 
 /** A billed object as orders need it: whose it is, a label, and the plain object its service expressions read. */
@@ -69,7 +69,7 @@ export async function billedObjectsPage(em: EntityManager, model: string, afterI
   });
   for (const provider of billingContextProviders()) {
     const values = await provider.values(em, model, objects.map((o) => o.id));
-    for (const object of objects) Object.assign(object.context, values.get(object.id) ?? {});
+    for (const object of objects) mergeProvided(object.context, values.get(object.id) ?? {});
   }
   return objects;
 }

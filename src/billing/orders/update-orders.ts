@@ -5,6 +5,7 @@ import type { IgnorePeriod } from '../../entities/billing/billing-enums.js';
 import type { BilledObject } from '../billed-objects.js';
 import { cancelledInIgnorePeriod, dayOf } from './calendar.js';
 import { compileService, type CompiledService } from './compiled-service.js';
+import { billingFieldsOf, type BillingFields } from '../expressions/billing-context.js';
 import { storeMetrics, type MetricWrite } from './metric-storage.js';
 
 export interface OrderCounts {
@@ -39,15 +40,18 @@ interface ActiveOrder {
   registered_on: string;
 }
 
-/** Compiled services, by id and version (a service's save changes its updatedAt): compiling once per commit or page. */
+/**
+ * Compiled services, by id, version (a service's save changes its updatedAt) and the fields its model has now (a
+ * resource defined, renamed or deactivated changes them): compiling once per commit or page.
+ */
 const compiledCache = new Map<string, CompiledService>();
 
-function compiledOf(em: EntityManager, service: Service): CompiledService {
-  const key = `${service.id}:${service.updatedAt.getTime()}`;
+function compiledOf(service: Service, fields: BillingFields): CompiledService {
+  const key = `${service.id}:${service.updatedAt.getTime()}:${fields.fields.join(',')}:${fields.booleanFields.join(',')}`;
   let compiled = compiledCache.get(key);
   if (!compiled) {
     if (compiledCache.size > 1000) compiledCache.clear();
-    compiled = compileService(em, service);
+    compiled = compileService(service, fields);
     compiledCache.set(key, compiled);
   }
   return compiled;
@@ -90,8 +94,9 @@ export async function updateOrdersOfObjects(
   const cancels: { id: string; ignore: boolean }[] = [];
   const metrics: MetricWrite[] = [];
   const newMetrics = new Map<string, string>();
+  const fields = await billingFieldsOf(em, model);
   for (const service of services) {
-    const compiled = compiledOf(em, service);
+    const compiled = compiledOf(service, fields);
     if (!compiled.match.ok || !compiled.metric.ok || !compiled.description.ok) continue; // refused when saved; an older row
     for (const object of objects) {
       const { context, label } = object;
