@@ -3,7 +3,8 @@
 // Rows (each round changes every object's metric first, so every order's metric really changes):
 //   floor              ONE set-based UPDATE of the same metrics: billing_order.metric from the objects' column
 //   orders.update      the schedule's work (updateServiceOrders, one transaction per page of 1,000): objects read
-//                      and hydrated, match and metric evaluated per object, orders updated, metric history stored
+//                      as plain rows, match and metric evaluated per object, orders and metric history written in
+//                      one statement per page
 //   orders.update (2nd) the same run again with nothing changed (the idempotent daily case)
 // Needs only an embedded PostgreSQL (no Temporal: the activity's function is called directly).
 import { performance } from 'node:perf_hooks';

@@ -111,8 +111,28 @@ describe('billing expressions', () => {
     expect(value('round(-2.5)')).toBe('-3');
     expect(value('round(1.005, 2)')).toBe('1.01');
     expect(value('log10(1000)')).toBe('3');
-    expect([0, 1, 7, 10, 23, 99, 101, 250].map((n) => logsteps(dec(n), 1).toString())).toEqual(['0', '1', '7', '10', '30', '100', '200', '300']);
-    expect(value('logsteps(23, 2)')).toBe('25');
+  });
+
+  // What the original's lambda gives (django-orchestra services/handlers.py, run in Python 3 on Decimal inputs), written
+  // without its float noise (1225 at 0.05 gave 1200.0000000000002 there, 1200 here).
+  test.each([
+    ['1234', '1', '1000'], ['1500', '1', '2000'], ['2500', '1', '2000'], ['3500', '1', '4000'], ['95', '1', '100'], ['9.5', '1', '10'],
+    ['1.5', '1', '2'], ['0.5', '1', '0'], ['0.4', '1', '0'], ['0', '1', '0'],
+    ['1234', '0.05', '1250'], ['1234.5', '0.05', '1250'], ['1275', '0.05', '1300'], ['1225', '0.05', '1200'], ['87', '0.05', '87'], ['0.37', '0.05', '0.35'],
+    ['123456', '0.1', '120000'], ['12', '2', '20'], ['12', '0.5', '10'], ['150', '0.5', '150'], ['47', '0.2', '48'],
+  ])('logsteps(%s, %s) = %s, as the original (nearest step, exact halves to the even one)', (n, size, expected) => {
+    expect(logsteps(dec(n), dec(size)).toString()).toBe(expected);
+    expect(value(`logsteps(${n}, ${size})`)).toBe(expected);
+    if (size === '1') expect(value(`logsteps(${n})`)).toBe(expected);
+  });
+
+  test('logsteps reads a metric; its size is a decimal above 0, at most 100, with at most 6 places', () => {
+    expect(value('logsteps(obj.n * 100, 0.05)')).toBe('700');
+    for (const size of ['0', '-1', '100.5', '0.0000001']) {
+      expect(() => value(`logsteps(1234, ${size})`)).toThrow(/size .* must be above 0 and at most 100, with at most 6 decimal places/);
+    }
+    expect(value('logsteps(1234, 100)')).toBe('0');
+    expect(value('logsteps(51234, 0.000001)')).toBe('51234');
   });
 
   test('refused when compiled: unknown functions, wrong arity, non-literal or huge exponents, chained powers', () => {

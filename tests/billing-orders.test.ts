@@ -215,7 +215,7 @@ describe('the context provider (how resources plug in after the merge)', () => {
   // A provider like the resources domain will register: a per-object value read in bulk from real rows (here the
   // number of crontab lines of a system user, as `resources.cron.used`), and the rows whose changes change it.
   const provider: BillingContextProvider = {
-    fields: (model) => (model === 'SystemUser' ? { fields: ['resources.cron.used'], booleanFields: [] } : { fields: [], booleanFields: [] }),
+    fields: async (_em, model) => (model === 'SystemUser' ? { fields: ['resources.cron.used'], booleanFields: [] } : { fields: [], booleanFields: [] }),
     async values(em, model, objectIds) {
       if (model !== 'SystemUser') return new Map();
       const rows: { id: string; n: number }[] = await em.execute(

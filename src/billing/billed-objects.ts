@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { EntityMetadata } from '@mikro-orm/core';
 import { accountIdOf, type BilledEntity } from './billed-models.js';
 import { billingContexts, contextValue, relationProps, scalarProps, variableOf } from './expressions/billing-context.js';
-import { billingContextProviders } from './expressions/context-provider.js';
+import { billingContextProviders, mergeProvided } from './expressions/context-provider.js';
 import { objectLabelOf } from './orders/object-label.js';
 
 /** A billed object as orders need it: whose it is, a label, and the plain object its service expressions read. */
@@ -52,24 +52,31 @@ export async function billedObjectsPage(em: EntityManager, model: string, afterI
     pick('a', accountMeta, 'account.');
   }
   const rows: Record<string, unknown>[] = await em.execute(
-    `select ${selects.join(', ')} from ${quote(meta.tableName)} t ${joins.join(' ')} where t.id > ? order by t.id limit ?`,
+    // The page's rows first, then their joins: otherwise the planner may join whole tables before it limits.
+    `select ${selects.join(', ')} from (select * from ${quote(meta.tableName)} where id > ? order by id limit ?) t ${joins.join(' ')} order by t.id`,
     [afterId, limit],
   );
-  const relations = relationProps(meta);
+  // The columns each context object is read from, worked out once per page: per row, only the copying is left.
+  const columnsOf = (m: EntityMetadata, prefix: string) => scalarProps(m).map((prop) => ({ prop, key: `${prefix}${prop.name}` }));
+  const read = (columns: ReturnType<typeof columnsOf>, row: Record<string, unknown>) => {
+    const out: Record<string, unknown> = {};
+    for (const { prop, key } of columns) out[prop.name] = contextValue(prop, row[key]);
+    return out;
+  };
+  const own = columnsOf(meta, 'own.');
+  const relations = relationProps(meta).map((relation, i) => ({ name: relation.name, idKey: `rel${i}.id`, columns: columnsOf(relation.targetMeta!, `rel${i}.`) }));
+  const account = columnsOf(accountMeta, 'account.');
   const objects = rows.map((row) => {
-    const fields = (m: EntityMetadata, prefix: string) => Object.fromEntries(scalarProps(m).map((p) => [p.name, contextValue(p, row[`${prefix}${p.name}`])]));
-    const own = fields(meta, 'own.');
-    relations.forEach((relation, i) => {
-      own[relation.name] = row[`rel${i}.id`] == null ? null : fields(relation.targetMeta!, `rel${i}.`);
-    });
-    const context: Record<string, unknown> = { [variableOf(model)]: own };
-    if (model !== 'Account') context.account = fields(accountMeta, 'account.');
+    const fields = read(own, row);
+    for (const relation of relations) fields[relation.name] = row[relation.idKey] == null ? null : read(relation.columns, row);
+    const context: Record<string, unknown> = { [variableOf(model)]: fields };
+    if (model !== 'Account') context.account = read(account, row);
     const id = String(row.id);
-    return { id, accountId: model === 'Account' ? id : String(row.accountId), label: objectLabelOf(model, own), context };
+    return { id, accountId: model === 'Account' ? id : String(row.accountId), label: objectLabelOf(model, fields), context };
   });
   for (const provider of billingContextProviders()) {
     const values = await provider.values(em, model, objects.map((o) => o.id));
-    for (const object of objects) Object.assign(object.context, values.get(object.id) ?? {});
+    for (const object of objects) mergeProvided(object.context, values.get(object.id) ?? {});
   }
   return objects;
 }

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ReferenceKind, type EntityMetadata, type EntityProperty } from '@mikro-orm/core';
-import { billingContextProviders } from './context-provider.js';
+import { billingContextProviders, mergeProvided } from './context-provider.js';
 
 /** Never readable by an expression, whatever the model declares: secrets and their hashes. */
 const SECRET = /password|hash|secret|token|key/i;
@@ -35,9 +35,9 @@ export interface BillingFields {
 /**
  * The fields billing expressions over objects of `model` may read: the object's own (`<model>.<field>`), one level
  * into its relations (`crontab.systemUser.username`), its account's (`account.type`), and what registered context
- * providers add (resources).
+ * providers add (resources, whose names are rows: read once per evaluation batch, never per object).
  */
-export function billingFieldsOf(em: EntityManager, model: string): BillingFields {
+export async function billingFieldsOf(em: EntityManager, model: string): Promise<BillingFields> {
   const fields: string[] = [];
   const booleanFields: string[] = [];
   const add = (path: string, prop: EntityProperty) => {
@@ -54,7 +54,7 @@ export function billingFieldsOf(em: EntityManager, model: string): BillingFields
     for (const prop of scalarProps(em.getMetadata().getByClassName('Account'))) add(`account.${prop.name}`, prop);
   }
   for (const provider of billingContextProviders()) {
-    const extra = provider.fields(model);
+    const extra = await provider.fields(em, model);
     fields.push(...extra.fields);
     booleanFields.push(...extra.booleanFields);
   }
@@ -104,7 +104,7 @@ export async function billingContexts(em: EntityManager, model: string, entities
     const values = await provider.values(em, model, ids);
     for (const [id, extra] of values) {
       const context = contexts.get(id);
-      if (context) Object.assign(context, extra);
+      if (context) mergeProvided(context, extra);
     }
   }
   return contexts;

@@ -1,15 +1,16 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { resourcesBillingContext } from '../../resources/resources-billing-context.js';
 
 /**
- * What billing expressions may read beyond an object's own fields, added by other domains. The resources domain is
- * to register one exposing each object's allocated and used resources as `resources.<name>.allocated` and
- * `resources.<name>.used` (resource names are rows, so `fields` must first become asynchronous); until then no
- * provider is registered and no such field exists (an expression naming one is refused when compiled, never
- * evaluated as null).
+ * What billing expressions may read beyond an object's own fields, added by other domains: the resources domain's
+ * `resources.<name>.allocated` and `resources.<name>.used` (src/resources/resources-billing-context.ts). Its field
+ * names are rows, so the field list is read from the database, once per evaluation batch (a service's save, a
+ * commit's orders, a page of orders.update). A field no provider offers is refused when compiled, never evaluated as
+ * null.
  */
 export interface BillingContextProvider {
   /** The field paths it adds for objects of `model` (e.g. `resources.disk.allocated`), and which are booleans. */
-  fields(model: string): { fields: string[]; booleanFields: string[] };
+  fields(em: EntityManager, model: string): Promise<{ fields: string[]; booleanFields: string[] }>;
   /**
    * Their values for these objects, one plain object per object id, merged at the top of the expression's object
    * (`{ resources: { disk: { allocated: 10, used: 3 } } }`). Called once per page of objects: read them in bulk.
@@ -22,7 +23,8 @@ export interface BillingContextProvider {
   related?: readonly { model: string; objects(em: EntityManager, changed: { id: string; entity: object }): Promise<{ model: string; id: string }[]> }[];
 }
 
-const providers: BillingContextProvider[] = [];
+/** The registered providers: the registry other domains add theirs to. */
+const providers: BillingContextProvider[] = [resourcesBillingContext];
 
 export function registerBillingContextProvider(provider: BillingContextProvider): void {
   providers.push(provider);
@@ -36,4 +38,15 @@ export function unregisterBillingContextProvider(provider: BillingContextProvide
 
 export function billingContextProviders(): readonly BillingContextProvider[] {
   return providers;
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+
+/** Adds a provider's values to an object's context, merging nested objects (two providers may both add `resources.…`). */
+export function mergeProvided(context: Record<string, unknown>, provided: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(provided)) {
+    const current = context[key];
+    if (isPlainObject(current) && isPlainObject(value)) mergeProvided(current, value);
+    else context[key] = value;
+  }
 }

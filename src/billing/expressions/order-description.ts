@@ -1,15 +1,18 @@
-import { isNumber } from '../../expressions/index.js';
 import type { ExpressionError } from '../../expressions/index.js';
+import type { TextLanguage } from '../../i18n/languages.js';
+import { describeValue } from '../orders/order-texts.js';
 
 /** `{path}` placeholders in an order description template. */
 const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\}/g;
 const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
 
-export type CompiledDescription = { ok: true; render(obj: Record<string, unknown>): string } | { ok: false; error: ExpressionError };
+export type CompiledDescription = { ok: true; render(obj: Record<string, unknown>, language: TextLanguage): string } | { ok: false; error: ExpressionError };
 
 /**
  * An order description template: text with `{field}` placeholders naming the same fields as the expressions
- * (`FTP account {systemuser.username}`), checked when the service is saved. Plain substitution, never evaluated.
+ * (`FTP account {systemuser.username}`), checked when the service is saved. Plain substitution, never evaluated;
+ * rendered in the account's language (as the original rendered under `translation.override(account.language)`):
+ * booleans, account types and decimal separators in that language's words (order-texts.ts).
  */
 export function compileOrderDescription(template: string, fields: readonly string[]): CompiledDescription {
   const allowed = new Set(fields);
@@ -21,12 +24,12 @@ export function compileOrderDescription(template: string, fields: readonly strin
   }
   return {
     ok: true,
-    render: (obj) =>
+    render: (obj, language) =>
       template.replace(PLACEHOLDER, (_all, path: string) => {
         let current: unknown = obj;
         for (const s of path.split('.')) current = current && typeof current === 'object' && Object.hasOwn(current, s) ? (current as Record<string, unknown>)[s] : null;
         if (current === null || current === undefined) return '';
-        return isNumber(current) ? current.toString() : String(current);
+        return describeValue(language, path, current as string | number | boolean | { toString(): string });
       }),
   };
 }

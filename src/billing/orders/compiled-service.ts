@@ -1,6 +1,5 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Service } from '../../entities/billing/service.js';
-import { billingFieldsOf } from '../expressions/billing-context.js';
+import type { BillingFields } from '../expressions/billing-context.js';
 import { compileBillingMatch, compileBillingMetric, type CompiledBillingMatch, type CompiledBillingMetric } from '../expressions/billing-expression.js';
 import { compileOrderDescription, type CompiledDescription } from '../expressions/order-description.js';
 
@@ -10,9 +9,11 @@ export interface CompiledService {
   description: CompiledDescription;
 }
 
-/** Compiles a service's match, metric and description against its model's fields (the service save checks them). */
-export function compileService(em: EntityManager, service: Pick<Service, 'model' | 'match' | 'metric' | 'orderDescription'>): CompiledService {
-  const fields = billingFieldsOf(em, service.model);
+/**
+ * Compiles a service's match, metric and description against its model's fields (`billingFieldsOf`, read once per
+ * evaluation batch by the caller); the service's save checks them.
+ */
+export function compileService(service: Pick<Service, 'match' | 'metric' | 'orderDescription'>, fields: BillingFields): CompiledService {
   return {
     match: compileBillingMatch(service.match, fields),
     metric: compileBillingMetric(service.metric, fields),

@@ -20,71 +20,69 @@ export interface MetricStoreCounts {
   unchanged: number;
 }
 
-interface LatestRow {
-  id: string;
-  order_id: string;
-  value: string;
-  created_on: string;
-  seen_on: string;
+/**
+ * The rules of metric storage as SQL, for one statement that also writes the orders (orders.update writes a page in
+ * ONE statement: the history is no second round trip). Common table expressions reading `params(at, today,
+ * threshold)` (`metricParams`) and a relation `source(order_id, value)` of the values to store; counted by
+ * `METRIC_COUNTS`. Per order, by the latest row kept: none → a row for today; a row of today → its value overwritten
+ * (one row per day); an older row → a new row for today when the value moved by more than METRIC_THRESHOLD or dropped
+ * to zero, else that row stands (its `updated_at`, when a value within the threshold was last stored, bumped once a
+ * day). Storing the same values again the same day changes nothing. Data-modifying CTEs see the statement's snapshot:
+ * orders inserted by the same statement have no history yet, which is what `latest` finds. (`= any(array(…))`: an index
+ * scan per order; `in (select …)` let the planner guess the source's size and scan the whole history.)
+ */
+export function metricStorageCtes(source: string): string {
+  return `metric_latest as (
+      select distinct on (m.order_id) m.id, m.order_id, m.value, m.created_on, (m.updated_at at time zone 'UTC')::date as seen_on
+        from order_metric m where m.order_id = any(array(select order_id from ${source})) order by m.order_id, m.created_on desc),
+    metric_decided as (
+      select w.order_id, w.value, l.id as latest_id,
+             case when l.id is null then 'insert'
+                  when l.created_on = params.today then case when l.value = w.value then 'unchanged' else 'overwrite' end
+                  when abs(w.value - l.value) > params.threshold or (w.value = 0 and l.value <> 0) then 'insert'
+                  when l.seen_on < params.today then 'touch'
+                  else 'unchanged' end as action
+        from (select order_id, round(value, ${METRIC_PLACES}) as value from ${source}) w cross join params left join metric_latest l on l.order_id = w.order_id),
+    metric_inserted as (
+      insert into order_metric (created_at, updated_at, order_id, value, created_on)
+      select params.at, params.at, d.order_id, d.value, params.today from metric_decided d cross join params where d.action = 'insert' returning 1),
+    metric_overwritten as (
+      update order_metric m set value = d.value, updated_at = params.at from metric_decided d cross join params
+       where d.action = 'overwrite' and m.id = d.latest_id returning 1),
+    metric_touched as (
+      update order_metric m set updated_at = params.at from metric_decided d cross join params
+       where d.action = 'touch' and m.id = d.latest_id returning 1)`;
+}
+
+/** The first CTE of such a statement, `params`, and its three bindings (in this order, first in the statement). */
+export const METRIC_PARAMS_CTE = 'params as (select ?::timestamptz as at, ?::date as today, ?::numeric as threshold)';
+export function metricParams(at: Date): unknown[] {
+  return [at, dayOf(at), METRIC_THRESHOLD.toString()];
+}
+
+/** The select list that counts what metricStorageCtes did. */
+export const METRIC_COUNTS = `(select count(*) from metric_inserted)::int as metric_inserted, (select count(*) from metric_overwritten)::int as metric_overwritten,
+  (select count(*) from metric_decided where action in ('unchanged', 'touch'))::int as metric_unchanged`;
+
+export function metricCountsOf(row: { metric_inserted: number; metric_overwritten: number; metric_unchanged: number }): MetricStoreCounts {
+  return { inserted: row.metric_inserted, overwritten: row.metric_overwritten, unchanged: row.metric_unchanged };
 }
 
 /**
- * Stores the metrics of several orders as seen at `at`, in three statements at most (orders.update stores a page at
- * once). Per order, by the latest row kept: none → a row for today; a row of today → its value overwritten (one row
- * per day); an older row → a new row for today when the value moved by more than METRIC_THRESHOLD or dropped to
- * zero, else that row stands (its `updated_at` says when a value within the threshold was last stored, bumped once a
- * day). Storing the same values again the same day changes nothing. The order updater stores only metrics that
- * changed since its last evaluation (the order's `metric`).
+ * Stores the metrics of several orders as seen at `at`, in one statement (the rules: metricStorageCtes). The order
+ * updater stores only metrics that changed since its last evaluation (the order's `metric`), in the statement that
+ * writes the orders.
  */
 export async function storeMetrics(em: EntityManager, writes: readonly MetricWrite[], at: Date): Promise<MetricStoreCounts> {
-  const counts: MetricStoreCounts = { inserted: 0, overwritten: 0, unchanged: 0 };
-  if (writes.length === 0) return counts;
-  const today = dayOf(at);
-  const latest: LatestRow[] = await em.execute(
-    `select distinct on (order_id) id::text, order_id::text, value::text, created_on::text, (updated_at at time zone 'UTC')::date::text as seen_on
-       from order_metric where order_id in (select (jsonb_array_elements_text(?::jsonb))::bigint) order by order_id, created_on desc`,
-    [JSON.stringify(writes.map((w) => w.orderId))],
+  if (writes.length === 0) return { inserted: 0, overwritten: 0, unchanged: 0 };
+  const rows: { metric_inserted: number; metric_overwritten: number; metric_unchanged: number }[] = await em.execute(
+    `with ${METRIC_PARAMS_CTE},
+      source as (select * from jsonb_to_recordset(?::jsonb) as v(order_id bigint, value numeric)),
+      ${metricStorageCtes('source')}
+     select ${METRIC_COUNTS}`,
+    [...metricParams(at), JSON.stringify(writes.map((w) => ({ order_id: w.orderId, value: w.value.toString() })))],
   );
-  const byOrder = new Map(latest.map((r) => [r.order_id, r]));
-  const inserts: { order_id: string; value: string }[] = [];
-  const overwrites: { id: string; value: string }[] = [];
-  const touches: string[] = [];
-  for (const write of writes) {
-    const value = write.value.toDecimalPlaces(METRIC_PLACES);
-    const last = byOrder.get(write.orderId);
-    if (!last) {
-      inserts.push({ order_id: write.orderId, value: value.toString() });
-    } else if (last.created_on === today) {
-      if (value.equals(last.value)) counts.unchanged++;
-      else overwrites.push({ id: last.id, value: value.toString() });
-    } else if (value.minus(last.value).abs().greaterThan(METRIC_THRESHOLD) || (value.isZero() && !new BillingDecimal(last.value).isZero())) {
-      inserts.push({ order_id: write.orderId, value: value.toString() });
-    } else {
-      counts.unchanged++;
-      if (last.seen_on < today) touches.push(last.id);
-    }
-  }
-  if (inserts.length) {
-    await em.execute(
-      `insert into order_metric (created_at, updated_at, order_id, value, created_on)
-       select ?, ?, v.order_id, v.value, ?::date from jsonb_to_recordset(?::jsonb) as v(order_id bigint, value numeric)`,
-      [at, at, today, JSON.stringify(inserts)],
-      'run',
-    );
-  }
-  if (overwrites.length) {
-    await em.execute(
-      `update order_metric m set value = v.value, updated_at = ? from jsonb_to_recordset(?::jsonb) as v(id bigint, value numeric) where m.id = v.id`,
-      [at, JSON.stringify(overwrites)],
-      'run',
-    );
-  }
-  if (touches.length) {
-    await em.execute(`update order_metric set updated_at = ? where id in (select (jsonb_array_elements_text(?::jsonb))::bigint)`, [at, JSON.stringify(touches)], 'run');
-  }
-  counts.inserted = inserts.length;
-  counts.overwritten = overwrites.length;
-  return counts;
+  return metricCountsOf(rows[0]!);
 }
 
 /** A stretch of days over which an order's metric had one value: [from, to). */

@@ -40,6 +40,22 @@ async function providerSaves(em: EntityManager, changes: readonly Change[]): Pro
   return saves;
 }
 
+/**
+ * An account's change (its language, its name…) is a save of every object it has an active order for: their
+ * descriptions are rendered in its language and expressions read `account.<field>`. Only objects with orders: the
+ * service modules' implied saves already bring in the objects whose match an account's type or state changes.
+ */
+async function accountSaves(em: EntityManager, changes: readonly Change[]): Promise<Change[]> {
+  const accountIds = changes.filter((c) => c.model === 'Account' && c.kind === 'update').map((c) => c.id);
+  if (accountIds.length === 0) return [];
+  const rows: { model: string; id: string }[] = await em.execute(
+    `select distinct model, object_id::text as id from billing_order
+      where account_id in (select (jsonb_array_elements_text(?::jsonb))::bigint) and cancelled_on is null and model <> 'Account'`,
+    [JSON.stringify(accountIds)],
+  );
+  return rows.map((r) => ({ model: r.model, id: r.id, kind: 'update', fields: ['*'], entity: {} }));
+}
+
 export class OrderCollector implements EventSubscriber {
   private readonly pending = new WeakMap<object, Change[]>();
 
@@ -77,7 +93,7 @@ export class OrderCollector implements EventSubscriber {
     const billed: { model: string }[] = await em.execute('select distinct model from service where is_active');
     const models = new Set(billed.map((b) => b.model));
     if (models.size === 0) return;
-    const all = [...changes, ...(await impliedSaves(em, changes)), ...(await providerSaves(em, changes))];
+    const all = [...changes, ...(await impliedSaves(em, changes)), ...(await providerSaves(em, changes)), ...(await accountSaves(em, changes))];
     const byModel = new Map<string, { saved: string[]; deleted: string[] }>();
     for (const change of collapseChanges(all)) {
       if (!isBilledModel(change.model) || !models.has(change.model)) continue;

@@ -36,9 +36,8 @@ export async function updateServiceOrders(
         const page = await billedObjectsPage(pageEm, model, after, pageSize);
         size = page.length;
         if (size === 0) return;
-        // The services as this page's EntityManager knows them (a page may run in a transaction of its own).
-        const own = await pageEm.find(Service, { id: { $in: modelServices.map((s) => s.id) } }, { filters: false });
-        counts = addCounts(counts, await updateOrdersOfObjects(pageEm, model, page, { services: own, at }));
+        // The services are only read (rules, ids), so the caller's rows serve every page: no statement per page for them.
+        counts = addCounts(counts, await updateOrdersOfObjects(pageEm, model, page, { services: modelServices, at }));
         after = page.at(-1)!.id;
         pageEm.clear();
       });

@@ -13,6 +13,7 @@ import { billedModels } from '../billed-models.js';
 import { isDecimalText, UNIT_PRICE_PLACES } from '../money.js';
 import type { RateAlgorithm } from '../rating/rate-algorithm.js';
 import { compileService } from '../orders/compiled-service.js';
+import { billingFieldsOf } from '../expressions/billing-context.js';
 import { firstFailureOnExistingObjects } from './check-existing-objects.js';
 
 export interface ServiceFields {
@@ -67,7 +68,7 @@ async function checked(em: EntityManager, fields: ServiceFields, selfId: string 
   }
   v.check();
   const result = { ...fields, description, orderDescription, ignoredAccountTypes: ignored };
-  const compiled = compileService(em, result);
+  const compiled = compileService(result, await billingFieldsOf(em, result.model));
   if (!compiled.match.ok) v.add('match', `${compiled.match.error.message} (at ${compiled.match.error.position})`);
   if (!compiled.metric.ok) v.add('metric', `${compiled.metric.error.message} (at ${compiled.metric.error.position})`);
   if (!compiled.description.ok) v.add('orderDescription', `${compiled.description.error.message} (at ${compiled.description.error.position})`);
