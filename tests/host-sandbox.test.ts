@@ -5,6 +5,8 @@
  * load: "write EPIPE" where "Access denied" was expected).
  */
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { systemUsersBackend } from '../src/orchestration/backends/system-users/system-users.backend.js';
+import { user } from './support/backend-fixtures.js';
 import { HostSandbox } from './support/host-sandbox.js';
 
 let sandbox: HostSandbox;
@@ -20,4 +22,26 @@ test('a command that exits before reading its input rejects with its own exit st
   }
   // And one that exits 0 without reading resolves.
   await expect(sandbox.exec(['true'], big)).resolves.toEqual({ stdout: '', stderr: '' });
+});
+
+test("hosts number their users apart: deleting one host's user leaves another host's processes alone", async () => {
+  // Regression: every host numbered its users from 1000 in one shared process table, so the delete script of one
+  // host's user killed another host's process of the same uid (pkill -U), and userdel was refused while one ran
+  // ("currently used by process": tests/api-values-on-host.test.ts, with web and deploy tests running alongside).
+  const other = await HostSandbox.start('exec-test-b');
+  try {
+    await sandbox.exec(['useradd', '-m', 'tenant']);
+    await other.exec(['useradd', '-m', 'tenant']);
+    const uidHere = (await sandbox.exec(['id', '-u', 'tenant'])).stdout.trim();
+    const uidThere = (await other.exec(['id', '-u', 'tenant'])).stdout.trim();
+    expect(uidHere).not.toBe(uidThere);
+    await sandbox.exec(['bash', '-c', 'setsid -f setpriv --reuid=tenant --regid=tenant --clear-groups sleep 300 </dev/null >/dev/null 2>&1']);
+    const source = user({ username: 'tenant' });
+    const deleted = await other.bash(systemUsersBackend.render([{ operationId: 'op-1', action: 'delete', model: systemUsersBackend.model, objectId: '1', snapshot: systemUsersBackend.snapshot(source) as unknown as Record<string, unknown> }]));
+    expect(deleted.stdout).toContain('user tenant: deleted');
+    expect((await sandbox.bash(`pgrep -U ${uidHere} -x sleep`)).code).toBe(0);
+  } finally {
+    await sandbox.bash('pkill -KILL -U "$(id -u tenant)"; true');
+    await other.stop();
+  }
 });

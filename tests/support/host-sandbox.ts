@@ -1,4 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { randomInt } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +22,19 @@ export interface HostSandboxOptions {
   privateDirs?: readonly string[];
   emptyDirs?: readonly { path: string; owner?: string }[];
   networkOf?: number;
+}
+
+/**
+ * The hosts share this machine's process table, so a uid means the same processes in all of them: with every host
+ * numbering its users from 1000, deleting one host's user 1001 killed (pkill -U) and was refused by (userdel:
+ * "currently used by process") another host's user 1001 — a PHP pool, a supervised program, a cron job of another
+ * test file running at the same time. Each host numbers its users from a range of its own (a random one of 20,000
+ * blocks of 1,000, far above real accounts); system accounts keep the machine's range below 1000.
+ */
+function ownUserIds(): string {
+  const min = 100_000 + randomInt(20_000) * 1_000;
+  const settings = `UID_MIN ${min}\nUID_MAX ${min + 999}\nGID_MIN ${min}\nGID_MAX ${min + 999}\nSYS_UID_MAX 999\nSYS_GID_MAX 999`;
+  return `sed -i -E '/^[[:space:]]*#?[[:space:]]*(UID_MIN|UID_MAX|GID_MIN|GID_MAX|SYS_UID_MAX|SYS_GID_MAX)[[:space:]]/d' /etc/login.defs && printf '${settings}\\n' >>/etc/login.defs`;
 }
 
 export class HostSandbox {
@@ -55,7 +69,7 @@ export class HostSandbox {
       return [`mkdir -p ${path}`, `mount --bind ${source} ${path}`, ...(owner ? [`chown ${owner} ${path}`] : [])];
     });
     // The holder keeps the namespaces alive; commands join them with nsenter. It exits when its stdin closes.
-    const script = ['set -e', `hostname ${name}`, ...mounts, ...binds, 'echo ready', 'exec cat >/dev/null'].join('\n');
+    const script = ['set -e', `hostname ${name}`, ...mounts, ...binds, ownUserIds(), 'echo ready', 'exec cat >/dev/null'].join('\n');
     const unshare = ['unshare', '--mount', '--uts', '--propagation', 'private', 'bash', '-c', script];
     const [command, ...args] = options.networkOf ? ['nsenter', `--net=/proc/${options.networkOf}/ns/net`, ...unshare] : unshare;
     const holder = spawn(command!, args, { stdio: ['pipe', 'pipe', 'pipe'] });
