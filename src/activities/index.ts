@@ -4,6 +4,7 @@ import { mailActivities } from './mail/index.js';
 import { resourceActivities } from './resources/index.js';
 import { systemActivities } from './system/index.js';
 import { billingActivities } from './billing/index.js';
+import { invoicingActivities } from './invoicing/index.js';
 
 export type { ActivityDeps } from './activity-deps.js';
 
@@ -12,7 +13,7 @@ export type { ActivityDeps } from './activity-deps.js';
  * style of temporalio/samples-typescript). A domain adds its group here; workflows see only the contracts
  * (src/workflows/contracts/), never this module.
  */
-const ACTIVITY_GROUPS = [systemActivities, orchestrationActivities, resourceActivities, mailActivities, billingActivities] as const;
+const ACTIVITY_GROUPS = [systemActivities, orchestrationActivities, resourceActivities, mailActivities, billingActivities, invoicingActivities] as const;
 
 export function createActivities(deps: ActivityDeps): Record<string, (...args: never[]) => Promise<unknown>> {
   const activities: Record<string, (...args: never[]) => Promise<unknown>> = {};

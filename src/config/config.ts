@@ -1,6 +1,7 @@
 import { readDnsSettings } from './dns-settings.js';
 import { readMailSettings } from './mail-settings.js';
 import { readOutgoingMailSettings, type OutgoingMailSettings } from './outgoing-mail-settings.js';
+import { readSellerSettings } from './seller-settings.js';
 
 /**
  * The one configuration object, read once from environment variables and validated as a whole:
@@ -145,6 +146,7 @@ export function loadConfig(env: Env = process.env): Config {
   r.problems.push(...outgoingMail.problems);
   r.problems.push(...readDnsSettings(env).problems);
   r.problems.push(...readMailSettings(env).problems);
+  r.problems.push(...readSellerSettings(env).problems);
   if (!config.temporalAddress && !r.problems.some((p) => p.startsWith('TEMPORAL_ADDRESS'))) {
     r.problems.push('TEMPORAL_ADDRESS is required');
   }

@@ -31,9 +31,17 @@ import { OrderMetric } from './billing/order-metric.js';
 import { Plan } from './billing/plan.js';
 import { Rate } from './billing/rate.js';
 import { Service } from './billing/service.js';
+import { Bill } from './bills/bill.js';
+import { BillCounter } from './bills/bill-counter.js';
+import { BillLine } from './bills/bill-line.js';
+import { BillSubline } from './bills/bill-subline.js';
+import { PaymentSource } from './payments/payment-source.js';
+import { Transaction } from './payments/transaction.js';
+import { TransactionProcess } from './payments/transaction-process.js';
 
 export { Account, BillContact, Contact, AuditEntry, ApiToken, LoginAttempt, User, Batch, Operation, Route, ScriptRun, Server, Crontab, SystemUser, Domain, DomainRecord, Database, DatabaseUser, Resource, ResourceData, MonitorData, MonitorRun, ResourceScheduleChange, Mailbox, Address };
 export { Service, Order, OrderMetric, Plan, ContractedPlan, Rate, MiscellaneousKind, Miscellaneous };
+export { Bill, BillCounter, BillLine, BillSubline, PaymentSource, Transaction, TransactionProcess };
 
 /** Every entity the ORM knows; a new domain adds its entities here. */
 export const ALL_ENTITIES = [
@@ -45,4 +53,5 @@ export const ALL_ENTITIES = [
   Resource, ResourceData, MonitorData, MonitorRun, ResourceScheduleChange,
   Mailbox, Address,
   Service, Rate, Plan, ContractedPlan, Order, OrderMetric, MiscellaneousKind, Miscellaneous,
+  Bill, BillLine, BillSubline, BillCounter, PaymentSource, TransactionProcess, Transaction,
 ];

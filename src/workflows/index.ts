@@ -9,3 +9,4 @@ export { monitorResourceWorkflow } from './monitoring.js';
 export { resourceScheduleRelayWorkflow, monitorRetentionWorkflow } from './resource-schedules.js';
 export { sendMailWorkflow } from './mail.js';
 export { ordersUpdateWorkflow, ordersCleanupMetricsWorkflow } from './orders-schedules.js';
+export { billingInvoiceWorkflow } from './invoicing.js';
