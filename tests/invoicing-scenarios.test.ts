@@ -197,6 +197,12 @@ describe('traffic (test_traffic)', () => {
 });
 
 describe("the original's defects, fixed", () => {
+  test('a prepaid metric priced per billing period (the services\' default, which the original refused) bills today\'s metric ahead', () => {
+    const s = service({ hasMetric: true, pricingPeriod: PricingPeriod.BILLING_PERIOD, onCancel: OnCancel.DISCOUNT, nominalPrice: dec(5) });
+    const result = bill({ service: s, rates: [], orders: [order({ metrics: points([TODAY, 2]) })] }, '2025-03-15', true);
+    expect(total(result.lines)).toBe('10.00');
+  });
+
   test('annual postpay: the billing point is the last 1 January on or before the day (the original crashed)', () => {
     const s = service({ paymentStyle: PaymentStyle.POSTPAY });
     expect(billingPointOf(s, order({ registeredOn: '2023-05-01' }), { billingPoint: TODAY, fixedPoint: false, today: TODAY })).toBe('2024-01-01');

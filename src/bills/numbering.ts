@@ -18,8 +18,8 @@ export const BILL_PREFIXES: Record<BillType, string> = {
 export async function nextBillNumber(em: EntityManager, type: BillType, year: number): Promise<string> {
   const prefix = BILL_PREFIXES[type];
   const rows: { last: number }[] = await em.execute(
-    `insert into bill_counter (prefix, year, last) values (?, ?, 1)
-     on conflict (prefix, year) do update set last = bill_counter.last + 1 returning last`,
+    `insert into bill_counter (created_at, updated_at, prefix, year, last) values (now(), now(), ?, ?, 1)
+     on conflict (prefix, year) do update set last = bill_counter.last + 1, updated_at = now() returning last`,
     [prefix, year],
   );
   return `${prefix}${year}${String(rows[0]!.last).padStart(4, '0')}`;

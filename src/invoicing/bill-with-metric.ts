@@ -19,7 +19,8 @@ const ZERO = new BillingDecimal(0);
  * - periodic, no pricing period (disk-like): a line per stretch of constant metric, at the rated price of the metric;
  *   prepaid and already billed, a metric that grew since is recharged (the prepaid part as a PREPAY discount);
  * - pricing period = billing period, postpay (traffic-like): a line per pricing slot at the latest metric in it;
- * - a monthly or annual pricing period, prepay (prepaid packs): today's metric for each slot;
+ * - a monthly or annual pricing period, prepay (prepaid packs, and the default prepay per billing period, which the
+ *   original refused): today's metric for each slot;
  * - one-time, no pricing period (job-like): once, at today's metric.
  */
 export function billWithMetric(input: AccountServiceInput, options: BillingOptions, price: Pricer, state: BillingState): ComputedLine[] {
@@ -51,13 +52,14 @@ export function billWithMetric(input: AccountServiceInput, options: BillingOptio
           metric = change.value;
           if (change.value.greaterThan(0)) own.push(buildLine(service, order, { price: price(change.value), ini: maxDay(rechargedUntil, change.ini), end: change.end, metric: change.value }));
         }
-      } else if (pricing === (service.billingPeriod as string)) {
-        if (service.paymentStyle === PaymentStyle.PREPAY) throw new UnsupportedMetricMode('a metric with prepay and the pricing period of the billing period');
+      } else if (pricing === (service.billingPeriod as string) && service.paymentStyle === PaymentStyle.POSTPAY) {
         for (const [cini, cend] of pricingSlots(service, ini, bp, order.registeredOn)) {
           metric = metricIn(order.metrics, cini, cend) ?? ZERO;
           if (metric.greaterThan(0)) own.push(buildLine(service, order, { price: price(metric), ini: cini, end: cend, metric }));
         }
       } else {
+        // Prepaid: today's metric for each slot ahead (the original refused prepay with the billing period's pricing,
+        // the services' default; it is the same as a prepaid pack priced per period).
         if (service.paymentStyle !== PaymentStyle.PREPAY) throw new UnsupportedMetricMode('a metric with postpay and a pricing period other than the billing period');
         metric = metricAt(order.metrics, options.today) ?? ZERO;
         if (metric.greaterThan(0)) {

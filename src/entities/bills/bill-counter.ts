@@ -1,4 +1,5 @@
-import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { Entity, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { BaseEntity } from '../base.js';
 
 /**
  * The last number given per bill prefix and year. Closing a bill increments its row in the closing transaction
@@ -6,11 +7,12 @@ import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
  * and a rolled-back closing gives its number back — numbers are gapless and unique (never max + 1).
  */
 @Entity()
-export class BillCounter {
-  @PrimaryKey({ length: 4 })
+@Unique({ properties: ['prefix', 'year'] })
+export class BillCounter extends BaseEntity {
+  @Property({ length: 4 })
   prefix!: string;
 
-  @PrimaryKey({ type: 'integer' })
+  @Property({ type: 'integer' })
   year!: number;
 
   @Property({ type: 'integer' })

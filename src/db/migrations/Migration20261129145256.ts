@@ -1,8 +1,8 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261129141837 extends Migration {
+export class Migration20261129145256 extends Migration {
 
-  override name = 'Migration20261129141837';
+  override name = 'Migration20261129145256';
 
   override up(): void | Promise<void> {
     this.addSql(`create type "bill_type" as enum ('INVOICE', 'AMENDMENT_INVOICE', 'FEE', 'AMENDMENT_FEE', 'PROFORMA');`);
@@ -15,7 +15,8 @@ export class Migration20261129141837 extends Migration {
     this.addSql(`alter table "bill" add constraint "bill_number_unique" unique ("number");`);
     this.addSql(`create index "bill_account_id_type_is_open_index" on "bill" ("account_id", "type", "is_open");`);
 
-    this.addSql(`create table "bill_counter" ("prefix" varchar(4) not null, "year" int not null, "last" int not null, primary key ("prefix", "year"));`);
+    this.addSql(`create table "bill_counter" ("id" bigserial primary key, "created_at" timestamptz not null, "updated_at" timestamptz not null, "prefix" varchar(4) not null, "year" int not null, "last" int not null);`);
+    this.addSql(`alter table "bill_counter" add constraint "bill_counter_prefix_year_unique" unique ("prefix", "year");`);
 
     this.addSql(`create table "payment_source" ("id" bigserial primary key, "created_at" timestamptz not null, "updated_at" timestamptz not null, "account_id" bigint not null, "method" "payment_method" not null, "iban" varchar(34) not null default '', "bic" varchar(11) not null default '', "holder" varchar(70) not null default '', "label" varchar(64) not null default '', "is_active" boolean not null default true);`);
     this.addSql(`create index "payment_source_account_id_index" on "payment_source" ("account_id");`);
