@@ -200,7 +200,9 @@ describe("the original's defects, fixed", () => {
   test('a prepaid metric priced per billing period (the services\' default, which the original refused) bills today\'s metric ahead', () => {
     const s = service({ hasMetric: true, pricingPeriod: PricingPeriod.BILLING_PERIOD, onCancel: OnCancel.DISCOUNT, nominalPrice: dec(5) });
     const result = bill({ service: s, rates: [], orders: [order({ metrics: points([TODAY, 2]) })] }, '2025-03-15', true);
-    expect(total(result.lines)).toBe('10.00');
+    // Two slots clipped to the stretch billed: 9 months + 17 days (0.80) and 2 months + 14 days (0.205 → 0.21), × 10.
+    expect(result.lines.map((l) => [l.startOn, l.endOn, l.size.toString()])).toEqual([['2024-03-15', '2025-01-01', '0.8'], ['2025-01-01', '2025-03-15', '0.21']]);
+    expect(total(result.lines)).toBe('10.10');
   });
 
   test('annual postpay: the billing point is the last 1 January on or before the day (the original crashed)', () => {

@@ -63,7 +63,8 @@ export function billWithMetric(input: AccountServiceInput, options: BillingOptio
         if (service.paymentStyle !== PaymentStyle.PREPAY) throw new UnsupportedMetricMode('a metric with postpay and a pricing period other than the billing period');
         metric = metricAt(order.metrics, options.today) ?? ZERO;
         if (metric.greaterThan(0)) {
-          for (const [cini, cend] of pricingSlots(service, ini, bp, order.registeredOn)) own.push(buildLine(service, order, { price: price(metric), ini: cini, end: cend, metric }));
+          // Each slot only over the stretch billed: a slot is aligned to the billing point and may start before it.
+          for (const [cini, cend] of pricingSlots(service, ini, bp, order.registeredOn)) own.push(buildLine(service, order, { price: price(metric), ini: maxDay(cini, ini), end: minDay(cend, bp), metric }));
         }
       }
       state.newUntil.set(order.id, bp);
