@@ -23,5 +23,6 @@ test_packages=(
   dovecot-lmtpd:/usr/lib/dovecot/lmtp
   swaks:/usr/bin/swaks
   curl:/usr/bin/curl
+  poppler-utils:/usr/bin/pdftotext # reads the text of a bill's PDF back (tests/bills.test.ts)
 )
 exec bash scripts/setup.sh "${test_packages[@]}"
