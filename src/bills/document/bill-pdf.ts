@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 
-/** Debian's weasyprint (a maintained HTML-to-PDF converter; scripts/setup.sh installs it), overridable for tests. */
-export const WEASYPRINT = process.env.ORCHESTRA_WEASYPRINT || '/usr/bin/weasyprint';
+/** Debian's weasyprint (a maintained HTML-to-PDF converter; scripts/setup.sh installs it). */
+export const WEASYPRINT = '/usr/bin/weasyprint';
 
 /**
  * A bill's PDF from its HTML: weasyprint reads the HTML on stdin and writes the PDF on stdout; nothing is fetched
