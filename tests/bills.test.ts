@@ -6,12 +6,12 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
-import { addMonths, dayOf } from '../src/billing/orders/calendar.js';
+import { addDays, addMonths, dayOf } from '../src/billing/orders/calendar.js';
 import { Order } from '../src/entities/billing/order.js';
 import { idOf } from '../src/schema/relay/global-id.js';
 import {
   BillDocumentDocument, BillOrdersDocument, BillsDocument, CloseBillDocument, CreateBillingServiceDocument, CreateMiscellaneousDocument,
-  CreateMiscellaneousKindDocument, SetBillContactDocument, TransactionsDocument, UndoBillingDocument,
+  CreateMiscellaneousKindDocument, CreatePaymentSourceDocument, PaymentSourcesDocument, SetBillContactDocument, TransactionsDocument, UndoBillingDocument,
 } from './generated/graphql.js';
 import { startApiHarness, type ApiHarness } from './support/api-harness.js';
 import { accountWithUser } from './support/fixtures.js';
@@ -176,6 +176,25 @@ describe('documents', () => {
     expect(text).toContain('Hosting: <b>shop</b>');
     expect(text).toMatch(/Total\s+12\.10/);
     expect(text).toMatch(/VAT 21\.00%\s+2\.10/);
+  });
+});
+
+describe('payment sources', () => {
+  test('a SEPA direct debit needs a valid IBAN, BIC and holder (ibantools); a bad one is a userError and saves nothing', async () => {
+    const { accountId, client } = await customer('sepaco', 0);
+    const bad = await h.admin.data(CreatePaymentSourceDocument, { input: { accountId, method: 'SEPA_DIRECT_DEBIT', iban: 'ES91 2100 0418 4502 0005 1333', bic: 'NOTABIC', holder: 'Sepa <Co>' } });
+    expect(bad.createPaymentSource.userErrors.map((e) => [e.field, e.code])).toEqual([['input.iban', 'INVALID'], ['input.bic', 'INVALID'], ['input.holder', 'INVALID']]);
+    expect((await h.admin.data(PaymentSourcesDocument, { accountId })).paymentSources.nodes).toEqual([]);
+    const good = await h.admin.data(CreatePaymentSourceDocument, { input: { accountId, method: 'SEPA_DIRECT_DEBIT', iban: 'ES91 2100 0418 4502 0005 1332', bic: 'CAIXESBBXXX', holder: 'Sepa Co' } });
+    expect(good.createPaymentSource.userErrors).toEqual([]);
+    expect(good.createPaymentSource.paymentSource).toMatchObject({ iban: 'ES9121000418450200051332', bic: 'CAIXESBBXXX' });
+    expect((await client.data(PaymentSourcesDocument, {})).paymentSources.nodes.map((p) => p.method)).toEqual(['SEPA_DIRECT_DEBIT']);
+    // Its bills are debited: due in 5 days, the transaction waits for processing.
+    await h.admin.data(CreateMiscellaneousDocument, { input: { accountId, kindId, amount: 1, description: 'debited' } });
+    await bill(accountId);
+    const closed = await h.admin.data(CloseBillDocument, { id: (await billsOf(accountId))[0]!.id });
+    expect(closed.closeBill.bill!.dueOn).toBe(addDays(today, 5));
+    expect((await billsOf(accountId))[0]!.transactions.map((t) => t.state)).toEqual(['WAITING_PROCESSING']);
   });
 });
 
