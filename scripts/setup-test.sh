@@ -30,5 +30,6 @@ test_packages=(
   php8.2-fpm:/usr/sbin/php-fpm8.2
   supervisor:/usr/bin/supervisord # the process supervisor Orchestra's own deployment uses, run on a sandboxed test host (tests/deploy.test.ts)
   mailman3:/usr/lib/mailman3/bin/master # the mailing lists' Mailman 3 on a mail test host (tests/mailing-lists-servers.test.ts)
+  poppler-utils:/usr/bin/pdftotext # reads the text of a bill's PDF back (tests/bills.test.ts)
 )
 exec bash scripts/setup.sh "${test_packages[@]}"

@@ -22,6 +22,7 @@ packages=(
   openssh-client:ssh-keygen         # makes the embedded mode's SSH key pair
   bind9-utils:named-checkzone       # the API checks every zone before it commits a DNS change (src/services/domains/zone-check.ts)
   dovecot-sieve:sievec              # the API compiles a mailbox's Sieve script before it saves it (src/services/mail/sieve-check.ts)
+  weasyprint:/usr/bin/weasyprint    # the API turns a bill's HTML into its PDF (src/bills/document/bill-pdf.ts)
   "$@"
 )
 missing_packages=()

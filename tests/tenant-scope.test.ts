@@ -24,8 +24,9 @@ import { Domain } from '../src/entities/dns/domain.js';
 import { DomainRecord } from '../src/entities/dns/domain-record.js';
 import { SystemUser } from '../src/entities/services/system-user.js';
 import { toGlobalId } from '../src/schema/relay/global-id.js';
+import { addMonths, dayOf } from '../src/billing/orders/calendar.js';
 import {
-  ContractPlanDocument, CreateAddressDocument, CreateApiTokenDocument, CreateBillingServiceDocument, CreateDatabaseDocument, CreateDatabaseUserDocument,
+  BillOrdersDocument, CloseBillDocument, ContractPlanDocument, CreateAddressDocument, CreatePaymentSourceDocument, CreateApiTokenDocument, CreateBillingServiceDocument, CreateDatabaseDocument, CreateDatabaseUserDocument,
   CreateMailboxDocument, CreateMailingListDocument, CreateMiscellaneousDocument, CreateMiscellaneousKindDocument, CreatePlanDocument, LoginDocument, SetBillContactDocument,
   SetRateDocument, UpdateAccountDocument,
 } from './generated/graphql.js';
@@ -80,6 +81,17 @@ beforeAll(async () => {
     await h.admin.data(ContractPlanDocument, { input: { accountId: account.id, planId: plan.id } });
     await h.admin.data(CreateMiscellaneousDocument, { input: { accountId: account.id, kindId: kind.id, amount: 2 } });
   }
+  // Bills and payments: a closed invoice per account (its lines, a plan discount, a transaction, the counter), a
+  // payment source, and a processing run (admin only).
+  for (const name of ['alpha', 'bravo']) {
+    const account = await h.orm.em.fork().findOneOrFail(Account, { username: name });
+    const accountId = toGlobalId('Account', account.id);
+    const billed = await h.admin.data(BillOrdersDocument, { input: { accountIds: [accountId], billingPoint: addMonths(dayOf(new Date()), 12), fixedPoint: true } });
+    if (!billed.billOrders.run?.bills[0]) throw new Error(JSON.stringify(billed));
+    await h.admin.data(CloseBillDocument, { id: billed.billOrders.run.bills[0].id });
+    await h.admin.data(CreatePaymentSourceDocument, { input: { accountId, method: 'BANK_TRANSFER' } });
+  }
+  await h.orm.em.fork().execute("insert into transaction_process (created_at, updated_at, state, file_name, file) values (now(), now(), 'CREATED', 'x.xml', '')");
   alphaId = (await h.orm.em.fork().findOneOrFail(Account, { username: 'alpha' })).id;
   await h.client.data(LoginDocument, { input: { username: 'alpha', password: 'a wrong password' } }); // a login attempt
 });

@@ -34,10 +34,18 @@ import { Rate } from './billing/rate.js';
 import { Service } from './billing/service.js';
 import { WebApp } from './web/web-app.js';
 import { Website } from './web/website.js';
+import { Bill } from './bills/bill.js';
+import { BillCounter } from './bills/bill-counter.js';
+import { BillLine } from './bills/bill-line.js';
+import { BillSubline } from './bills/bill-subline.js';
+import { PaymentSource } from './payments/payment-source.js';
+import { Transaction } from './payments/transaction.js';
+import { TransactionProcess } from './payments/transaction-process.js';
 
 export { Account, BillContact, Contact, AuditEntry, ApiToken, LoginAttempt, User, Batch, Operation, Route, ScriptRun, Server, Crontab, SystemUser, Domain, DomainRecord, Database, DatabaseUser, Resource, ResourceData, MonitorData, MonitorRun, ResourceScheduleChange, Mailbox, Address, MailingList };
 export { Service, Order, OrderMetric, Plan, ContractedPlan, Rate, MiscellaneousKind, Miscellaneous };
 export { WebApp, Website };
+export { Bill, BillCounter, BillLine, BillSubline, PaymentSource, Transaction, TransactionProcess };
 
 /** Every entity the ORM knows; a new domain adds its entities here. */
 export const ALL_ENTITIES = [
@@ -49,5 +57,5 @@ export const ALL_ENTITIES = [
   Resource, ResourceData, MonitorData, MonitorRun, ResourceScheduleChange,
   Mailbox, Address, MailingList,
   Service, Rate, Plan, ContractedPlan, Order, OrderMetric, MiscellaneousKind, Miscellaneous,
-  WebApp, Website,
+  WebApp, Website, Bill, BillLine, BillSubline, BillCounter, PaymentSource, TransactionProcess, Transaction,
 ];

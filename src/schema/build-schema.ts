@@ -11,6 +11,7 @@ import { NodeResolver } from './relay/node.resolver.js';
 import { SystemResolver } from './system/system.resolver.js';
 import { SERVICE_RESOLVERS } from './services/index.js';
 import { BILLING_RESOLVERS } from './billing/index.js';
+import { BILLS_RESOLVERS } from './bills/index.js';
 import { OperationResolver, ScriptRunResolver } from './orchestration/operation.resolver.js';
 import { RouteResolver } from './orchestration/route.resolver.js';
 import { ServerResolver } from './orchestration/server.resolver.js';
@@ -23,7 +24,7 @@ import { DEPLOY_RESOLVERS } from './deploy/index.js';
 export const RESOLVERS = [
   NodeResolver, AccountResolver, ContactResolver, BillContactResolver, UserResolver, ApiTokenResolver, AuditResolver,
   SystemResolver, ServerResolver, RouteResolver, OperationResolver, ScriptRunResolver, PreviewResolver,
-  OperationSubscriptionResolver, ...SERVICE_RESOLVERS, ...RESOURCE_RESOLVERS, ...BILLING_RESOLVERS,
+  OperationSubscriptionResolver, ...SERVICE_RESOLVERS, ...RESOURCE_RESOLVERS, ...BILLING_RESOLVERS, ...BILLS_RESOLVERS,
   ...STANDUP_RESOLVERS, ...DEPLOY_RESOLVERS,
 ] as const;
 

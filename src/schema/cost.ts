@@ -15,6 +15,8 @@ export const FIELD_COST = {
   sshCommand: 100,
   /** Hashes a password with scrypt (32 MiB, ~0.1 s of CPU). */
   passwordHash: 1_000,
+  /** Renders a document with an external converter (a bill's PDF with weasyprint, ~1 s of CPU). */
+  documentRender: 1_000,
   /** Any mutation without a price of its own: a transaction, an audit entry, maybe a workflow start after commit. */
   mutation: 100,
 } as const;

@@ -11,3 +11,4 @@ export { sendMailWorkflow } from './mail.js';
 export { ordersUpdateWorkflow, ordersCleanupMetricsWorkflow } from './orders-schedules.js';
 export { accountSetupWorkflow } from './standup/account-setup.js';
 export { deployWorkflow } from './deploy/deploy.js';
+export { billingInvoiceWorkflow } from './invoicing.js';

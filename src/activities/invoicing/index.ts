@@ -1,0 +1,21 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { heartbeat } from '@temporalio/activity';
+import { dayOf } from '../../billing/orders/calendar.js';
+import { invoiceRun } from '../../invoicing/run/invoice-run.js';
+import type { InvoicingActivities } from '../../workflows/contracts/invoicing.js';
+import type { ActivityDeps } from '../activity-deps.js';
+
+/** The invoicing schedule's activity: every account with pending orders, each in a transaction of its own. */
+export function invoicingActivities(deps: ActivityDeps): InvoicingActivities {
+  return {
+    async invoicePendingOrders() {
+      const today = dayOf(new Date());
+      const options = { billingPoint: today, fixedPoint: false, proforma: false, newOpen: false, preview: false, today };
+      const { billings: _, ...counts } = await invoiceRun(deps.orm.em.fork(), {}, options, (work) => {
+        heartbeat();
+        return deps.orm.em.fork().transactional((tx) => work(tx as EntityManager));
+      });
+      return counts;
+    },
+  };
+}

@@ -1,0 +1,123 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { generateLines } from '../generate-lines.js';
+import { UnsupportedMetricMode } from '../bill-with-metric.js';
+import type { ComputedLine, OrderBilling } from '../invoicing-types.js';
+import { accountInputs, type OrderSelection } from './account-inputs.js';
+import { assignBills, type BillGroup, type BillOptions } from './assign-bills.js';
+
+export interface InvoiceOptions extends BillOptions {
+  billingPoint: string;
+  fixedPoint: boolean;
+  today: string;
+  /** Compute and return, write nothing. */
+  preview: boolean;
+}
+
+export interface AccountBilling {
+  accountId: string;
+  groups: BillGroup[];
+  /** The bills written (none for a preview), in group order. */
+  billIds: string[];
+  /** Services whose combination of periods cannot be billed (skipped, with why). */
+  skipped: { serviceId: string; reason: string }[];
+}
+
+/**
+ * Bills one account in the caller's transaction: locks the account's row first, so two runs (or a run and an admin)
+ * billing it at once take turns and the second sees the orders the first moved — nothing is billed twice. Then
+ * computes every service's lines (src/invoicing/generate-lines.ts), puts them on bills and moves the orders.
+ */
+export async function billAccount(em: EntityManager, accountId: string, selection: OrderSelection, options: InvoiceOptions): Promise<AccountBilling> {
+  await em.execute('select id from account where id = ? for update', [accountId]);
+  const lines: ComputedLine[] = [];
+  const orders: OrderBilling[] = [];
+  const skipped: AccountBilling['skipped'] = [];
+  for (const input of await accountInputs(em, accountId, selection)) {
+    try {
+      const result = generateLines(input, options);
+      lines.push(...result.lines);
+      orders.push(...result.orders);
+    } catch (error) {
+      if (!(error instanceof UnsupportedMetricMode)) throw error;
+      skipped.push({ serviceId: input.service.id, reason: error.message });
+    }
+  }
+  const groups = assignBills(lines, options);
+  if (options.preview) return { accountId, groups, billIds: [], skipped };
+  const before = new Map(orders.map((o) => [o.orderId, o.before]));
+  const billIds: string[] = [];
+  for (const group of groups) billIds.push(await writeGroup(em, accountId, group, before));
+  if (!options.proforma && orders.length) await moveOrders(em, orders, options.today);
+  return { accountId, groups, billIds, skipped };
+}
+
+async function writeGroup(em: EntityManager, accountId: string, group: BillGroup, before: Map<string, OrderBilling['before']>): Promise<string> {
+  let billId: string | undefined;
+  if (group.reuseOpen) {
+    const open: { id: string }[] = await em.execute('select id::text from bill where account_id = ? and type = ? and is_open order by id desc limit 1', [accountId, group.type]);
+    billId = open[0]?.id;
+    if (billId) await em.execute('update bill set updated_at = now() where id = ?', [billId], 'run');
+  }
+  if (!billId) {
+    const created: { id: string }[] = await em.execute(
+      `insert into bill (created_at, updated_at, account_id, type, is_open, is_sent, comments, language)
+       select now(), now(), a.id, ?, true, false, '', a.language from account a where a.id = ? returning id::text`,
+      [group.type, accountId],
+    );
+    billId = created[0]!.id;
+  }
+  const ids: { id: string }[] = await em.execute(`select nextval('bill_line_id_seq')::text as id from generate_series(1, ?)`, [group.lines.length]);
+  const lineRows = group.lines.map((line, k) => {
+    const was = before.get(line.orderId);
+    return {
+      id: ids[k]!.id,
+      order_id: line.orderId,
+      description: line.description.slice(0, 256),
+      rate: line.rate.toFixed(4),
+      quantity: line.metric.times(line.size).toFixed(5),
+      verbose_quantity: line.metric.equals(1) ? line.size.toString() : `${line.metric.toString()} × ${line.size.toString()}`,
+      subtotal: line.subtotal.toFixed(2),
+      tax_rate: line.taxRate.toFixed(2),
+      start_on: line.startOn,
+      end_on: line.endOn,
+      order_billed_on: was?.billedOn ?? null,
+      order_billed_until: was?.billedUntil ?? null,
+      order_billed_metric: was?.billedMetric?.toString() ?? null,
+      givers: line.givers,
+    };
+  });
+  await em.execute(
+    `insert into bill_line (id, created_at, updated_at, bill_id, account_id, order_id, description, rate, quantity, verbose_quantity, subtotal, tax_rate,
+                            start_on, end_on, order_billed_on, order_billed_until, order_billed_metric, givers)
+     select v.id, now(), now(), ?, ?, v.order_id, v.description, v.rate, v.quantity, v.verbose_quantity, v.subtotal, v.tax_rate,
+            v.start_on, v.end_on, v.order_billed_on, v.order_billed_until, v.order_billed_metric, v.givers
+       from jsonb_to_recordset(?::jsonb) as v(id bigint, order_id bigint, description text, rate numeric, quantity numeric, verbose_quantity text,
+            subtotal numeric, tax_rate numeric, start_on date, end_on date, order_billed_on date, order_billed_until date, order_billed_metric numeric, givers jsonb)`,
+    [billId, accountId, JSON.stringify(lineRows)],
+    'run',
+  );
+  const sublines = group.lines.flatMap((line, k) => line.sublines.map((s) => ({ line_id: ids[k]!.id, type: s.type, total: s.total.toFixed(2), description: SUBLINE_DESCRIPTIONS[s.type] })));
+  if (sublines.length) {
+    await em.execute(
+      `insert into bill_subline (created_at, updated_at, line_id, account_id, type, description, total)
+       select now(), now(), v.line_id, ?, v.type::bill_subline_type, v.description, v.total
+         from jsonb_to_recordset(?::jsonb) as v(line_id bigint, type text, description text, total numeric)`,
+      [accountId, JSON.stringify(sublines)],
+      'run',
+    );
+  }
+  return billId;
+}
+
+const SUBLINE_DESCRIPTIONS: Record<string, string> = { PLAN: 'Discount per plan', COMPENSATION: 'Compensation', PREPAY: 'Prepaid' };
+
+async function moveOrders(em: EntityManager, orders: OrderBilling[], today: string): Promise<void> {
+  await em.execute(
+    `update billing_order o set billed_on = case when v.billed then ?::date else o.billed_on end,
+            billed_until = v.billed_until, billed_metric = v.billed_metric, updated_at = now()
+       from jsonb_to_recordset(?::jsonb) as v(id bigint, billed boolean, billed_until date, billed_metric numeric)
+      where o.id = v.id`,
+    [today, JSON.stringify(orders.map((o) => ({ id: o.orderId, billed: o.billed, billed_until: o.billedUntil, billed_metric: o.billedMetric?.toString() ?? null })))],
+    'run',
+  );
+}

@@ -1,0 +1,53 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { OrderSelection } from './account-inputs.js';
+import { billAccount, type AccountBilling, type InvoiceOptions } from './bill-account.js';
+
+export const INVOICE_PAGE_SIZE = 500;
+
+/** How each account is billed: in a transaction of its own (the schedule), or all in the caller's (a mutation). */
+export type AccountRunner = (work: (em: EntityManager) => Promise<AccountBilling>) => Promise<AccountBilling>;
+
+export interface InvoiceRunResult {
+  accounts: number;
+  bills: number;
+  lines: number;
+  skippedServices: number;
+  billings: AccountBilling[];
+}
+
+/**
+ * Bills every account with not-ignored orders of active services (within the selection), a page of accounts at a
+ * time (keyset on id), each account in its own transaction: an interrupted run leaves whole accounts billed or not,
+ * and the next run completes the rest without billing anything twice (orders already billed up to their billing
+ * point are skipped). `keep` says whether to return each account's billing (previews and mutations) or only counts.
+ */
+export async function invoiceRun(em: EntityManager, selection: OrderSelection, options: InvoiceOptions, runAccount: AccountRunner, keep = false): Promise<InvoiceRunResult> {
+  const result: InvoiceRunResult = { accounts: 0, bills: 0, lines: 0, skippedServices: 0, billings: [] };
+  let after = '0';
+  for (;;) {
+    const page: { account_id: string }[] = await em.execute(
+      `select distinct o.account_id::text from billing_order o join service s on s.id = o.service_id
+        where not o.ignore and s.is_active and o.account_id > ?
+          and (?::jsonb = '[]'::jsonb or o.account_id in (select (jsonb_array_elements_text(?::jsonb))::bigint))
+          and (?::jsonb = '[]'::jsonb or o.service_id in (select (jsonb_array_elements_text(?::jsonb))::bigint))
+          and (?::jsonb = '[]'::jsonb or o.id in (select (jsonb_array_elements_text(?::jsonb))::bigint))
+        order by 1 limit ?`,
+      [after, ...twice(selection.accountIds), ...twice(selection.serviceIds), ...twice(selection.orderIds), INVOICE_PAGE_SIZE],
+    );
+    if (page.length === 0) return result;
+    for (const { account_id: accountId } of page) {
+      const billing = await runAccount((tx) => billAccount(tx, accountId, selection, options));
+      result.accounts++;
+      result.bills += billing.groups.length;
+      result.lines += billing.groups.reduce((n, g) => n + g.lines.length, 0);
+      result.skippedServices += billing.skipped.length;
+      if (keep) result.billings.push(billing);
+    }
+    after = page.at(-1)!.account_id;
+  }
+}
+
+function twice(ids: readonly string[] | undefined): [string, string] {
+  const json = JSON.stringify(ids ?? []);
+  return [json, json];
+}
