@@ -1,5 +1,4 @@
 import { buildSchema } from 'type-graphql';
-import { resolveNodeTypeSynchronously } from './relay/node.js';
 import type { GraphQLSchema } from 'graphql';
 import { AccountResolver } from './accounts/account.resolver.js';
 import { BillContactResolver, ContactResolver } from './accounts/contact.resolver.js';
@@ -51,6 +50,5 @@ export async function createSchema(emitSchemaFile?: string): Promise<GraphQLSche
     emitSchemaFile: emitSchemaFile ? { path: emitSchemaFile, sortedSchema: true } : false,
   });
   guardRootFields(schema);
-  resolveNodeTypeSynchronously(schema);
   return schema;
 }
