@@ -207,6 +207,10 @@ test('a worker release of this repository under supervisord connects to the test
   // The operator's part: the environment's settings in shared/env. The release's code is this checkout (a test
   // release cannot carry node_modules); its own task queue, so no other worker can answer its health check.
   const taskQueue = `deploy-health-${Date.now()}`;
+  // The checkout may sit in a private directory (a root's home, 0700) the deploy user cannot pass through: the host
+  // sees it bind-mounted at a path of its own instead.
+  const code = '/var/lib/orchestra/code';
+  await host.sandbox.exec(['bash', '-c', 'mkdir -p "$1" && mount --bind "$2" "$1"', '-', code, join(import.meta.dirname, '..')]);
   const key = await readFile((await testClientKey()).privateKeyPath, 'utf8');
   const env = [
     `DATABASE_URL=${h.config.databaseUrl}`,
@@ -215,7 +219,7 @@ test('a worker release of this repository under supervisord connects to the test
     `TEMPORAL_TASK_QUEUE=${taskQueue}`,
     `ORCHESTRA_TOKEN_SECRET=${'s'.repeat(40)}`,
     `ORCHESTRA_SSH_KEY=${prod.root}/shared/id_ed25519`,
-    `ORCHESTRA_CODE=${join(import.meta.dirname, '..')}`,
+    `ORCHESTRA_CODE=${code}`,
     'LOG_LEVEL=warn',
   ].join('\n');
   await host.sandbox.exec(['bash', '-c', `umask 077 && cat > ${prod.root}/shared/env && chown orchestra: ${prod.root}/shared/env`], `${env}\n`);

@@ -118,7 +118,9 @@ describe('web apps and websites on nginx and PHP-FPM', () => {
     await publish('webco', '/home/webco/webapps/home/missing.html', 'custom not found page\n');
     // A long-running app of the account: a small Node HTTP server on a port of the server's loopback.
     await publish('webco', '/home/webco/app.js', 'require("http").createServer((q, r) => r.end("node says " + q.url + " to " + q.headers["x-forwarded-proto"] + "\\n")).listen(3111, "127.0.0.1");');
-    const node = process.execPath;
+    // The machine's Node (npm's), not this process's: that one lives in the clone, which may be a private directory
+    // (a root's home) the account's user cannot enter.
+    const node = '/usr/bin/node';
     // Its own session (setsid), so nothing of this command's ends takes it along; up before the site points at it.
     await run('setsid -f runuser -u webco -- "$1" /home/webco/app.js >/var/log/node-app.log 2>&1', node);
     await run('for _ in $(seq 600); do (exec 3<>/dev/tcp/127.0.0.1/3111) 2>/dev/null && exit 0; sleep 0.1; done; cat /var/log/node-app.log; exit 1');
