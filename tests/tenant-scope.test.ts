@@ -27,7 +27,7 @@ import { toGlobalId } from '../src/schema/relay/global-id.js';
 import { addMonths, dayOf } from '../src/billing/orders/calendar.js';
 import {
   BillOrdersDocument, CloseBillDocument, ContractPlanDocument, CreateAddressDocument, CreatePaymentSourceDocument, CreateApiTokenDocument, CreateBillingServiceDocument, CreateDatabaseDocument, CreateDatabaseUserDocument,
-  CreateMailboxDocument, CreateMailingListDocument, CreateMiscellaneousDocument, CreateMiscellaneousKindDocument, CreatePlanDocument, LoginDocument, SetBillContactDocument,
+  CreateMailboxDocument, CreateMailingListDocument, CreateMiscellaneousDocument, CreateMiscellaneousKindDocument, CreatePlanDocument, CreateWebAppDocument, CreateWebsiteDocument, LoginDocument, SetBillContactDocument,
   SetRateDocument, UpdateAccountDocument,
 } from './generated/graphql.js';
 import { startApiHarness, type ApiHarness } from './support/api-harness.js';
@@ -78,6 +78,8 @@ beforeAll(async () => {
     const domain = await h.orm.em.fork().findOneOrFail(Domain, { name: `${name}.example` });
     await client.data(CreateAddressDocument, { input: { domainId: toGlobalId('Domain', domain.id), name: 'info', mailboxIds: [mailbox.createMailbox.mailbox!.id] } });
     await client.data(CreateMailingListDocument, { input: { domainId: toGlobalId('Domain', domain.id), name: `${name}-list`, adminEmail: `owner@${name}.example`, password: 'a long password' } });
+    const app = await client.data(CreateWebAppDocument, { input: { accountId: account.id, name: 'site', type: 'STATIC' as never } });
+    await client.data(CreateWebsiteDocument, { input: { accountId: account.id, name: 'main', domainIds: [toGlobalId('Domain', domain.id)], contents: [{ path: '/', webAppId: app.createWebApp.webApp!.id }] } });
     await h.admin.data(ContractPlanDocument, { input: { accountId: account.id, planId: plan.id } });
     await h.admin.data(CreateMiscellaneousDocument, { input: { accountId: account.id, kindId: kind.id, amount: 2 } });
   }
