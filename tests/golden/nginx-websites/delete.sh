@@ -56,13 +56,31 @@ nginx_commit() {
     exit_code=1
     return 0
   fi
+  local before fresh
+  before=$(nginx_workers)
   if command -v systemctl >/dev/null && systemctl is-active --quiet nginx 2>/dev/null; then
     systemctl reload nginx
   else
     nginx -s reload
   fi
+  # A reload only signals the master: it reads the configuration and starts new workers a moment later, and until then
+  # the old workers answer with the old sites (a busy server showed the old page after the run had ended). Wait, up to
+  # 10 s, for a worker that was not there before.
+  for _ in {1..100}; do
+    fresh=$(comm -13 <(printf '%s\n' "$before") <(nginx_workers))
+    [ -n "$fresh" ] && break
+    sleep 0.1
+  done
   rm -f -- "$nginx_marker"
   echo "nginx: reloaded"
+}
+
+# nginx_workers: the worker processes of the running master, one pid per line, sorted (none when nginx is down).
+nginx_workers() {
+  local pid_file master
+  pid_file=$(awk '$1 == "pid" { sub(/;$/, "", $2); print $2 }' /etc/nginx/nginx.conf 2>/dev/null)
+  master=$(cat -- "${pid_file:-/run/nginx.pid}" 2>/dev/null) || return 0
+  pgrep -P "$master" | sort || true
 }
 
 # nginx_site_remove FILE: the site is no longer staged (the commit removes the live file).
