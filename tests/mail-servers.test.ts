@@ -22,6 +22,7 @@ import { PASSWORD, accountWithUser } from './support/fixtures.js';
 import type { GraphQLClient } from './support/graphql-client.js';
 import { mailHostSpec, startMailDaemons, type MailDaemons } from './support/mail-host.js';
 import { startOrchestraHarness, type OrchestraHarness } from './support/orchestra-harness.js';
+import { pollUntil } from './support/resilience.js';
 
 // Each test waits for operations (up to 2 min) and for deliveries (up to 1 min): the waits bound time, never an outcome.
 jest.setTimeout(300_000);
@@ -81,30 +82,12 @@ const host = () => h.hosts.mx1!.sandbox;
 const run = async (...command: string[]) => (await host().exec(command)).stdout.trim();
 const fails = (...command: string[]) => host().exec(command).then(() => false, () => true);
 /**
- * Whether a login succeeds, once it answers `expected` or after a minute: Dovecot re-reads a passwd-file at most once a
- * second, so a password or state written within the second of the last lookup shows at the next.
+ * Dovecot re-reads a passwd-file at most once a second, so a password, state or quota written within the second of the
+ * last lookup shows at the next one: these read until Dovecot answers as expected (pollUntil's deadline bounds it).
  */
-async function loginIs(login: () => Promise<boolean>, expected: boolean): Promise<boolean> {
-  let seen = !expected;
-  for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 250))) {
-    seen = await login();
-    if (seen === expected) break;
-  }
-  return seen;
-}
-
-/**
- * A mailbox's quota rule as Dovecot answers it, once it is `expected` or after a minute: Dovecot re-reads a
- * passwd-file at most once a second, so a change written within the second of the last lookup shows at the next.
- */
-async function quotaRule(user: string, expected: string): Promise<string> {
-  let seen = '';
-  for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 250))) {
-    seen = await run('doveadm', 'user', '-f', 'quota_rule', user);
-    if (seen === expected) break;
-  }
-  return seen;
-}
+const loginIs = (login: () => Promise<boolean>, expected: boolean) => pollUntil(`a login to be ${expected}`, login, (ok) => ok === expected, 60_000, 250);
+const quotaRule = (user: string, expected: string) =>
+  pollUntil(`${user}'s quota rule ${expected}`, () => run('doveadm', 'user', '-f', 'quota_rule', user), (rule) => rule === expected, 60_000, 250);
 
 const authTest = (user: string, password: string) => host().exec(['doveadm', 'auth', 'test', user, password]).then(() => true, () => false);
 const postmapQuery = (map: string, key: string) => host().exec(['postmap', '-q', key, `hash:/etc/postfix/orchestra/${map}`]).then((r) => r.stdout.trim(), () => null);
