@@ -74,10 +74,16 @@ test("the suite's secret scan finds a registered secret in a log, plain or JSON-
   try {
     mkdirSync(join(root, 'logs'));
     mkdirSync(join(root, 'secrets'));
-    writeFileSync(join(root, 'secrets', '1.txt'), `${JSON.stringify('pa"ss word 1234')}\n${JSON.stringify('never-logged-123')}\n`);
-    writeFileSync(join(root, 'logs', '1.log'), `${JSON.stringify({ msg: 'x', value: 'pa"ss word 1234' })}\n`);
+    mkdirSync(join(root, 'public'));
+    const secrets = ['pa"ss word 1234', 'never-logged-123', 'x'.repeat(10)];
+    writeFileSync(join(root, 'secrets', '1.txt'), secrets.map((s) => `${JSON.stringify(s)}\n`).join(''));
+    // The suite also sent 'x' × 20 in an ordinary field: its 'x' × 10 password in a log proves nothing.
+    writeFileSync(join(root, 'public', '1.txt'), `${JSON.stringify('x'.repeat(20))}\n`);
+    writeFileSync(join(root, 'logs', '1.log'), `${JSON.stringify({ msg: 'x', value: 'pa"ss word 1234', command: 'x'.repeat(20) })}\n`);
     writeFileSync(join(root, 'logs', '2.log'), `${JSON.stringify({ msg: 'clean' })}\n`);
-    expect(findSecretsInLogs(root)).toEqual([{ log: '1.log', secret: 'pa…(15 chars)' }]);
+    expect(findSecretsInLogs(root)).toEqual([
+      { log: '1.log', secret: 'pa…(15 chars)', where: `{"msg":"x","value":"<secret>","command":"${'x'.repeat(20)}"}` },
+    ]);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

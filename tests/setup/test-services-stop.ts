@@ -10,6 +10,6 @@ export default async function stopTestServices(): Promise<void> {
   const leaked = findSecretsInLogs(services.dir);
   rmSync(services.dir, { recursive: true, force: true });
   if (leaked.length) {
-    throw new Error(`secrets the tests used appear in the captured logs:\n${leaked.map((l) => `  ${l.secret} in ${l.log}`).join('\n')}`);
+    throw new Error(`secrets the tests used appear in the captured logs:\n${leaked.map((l) => `  ${l.secret} in ${l.log}: ${l.where}`).join('\n')}`);
   }
 }

@@ -22,7 +22,7 @@ export class GraphQLClient {
   async raw<T = unknown>(body: string | object, headers: Record<string, string> = {}): Promise<GraphQLResponse<T>> {
     // Every password and token the suite sends or gets back: no log may contain them (tests/support/test-log.ts).
     registerSecret(this.token);
-    registerSecretsIn(typeof body === 'string' ? safeParse(body) : body);
+    registerSecretsIn(typeof body === 'string' ? safeParse(body) : body, 'request');
     const response = await fetch(this.url, {
       method: 'POST',
       headers: {
@@ -39,7 +39,7 @@ export class GraphQLClient {
     } catch {
       throw new Error(`non-JSON response (${response.status}): ${text.slice(0, 500)}`);
     }
-    registerSecretsIn(json.data);
+    registerSecretsIn(json.data, 'response');
     return { ...json, status: response.status };
   }
 

@@ -14,43 +14,74 @@ export function testLogDir(root = process.env.TEST_TMP_DIR): string | null {
   return root ? join(root, 'logs') : null;
 }
 
-function secretsDir(root = process.env.TEST_TMP_DIR): string | null {
-  return root ? join(root, 'secrets') : null;
+function registry(kind: 'secrets' | 'public', root = process.env.TEST_TMP_DIR): string | null {
+  return root ? join(root, kind) : null;
 }
 
-/** Remembers a secret the suite used, for the scan at the end. */
-export function registerSecret(value: unknown): void {
-  const dir = secretsDir();
+function remember(kind: 'secrets' | 'public', value: unknown): void {
+  const dir = registry(kind);
   if (!dir || typeof value !== 'string' || value.length < MIN_SECRET_LENGTH) return;
   mkdirSync(dir, { recursive: true });
   appendFileSync(join(dir, `${process.pid}.txt`), `${JSON.stringify(value)}\n`);
 }
 
-/** Registers every string under a secret-named key (password, token, …) at any depth of a request or response. */
-export function registerSecretsIn(value: unknown, depth = 0): void {
+/** Remembers a secret the suite used, for the scan at the end. */
+export function registerSecret(value: unknown): void {
+  remember('secrets', value);
+}
+
+/**
+ * Registers every string under a secret-named key (password, token, …) at any depth of a request or response, and
+ * every other string as public: the suite sends the same hostile strings as passwords and as ordinary fields (a
+ * crontab command of 998 "x" holds the 256-"x" password), and a secret the suite itself sent in the clear in an
+ * ordinary field proves nothing when a log holds it. The GraphQL document itself is neither.
+ */
+export function registerSecretsIn(value: unknown, from: 'request' | 'response', depth = 0): void {
   if (value === null || typeof value !== 'object' || depth > 10) return;
   for (const [key, item] of Object.entries(value)) {
-    if (isSecretKey(key) && typeof item === 'string') registerSecret(item);
-    else registerSecretsIn(item, depth + 1);
+    if (typeof item === 'string') {
+      if (isSecretKey(key)) registerSecret(item);
+      // Only what the suite sent: a secret a response showed in an ordinary field must not excuse itself.
+      else if (from === 'request' && key !== 'query') remember('public', item);
+    } else registerSecretsIn(item, from, depth + 1);
   }
 }
 
-/** Each secret found in a log: which log, and the secret masked (never printed whole). */
-export function findSecretsInLogs(root: string): { log: string; secret: string }[] {
-  const logs = join(root, 'logs');
-  const secrets = join(root, 'secrets');
-  if (!existsSync(logs) || !existsSync(secrets)) return [];
+function registered(root: string, kind: 'secrets' | 'public'): Set<string> {
+  const dir = join(root, kind);
   const values = new Set<string>();
-  for (const file of readdirSync(secrets)) {
-    for (const line of readFileSync(join(secrets, file), 'utf8').split('\n')) if (line) values.add(JSON.parse(line) as string);
+  if (!existsSync(dir)) return values;
+  for (const file of readdirSync(dir)) {
+    for (const line of readFileSync(join(dir, file), 'utf8').split('\n')) if (line) values.add(JSON.parse(line) as string);
   }
-  const found: { log: string; secret: string }[] = [];
+  return values;
+}
+
+/** Each secret found in a log: which log, and the secret masked (never printed whole). */
+export function findSecretsInLogs(root: string): { log: string; secret: string; where: string }[] {
+  const logs = join(root, 'logs');
+  if (!existsSync(logs)) return [];
+  const publicValues = [...registered(root, 'public')];
+  const values = [...registered(root, 'secrets')].filter((secret) => !publicValues.some((value) => value.includes(secret)));
+  const found: { log: string; secret: string; where: string }[] = [];
   for (const file of readdirSync(logs)) {
-    const text = readFileSync(join(logs, file), 'utf8');
+    const lines = readFileSync(join(logs, file), 'utf8').split('\n');
     for (const value of values) {
       // A log line is JSON: the secret may appear escaped.
-      if (text.includes(value) || text.includes(JSON.stringify(value).slice(1, -1))) found.push({ log: file, secret: `${value.slice(0, 2)}…(${value.length} chars)` });
+      const escaped = JSON.stringify(value).slice(1, -1);
+      const line = lines.find((l) => l.includes(value) || l.includes(escaped));
+      if (line !== undefined) found.push({ log: file, secret: mask(value), where: whereLogged(line, value, escaped) });
     }
   }
   return found;
+}
+
+function mask(value: string): string {
+  return `${value.slice(0, 2)}…(${value.length} chars)`;
+}
+
+/** The line's message and keys with the secret masked, so a failure says which log statement leaked it. */
+function whereLogged(line: string, value: string, escaped: string): string {
+  const masked = line.split(value).join('<secret>').split(escaped).join('<secret>');
+  return masked.length > 400 ? `${masked.slice(0, 400)}…` : masked;
 }

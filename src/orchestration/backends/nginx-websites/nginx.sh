@@ -50,23 +50,33 @@ nginx_commit() {
     exit_code=1
     return 0
   fi
-  local before fresh
+  local before
   before=$(nginx_workers)
   if command -v systemctl >/dev/null && systemctl is-active --quiet nginx 2>/dev/null; then
     systemctl reload nginx
   else
     nginx -s reload
   fi
-  # A reload only signals the master: it reads the configuration and starts new workers a moment later, and until then
-  # the old workers answer with the old sites (a busy server showed the old page after the run had ended). Wait, up to
-  # 10 s, for a worker that was not there before.
+  # A reload only signals the master: it reads the configuration and starts new workers a moment later, and each old
+  # worker answers with the old sites until it has taken the signal and closed its listening sockets (a busy server
+  # showed the old page after the run had ended, even once a new worker was up). Wait, up to 10 s, until a new worker
+  # is there and every old one is gone or shutting down (a long download may keep one alive, never accepting).
   for _ in {1..100}; do
-    fresh=$(comm -13 <(printf '%s\n' "$before") <(nginx_workers))
-    [ -n "$fresh" ] && break
+    nginx_reloaded "$before" && break
     sleep 0.1
   done
   rm -f -- "$nginx_marker"
   echo "nginx: reloaded"
+}
+
+# nginx_reloaded BEFORE: a worker not in BEFORE runs, and each worker in BEFORE has exited or is shutting down.
+nginx_reloaded() {
+  local now pid
+  now=$(nginx_workers)
+  [ -n "$(comm -13 <(printf '%s\n' "$1") <(printf '%s\n' "$now"))" ] || return 1
+  for pid in $(comm -12 <(printf '%s\n' "$1") <(printf '%s\n' "$now")); do
+    [[ "$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" == *"shutting down"* ]] || return 1
+  done
 }
 
 # nginx_workers: the worker processes of the running master, one pid per line, sorted (none when nginx is down).
