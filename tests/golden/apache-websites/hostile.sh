@@ -76,13 +76,37 @@ apache_commit() {
     exit_code=1
     return 0
   fi
+  local before
+  before=$(apache_children)
   if command -v systemctl >/dev/null && systemctl is-active --quiet apache2 2>/dev/null; then
     systemctl reload apache2
   else
     apache2ctl graceful
   fi
+  # A graceful restart only signals the parent: until each old child has taken it, an old child may still accept a
+  # connection and answer with the old sites (nginx showed it on a busy server). Wait, up to 10 s, until children run
+  # and none from before is left (a long download may keep one, which then accepts nothing new).
+  for _ in {1..100}; do
+    apache_reloaded "$before" && break
+    sleep 0.1
+  done
   rm -f -- "$apache_marker"
   echo "Apache: reloaded"
+}
+
+# apache_reloaded BEFORE: the parent has children, none of them in BEFORE.
+apache_reloaded() {
+  local now
+  now=$(apache_children)
+  [ -n "$now" ] && [ -z "$(comm -12 <(printf '%s\n' "$1") <(printf '%s\n' "$now"))" ]
+}
+
+# apache_children: the child processes of the running parent, one pid per line, sorted (none when Apache is down).
+apache_children() {
+  local parent
+  # shellcheck disable=SC1091 # Debian's envvars names the pid file
+  parent=$(. /etc/apache2/envvars 2>/dev/null; cat -- "${APACHE_PID_FILE:-/run/apache2/apache2.pid}" 2>/dev/null) || return 0
+  pgrep -P "$parent" | sort || true
 }
 
 # apache_site_save FILE CONTENT TLS_DIR: stages the site's file if apache2 -t accepts it with the server's
