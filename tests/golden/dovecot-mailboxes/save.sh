@@ -13,15 +13,30 @@ autoresponder_users=/etc/dovecot/orchestra/autoresponders
 dovecot_conf=/etc/dovecot/conf.d/90-orchestra.conf
 mail_state=/var/lib/orchestra/mail
 
+dovecot_written_at=0
+
 # write_if_changed FILE MODE OWNER CONTENT: replaces FILE (atomically) only when CONTENT differs; says whether it did.
+# Dovecot tells a changed passwd-file by its mtime in whole seconds and its size, so a rewrite of the same size within
+# the second of the old file (a new password: hashes have one length) would never be read: the new file is made at
+# least a second newer than the old one.
 write_if_changed() {
-  local file=$1 mode=$2 owner=$3 content=$4 tmp
+  local file=$1 mode=$2 owner=$3 content=$4 tmp old
   if [ -f "$file" ] && [ "$(cat -- "$file"; printf x)" = "${content}x" ]; then return 1; fi
   tmp=$(mktemp -- "$file.XXXXXX")
   printf '%s' "$content" >"$tmp"
   chmod "$mode" -- "$tmp"
   chown "$owner" -- "$tmp"
+  if old=$(stat -c %Y -- "$file" 2>/dev/null) && (( $(stat -c %Y -- "$tmp") <= old )); then touch -d "@$(( old + 1 ))" -- "$tmp"; fi
   mv -f -- "$tmp" "$file"
+  case $file in "$mailbox_users"/* | "$autoresponder_users"/*) dovecot_written_at=$(date +%s) ;; esac
+}
+
+# dovecot_settle: Dovecot looks at a passwd-file at most once a second and answers from what it read until then, so
+# a change written in the second of a lookup shows only in the next second. The run ends after that second: SUCCESS
+# means the new password, state or quota is what Dovecot answers.
+dovecot_settle() {
+  (( dovecot_written_at )) || return 0
+  while (( $(date +%s) <= dovecot_written_at )); do sleep 0.1; done
 }
 
 # ensure_dovecot: the vmail user, the directories and Orchestra's Dovecot configuration (a reload is marked when it
@@ -175,4 +190,5 @@ if header :is "X-Spam-Flag" "YES" {
 }' ''
 
 # ── commit ─────────────────────────────────────────────────────────────────
+dovecot_settle
 exit "$exit_code"

@@ -112,6 +112,8 @@ export const dovecotAutoresponsesBackend = defineBackend<AutoresponseSnapshot>({
       ShellCode.trusted('ensure_dovecot\nreload_dovecot'),
     ], '\n\n');
   },
+  // SUCCESS means Dovecot answers with what was written (its once-a-second look at a passwd-file: ./dovecot.sh).
+  commit: () => ShellCode.trusted('dovecot_settle'),
   section(op: TypedOperation<AutoresponseSnapshot>) {
     const s = op.snapshot;
     if (removes(op)) return sh`delete_autoresponder ${s.user}`;

@@ -152,6 +152,8 @@ export const dovecotMailboxesBackend = defineBackend<MailboxSnapshot>({
       DOVECOT, actions.has('save') ? SAVE : ShellCode.empty, actions.has('delete') ? DELETE : ShellCode.empty, ShellCode.trusted('ensure_dovecot\nreload_dovecot'),
     ], '\n\n');
   },
+  // SUCCESS means Dovecot answers with what was written (its once-a-second look at a passwd-file: ./dovecot.sh).
+  commit: () => ShellCode.trusted('dovecot_settle'),
   section(op: TypedOperation<MailboxSnapshot>) {
     const s = op.snapshot;
     if (op.action === 'delete') return sh`delete_mailbox ${s.name} ${s.trashDir ?? ''}`;
