@@ -18,7 +18,7 @@ const workflowImports = {
 };
 
 export default defineConfig(
-  { ignores: ['node_modules/', '.data/', '.tools/', 'src/generated/', 'tests/generated/', 'dist/', 'coverage/'] },
+  { ignores: ['node_modules/', '.data/', '.tools/', '.cache/', 'src/generated/', 'tests/generated/', 'dist/', 'coverage/'] },
   tseslint.configs.recommended,
   {
     rules: {

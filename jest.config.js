@@ -5,6 +5,8 @@ export default {
   transform: { '^.+\\.ts$': ['@swc/jest'] },
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: ['<rootDir>/tests/**/*.test.ts'],
+  // Built tools and their caches (scripts/temporal-server.sh: a Go module cache with its own test snapshots).
+  modulePathIgnorePatterns: ['<rootDir>/.cache/'],
   setupFiles: ['<rootDir>/tests/setup/reflect.ts', '<rootDir>/tests/setup/test-logger.ts'],
   globalSetup: '<rootDir>/tests/setup/global-setup.js',
   globalTeardown: '<rootDir>/tests/setup/global-teardown.js',

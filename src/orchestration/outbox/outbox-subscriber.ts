@@ -4,7 +4,8 @@ import { ChangeSetType } from '@mikro-orm/core';
 import type { Change } from '../collector/change.js';
 import { planGroups } from '../collector/plan.js';
 import { mattersToServers } from '../../services/index.js';
-import { lockOutbox, writeOutbox } from './write-outbox.js';
+import { writeOutbox } from './write-outbox.js';
+import { planUnderServerLocks } from './server-locks.js';
 import { bindingOf, takeWrittenBatches } from './outbox-binding.js';
 
 /** Thrown at commit of a dry run, after its plan is handed over, so the transaction rolls back. */
@@ -65,13 +66,12 @@ export class OutboxSubscriber implements EventSubscriber {
     const binding = bindingOf(args.transaction);
     if (!changes.length && !binding?.dryRun) return;
     const em = args.em as EntityManager;
-    // Before planning: the snapshots must include every transaction committed ahead of this one (see lockOutbox).
-    if (changes.length && !binding?.dryRun) await lockOutbox(em);
-    const groups = changes.length ? await planGroups(em, changes) : [];
     if (binding?.dryRun) {
-      binding.dryRun(groups);
+      binding.dryRun(changes.length ? await planGroups(em, changes) : []);
       throw new DryRunRollback();
     }
+    // The snapshots must include every transaction committed ahead of this one on the same servers.
+    const groups = await planUnderServerLocks(em, (planner) => planGroups(planner, changes));
     if (groups.length === 0) return;
     await writeOutbox(em, groups, binding?.actor ?? 'system');
   }

@@ -7,30 +7,17 @@ import { ScriptRun } from '../../entities/orchestration/script-run.js';
 import type { OperationInput } from '../types.js';
 import type { PlannedGroup } from '../collector/plan.js';
 import { noteWrittenBatch } from './outbox-binding.js';
+import { lockServers, serversOf } from './server-locks.js';
 import { currentLogContext } from '../../observability/log-context.js';
 import { log } from '../../observability/logger.js';
-
-/** A lock every outbox write takes until commit, so ids (queue positions) are handed out in commit order. */
-const OUTBOX_LOCK = 724_111;
-
-/**
- * Takes the outbox lock for the rest of the committing transaction (re-entrant: taking it again is harmless).
- * The collector takes it BEFORE it reads the snapshots, not only before it writes: a snapshot carries more than the
- * changed row (a crontab's snapshot is its user's whole crontab), and read before the lock it could miss a change
- * another transaction commits meanwhile, whose run then gets the lower id; the later run would then overwrite the
- * host with the stale snapshot (found by the burst test: concurrent updates of two entries of one crontab left the
- * host with an old command). Read after the lock, under READ COMMITTED, every earlier commit is visible.
- */
-export async function lockOutbox(em: EntityManager): Promise<void> {
-  await em.getConnection().execute('select pg_advisory_xact_lock(?)', [OUTBOX_LOCK], 'run', em.getTransactionContext());
-}
 
 /**
  * Writes a batch, its operations and one script run per group, inside the committing transaction (the outbox):
  * they commit or roll back with the change itself, and the batch is started after commit. Returns the batch id.
+ * Locks the groups' servers first (a caller that read snapshots has locked them before: see planUnderServerLocks).
  */
 export async function writeOutbox(em: EntityManager, groups: PlannedGroup[], actor: string): Promise<string> {
-  await lockOutbox(em);
+  await lockServers(em, serversOf(groups));
   const now = new Date();
   // The API request that caused it (if any): its id follows the batch into the workflows and their logs.
   const requestId = currentLogContext()?.requestId ?? null;

@@ -5,7 +5,7 @@ import { FINAL_STATES, RunState } from '../../entities/orchestration/run-state.j
 import { UserErrorCode, UserInputError } from '../../errors/user-input-error.js';
 import type { UseCase } from '../../use-cases/use-case.js';
 import { findOperation } from '../find-operation.js';
-import { lockOutbox } from '../outbox/write-outbox.js';
+import { lockServers } from '../outbox/server-locks.js';
 import { writeRetryBatch } from '../retry.js';
 
 const RETRYABLE: readonly RunState[] = [RunState.FAILURE, RunState.ERROR, RunState.TIMEOUT, RunState.REVOKED];
@@ -29,8 +29,8 @@ export async function retryOperation({ em, actor, audit }: UseCase, id: string):
   if (!RETRYABLE.includes(op.state)) {
     throw new UserInputError('id', `only failed, timed-out or cancelled operations can be retried; this one is ${op.state}`, UserErrorCode.NOT_ALLOWED);
   }
-  // Under the outbox lock (kept until commit), so two retries at once cannot both find none pending.
-  await lockOutbox(em);
+  // Under the server's outbox lock (kept until commit), so two retries at once cannot both find none pending.
+  await lockServers(em, [op.server.id]);
   if (await retryPending(em, op)) throw new UserInputError('id', 'is already being retried: wait until that retry has ended', UserErrorCode.NOT_ALLOWED);
   return writeRetryBatch(em, [op], actor.name);
 }

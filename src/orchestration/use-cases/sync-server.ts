@@ -5,6 +5,7 @@ import type { UseCase } from '../../use-cases/use-case.js';
 import { findBackend } from '../backends/registry.js';
 import { findServer } from '../find-server.js';
 import { writeOutbox } from '../outbox/write-outbox.js';
+import { lockServers } from '../outbox/server-locks.js';
 import { planServerSync } from '../sync.js';
 
 /**
@@ -15,6 +16,8 @@ export async function syncServer({ em, actor, audit }: UseCase, serverId: string
   if (backend && !findBackend(backend)) throw new UserInputError('backend', 'is not a backend');
   const server = await findServer(em, serverId, 'serverId');
   noteTouched(audit, null, serverId);
+  // Locked before the snapshots are read, so they include every change committed ahead of this sync there.
+  await lockServers(em, [server.id]);
   const groups = await planServerSync(em, server.id, backend ?? undefined);
   return { server, batchId: groups.length ? await writeOutbox(em, groups, actor.name) : null };
 }

@@ -1,0 +1,64 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { PlannedGroup } from '../collector/plan.js';
+
+/**
+ * The first key of every server's outbox lock, `pg_advisory_xact_lock(SERVER_LOCK_SPACE, <server id>)`. (Two-key
+ * locks never collide with the one-key locks used elsewhere, such as the bootstrap's.)
+ */
+const SERVER_LOCK_SPACE = 724_111;
+
+/** The servers each open transaction has locked so far (keyed by the driver's transaction object). */
+const held = new WeakMap<object, Set<string>>();
+
+function heldBy(em: EntityManager): Set<string> {
+  const tx = em.getTransactionContext();
+  if (!tx) throw new Error('server locks are taken inside a transaction');
+  let servers = held.get(tx);
+  if (!servers) held.set(tx, (servers = new Set()));
+  return servers;
+}
+
+/**
+ * Locks the outbox of each server until the transaction ends, so a server's script runs get their ids (queue
+ * positions) in commit order: two transactions writing runs for one server commit one after the other, and the
+ * second takes its ids only once the first has committed. Transactions for other servers do not wait. Locks are
+ * taken in ascending server id, so two transactions locking overlapping sets in one call each never deadlock.
+ * Locks the transaction already holds are skipped.
+ */
+export async function lockServers(em: EntityManager, serverIds: Iterable<string>): Promise<void> {
+  const servers = heldBy(em);
+  const wanted = [...new Set(serverIds)].filter((id) => !servers.has(id)).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
+  // One statement per lock: the order of calls inside a single statement is not something PostgreSQL promises.
+  for (const id of wanted) {
+    await em.getConnection().execute('select pg_advisory_xact_lock(?, ?)', [SERVER_LOCK_SPACE, Number(id)], 'run', em.getTransactionContext());
+    servers.add(id);
+  }
+}
+
+export const serversOf = (groups: readonly PlannedGroup[]): string[] => [...new Set(groups.map((g) => g.server.id))];
+
+/**
+ * Plans with the locks of every server the plan selects held BEFORE the plan reads its snapshots. A snapshot carries
+ * more than the changed row (a crontab's is its user's whole crontab); read before the lock it could miss a change
+ * another transaction commits meanwhile, whose run then gets the lower id, and the later run would overwrite the
+ * host with the stale snapshot (found by the burst test: concurrent updates of two entries of one crontab left the
+ * host with an old command). Read after the lock, under READ COMMITTED, every earlier commit for those servers is
+ * visible.
+ *
+ * Which servers depends on the snapshots (routes match on them), so a first plan on a fork (same transaction, an
+ * identity map of its own: entities it loads must not be reused stale by the real plan) finds them; the real plan
+ * runs once they are locked. If it selects a server more (a concurrent commit changed the routing of this very
+ * change), that one is locked too and the plan repeats: out of the ascending order, so two such transactions could
+ * deadlock; PostgreSQL then aborts one of them (an error to its caller, nothing written).
+ */
+export async function planUnderServerLocks(em: EntityManager, plan: (em: EntityManager) => Promise<PlannedGroup[]>): Promise<PlannedGroup[]> {
+  const servers = heldBy(em);
+  // Locks are only taken between plans, so a plan whose servers were all locked when it ended was read under them.
+  let groups = await plan(em.fork({ keepTransactionContext: true }));
+  for (;;) {
+    const missing = serversOf(groups).filter((id) => !servers.has(id));
+    if (missing.length === 0) return groups;
+    await lockServers(em, missing);
+    groups = await plan(em);
+  }
+}

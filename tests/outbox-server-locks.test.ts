@@ -1,0 +1,182 @@
+/**
+ * The outbox locks per server, not per installation (src/orchestration/outbox/server-locks.ts): a transaction that
+ * writes operations for server A holds only A's lock until it commits. A commit for server B does not wait for it; a
+ * second commit for A does, takes its queue position after it, reads its snapshot after it (the whole crontab, with
+ * the first change in it) and runs after it on the host. Transactions locking overlapping sets of servers, in
+ * whatever order their plans list them, never deadlock.
+ */
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import type { EventSubscriber, TransactionEventArgs } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Route } from '../src/entities/orchestration/route.js';
+import { ScriptRun } from '../src/entities/orchestration/script-run.js';
+import { Server } from '../src/entities/orchestration/server.js';
+import { Crontab } from '../src/entities/services/crontab.js';
+import { SystemUser, SystemUserShell } from '../src/entities/services/system-user.js';
+import { RunState } from '../src/entities/orchestration/run-state.js';
+import { updateCrontab } from '../src/services/crontabs/crontab.use-cases.js';
+import { systemActor } from '../src/use-cases/actor.js';
+import { runUseCase } from '../src/use-cases/run-use-case.js';
+import { CreateAccountDocument, CreateCrontabDocument, CreateRouteDocument, UpdateCrontabDocument } from './generated/graphql.js';
+import { startOrchestraHarness, type OrchestraHarness } from './support/orchestra-harness.js';
+import { assertSerialInIdOrder, dbId, expectedCrontab, hostCrontab, operationsOf, pollUntil } from './support/resilience.js';
+import { systemUserFor } from './support/service-fixtures.js';
+
+let h: OrchestraHarness;
+let accountId: string;
+beforeAll(async () => {
+  h = await startOrchestraHarness(['lockhosta', 'lockhostb']);
+  await h.startWorker();
+  accountId = (await h.admin.data(CreateAccountDocument, { input: { username: 'lk', type: 'INDIVIDUAL' } })).createAccount.account!.id;
+}, 120_000);
+afterAll(() => h?.close());
+
+/** Holds the commit of the transactions it is told about, after the outbox has been written (and its locks taken). */
+class CommitGate implements EventSubscriber {
+  private readonly held = new WeakSet<object>();
+  private open!: () => void;
+  private readonly opened = new Promise<void>((resolve) => (this.open = resolve));
+  private onReached!: () => void;
+  readonly reached = new Promise<void>((resolve) => (this.onReached = resolve));
+
+  hold(em: EntityManager): void {
+    this.held.add(em.getTransactionContext()!);
+  }
+
+  release(): void {
+    this.open();
+  }
+
+  async beforeTransactionCommit(args: TransactionEventArgs): Promise<void> {
+    if (!args.transaction || !this.held.has(args.transaction)) return;
+    this.onReached();
+    await this.opened;
+  }
+}
+
+async function routeTo(serverId: string, username: string): Promise<void> {
+  for (const [backend, match] of [['system-users', `systemuser.username == "${username}"`], ['crontabs', `crontab.systemUsername == "${username}"`]]) {
+    const route = await h.admin.data(CreateRouteDocument, { input: { backend, serverId, match } });
+    if (route.createRoute.userErrors.length) throw new Error(JSON.stringify(route.createRoute.userErrors));
+  }
+}
+
+async function crontabLine(systemUserId: string, command: string): Promise<string> {
+  const result = await h.admin.data(CreateCrontabDocument, { input: { systemUserId, minute: '*/5', command } });
+  if (result.createCrontab.userErrors.length) throw new Error(JSON.stringify(result.createCrontab.userErrors));
+  return result.createCrontab.crontab!.id;
+}
+
+/** Transactions of this test's database waiting for an advisory lock (the outbox's are the only ones here). */
+async function waitingForAdvisoryLocks(): Promise<number> {
+  const rows = await h.orm.em
+    .fork()
+    .getConnection()
+    .execute<{ n: string }[]>(
+      "select count(*) as n from pg_locks where locktype = 'advisory' and not granted and database = (select oid from pg_database where datname = current_database())",
+    );
+  return Number(rows[0].n);
+}
+
+test('a transaction holding server A open does not hold up a commit for server B; a second commit for A waits for it and runs after it on the host', async () => {
+  await h.addServer('lockhosta', []);
+  await h.addServer('lockhostb', []);
+  await routeTo(h.serverIds.lockhosta, 'lka');
+  await routeTo(h.serverIds.lockhostb, 'lkb');
+  const userA = (await systemUserFor(h.admin, accountId, 'lka')).id;
+  const userB = (await systemUserFor(h.admin, accountId, 'lkb')).id;
+  const [a1, a2, b1] = [await crontabLine(userA, 'echo a1-start'), await crontabLine(userA, 'echo a2-start'), await crontabLine(userB, 'echo b1-start')];
+  await h.settle({}, 5, 120_000);
+  const before = (await operationsOf(h, {})).at(-1)!.id;
+
+  const gate = new CommitGate();
+  h.orm.em.getEventManager().registerSubscriber(gate);
+  let firstCommitted = false;
+  const first = runUseCase(h.orm.em.fork(), systemActor('test'), 'updateCrontab', async (uc) => {
+    gate.hold(uc.em);
+    return updateCrontab(uc, { id: a1, command: 'echo a1-first' });
+  }).then((outcome) => {
+    firstCommitted = true;
+    return outcome;
+  });
+  let second: Promise<unknown> = Promise.resolve();
+  try {
+    await gate.reached; // the first transaction has written its outbox under A's lock and is not committed
+
+    let bCommitted = false;
+    const forB = h.admin.data(UpdateCrontabDocument, { input: { id: b1, command: 'echo b1-changed' } }).then((r) => {
+      bCommitted = true;
+      return r;
+    });
+    await pollUntil('the commit for server B while the transaction for A is open', async () => bCommitted, (done) => done);
+    expect((await forB).updateCrontab.userErrors).toEqual([]);
+    expect(firstCommitted).toBe(false);
+
+    let secondCommitted = false;
+    second = h.admin.data(UpdateCrontabDocument, { input: { id: a2, command: 'echo a2-second' } }).then((r) => {
+      secondCommitted = true;
+      return r;
+    });
+    await pollUntil('the second commit for A waiting for A’s lock', waitingForAdvisoryLocks, (n) => n >= 1);
+    expect(secondCommitted).toBe(false);
+  } finally {
+    gate.release();
+  }
+  expect((await first).userErrors).toEqual([]);
+  await second;
+
+  const ops = await h.settle({ id: { $gt: before } }, 3, 120_000);
+  expect(ops.map((o) => [o.objectLabel, o.state]).sort()).toEqual([
+    ['lka: echo a1-first', RunState.SUCCESS],
+    ['lka: echo a2-second', RunState.SUCCESS],
+    ['lkb: echo b1-changed', RunState.SUCCESS],
+  ]);
+  // The second run for A got its queue position after the first, though it committed while the first was open.
+  const [firstRun, secondRun] = ops.filter((o) => o.server.id === dbId('Server', h.serverIds.lockhosta)).map((o) => BigInt(o.run.id));
+  expect(firstRun < secondRun).toBe(true);
+  await assertSerialInIdOrder(h, dbId('Server', h.serverIds.lockhosta));
+  // Its snapshot (the whole crontab) was read after the first committed: the host has both changes.
+  const onHost = await hostCrontab(h.hosts.lockhosta, 'lka');
+  expect(onHost).toContain('echo a1-first');
+  expect(onHost).toContain('echo a2-second');
+  expect(onHost).toEqual(await expectedCrontab(h, 'lka'));
+  expect(await hostCrontab(h.hosts.lockhostb, 'lkb')).toEqual(await expectedCrontab(h, 'lkb'));
+}, 300_000);
+
+test('transactions touching servers {1,2}, {2,3} and {2,1} (listed in the opposite order by their plans) run concurrently many times without a deadlock', async () => {
+  // Server rows only, their host keys never trusted: their queues hold their scripts, nothing runs.
+  const em = h.orm.em.fork();
+  const servers = ['lock1', 'lock2', 'lock3'].map((name, i) => em.create(Server, { name, address: `192.0.2.${21 + i}` }));
+  await em.flush();
+  const names = ['lkp', 'lkq', 'lkr'];
+  for (const [i, username] of names.entries()) {
+    em.create(Route, { backend: 'system-users', server: servers[i], match: `systemuser.username == "${username}"` });
+    em.create(Route, { backend: 'crontabs', server: servers[i], match: `crontab.systemUsername == "${username}"` });
+  }
+  await em.flush();
+  const lines: Record<string, string[]> = {};
+  for (const username of names) {
+    const userId = (await systemUserFor(h.admin, accountId, username)).id;
+    lines[username] = [await crontabLine(userId, `echo ${username}-0`), await crontabLine(userId, `echo ${username}-1`)].map((id) => dbId('Crontab', id));
+  }
+  const before = (await h.orm.em.fork().find(ScriptRun, {}, { orderBy: { id: 'desc' }, limit: 1 }))[0].id;
+
+  // A system user's save runs before a crontab's on any server (backend order), so a plan lists the servers of a
+  // transaction changing p's user and q's crontab as (1, 2), and one changing q's user and p's crontab as (2, 1).
+  const change = (round: number, user: string, crontabOf: string, line: number) =>
+    h.orm.em.fork().transactional(async (tx) => {
+      const systemUser = await tx.findOneOrFail(SystemUser, { username: user }, { filters: false });
+      systemUser.shell = round % 2 ? SystemUserShell.RSSH : SystemUserShell.BASH;
+      const crontab = await tx.findOneOrFail(Crontab, { id: lines[crontabOf][line] }, { filters: false });
+      crontab.command = `echo ${crontabOf}-${line}-round-${round}`;
+    });
+  const rounds = 25;
+  for (let round = 1; round <= rounds; round++) {
+    const outcomes = await Promise.allSettled([change(round, 'lkp', 'lkq', 0), change(round, 'lkr', 'lkq', 1), change(round, 'lkq', 'lkp', 0)]);
+    expect({ round, failures: outcomes.filter((o) => o.status === 'rejected').map((o) => String((o as PromiseRejectedResult).reason)) }).toEqual({ round, failures: [] });
+  }
+
+  const runs = await h.orm.em.fork().find(ScriptRun, { id: { $gt: before } }, { populate: ['server'], filters: false });
+  const perServer = Object.fromEntries(servers.map((s) => [s.name, runs.filter((r) => r.server.id === s.id).length]));
+  expect(perServer).toEqual({ lock1: 2 * rounds, lock2: 3 * rounds, lock3: rounds });
+}, 300_000);
