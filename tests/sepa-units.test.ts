@@ -45,7 +45,7 @@ test('both files validate with xmllint against the shipped XSDs; unicode names g
   expect(credit).toContain('<Cdtr><Nm>Zoe + O&apos;Neil</Nm></Cdtr>');
 });
 
-test('validation refuses a file that breaks its schema (a currency that is no ISO code, the other message'\''s schema)', async () => {
+test('validation refuses a file that breaks its schema (a currency that is no ISO code, the other message schema)', async () => {
   await expect(validateSepaFile(directDebitFile(file('Ok')), 'pain.008.001.02')).resolves.toBeUndefined();
   const broken = directDebitFile(file('Ok')).replace('<InstdAmt Ccy="EUR">12.10</InstdAmt>', '<InstdAmt Ccy="EURO">12.10</InstdAmt>');
   await expect(validateSepaFile(broken, 'pain.008.001.02')).rejects.toBeInstanceOf(SepaFileInvalidError);
