@@ -23,6 +23,7 @@ packages=(
   bind9-utils:named-checkzone       # the API checks every zone before it commits a DNS change (src/services/domains/zone-check.ts)
   dovecot-sieve:sievec              # the API compiles a mailbox's Sieve script before it saves it (src/services/mail/sieve-check.ts)
   weasyprint:/usr/bin/weasyprint    # the API turns a bill's HTML into its PDF (src/bills/document/bill-pdf.ts)
+  libxml2-utils:/usr/bin/xmllint    # the worker checks every SEPA file against its XSD before storing it (src/payments/sepa/validate-sepa-file.ts)
   "$@"
 )
 missing_packages=()

@@ -93,7 +93,7 @@ beforeAll(async () => {
     await h.admin.data(CloseBillDocument, { id: billed.billOrders.run.bills[0].id });
     await h.admin.data(CreatePaymentSourceDocument, { input: { accountId, method: 'BANK_TRANSFER' } });
   }
-  await h.orm.em.fork().execute("insert into transaction_process (created_at, updated_at, state, file_name, file) values (now(), now(), 'CREATED', 'x.xml', '')");
+  await h.orm.em.fork().execute("insert into transaction_process (created_at, updated_at, state, method, kind, file_name, file) values (now(), now(), 'CREATED', 'SEPA_DIRECT_DEBIT', 'DIRECT_DEBIT', 'x.xml', '')");
   alphaId = (await h.orm.em.fork().findOneOrFail(Account, { username: 'alpha' })).id;
   await h.client.data(LoginDocument, { input: { username: 'alpha', password: 'a wrong password' } }); // a login attempt
 });

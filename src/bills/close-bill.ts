@@ -3,7 +3,8 @@ import { addDays, addMonths } from '../billing/orders/calendar.js';
 import { formatMoney } from '../billing/money.js';
 import { BillType } from '../entities/bills/bill-enums.js';
 import { Bill } from '../entities/bills/bill.js';
-import { PaymentMethod, TransactionState } from '../entities/payments/payment-enums.js';
+import { PaymentMethod } from '../entities/payments/payment-enums.js';
+import { initialState } from '../payments/transaction-states.js';
 import { NotFoundError } from '../errors/domain-error.js';
 import { UserErrorCode, UserInputError } from '../errors/user-input-error.js';
 import { idOf } from '../schema/relay/global-id.js';
@@ -51,7 +52,7 @@ export async function closeBill(em: EntityManager, bill: Bill, today: string, fi
   await em.flush();
   if (bill.type !== BillType.PROFORMA) {
     const { total } = await billTotals(em, bill.id);
-    const state = total.isZero() ? TransactionState.SECURED : source?.method === PaymentMethod.SEPA_DIRECT_DEBIT ? TransactionState.WAITING_PROCESSING : TransactionState.WAITING_EXECUTION;
+    const state = initialState(source?.method ?? null, total.isZero());
     await em.execute(
       `insert into payment_transaction (created_at, updated_at, bill_id, account_id, source_id, state, amount, currency)
        values (now(), now(), ?, ?, ?, ?, ?, 'EUR')`,

@@ -4,6 +4,7 @@ import { readWebSettings } from './web-settings.js';
 import { readOutgoingMailSettings, type OutgoingMailSettings } from './outgoing-mail-settings.js';
 import { readObservabilitySettings, type ObservabilitySettings } from './observability-settings.js';
 import { readSellerSettings } from './seller-settings.js';
+import { readSepaSettings } from './sepa-settings.js';
 
 /**
  * The one configuration object, read once from environment variables and validated as a whole:
@@ -155,6 +156,7 @@ export function loadConfig(env: Env = process.env): Config {
   r.problems.push(...readMailSettings(env).problems);
   r.problems.push(...readWebSettings(env).problems);
   r.problems.push(...readSellerSettings(env).problems);
+  r.problems.push(...readSepaSettings(env).problems);
   if (!config.temporalAddress && !r.problems.some((p) => p.startsWith('TEMPORAL_ADDRESS'))) {
     r.problems.push('TEMPORAL_ADDRESS is required');
   }

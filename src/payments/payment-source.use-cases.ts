@@ -6,9 +6,8 @@ import { UserErrorCode, UserInputError } from '../errors/user-input-error.js';
 import type { UseCase } from '../use-cases/use-case.js';
 import { noteTouched } from '../audit/audit-note.js';
 import { toGlobalId } from '../schema/relay/global-id.js';
+import { toSepaText } from './sepa/sepa-text.js';
 
-/** The characters a SEPA file may carry in a name (the SEPA Latin subset). */
-const SEPA_TEXT = /^[A-Za-z0-9/\-?:().,'+ ]+$/;
 
 export interface PaymentSourceRequest {
   accountId: string;
@@ -21,7 +20,9 @@ export interface PaymentSourceRequest {
 
 /**
  * A payment source of an account (admins). A SEPA direct debit needs a valid IBAN (checksum and country format),
- * a valid BIC and the holder's name in SEPA's characters, checked by ibantools; a card keeps only a label.
+ * a valid BIC (checked by ibantools) and the holder's name, stored as given but refused when it has no form in
+ * SEPA's characters (src/payments/sepa/sepa-text.ts: a file is never made with a name a bank may refuse); a card keeps
+ * only a label.
  */
 export async function createPaymentSource({ em, audit }: UseCase, input: PaymentSourceRequest): Promise<PaymentSource> {
   const account = await findAccount(em, input.accountId, 'input.accountId');
@@ -39,7 +40,7 @@ export async function createPaymentSource({ em, audit }: UseCase, input: Payment
     holder = (input.holder ?? '').trim();
     if (!holder) errors.push({ field: 'input.holder', message: 'is required for a SEPA direct debit', code: UserErrorCode.REQUIRED });
     else if (holder.length > 70) errors.push({ field: 'input.holder', message: 'is longer than 70 characters', code: UserErrorCode.TOO_LONG });
-    else if (!SEPA_TEXT.test(holder)) errors.push({ field: 'input.holder', message: 'may only have letters A-Z, digits, spaces and / - ? : ( ) . , \' +', code: UserErrorCode.INVALID });
+    else if (toSepaText(holder) === null) errors.push({ field: 'input.holder', message: 'may only have letters (accents and & are written as A-Z and + in SEPA files), digits, spaces and / - ? : ( ) . , \' +', code: UserErrorCode.INVALID });
   }
   const label = (input.label ?? '').trim();
   if (label.length > 64) errors.push({ field: 'input.label', message: 'is longer than 64 characters', code: UserErrorCode.TOO_LONG });

@@ -9,7 +9,7 @@ import { TransactionState } from './payment-enums.js';
 
 /** A payment of a closed bill (inventory §6.6): its amount (negative: a refund) through a source, and its state. */
 @Entity({ tableName: 'payment_transaction' })
-export class Transaction extends BaseEntity<'source' | 'process' | 'state' | 'currency'> {
+export class Transaction extends BaseEntity<'source' | 'process' | 'state' | 'currency' | 'reissueOf'> {
   @ManyToOne(() => Bill, { ref: true, deleteRule: 'restrict' })
   @Index()
   bill!: Ref<Bill>;
@@ -34,4 +34,8 @@ export class Transaction extends BaseEntity<'source' | 'process' | 'state' | 'cu
 
   @Property({ length: 3 })
   currency: string = 'EUR';
+
+  /** The rejected transaction this one charges again (src/payments/transaction.use-cases.ts); the old one is kept. */
+  @ManyToOne(() => Transaction, { ref: true, nullable: true, deleteRule: 'restrict', unique: true })
+  reissueOf: Ref<Transaction> | null = null;
 }

@@ -26,6 +26,7 @@ export class TransactionFilter {
   @Field(() => ID, { nullable: true }) accountId?: string;
   @Field(() => ID, { nullable: true }) billId?: string;
   @Field(() => TransactionState, { nullable: true }) state?: TransactionState;
+  @Field(() => ID, { nullable: true }) processId?: string;
 }
 
 @InputType()
