@@ -5,6 +5,12 @@ FROM node:22-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
 
+# The programs the API and the worker run (the same as scripts/setup.sh installs for `npm start`): ssh-keygen,
+# named-checkzone (zones checked before commit), sievec (Sieve scripts), weasyprint (bill PDFs), xmllint (SEPA files).
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends openssh-client bind9-utils dovecot-sieve weasyprint libxml2-utils \
+  && rm -rf /var/lib/apt/lists/*
+
 # Dependencies first, so source edits do not reinstall them.
 # `npm install`, not `npm ci`: the lockfile lacks other platforms' optional binaries (see the stack notes), and `npm ci`
 # rejects it. Dev dependencies stay: @swc-node/register reads tsconfig through `typescript` at run time.

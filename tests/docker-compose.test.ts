@@ -69,6 +69,15 @@ describe('docker-compose.yml', () => {
     expect(existsSync(resolve(root, 'scripts/register.js'))).toBe(true);
   });
 
+  test("the image installs every Debian package npm start's set-up installs (the programs the API and worker run)", () => {
+    const setup = readFileSync(resolve(root, 'scripts/setup.sh'), 'utf8');
+    const list = setup.slice(setup.indexOf('packages=('), setup.indexOf('"$@"'));
+    const packages = [...list.matchAll(/^\s+([a-z0-9.+-]+):/gm)].map((m) => m[1]!);
+    expect(packages).toContain('weasyprint');
+    const install = readFileSync(resolve(root, 'Dockerfile'), 'utf8').match(/apt-get install[^\n]*/)?.[0] ?? '';
+    expect(packages.filter((name) => !install.split(/\s+/).includes(name))).toEqual([]);
+  });
+
   test('the worker gets the SSH key the configuration points to', () => {
     const worker = services.worker!;
     const path = environment(worker).ORCHESTRA_SSH_KEY;
