@@ -1,16 +1,18 @@
 /**
  * One server of the GraphQL read bench (bench/graphql-read.ts), in a process of its own so that its CPU is its own and
- * it can be profiled. argv[2] is JSON: { mode, databaseUrl, tokenSecret, profileFile? }. Prints `ready <url>` on
- * stdout; SIGTERM ends it (see profileOnSignals for the profile).
+ * it can be profiled. argv[2] is JSON: { mode, databaseUrl, tokenSecret, processes?, profileFile? }. Prints
+ * `ready <url>` on stdout; SIGTERM ends it (see profileOnSignals for the profile).
  *
  *   - `graphql`: Orchestra's API as `startApi` builds it (the Temporal connection is lazy: a page of accounts never
- *     uses it);
+ *     uses it); with `processes` > 1, that many API processes on one port as ORCHESTRA_API_PROCESSES runs them
+ *     (src/api/api-processes.ts: this process is their node:cluster primary);
  *   - `raw`: the floor. node:http, node-postgres, three statements (count, page, contacts) and a JSON body built by
  *     hand, byte for byte what the GraphQL response to the bench's query is. No authentication, no scope;
  *   - `orm`: the calls the resolvers make, without GraphQL: authenticate the bearer token, a tenant-scoped fork,
  *     `paginate` (findByCursor with its count), the contacts loader's query; the same JSON body.
  */
 import 'reflect-metadata';
+import cluster from 'node:cluster';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { writeFileSync } from 'node:fs';
@@ -20,6 +22,7 @@ import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../src/config/config.js';
 import { createOrm } from '../src/db/orm.js';
 import { startApi } from '../src/api/app.js';
+import { startApiProcesses } from '../src/api/api-processes.js';
 import { authenticate } from '../src/auth/authenticate.js';
 import { applyTenantScope } from '../src/auth/tenant-scope.js';
 import { paginate } from '../src/schema/relay/connection.js';
@@ -200,10 +203,21 @@ function profileOnSignals(file: string): void {
 
 const isMain = process.argv[1]?.endsWith('graphql-read-server.ts');
 if (isMain) {
-  const job = JSON.parse(process.argv[2]) as { mode: ServerMode; databaseUrl: string; tokenSecret: string; profileFile?: string };
+  const job = JSON.parse(process.argv[2]) as { mode: ServerMode; databaseUrl: string; tokenSecret: string; processes?: number; profileFile?: string };
   process.on('SIGTERM', () => process.exit(0));
   if (job.profileFile) profileOnSignals(job.profileFile);
-  const url =
-    job.mode === 'raw' ? await rawServer(job.databaseUrl) : job.mode === 'orm' ? await ormServer(job.databaseUrl, job.tokenSecret) : await graphqlServer(job.databaseUrl, job.tokenSecret);
-  process.stdout.write(`ready ${url}\n`);
+  if (job.mode === 'graphql' && (job.processes ?? 1) > 1) {
+    if (cluster.isPrimary) {
+      const processes = await startApiProcesses(job.processes!, { info: () => undefined, error: (m) => console.error(m) });
+      process.removeAllListeners('SIGTERM');
+      process.on('SIGTERM', () => void processes.stop().then(() => process.exit(0)));
+      process.stdout.write(`ready http://127.0.0.1:${processes.port}/graphql\n`);
+    } else {
+      await graphqlServer(job.databaseUrl, job.tokenSecret);
+    }
+  } else {
+    const url =
+      job.mode === 'raw' ? await rawServer(job.databaseUrl) : job.mode === 'orm' ? await ormServer(job.databaseUrl, job.tokenSecret) : await graphqlServer(job.databaseUrl, job.tokenSecret);
+    process.stdout.write(`ready ${url}\n`);
+  }
 }

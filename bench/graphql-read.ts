@@ -4,7 +4,7 @@
  *   - the floor: raw SQL (3 statements) + JSON by hand behind node:http;
  *   - MikroORM: the resolvers' calls (authentication, tenant scope, paginate, contacts loader query), no GraphQL;
  *   - Orchestra's API over HTTP (startApi), one process;
- *   - Orchestra's API, two processes, the clients spreading requests over both (what a load balancer does).
+ *   - Orchestra's API, two processes sharing one port (ORCHESTRA_API_PROCESSES=2, src/api/api-processes.ts).
  * Every server is a process of its own (bench/graphql-read-server.ts); the clients are this process (node:http,
  * keep-alive). Every response is checked byte for byte against the floor's first one. Contenders and concurrencies
  * are interleaved in rounds; the tables pool the rounds.
@@ -52,16 +52,30 @@ interface BenchServer {
   name: string;
   url: string;
   child: ChildProcess;
-  /** CPU ms this process has used so far (user + system, /proc). */
+  /** CPU ms this process and its children (the API processes of a cluster) have used so far (user + system, /proc). */
   cpuMs(): number;
   stop(): Promise<void>;
 }
 
-async function startServer(name: string, mode: ServerMode, databaseUrl: string, profileFile?: string, checkout?: string): Promise<BenchServer> {
+/** User + system CPU ms of a process and, recursively, of its live children (/proc). */
+function processTreeCpuMs(pid: number): number {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return 0; // exited meanwhile
+  }
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const own = (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks of 10 ms
+  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  return own + children.reduce((sum, child) => sum + processTreeCpuMs(child), 0);
+}
+
+async function startServer(name: string, mode: ServerMode, databaseUrl: string, profileFile?: string, checkout?: string, processes = 1): Promise<BenchServer> {
   const root = checkout ?? fileURLToPath(new URL('..', import.meta.url));
   const child = spawn(
     process.execPath,
-    [...nodeFlags(mode), '--import', './scripts/register.js', 'bench/graphql-read-server.ts', JSON.stringify({ mode, databaseUrl, tokenSecret: TOKEN_SECRET, profileFile })],
+    [...nodeFlags(mode), '--import', './scripts/register.js', 'bench/graphql-read-server.ts', JSON.stringify({ mode, databaseUrl, tokenSecret: TOKEN_SECRET, processes, profileFile })],
     // NODE_ENV as production runs the API (docker-compose.yml), for every contender alike.
     { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_ENV: 'production' } },
   );
@@ -80,9 +94,7 @@ async function startServer(name: string, mode: ServerMode, databaseUrl: string, 
     url,
     child,
     cpuMs() {
-      const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks of 10 ms
+      return processTreeCpuMs(child.pid!);
     },
     async stop() {
       child.kill('SIGTERM');
@@ -212,14 +224,14 @@ async function main() {
       startServer('raw', 'raw', postgres.url),
       startServer('orm', 'orm', postgres.url),
       startServer('graphql', 'graphql', postgres.url),
-      startServer('graphql-2', 'graphql', postgres.url),
+      startServer('graphql-2', 'graphql', postgres.url, undefined, undefined, 2),
     ]);
     servers.push(raw, orm, api1, api2);
     const contenders: { name: string; servers: BenchServer[]; concurrencies: number[] }[] = [
       { name: 'raw SQL (3 statements) + JSON, node:http', servers: [raw], concurrencies: [1, 8] },
       { name: 'MikroORM, the resolvers\' calls, no GraphQL', servers: [orm], concurrencies: [1, 8] },
       { name: 'Orchestra GraphQL over HTTP, 1 process', servers: [api1], concurrencies: [1, 8] },
-      { name: 'Orchestra GraphQL over HTTP, 2 processes', servers: [api1, api2], concurrencies: [8] },
+      { name: 'Orchestra GraphQL over HTTP, 2 processes (ORCHESTRA_API_PROCESSES=2)', servers: [api2], concurrencies: [8] },
     ];
     // Another checkout's API (an earlier commit) as one more contender, same data, same run.
     const before = flag('before');

@@ -16,6 +16,7 @@ import { queryLimits } from '../schema/limits.js';
 import { connectionAuthorization } from './connection-authorization.js';
 import { uncacheableResponses } from './uncacheable-responses.js';
 import { createContext } from './create-context.js';
+import { compiledExecution } from './compiled-executor.js';
 import { RunStateFeed } from '../orchestration/run-state-feed.js';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
@@ -94,7 +95,7 @@ export async function startApi(opts: {
     wsServer,
   );
   const apollo = new ApolloServer<Context>({
-    schema,
+    gateway: compiledExecution(schema),
     introspection: config.graphqlIntrospection,
     validationRules: [queryLimits(config.graphqlMaxDepth, config.graphqlMaxCost)],
     formatError: (formatted, error) => formatError(formatted, error, log),

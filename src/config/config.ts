@@ -21,6 +21,8 @@ export interface Config {
   temporalUiUrl: string;
   port: number;
   host: string;
+  /** API processes sharing the port (src/api/api-processes.ts): one per core the API may use. */
+  apiProcesses: number;
   /** HMAC secret that signs session tokens. Never logged. */
   tokenSecret: string;
   /** Lifetime of a session token in seconds. */
@@ -136,6 +138,7 @@ export function loadConfig(env: Env = process.env): Config {
     temporalUiUrl: r.url('TEMPORAL_UI_URL', ['http:', 'https:'], 'http://localhost:8233').replace(/\/$/, ''),
     port: r.integer('PORT', 4000, 0, 65535), // 0: any free port (tests)
     host: r.string('HOST', '0.0.0.0'),
+    apiProcesses: r.integer('ORCHESTRA_API_PROCESSES', 1, 1, 64),
     tokenSecret,
     tokenTtlSeconds: r.integer('ORCHESTRA_TOKEN_TTL', 3600, 60, 86400),
     loginMaxFailuresPerUsername: r.integer('ORCHESTRA_LOGIN_MAX_FAILURES_PER_USERNAME', 10, 1, 100_000),

@@ -1,4 +1,5 @@
 import { buildSchema } from 'type-graphql';
+import { resolveNodeTypeSynchronously } from './relay/node.js';
 import type { GraphQLSchema } from 'graphql';
 import { AccountResolver } from './accounts/account.resolver.js';
 import { BillContactResolver, ContactResolver } from './accounts/contact.resolver.js';
@@ -50,5 +51,6 @@ export async function createSchema(emitSchemaFile?: string): Promise<GraphQLSche
     emitSchemaFile: emitSchemaFile ? { path: emitSchemaFile, sortedSchema: true } : false,
   });
   guardRootFields(schema);
+  resolveNodeTypeSynchronously(schema);
   return schema;
 }
