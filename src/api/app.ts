@@ -51,6 +51,10 @@ export async function startApi(opts: {
   const app = express();
   app.set('trust proxy', 'loopback');
   const httpServer = createServer(app);
+  // An idle connection is closed by the load balancer in front (60 s at the common ones), never by the API first: when
+  // the API closed first (Node's 5 s), a request sent on the connection as it closed failed with ECONNRESET.
+  httpServer.keepAliveTimeout = 65_000;
+  httpServer.headersTimeout = 66_000;
   const schema = await createSchema();
   // Batches this API commits are started right after commit; any left unstarted (Temporal was down, a process died)
   // are started now, and every minute by the relay schedule.
