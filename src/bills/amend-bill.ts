@@ -34,8 +34,8 @@ export async function amendBill(em: EntityManager, billId: string, lines: readon
   const rows: { id: string; description: string; tax_rate: string; start_on: string; end_on: string | null; net: string }[] = await em.execute(
     `select l.id::text, l.description, l.tax_rate::text, l.start_on::text, l.end_on::text,
             (l.subtotal + coalesce((select sum(s.total) from bill_subline s where s.line_id = l.id), 0))::text as net
-       from bill_line l where l.bill_id = ? and l.id = any(?::bigint[])`,
-    [amended.id, ids],
+       from bill_line l where l.bill_id = ? and l.id in (select (jsonb_array_elements_text(?::jsonb))::bigint)`,
+    [amended.id, JSON.stringify(ids)],
   );
   const byId = new Map(rows.map((r) => [r.id, r]));
   const seen = new Set<string>();
