@@ -15,7 +15,7 @@ test_packages=(
   postgresql:/usr/lib/postgresql/15/bin/postgres
   mariadb-server:/usr/sbin/mariadbd
   mariadb-client:/usr/bin/mariadb
-  python3:python3               # the SMTP sink of the limit notices' tests: the standard library's smtpd (tests/support/smtp-sink.ts)
+  python3:python3               # the SMTP sink of the limit notices' and bill e-mails' tests: the standard library's smtpd (tests/support/smtp-sink.ts)
   # The mail servers the mail backends manage, run on sandboxed test hosts (tests/support/mail-host.ts), and swaks,
   # which sends them mail (tests/mail-servers.test.ts)
   postfix:/usr/sbin/postfix

@@ -1,7 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { ConfigError, loadConfig } from '../src/config/config.js';
+import { ConfigError, describeConfig, loadConfig } from '../src/config/config.js';
+import { redactSecrets } from '../src/observability/redact.js';
 
 const DB_PASSWORD = 'db-pass-do-not-echo';
 const SECRET = 'short-secret-do-not-echo';
@@ -48,6 +49,28 @@ describe('loadConfig', () => {
     for (const name of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'ORCHESTRA_TOKEN_SECRET', 'ORCHESTRA_SSH_KEY']) {
       expect(message).toContain(name);
     }
+  });
+});
+
+describe('SMTP settings', () => {
+  const GOOD = { DATABASE_URL: 'postgresql://u@db/x', TEMPORAL_ADDRESS: 'localhost:7233', ORCHESTRA_TOKEN_SECRET: 'x'.repeat(32), ORCHESTRA_SSH_KEY: '/k' };
+  const SMTP_PASSWORD = 'smtp-pass-do-not-echo';
+
+  test('smtp:// and smtps:// with credentials are read once into the configuration; the password is printed nowhere', () => {
+    const config = loadConfig({ ...GOOD, ORCHESTRA_SMTP_URL: 'smtps://relay.example.net', ORCHESTRA_SMTP_USERNAME: 'bills', ORCHESTRA_SMTP_PASSWORD: SMTP_PASSWORD });
+    expect(config.outgoingMail.smtp).toEqual({ host: 'relay.example.net', port: 465, secure: true, auth: { username: 'bills', password: SMTP_PASSWORD } });
+    expect(loadConfig({ ...GOOD, ORCHESTRA_SMTP_URL: 'smtp://127.0.0.1:2525' }).outgoingMail.smtp).toEqual({ host: '127.0.0.1', port: 2525, secure: false, auth: null });
+    expect(JSON.stringify(describeConfig(config))).not.toContain(SMTP_PASSWORD);
+    expect(JSON.stringify(redactSecrets(config))).not.toContain(SMTP_PASSWORD);
+  });
+
+  test('a password in the URL, a username without a password or another scheme is refused without echoing the URL', () => {
+    const error = configError({ ...GOOD, ORCHESTRA_SMTP_URL: `smtp://bills:${SMTP_PASSWORD}@relay.example.net`, ORCHESTRA_SMTP_USERNAME: 'bills' });
+    expect(error.problems).toHaveLength(2);
+    expect(error.message).toContain('ORCHESTRA_SMTP_URL must be smtp://host[:port] or smtps://host[:port]');
+    expect(error.message).toContain('ORCHESTRA_SMTP_USERNAME and ORCHESTRA_SMTP_PASSWORD go together');
+    expect(error.message).not.toContain(SMTP_PASSWORD);
+    expect(configError({ ...GOOD, ORCHESTRA_SMTP_URL: 'http://relay.example.net' }).problems).toHaveLength(1);
   });
 });
 

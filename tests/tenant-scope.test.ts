@@ -83,8 +83,8 @@ beforeAll(async () => {
     await h.admin.data(ContractPlanDocument, { input: { accountId: account.id, planId: plan.id } });
     await h.admin.data(CreateMiscellaneousDocument, { input: { accountId: account.id, kindId: kind.id, amount: 2 } });
   }
-  // Bills and payments: a closed invoice per account (its lines, a plan discount, a transaction, the counter), a
-  // payment source, and a processing run (admin only).
+  // Bills and payments: a closed invoice per account (its lines, a plan discount, a transaction, the counter, its
+  // e-mail: admin only), a payment source, and a processing run (admin only).
   for (const name of ['alpha', 'bravo']) {
     const account = await h.orm.em.fork().findOneOrFail(Account, { username: name });
     const accountId = toGlobalId('Account', account.id);

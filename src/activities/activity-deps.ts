@@ -12,6 +12,6 @@ export interface ActivityDeps {
   /** For activities that start or signal workflows (the relay waking server queues). */
   temporal: Client;
   taskQueue: string;
-  /** Where Orchestra's own e-mail goes (limit notices). */
+  /** Where Orchestra's own e-mail goes (limit notices, bills). */
   mail: OutgoingMailSettings;
 }

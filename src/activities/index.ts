@@ -8,6 +8,7 @@ import { standupActivities } from './standup/index.js';
 import { deployActivities } from './deploy/index.js';
 import { invoicingActivities } from './invoicing/index.js';
 import { paymentsActivities } from './payments/index.js';
+import { billEmailActivities } from './bill-email/index.js';
 
 export type { ActivityDeps } from './activity-deps.js';
 
@@ -16,7 +17,7 @@ export type { ActivityDeps } from './activity-deps.js';
  * style of temporalio/samples-typescript). A domain adds its group here; workflows see only the contracts
  * (src/workflows/contracts/), never this module.
  */
-const ACTIVITY_GROUPS = [systemActivities, orchestrationActivities, resourceActivities, mailActivities, billingActivities, standupActivities, deployActivities, invoicingActivities, paymentsActivities] as const;
+const ACTIVITY_GROUPS = [systemActivities, orchestrationActivities, resourceActivities, mailActivities, billingActivities, standupActivities, deployActivities, invoicingActivities, paymentsActivities, billEmailActivities] as const;
 
 export function createActivities(deps: ActivityDeps): Record<string, (...args: never[]) => Promise<unknown>> {
   const activities: Record<string, (...args: never[]) => Promise<unknown>> = {};

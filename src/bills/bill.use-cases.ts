@@ -1,6 +1,7 @@
 import { dayOf } from '../billing/orders/calendar.js';
 import { formatMoney } from '../billing/money.js';
 import { Bill } from '../entities/bills/bill.js';
+import type { BillEmail } from '../entities/bills/bill-email.js';
 import { UserErrorCode, UserInputError } from '../errors/user-input-error.js';
 import { totalsByTaxRate, billTotal } from '../invoicing/totals.js';
 import { invoiceRun } from '../invoicing/run/invoice-run.js';
@@ -8,6 +9,8 @@ import { idOf } from '../schema/relay/global-id.js';
 import type { UseCase } from '../use-cases/use-case.js';
 import { closeBill, findBill } from './close-bill.js';
 import { undoBilling } from './undo-billing.js';
+import { amendBill, type AmendLineRequest } from './amend-bill.js';
+import { queueBillEmail } from './email/queue-bill-email.js';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -61,11 +64,24 @@ export async function billOrders({ em }: UseCase, input: BillOrdersRequest, toda
   return { accounts: run.accounts, lines: run.lines, bills, previews };
 }
 
-export async function closeBillUseCase({ em }: UseCase, id: string, today = dayOf(new Date())): Promise<Bill> {
-  return closeBill(em, await findBill(em, id), today);
+export async function closeBillUseCase({ em, actor }: UseCase, id: string, today = dayOf(new Date())): Promise<Bill> {
+  return closeBill(em, await findBill(em, id), today, 'id', actor.name);
+}
+
+/** An admin's (re)sending of a closed bill: a new e-mail (a new Message-ID) to the account's billing addresses now. */
+export async function sendBillUseCase({ em, actor }: UseCase, id: string): Promise<BillEmail> {
+  const bill = await findBill(em, id);
+  if (bill.isOpen) throw new UserInputError('id', 'is open: only a closed bill is sent', UserErrorCode.NOT_ALLOWED);
+  const email = await queueBillEmail(em, bill, actor.name);
+  if (!email) throw new UserInputError('id', 'its account has no contact whose e-mail is for billing', UserErrorCode.NOT_ALLOWED);
+  return email;
 }
 
 export async function undoBillingUseCase({ em }: UseCase, lineIds: string[]): Promise<number> {
   if (lineIds.length === 0) throw new UserInputError('lineIds', 'name at least one line', UserErrorCode.REQUIRED);
   return undoBilling(em, lineIds.map((id) => idOf('BillLine', id, 'lineIds')));
+}
+
+export async function amendBillUseCase({ em }: UseCase, input: { billId: string; lines: AmendLineRequest[] }): Promise<Bill> {
+  return amendBill(em, input.billId, input.lines);
 }

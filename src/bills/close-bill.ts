@@ -11,6 +11,7 @@ import { idOf } from '../schema/relay/global-id.js';
 import { billTotals } from './bill-totals.js';
 import { nextBillNumber } from './numbering.js';
 import { renderBillHtml } from './document/render-bill.js';
+import { queueBillEmail } from './email/queue-bill-email.js';
 
 /** How long a bill may wait for its payment: a SEPA debit is taken in 5 days; otherwise a month. */
 export function dueOn(closedOn: string, method: PaymentMethod | null): string {
@@ -28,9 +29,10 @@ export async function findBill(em: EntityManager, globalId: string, field = 'id'
  * the due date from the account's default payment source, the document frozen as rendered now, and — but for a
  * proforma — the transaction for its total (waiting to be processed for a SEPA debit, waiting execution otherwise,
  * secured at once when there is nothing to pay). Refused (NOT_ALLOWED) when already closed, without lines, or when
- * its account has no billing contact.
+ * its account has no billing contact. Its e-mail to the account's billing addresses is queued in the same
+ * transaction (./email/): a committed close is always sent, once; a rolled-back one never.
  */
-export async function closeBill(em: EntityManager, bill: Bill, today: string, field = 'id'): Promise<Bill> {
+export async function closeBill(em: EntityManager, bill: Bill, today: string, field = 'id', requestedBy = 'system'): Promise<Bill> {
   await em.execute('select id from bill where id = ? for update', [bill.id]);
   await em.refresh(bill);
   if (!bill.isOpen) throw new UserInputError(field, 'is already closed', UserErrorCode.NOT_ALLOWED);
@@ -60,5 +62,6 @@ export async function closeBill(em: EntityManager, bill: Bill, today: string, fi
       'run',
     );
   }
+  await queueBillEmail(em, bill, requestedBy);
   return bill;
 }

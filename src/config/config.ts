@@ -171,5 +171,7 @@ export function loadConfig(env: Env = process.env): Config {
 export function describeConfig(config: Config): Record<string, unknown> {
   const url = new URL(config.databaseUrl);
   if (url.password) url.password = '***';
-  return { ...config, databaseUrl: url.toString(), tokenSecret: '***' };
+  const { smtp } = config.outgoingMail;
+  const outgoingMail = smtp?.auth ? { ...config.outgoingMail, smtp: { ...smtp, auth: { ...smtp.auth, password: '***' } } } : config.outgoingMail;
+  return { ...config, databaseUrl: url.toString(), tokenSecret: '***', outgoingMail };
 }

@@ -38,6 +38,7 @@ import { Bill } from './bills/bill.js';
 import { BillCounter } from './bills/bill-counter.js';
 import { BillLine } from './bills/bill-line.js';
 import { BillSubline } from './bills/bill-subline.js';
+import { BillEmail } from './bills/bill-email.js';
 import { PaymentSource } from './payments/payment-source.js';
 import { Transaction } from './payments/transaction.js';
 import { TransactionProcess } from './payments/transaction-process.js';
@@ -45,7 +46,7 @@ import { TransactionProcess } from './payments/transaction-process.js';
 export { Account, BillContact, Contact, AuditEntry, ApiToken, LoginAttempt, User, Batch, Operation, Route, ScriptRun, Server, Crontab, SystemUser, Domain, DomainRecord, Database, DatabaseUser, Resource, ResourceData, MonitorData, MonitorRun, ResourceScheduleChange, Mailbox, Address, MailingList };
 export { Service, Order, OrderMetric, Plan, ContractedPlan, Rate, MiscellaneousKind, Miscellaneous };
 export { WebApp, Website };
-export { Bill, BillCounter, BillLine, BillSubline, PaymentSource, Transaction, TransactionProcess };
+export { Bill, BillCounter, BillLine, BillSubline, BillEmail, PaymentSource, Transaction, TransactionProcess };
 
 /** Every entity the ORM knows; a new domain adds its entities here. */
 export const ALL_ENTITIES = [
@@ -57,5 +58,5 @@ export const ALL_ENTITIES = [
   Resource, ResourceData, MonitorData, MonitorRun, ResourceScheduleChange,
   Mailbox, Address, MailingList,
   Service, Rate, Plan, ContractedPlan, Order, OrderMetric, MiscellaneousKind, Miscellaneous,
-  WebApp, Website, Bill, BillLine, BillSubline, BillCounter, PaymentSource, TransactionProcess, Transaction,
+  WebApp, Website, Bill, BillLine, BillSubline, BillCounter, BillEmail, PaymentSource, TransactionProcess, Transaction,
 ];

@@ -1,10 +1,19 @@
-import { Socket } from 'node:net';
+import { createTransport } from 'nodemailer';
+import type { SmtpServer } from '../config/outgoing-mail-settings.js';
 
+/** A plain-text message (a limit notice). */
 export interface MailMessage {
   to: string[];
   subject: string;
-  /** Plain text. */
   text: string;
+}
+
+/** A message that may be tried again: fixed Message-ID and Date, attachments (a bill's PDF). */
+export interface OutgoingMessage extends MailMessage {
+  /** `<…@…>`: the same for every attempt of one message, so a receiver can tell a repeat. */
+  messageId?: string;
+  date?: Date;
+  attachments?: { filename: string; contentType: string; content: Buffer }[];
 }
 
 /** A refusal by the server: 5xx is permanent (no retry helps), 4xx and transport errors are worth retrying. */
@@ -18,87 +27,44 @@ export class SmtpError extends Error {
   }
 }
 
-/** A header value: no line breaks (header injection), non-ASCII as RFC 2047 UTF-8 words. */
-function headerValue(value: string): string {
-  const clean = value.replace(/[\r\n]+/g, ' ');
-  return /^[\x20-\x7e]*$/.test(clean) ? clean : `=?UTF-8?B?${Buffer.from(clean, 'utf8').toString('base64')}?=`;
-}
-
-/** The DATA part: headers, the body with CRLF line ends and leading dots doubled (RFC 5321 §4.5.2). */
-export function formatMessage(from: string, message: MailMessage, date = new Date()): string {
-  const body = message.text.replace(/\r?\n/g, '\r\n').replace(/^\./gm, '..');
-  return [
-    `From: ${from}`,
-    `To: ${message.to.join(', ')}`,
-    `Subject: ${headerValue(message.subject)}`,
-    `Date: ${date.toUTCString()}`,
-    'MIME-Version: 1.0',
-    'Content-Type: text/plain; charset=utf-8',
-    'Content-Transfer-Encoding: 8bit',
-    '',
-    body,
-  ].join('\r\n');
-}
-
 /**
- * Sends one message over plain SMTP (EHLO, MAIL FROM, RCPT TO, DATA, QUIT) to a relay: the worker host's MTA, which
- * queues and delivers. Small on purpose: no TLS, no authentication. Addresses are the API-validated contact e-mails.
+ * Orchestra's one SMTP client (limit notices, bills). Hands one message with its attachments to the configured
+ * SMTP server (nodemailer: MIME, header encoding, STARTTLS, authentication).
+ * Resolves with the server's reply once it accepted the message. Throws SmtpError: permanent for a 5xx refusal of
+ * the message or every recipient (no retry helps), otherwise worth retrying (the server down, 4xx, a timeout, a
+ * refused login — an operator fixes the credentials and the retries go on).
  */
-export async function sendMail(server: { host: string; port: number }, from: string, message: MailMessage, timeoutMs = 30_000): Promise<void> {
-  for (const address of [from, ...message.to]) {
-    if (/[\s<>\r\n]/.test(address)) throw new SmtpError(`not an address: ${JSON.stringify(address)}`, true);
-  }
-  const socket = new Socket();
-  socket.setTimeout(timeoutMs);
-  let buffer = '';
-  const waiting: ((line: string) => void)[] = [];
-  let failure: Error | null = null;
-  const fail = (err: Error) => {
-    failure ??= err;
-    for (const w of waiting.splice(0)) w('');
-  };
-  socket.on('data', (chunk) => {
-    buffer += chunk.toString('utf8');
-    // A reply ends with a line whose 4th character is a space ("250 ok"; "250-…" lines continue it).
-    for (let m = /^(\d{3}) [^\n]*\n/m.exec(buffer); m; m = /^(\d{3}) [^\n]*\n/m.exec(buffer)) {
-      const end = m.index + m[0].length;
-      const reply = buffer.slice(0, end);
-      buffer = buffer.slice(end);
-      waiting.shift()?.(reply);
-    }
+export async function sendSmtpMessage(server: SmtpServer, from: string, message: OutgoingMessage): Promise<string> {
+  const transport = createTransport({
+    host: server.host,
+    port: server.port,
+    secure: server.secure,
+    // A password is never sent in clear: with credentials, plain smtp:// must upgrade with STARTTLS. Without them it
+    // is the host's own MTA, which may offer STARTTLS with a certificate nobody signed: plain, as before.
+    requireTLS: Boolean(server.auth) && !server.secure,
+    ignoreTLS: !server.auth && !server.secure,
+    auth: server.auth ? { user: server.auth.username, pass: server.auth.password } : undefined,
+    connectionTimeout: 30_000,
+    greetingTimeout: 30_000,
+    socketTimeout: 120_000,
+    logger: false,
   });
-  socket.on('timeout', () => fail(new SmtpError('the SMTP server did not answer in time', false)));
-  socket.on('error', (err) => fail(new SmtpError(`SMTP connection: ${err.message}`, false)));
-  socket.on('close', () => fail(new SmtpError('the SMTP server closed the connection', false)));
-  const reply = () => new Promise<string>((resolve) => (failure ? resolve('') : waiting.push(resolve)));
-  const expect = async (what: string, ok: RegExp) => {
-    const text = await reply();
-    if (failure) throw failure;
-    if (!ok.test(text)) throw new SmtpError(`SMTP ${what}: ${text.trim()}`, text.startsWith('5'));
-  };
-  const send = (line: string) => socket.write(`${line}\r\n`);
   try {
-    const greeting = reply();
-    socket.connect(server.port, server.host);
-    const text = await greeting;
-    if (failure) throw failure;
-    if (!text.startsWith('220')) throw new SmtpError(`SMTP greeting: ${text.trim()}`, text.startsWith('5'));
-    send('EHLO orchestra');
-    await expect('EHLO', /^250/);
-    send(`MAIL FROM:<${from}>`);
-    await expect('MAIL FROM', /^250/);
-    for (const to of message.to) {
-      send(`RCPT TO:<${to}>`);
-      await expect(`RCPT TO ${to}`, /^25[01]/);
-    }
-    send('DATA');
-    await expect('DATA', /^354/);
-    socket.write(`${formatMessage(from, message)}\r\n.\r\n`);
-    await expect('message', /^250/);
-    send('QUIT');
-    await reply();
+    const info = await transport.sendMail({
+      from,
+      to: message.to,
+      subject: message.subject,
+      text: message.text,
+      messageId: message.messageId,
+      date: message.date,
+      attachments: message.attachments,
+    });
+    return String(info.response ?? '');
+  } catch (err) {
+    const e = err as { message?: string; code?: string; responseCode?: number };
+    const permanent = typeof e.responseCode === 'number' && e.responseCode >= 500 && e.code !== 'EAUTH';
+    throw new SmtpError(`SMTP: ${e.message ?? String(err)}`, permanent);
   } finally {
-    socket.removeAllListeners('close');
-    socket.destroy();
+    transport.close();
   }
 }

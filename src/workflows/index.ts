@@ -13,3 +13,4 @@ export { accountSetupWorkflow } from './standup/account-setup.js';
 export { deployWorkflow } from './deploy/deploy.js';
 export { billingInvoiceWorkflow } from './invoicing.js';
 export { paymentsProcessWorkflow } from './payments.js';
+export { billEmailWorkflow } from './bill-email.js';

@@ -44,8 +44,9 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startSmtpSink(): Promise<SmtpSink> {
-  const port = await freePort();
+/** A sink on a free port, or on `port` (the same address again after a `close()`: an SMTP server back from an outage). */
+export async function startSmtpSink(port?: number): Promise<SmtpSink> {
+  port ??= await freePort();
   const child: ChildProcess = spawn('python3', ['-W', 'ignore', '-c', SERVER, String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
   const messages: SinkMessage[] = [];
   let stderr = '';

@@ -7,7 +7,7 @@ import { billWords } from './bill-words.js';
 
 let seller: SellerSettings | undefined;
 
-function sellerSettings(): SellerSettings {
+export function sellerSettings(): SellerSettings {
   seller ??= readSellerSettings(process.env).settings;
   return seller;
 }

@@ -1,5 +1,5 @@
 import type { Ref } from '@mikro-orm/core';
-import { Entity, Index, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
+import { Check, Entity, Index, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { BaseEntity } from '../base.js';
 import { Account } from '../accounts/account.js';
 import { Order } from '../billing/order.js';
@@ -9,9 +9,11 @@ import { Bill } from './bill.js';
  * One line of a bill: an order billed over [startOn, endOn) (endOn null for one-time services). `subtotal` is
  * rate × quantity in cents; discounts are its sublines. The order's billing state before this line is kept, so undo
  * restores it exactly (and the givers whose prepaid time the line's compensation used). `account` is the bill's,
- * so account users see their own lines (src/auth/tenant-scope.ts).
+ * so account users see their own lines (src/auth/tenant-scope.ts). Only a line of an amendment (which references
+ * the line it amends) may be negative.
  */
 @Entity()
+@Check({ name: 'bill_line_negative_only_amending', expression: '(subtotal >= 0 and rate >= 0) or amended_line_id is not null' })
 export class BillLine extends BaseEntity<'order' | 'endOn' | 'orderBilledOn' | 'orderBilledUntil' | 'orderBilledMetric' | 'givers' | 'amendedLine'> {
   @ManyToOne(() => Bill, { ref: true, deleteRule: 'cascade' })
   @Index()

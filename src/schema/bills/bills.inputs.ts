@@ -15,6 +15,18 @@ export class BillOrdersInput {
 }
 
 @InputType()
+export class AmendBillLineInput {
+  @Field(() => ID, { description: 'A line of the amended bill.' }) lineId!: string;
+  @Field({ description: 'The correction of its net amount, decimal text with up to 2 places; negative gives back (at most the line\'s net).' }) amount!: string;
+}
+
+@InputType({ description: 'An amendment of a closed invoice or fee: an open amendment bill with one line per amended line.' })
+export class AmendBillInput {
+  @Field(() => ID) billId!: string;
+  @Field(() => [AmendBillLineInput]) lines!: AmendBillLineInput[];
+}
+
+@InputType()
 export class BillFilter {
   @Field(() => ID, { nullable: true }) accountId?: string;
   @Field(() => BillType, { nullable: true }) type?: BillType;

@@ -2,16 +2,18 @@ import type { FilterQuery } from '@mikro-orm/postgresql';
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, ObjectType, Field, Query, Resolver } from 'type-graphql';
 import { formatMoney } from '../../billing/money.js';
 import { billTotals } from '../../bills/bill-totals.js';
-import { billOrders, closeBillUseCase, undoBillingUseCase } from '../../bills/bill.use-cases.js';
+import { amendBillUseCase, billOrders, closeBillUseCase, sendBillUseCase, undoBillingUseCase } from '../../bills/bill.use-cases.js';
+import { startBillEmails } from '../../bills/email/start-bill-emails.js';
 import { findBill } from '../../bills/close-bill.js';
 import { htmlToPdf } from '../../bills/document/bill-pdf.js';
 import { renderBillHtml } from '../../bills/document/render-bill.js';
 import { Bill } from '../../entities/bills/bill.js';
+import { BillEmail, BillEmailState } from '../../entities/bills/bill-email.js';
 import { BillLine } from '../../entities/bills/bill-line.js';
 import { BillSubline } from '../../entities/bills/bill-subline.js';
 import { Transaction } from '../../entities/payments/transaction.js';
 import { AccountNode } from '../accounts/account.type.js';
-import { Role } from '../auth-checker.js';
+import { AdminOnlyField, Role } from '../auth-checker.js';
 import { Cost, FIELD_COST } from '../cost.js';
 import type { Context } from '../context.js';
 import { runMutation } from '../mutation.js';
@@ -19,11 +21,13 @@ import { Parent } from '../parent.js';
 import { PageArgs, paginate } from '../relay/connection.js';
 import { idOf, toGlobalId } from '../relay/global-id.js';
 import { Payload } from '../relay/payload.js';
-import { BillFilter, BillOrdersInput } from './bills.inputs.js';
-import { BillConnection, BillDocumentNode, BillingRunNode, BillLineNode, BillNode, BillSublineNode, DocumentFormat, TaxTotalNode, TransactionNode } from './bills.types.js';
+import { AmendBillInput, BillFilter, BillOrdersInput } from './bills.inputs.js';
+import { BillConnection, BillDocumentNode, BillEmailNode, BillingRunNode, BillLineNode, BillNode, BillSublineNode, DocumentFormat, TaxTotalNode, TransactionNode } from './bills.types.js';
 
 const BillOrdersPayload = Payload('BillOrders', 'run', BillingRunNode);
 const BillPayload = Payload('CloseBill', 'bill', BillNode);
+const SendBillPayload = Payload('SendBill', 'email', BillEmailNode);
+const AmendBillPayload = Payload('AmendBill', 'bill', BillNode);
 
 @ObjectType('UndoBillingResult')
 class UndoBillingResult {
@@ -40,6 +44,15 @@ async function billHtml(ctx: Context, bill: Bill): Promise<string> {
   return renderBillHtml(ctx.em, bill);
 }
 
+/**
+ * After commit: starts the workflows of the bill's e-mails the mutation queued. Best effort, like a batch's start:
+ * the row is committed, and the outbox relay starts whatever this could not (Temporal down).
+ */
+async function startQueuedEmails(ctx: Context, billId: string): Promise<void> {
+  const queued = await ctx.em.fork().find(BillEmail, { bill: billId, state: BillEmailState.QUEUED, startedAt: null }, { fields: ['id'], filters: false });
+  await startBillEmails(ctx.em, ctx.temporal, ctx.config.temporalTaskQueue, queued.map((e) => e.id)).catch(() => undefined);
+}
+
 /** Bills: account users read their own (and their documents); only admins bill, close and undo. */
 @Resolver(() => BillNode)
 export class BillResolver {
@@ -51,6 +64,11 @@ export class BillResolver {
   @FieldResolver(() => AccountNode)
   account(@Parent() bill: Bill) {
     return bill.account.loadOrFail();
+  }
+
+  @FieldResolver(() => BillNode, { nullable: true, description: 'The closed invoice or fee this amendment corrects.' })
+  amendOf(@Parent() bill: Bill) {
+    return bill.amendOf?.load() ?? null;
   }
 
   @FieldResolver(() => [BillLineNode])
@@ -67,6 +85,11 @@ export class BillResolver {
   @FieldResolver(() => String, { description: 'Decimal text, 2 places.' })
   async total(@Parent() bill: Bill, @Ctx() ctx: Context) {
     return formatMoney((await billTotals(ctx.em, bill.id)).total);
+  }
+
+  @AdminOnlyField(() => [BillEmailNode], { description: 'Its e-mails, oldest first. Admins only (null for account users).' })
+  emails(@Parent() bill: Bill, @Ctx() ctx: Context) {
+    return ctx.em.find(BillEmail, { bill: bill.id }, { orderBy: { id: 'asc' } });
   }
 
   @FieldResolver(() => [TransactionNode])
@@ -105,8 +128,24 @@ export class BillResolver {
 
   @Authorized(Role.ADMIN)
   @Mutation(() => BillPayload, { description: 'Closes an open bill: its gapless number, due date, frozen document and transaction.' })
-  closeBill(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
-    return runMutation(ctx, async (uc) => ({ bill: await closeBillUseCase(uc, id) }));
+  async closeBill(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+    const payload = await runMutation(ctx, async (uc) => ({ bill: await closeBillUseCase(uc, id) }));
+    if (payload.bill && !payload.dryRun) await startQueuedEmails(ctx, payload.bill.id);
+    return payload;
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => AmendBillPayload, { description: 'Amends a closed invoice or fee: a new open amendment bill (close it like any other) whose lines correct the named lines.' })
+  amendBill(@Arg('input') input: AmendBillInput, @Ctx() ctx: Context) {
+    return runMutation(ctx, async (uc) => ({ bill: await amendBillUseCase(uc, input) }));
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => SendBillPayload, { description: 'E-mails a closed bill (its PDF) to its account\'s billing contacts again, through the queue.' })
+  async sendBill(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+    const payload = await runMutation(ctx, async (uc) => ({ email: await sendBillUseCase(uc, id) }));
+    if (payload.email && !payload.dryRun) await startBillEmails(ctx.em, ctx.temporal, ctx.config.temporalTaskQueue, [payload.email.id]).catch(() => undefined);
+    return payload;
   }
 
   @Authorized(Role.ADMIN)
@@ -128,9 +167,22 @@ export class BillLineResolver {
     return ctx.em.find(BillSubline, { line: line.id }, { orderBy: { id: 'asc' } });
   }
 
+  @FieldResolver(() => ID, { nullable: true, description: 'The line of the amended bill this amendment line corrects.' })
+  amendedLineId(@Parent() line: BillLine): string | null {
+    return line.amendedLine ? toGlobalId('BillLine', line.amendedLine.id) : null;
+  }
+
   @FieldResolver(() => String, { description: 'The line after its discounts, decimal text.' })
   async net(@Parent() line: BillLine, @Ctx() ctx: Context) {
     const rows: { net: string }[] = await ctx.em.execute('select (l.subtotal + coalesce((select sum(s.total) from bill_subline s where s.line_id = l.id), 0))::text as net from bill_line l where l.id = ?', [line.id]);
     return rows[0]!.net;
+  }
+}
+
+@Resolver(() => BillEmailNode)
+export class BillEmailResolver {
+  @FieldResolver(() => ID)
+  id(@Parent() email: BillEmail): string {
+    return toGlobalId('BillEmail', email.id);
   }
 }

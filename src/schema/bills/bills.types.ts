@@ -1,5 +1,6 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { BillType } from '../../entities/bills/bill-enums.js';
+import { BillEmailState } from '../../entities/bills/bill-email.js';
 import { PaymentMethod, TransactionState } from '../../entities/payments/payment-enums.js';
 import { SublineType } from '../../invoicing/invoicing-types.js';
 import { Connection } from '../relay/connection.js';
@@ -9,6 +10,7 @@ registerEnumType(BillType, { name: 'BillType' });
 registerEnumType(SublineType, { name: 'BillSublineType' });
 registerEnumType(TransactionState, { name: 'TransactionState' });
 registerEnumType(PaymentMethod, { name: 'PaymentMethod' });
+registerEnumType(BillEmailState, { name: 'BillEmailState' });
 
 export enum DocumentFormat {
   HTML = 'HTML',
@@ -28,6 +30,19 @@ export class BillNode extends Node {
   @Field() createdAt!: Date;
 }
 export const BillConnection = Connection(BillNode, 'Bill');
+
+@ObjectType('BillEmail', { implements: Node, description: 'One e-mail of a closed bill (its PDF) to its account\'s billing contacts. Admins only.' })
+export class BillEmailNode extends Node {
+  @Field(() => [String], { description: 'The billing contacts\' addresses when it was queued.' }) recipients!: string[];
+  @Field(() => String, { nullable: true, description: 'Given at the first attempt, the same for every retry.' }) messageId!: string | null;
+  @Field(() => BillEmailState) state!: BillEmailState;
+  @Field(() => Int, { description: 'Attempts to hand it to the SMTP server.' }) attempts!: number;
+  @Field(() => String, { nullable: true, description: 'Why the last attempt failed.' }) lastError!: string | null;
+  @Field(() => String, { nullable: true, description: 'The SMTP server\'s answer when it took the message.' }) smtpResponse!: string | null;
+  @Field(() => Date, { nullable: true }) sentAt!: Date | null;
+  @Field({ description: 'Who queued it (closeBill, sendBill).' }) requestedBy!: string;
+  @Field() createdAt!: Date;
+}
 
 @ObjectType('BillSubline', { description: 'A discount on a line (negative, decimal text with 2 places).' })
 export class BillSublineNode {

@@ -2,7 +2,7 @@ import type { EntityName } from '@mikro-orm/core';
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import {
   Account, ApiToken, AuditEntry, BillContact, Contact, ContractedPlan, DomainRecord, Miscellaneous, MiscellaneousKind, Operation, Order, Plan, Rate, Route,
-  ScriptRun, Server, Service, User, Bill, BillLine, PaymentSource, Transaction, TransactionProcess,
+  ScriptRun, Server, Service, User, Bill, BillLine, BillEmail, PaymentSource, Transaction, TransactionProcess,
 } from '../../entities/index.js';
 import { findServiceModule } from '../../services/index.js';
 import { NotFoundError } from '../../errors/domain-error.js';
@@ -18,7 +18,7 @@ const NODE_TYPES: Record<string, EntityName<object>> = {
   // Billing (src/billing/).
   Service, Plan, Rate, ContractedPlan, Order, MiscellaneousKind, Miscellaneous,
   // Bills and payments (src/bills/, src/payments/).
-  Bill, BillLine, PaymentSource, Transaction, TransactionProcess,
+  Bill, BillLine, BillEmail, PaymentSource, Transaction, TransactionProcess,
 };
 
 /** A service model's GraphQL type is named after its model. */

@@ -9,3 +9,8 @@ export function serverQueueWorkflowId(taskQueue: string, serverId: string): stri
 export function scriptRunWorkflowId(taskQueue: string, runId: string): string {
   return `${taskQueue}-run-${runId}`;
 }
+
+/** One e-mail of a bill (a `bill_email` row): starting it twice is refused by Temporal while it runs. */
+export function billEmailWorkflowId(taskQueue: string, billEmailId: string): string {
+  return `${taskQueue}-bill-email-${billEmailId}`;
+}
