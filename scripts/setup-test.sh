@@ -28,7 +28,7 @@ test_packages=(
   nginx:/usr/sbin/nginx
   apache2:/usr/sbin/apache2
   php8.2-fpm:/usr/sbin/php-fpm8.2
-  supervisor:/usr/bin/supervisord # the process supervisor Orchestra's own deployment uses, run on a sandboxed test host (tests/deploy.test.ts)
+  supervisor:/usr/bin/supervisord # the process supervisor Orchestra's own deployment and process web apps use, run on sandboxed test hosts (tests/deploy.test.ts, tests/web-servers.test.ts)
   mailman3:/usr/lib/mailman3/bin/master # the mailing lists' Mailman 3 on a mail test host (tests/mailing-lists-servers.test.ts)
   poppler-utils:/usr/bin/pdftotext # reads the text of a bill's PDF back (tests/bills.test.ts)
 )

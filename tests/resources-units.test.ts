@@ -147,6 +147,15 @@ const MONITOR_GOLDEN: Record<string, Record<string, () => MonitorTarget[]>> = {
     multi: () => [target('11', { name: 'alice' }), target('12', { name: 'bob.smith' })],
     hostile: () => [target('13', { name: HOSTILE })],
   },
+  // Website ids are numbers; the hostile case shows an id is still quoted like any value.
+  'website-traffic-nginx': {
+    multi: () => [target('21', {}), target('22', {})],
+    hostile: () => [target(`23${HOSTILE}`, {})],
+  },
+  'website-traffic-apache': {
+    multi: () => [target('21', {}), target('22', {})],
+    hostile: () => [target(`23${HOSTILE}`, {})],
+  },
 };
 
 function expectGolden(file: string, text: string): void {

@@ -12,6 +12,9 @@ import { accountWithUser } from './support/fixtures.js';
 import type { GraphQLClient } from './support/graphql-client.js';
 import { startOrchestraHarness, type OrchestraHarness } from './support/orchestra-harness.js';
 import { startWebDaemons, webHostSpec, type WebDaemons } from './support/web-host.js';
+import { renderMonitorScript } from '../src/resources/monitors/monitor.js';
+import { apacheWebsiteTrafficMonitor } from '../src/resources/monitors/website-traffic/website-traffic.monitor.js';
+import { pollUntil } from './support/resilience.js';
 
 jest.setTimeout(300_000);
 
@@ -155,4 +158,40 @@ describe('websites on Apache', () => {
     await settled();
     expect((await web.waitFor('http://beta.example/app/', (a) => a.status === 200, 'enabled')).body).toBe('beta reads alpha: false');
   });
+
+  test('website-traffic-apache: the bytes Apache sent (its %O, last in each line), each request counted once, across a log rotation', async () => {
+    const id = Buffer.from(tenants.alpha!.websiteId, 'base64url').toString().split(':')[1]!;
+    const script = renderMonitorScript(apacheWebsiteTrafficMonitor, [{ objectId: id, accountId: '', routeSource: null, data: {} }]);
+    const counter = async () => {
+      const result = await h.hosts.web2!.sandbox.bash(script);
+      expect([result.code, result.stderr]).toEqual([0, '']);
+      const [printed, value] = result.stdout.trim().split(' ');
+      expect(printed).toBe(id);
+      return Number(value);
+    };
+    // Plain http (alpha is https-only: a redirect), so what curl received is what Apache counted.
+    const request = async () => {
+      const [headers, body] = (await run('curl -sS -o /dev/null -w "%{size_header} %{size_download}" --resolve alpha.example:80:127.0.0.1 http://alpha.example/page')).split(' ').map(Number);
+      return headers! + body!;
+    };
+    const log = `/var/log/apache2/orchestra/site-${id}.access.log`;
+    const lines = (files: string, n: number) => pollUntil(`${n} lines in ${files}`, async () => Number(await run('cat -- $1 2>/dev/null | wc -l', files)), (count) => count === n, 60_000);
+    const start = await counter();
+    const before = Number(await run('wc -l < "$1"', log));
+    let sent = (await request()) + (await request());
+    await lines(log, before + 2);
+    expect(await counter()).toBe(start + sent);
+    expect(await counter()).toBe(start + sent);
+    // Rotated: renamed, a request still written to it, then Apache restarted gracefully (it reopens its logs).
+    await run('mv -- "$1" "$1.1"', log);
+    sent += await request();
+    await lines(`${log}.1`, before + 3);
+    await run('. /etc/apache2/envvars && apache2ctl graceful');
+    await pollUntil('Apache reopened its log', () => run('test -f "$1" && echo yes || true', log), (out) => out === 'yes', 60_000);
+    sent += await request();
+    await lines(`${log}.1 ${log}`, before + 4);
+    expect(await counter()).toBe(start + sent);
+    expect(await counter()).toBe(start + sent);
+  });
 });
+

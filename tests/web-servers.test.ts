@@ -7,11 +7,12 @@ import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals
 import type { Operation } from '../src/entities/orchestration/operation.js';
 import { RunState } from '../src/entities/orchestration/run-state.js';
 import {
-  CreateDomainDocument, CreateWebAppDocument, CreateWebsiteDocument, DeleteWebAppDocument, DisableAccountDocument, EnableAccountDocument,
-  UpdateWebsiteDocument,
+  CreateDomainDocument, CreateResourceDocument, CreateWebAppDocument, CreateWebsiteDocument, DeleteWebAppDocument, DisableAccountDocument,
+  EnableAccountDocument, LoginDocument, MonitorNowDocument, UpdateWebsiteDocument, WebsiteResourcesDocument,
 } from './generated/graphql.js';
 import { DnsLan } from './support/dns-lan.js';
-import { accountWithUser } from './support/fixtures.js';
+import { pollUntil } from './support/resilience.js';
+import { PASSWORD, accountWithUser } from './support/fixtures.js';
 import type { GraphQLClient } from './support/graphql-client.js';
 import { startOrchestraHarness, type OrchestraHarness } from './support/orchestra-harness.js';
 import { startWebDaemons, webHostSpec, type WebDaemons } from './support/web-host.js';
@@ -46,6 +47,7 @@ beforeAll(async () => {
 }, 360_000);
 
 afterAll(async () => {
+  await h?.hosts.web1?.sandbox.exec(['bash', '-c', 'supervisorctl shutdown >/dev/null 2>&1 || true']).catch(() => undefined);
   await web?.stop();
   await h?.close();
   await lan?.close();
@@ -74,6 +76,12 @@ const run = async (script: string, ...args: string[]) => (await host().exec(['ba
 /** Writes a file of an app as its owner (as they would over SFTP). */
 const publish = (user: string, path: string, content: string) =>
   run('runuser -u "$1" -- bash -c \'mkdir -p -- "$(dirname -- "$1")" && printf %s "$2" > "$1"\' - "$2" "$3"', user, path, content);
+
+/** Disabling an account ends its sessions: its user logs in again. */
+async function logInAgain() {
+  const login = await h.admin.as(null).data(LoginDocument, { input: { username: 'webco', password: PASSWORD } });
+  client = h.admin.as(login.login.token!);
+}
 
 async function createApp(input: Record<string, unknown>, as = client): Promise<string> {
   const created = await as.data(CreateWebAppDocument, { input: input as never });
@@ -201,5 +209,110 @@ describe('web apps and websites on nginx and PHP-FPM', () => {
     expect((await h.admin.data(EnableAccountDocument, { id: accountId })).enableAccount.userErrors).toEqual([]);
     await settled();
     expect((await web.get('https://webco.example/')).body).toBe('hello from the static app');
+    await logInAgain();
+  });
+
+  test('monitor: the website\'s monthly traffic is the bytes nginx sent, each request counted once, across a log rotation', async () => {
+    const created = await h.admin.data(CreateResourceDocument, {
+      input: { name: 'traffic', model: 'Website' as never, aggregation: 'MONTHLY_SUM' as never, unit: 'B', monitors: ['website-traffic-nginx'] },
+    });
+    expect(created.createResource.userErrors).toEqual([]);
+    const resourceId = created.createResource.resource!.id;
+    /** A monitoring run of this website through the API and the engine, then its usage as its owner reads it. */
+    const used = async () => {
+      const r = await h.admin.data(MonitorNowDocument, { resourceId, objectIds: [websiteId] });
+      expect(r.monitorNow.userErrors).toEqual([]);
+      await h.temporal.workflow.getHandle(r.monitorNow.run!.workflowId!).result();
+      const site = await client.data(WebsiteResourcesDocument, { id: websiteId });
+      return site.website.resources.find((x) => x.name === 'traffic')!.used;
+    };
+    /** One request from the host itself; what curl received (headers and body) is what nginx sent. */
+    const request = async (url: string) => {
+      const sizes = await run('curl -sSk -o /dev/null -w "%{size_header} %{size_download}" --resolve webco.example:80:127.0.0.1 --resolve webco.example:443:127.0.0.1 "$1"', url);
+      const [headers, body] = sizes.split(' ').map(Number);
+      expect(headers).toBeGreaterThan(0);
+      return headers! + body!;
+    };
+    const log = (await run('ls /var/log/nginx/orchestra/site-*.access.log')).trim();
+    /** nginx logs a request as it ends it, maybe just after curl has the answer: wait for the lines before measuring. */
+    const lines = (files: string, n: number) => pollUntil(`${n} lines in ${files}`, async () => Number(await run('cat -- $1 2>/dev/null | wc -l', files)), (count) => count === n, 60_000);
+
+    // The first reading is the counter's baseline (what was served before the resource existed is not this month's usage).
+    expect(await used()).toBe(0);
+    const before = Number(await run('wc -l < "$1"', log));
+    let sent = (await request('https://webco.example/')) + (await request('https://webco.example/nothing-here')) + (await request('http://webco.example/page'));
+    await lines(log, before + 3);
+    expect(await used()).toBe(sent);
+    expect(await used()).toBe(sent);
+
+    // A rotation as logrotate does it: the log renamed (nginx still writes to it), then nginx told to reopen its logs.
+    await run('mv -- "$1" "$1.1"', log);
+    sent += await request('https://webco.example/');
+    await lines(`${log}.1`, before + 4);
+    await run('nginx -s reopen');
+    await pollUntil('nginx reopened its log', () => run('test -f "$1" && echo yes || true', log), (out) => out === 'yes', 60_000);
+    // A worker may not have reopened yet: the line is in one file or the other, and counts once either way.
+    sent += await request('https://webco.example/nothing-here');
+    await lines(`${log}.1 ${log}`, before + 5);
+    expect(await used()).toBe(sent);
+    expect(await used()).toBe(sent);
+  });
+
+  test('a process app runs under supervisor as the account\'s user behind the website; restarted when it dies, stopped while the account is disabled, gone when deleted', async () => {
+    // supervisord as Debian runs it, its socket and logs in the host's private /var/lib/orchestra.
+    await run('mkdir -p /etc/supervisor/conf.d && printf %s "$1" > /etc/supervisor/supervisord.conf && supervisord -c /etc/supervisor/supervisord.conf', SUPERVISORD_CONF);
+    await publish('webco', '/home/webco/api-server.js',
+      'require("http").createServer((q, r) => r.end("api " + process.pid + " as " + require("os").userInfo().username + " on " + process.env.PORT + "\\n")).listen(Number(process.env.PORT), "127.0.0.1");');
+    const appId = await createApp({ accountId, name: 'api', type: 'PROCESS', options: { command: 'exec /usr/bin/node "$HOME/api-server.js"', port: 3112 } });
+    await updateSite({ directives: [{ kind: 'PROXY', path: '/svc', value: 'http://127.0.0.1:3112' }] });
+    await settled();
+    const program = `orchestra-webapp-${Buffer.from(appId, 'base64url').toString().split(':')[1]}`;
+    const answer = /^api (\d+) as webco on 3112$/;
+    const first = await web.waitFor('https://webco.example/svc/x', (a) => a.status === 200 && answer.test(a.body), 'answered by the process app');
+    const pid = answer.exec(first.body)![1]!;
+    expect(await run('ps -o user= -p "$1"', pid)).toBe('webco');
+
+    // Killed, supervisor starts it again.
+    await run('kill -9 "$1"', pid);
+    const again = await web.waitFor('https://webco.example/svc/x', (a) => a.status === 200 && answer.test(a.body) && answer.exec(a.body)![1] !== pid, 'answered by a new process');
+    const restarted = answer.exec(again.body)![1]!;
+
+    // A disabled account's process stops; enabled, it runs again.
+    expect((await h.admin.data(DisableAccountDocument, { id: accountId })).disableAccount.userErrors).toEqual([]);
+    await settled();
+    expect(await run('supervisorctl status "$1" || true', program)).toMatch(/STOPPED/);
+    expect(await run('kill -0 "$1" 2>/dev/null && echo alive || echo gone', restarted)).toBe('gone');
+    expect((await h.admin.data(EnableAccountDocument, { id: accountId })).enableAccount.userErrors).toEqual([]);
+    await settled();
+    await logInAgain();
+    await web.waitFor('https://webco.example/svc/x', (a) => a.status === 200 && answer.test(a.body), 'answered by the process app again');
+
+    // Deleted: the program and its process are gone.
+    const running = answer.exec((await web.get('https://webco.example/svc/x')).body)![1]!;
+    const deleted = await client.data(DeleteWebAppDocument, { id: appId });
+    expect(deleted.deleteWebApp.userErrors).toEqual([]);
+    await settled();
+    expect(await run('supervisorctl status "$1" || true', program)).toMatch(/no such process/i);
+    expect(await run('ls /etc/supervisor/conf.d/ /etc/orchestra/webapps/')).not.toContain(program.replace('orchestra-', ''));
+    expect(await run('kill -0 "$1" 2>/dev/null && echo alive || echo gone', running)).toBe('gone');
   });
 });
+
+const SUPERVISORD_CONF = `[unix_http_server]
+file=/var/lib/orchestra/supervisor.sock
+chmod=0700
+
+[supervisord]
+logfile=/var/lib/orchestra/supervisord.log
+pidfile=/var/lib/orchestra/supervisord.pid
+childlogdir=/var/lib/orchestra
+
+[rpcinterface:supervisor]
+supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
+
+[supervisorctl]
+serverurl=unix:///var/lib/orchestra/supervisor.sock
+
+[include]
+files = /etc/supervisor/conf.d/*.conf
+`;

@@ -3,6 +3,7 @@
  * change nothing; accounts see only their own; a domain serves one website per port; the rendered scripts carry
  * every value quoted.
  */
+import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { Operation } from '../src/entities/orchestration/operation.js';
 import { Route } from '../src/entities/orchestration/route.js';
@@ -113,6 +114,43 @@ describe('hostile and bad values are userErrors on their field, and change nothi
     const result = await client.data(CreateWebAppDocument, { input: { accountId, name, type: 'STATIC' } });
     expect(result.createWebApp.userErrors.map((e) => e.field)).toEqual(['input.name']);
     expect(await rows()).toEqual(before);
+  });
+
+  test.each([
+    [{ command: 'node a.js\nrm -rf ~', port: 3000 }, 'input.options.command'],
+    [{ command: 'node a.js\r', port: 3000 }, 'input.options.command'],
+    [{ command: '   ', port: 3000 }, 'input.options.command'],
+    [{ command: 'x'.repeat(1001), port: 3000 }, 'input.options.command'],
+    [{ port: 3000 }, 'input.options.command'],
+    [{ command: 'node a.js' }, 'input.options.port'],
+    [{ command: 'node a.js', port: 80 }, 'input.options.port'],
+    [{ command: 'node a.js', port: 70000 }, 'input.options.port'],
+    [{ command: 'node a.js', port: 3000, publicRoot: '../x' }, 'input.options.publicRoot'],
+    [{ command: 'node a.js', port: 3000, timeout: 5 }, 'input.options.timeout'],
+  ])('process app options %j', async (options, field) => {
+    const before = await rows();
+    const result = await client.data(CreateWebAppDocument, { input: { accountId, name: 'proc', type: 'PROCESS', options } });
+    expect(result.createWebApp.userErrors.map((e) => e.field)).toEqual([field]);
+    expect(await rows()).toEqual(before);
+  });
+
+  test('a process app\'s port is taken by another account\'s process app; a command with shell syntax is the account\'s own and reaches the script quoted', async () => {
+    const command = `exec node "it's $(id)" \`id\` > /dev/null; echo ü`;
+    const first = await client.data(CreateWebAppDocument, { input: { accountId, name: 'proc', type: 'PROCESS', options: { command, port: 3999 } } });
+    expect(first.createWebApp.userErrors).toEqual([]);
+    expect(first.createWebApp.webApp!.options).toMatchObject({ command, port: 3999 });
+    const before = await rows();
+    const taken = await other.data(CreateWebAppDocument, { input: { accountId: otherAccountId, name: 'proc', type: 'PROCESS', options: { command: 'node b.js', port: 3999 } } });
+    expect(taken.createWebApp.userErrors).toEqual([expect.objectContaining({ field: 'input.options.port', code: 'TAKEN' })]);
+    expect(await rows()).toEqual(before);
+    // The script has the command as ONE quoted argument: bash reading the script gets it back exactly.
+    const em = h.orm.em.fork();
+    const run = await em.findOneOrFail(ScriptRun, { script: { $like: '%process_save%' } }, { orderBy: { id: 'desc' } });
+    const from = run.script.indexOf('\nprocess_save ') + 1;
+    const call = run.script.slice(from, run.script.indexOf('\nphp_pool_remove ', from));
+    expect(from).toBeGreaterThan(0);
+    const third = spawnSync('bash', ['-c', `process_save() { printf '%s' "$3"; }\n${call}`]);
+    expect(third.stdout.toString()).toBe(command);
   });
 
   test('an unconfigured PHP version, a symbolic link out of the home', async () => {

@@ -17,7 +17,7 @@ export function relationPath(em: EntityManager, fromModel: string, toModel: stri
 }
 
 /** The models a resource may hang on: those with a GraphQL `resources` field (src/schema/resources/). */
-export const RESOURCE_MODELS = ['Account', 'SystemUser', 'Database', 'Mailbox'] as const;
+export const RESOURCE_MODELS = ['Account', 'SystemUser', 'Database', 'Mailbox', 'Website'] as const;
 
 /** The entity class of a model name (MikroORM 7 takes classes, not names). */
 export function entityClassOf<T extends object>(em: EntityManager, model: string): EntityClass<T> {

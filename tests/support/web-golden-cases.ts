@@ -15,7 +15,8 @@ const HOSTILE_ID = "op-'1'\n$(touch /tmp/canary) `id`";
 export function webAppSource(overrides: Partial<WebAppSource> = {}): WebAppSource {
   return {
     id: '7', name: 'blog', type: 'PHP', username: 'alice', home: '/home/alice', phpVersion: '8.2', publicRoot: 'public', timeout: 20, processes: 3,
-    phpIni: { memory_limit: '128M', disable_functions: 'mail' }, target: null, accountUsername: 'alice', accountType: 'COMPANY', ...overrides,
+    phpIni: { memory_limit: '128M', disable_functions: 'mail' }, target: null, command: null, port: null, accountUsername: 'alice', accountType: 'COMPANY',
+    accountIsActive: true, ...overrides,
   };
 }
 
@@ -48,6 +49,16 @@ export const WEB_GOLDEN: Record<string, Record<string, () => OperationInput[]>> 
       op(webappsBackend, 'op-1105', 'save', '7', webAppSource({ phpVersion: '8.3' })),
     ],
     hostile: () => [op(webappsBackend, HOSTILE_ID, 'save', '7\n$(id)', webAppSource())],
+    // Process apps: one saved with a command full of shell syntax (quoted once, run by bash as the user), one of a
+    // disabled account (not started), one deleted (its program goes).
+    process: () => {
+      const process = { type: 'PROCESS' as const, phpVersion: null, publicRoot: null, phpIni: {}, port: 3000 };
+      return [
+        op(webappsBackend, 'op-1106', 'save', '10', webAppSource({ ...process, id: '10', name: 'api', command: "exec node server.js --name \"it's $(id)\" `id` > /dev/null; echo ü" })),
+        op(webappsBackend, 'op-1107', 'save', '11', webAppSource({ ...process, id: '11', name: 'worker', command: 'python3 -m http.server "$PORT"', port: 3001, accountIsActive: false })),
+        op(webappsBackend, 'op-1108', 'delete', '12', webAppSource({ ...process, id: '12', name: 'old', command: 'exec ./run', port: 3002 })),
+      ];
+    },
   },
   'nginx-websites': {
     save: () => [op(nginxWebsitesBackend, 'op-1201', 'save', '3', websiteSource())],

@@ -6,4 +6,6 @@ export enum WebAppType {
   PHP = 'PHP',
   /** The app's directory is a symbolic link to another directory of the account's home. */
   SYMBOLIC_LINK = 'SYMBOLIC_LINK',
+  /** A long-running process (a Node or Python server) started by its command, supervised, on a port of the loopback. */
+  PROCESS = 'PROCESS',
 }

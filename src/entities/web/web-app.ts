@@ -16,6 +16,10 @@ export interface WebAppOptions {
   phpIni?: Record<string, string>;
   /** SYMBOLIC_LINK: the directory the app's directory points to, relative to the home. */
   target?: string;
+  /** PROCESS: the command that starts it, run by bash in the app's directory as the account's main user. */
+  command?: string;
+  /** PROCESS: the loopback port it listens on (also in its environment as PORT), what a website's PROXY points to. */
+  port?: number;
 }
 
 /**

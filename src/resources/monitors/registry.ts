@@ -6,6 +6,7 @@ import type { Monitor } from './monitor.js';
 import { mariadbSizeMonitor, postgresqlSizeMonitor } from './database-size/database-size.monitor.js';
 import { systemUserDiskMonitor } from './system-user-disk/system-user-disk.monitor.js';
 import { mailboxDiskMonitor, mailTrafficMonitor } from './mail/mail.monitors.js';
+import { apacheWebsiteTrafficMonitor, nginxWebsiteTrafficMonitor } from './website-traffic/website-traffic.monitor.js';
 
 const monitors = new Map<string, Monitor>();
 
@@ -24,6 +25,8 @@ registerMonitor(postgresqlSizeMonitor);
 registerMonitor(mariadbSizeMonitor);
 registerMonitor(mailboxDiskMonitor);
 registerMonitor(mailTrafficMonitor);
+registerMonitor(nginxWebsiteTrafficMonitor);
+registerMonitor(apacheWebsiteTrafficMonitor);
 
 export function findMonitor(name: string): Monitor | undefined {
   return monitors.get(name);

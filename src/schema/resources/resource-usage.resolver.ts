@@ -5,6 +5,7 @@ import { AccountNode } from '../accounts/account.type.js';
 import { SystemUserNode } from '../services/system-user.type.js';
 import { DatabaseNode } from '../services/database.type.js';
 import { MailboxNode } from '../services/mail.type.js';
+import { WebsiteNode } from '../services/web.type.js';
 import { toGlobalId } from '../relay/global-id.js';
 import type { Context } from '../context.js';
 import { ResourceUsage } from './resource.type.js';
@@ -29,4 +30,5 @@ export const RESOURCE_USAGE_RESOLVERS = [
   resourcesFieldOf(SystemUserNode, 'SystemUser'),
   resourcesFieldOf(DatabaseNode, 'Database'),
   resourcesFieldOf(MailboxNode, 'Mailbox'),
+  resourcesFieldOf(WebsiteNode, 'Website'),
 ] as const;

@@ -19,6 +19,7 @@ export enum ResourceModel {
   SystemUser = 'SystemUser',
   Database = 'Database',
   Mailbox = 'Mailbox',
+  Website = 'Website',
 }
 registerEnumType(ResourceModel, { name: 'ResourceModel', description: 'The models resources may hang on.' });
 

@@ -36,6 +36,8 @@ export class WebAppResolver {
       processes: o.processes ?? null,
       phpIni: Object.entries(o.phpIni ?? {}).map(([name, value]) => ({ name, value })),
       target: o.target ?? null,
+      command: o.command ?? null,
+      port: o.port ?? null,
     };
   }
 

@@ -16,6 +16,8 @@ export class WebAppOptionsInput {
   @Field(() => Int, { nullable: true, description: 'PHP: 1 to 64, default 4.' }) processes?: number | null;
   @Field(() => [PhpIniValueInput], { nullable: true, description: 'PHP: allowed directives only; disable_functions only adds.' }) phpIni?: PhpIniValueInput[] | null;
   @Field(() => String, { nullable: true, description: 'SYMBOLIC_LINK: a directory of the home, relative to it, outside ~/webapps.' }) target?: string | null;
+  @Field(() => String, { nullable: true, description: 'PROCESS (required): one line run by bash in the app\'s directory, at most 1000 characters.' }) command?: string | null;
+  @Field(() => Int, { nullable: true, description: 'PROCESS (required): 1024 to 65535, on the loopback; unique among the process apps.' }) port?: number | null;
 }
 
 @InputType()

@@ -11,6 +11,7 @@ registerEnumType(WebAppType, {
     STATIC: { description: 'Files served as they are.' },
     PHP: { description: 'PHP through its own PHP-FPM pool, running as the account\'s main user.' },
     SYMBOLIC_LINK: { description: 'The app\'s directory links to another directory of the home.' },
+    PROCESS: { description: 'A long-running process (its command, in its directory, as the account\'s main user), kept running by supervisor.' },
   },
 });
 registerEnumType(WebsiteProtocol, {
@@ -44,6 +45,8 @@ export class WebAppOptionsNode {
   @Field(() => Int, { nullable: true, description: 'PHP: most processes at once.' }) processes!: number | null;
   @Field(() => [PhpIniValueNode], { description: 'PHP: ini values.' }) phpIni!: PhpIniValueNode[];
   @Field(() => String, { nullable: true, description: 'Symbolic link: the directory of the home it points to.' }) target!: string | null;
+  @Field(() => String, { nullable: true, description: 'PROCESS: the command that starts it.' }) command!: string | null;
+  @Field(() => Int, { nullable: true, description: 'PROCESS: the loopback port it listens on (PORT in its environment).' }) port!: number | null;
 }
 
 /** GraphQL shape of a WebApp; resolvers return the ORM entity. */

@@ -23,8 +23,11 @@ export async function webAppSource(em: EntityManager, app: WebApp, account: Acco
     processes: app.options.processes ?? null,
     phpIni: app.options.phpIni ?? {},
     target: app.options.target ?? null,
+    command: app.options.command ?? null,
+    port: app.options.port ?? null,
     accountUsername: account.username,
     accountType: account.type,
+    accountIsActive: account.isActive,
   };
 }
 
@@ -39,9 +42,9 @@ export const webAppModule = defineServiceModule<WebApp>({
   },
   savedWhen: [
     {
-      // Routes may match on the account's type.
+      // Routes may match on the account's type; a disabled account's process apps stop.
       model: 'Account',
-      fields: ['type'],
+      fields: ['type', 'isActive'],
       objects: (em, account) => em.find(WebApp, { account: account.id }, { populate: ['account'], filters: false }),
     },
   ],

@@ -10,7 +10,7 @@ import { UserErrorCode, UserInputError } from '../../errors/user-input-error.js'
 import { idOf, toGlobalId } from '../../schema/relay/global-id.js';
 import type { UseCase } from '../../use-cases/use-case.js';
 import { Validator } from '../../validation/validator.js';
-import { checkPhpVersion, checkWebAppName, checkWebAppNameFree, checkWebAppOptions, type WebAppOptionsInput } from './web-app.validation.js';
+import { checkPhpVersion, checkProcessPortFree, checkWebAppName, checkWebAppNameFree, checkWebAppOptions, type WebAppOptionsInput } from './web-app.validation.js';
 
 /** Loads a web app the EntityManager may see, with its account, or fails with NOT_FOUND on `field`. */
 export async function findWebApp(em: EntityManager, globalId: string, field = 'id'): Promise<WebApp> {
@@ -36,6 +36,7 @@ export async function createWebApp({ em, audit }: UseCase, input: NewWebApp): Pr
   if (v.ok) await checkWebAppNameFree(v, em, account.id, input.name);
   const phpVersion = checkPhpVersion(v, input.type, input.phpVersion);
   const options = checkWebAppOptions(v, input.type, phpVersion, input.options ?? {});
+  if (v.ok) await checkProcessPortFree(v, em, options.port);
   v.check();
   const app = em.create(WebApp, { account, name: input.name, type: input.type, phpVersion, options });
   try {
@@ -64,6 +65,7 @@ export async function updateWebApp({ em, audit }: UseCase, input: WebAppChanges)
   const phpVersion = input.phpVersion ? checkPhpVersion(v, app.type, input.phpVersion) : app.phpVersion;
   const options = input.options ? checkWebAppOptions(v, app.type, phpVersion, input.options) : app.options;
   if (!input.options && input.phpVersion) checkWebAppOptions(v, app.type, phpVersion, { ...app.options, phpIni: Object.entries(app.options.phpIni ?? {}).map(([name, value]) => ({ name, value })) });
+  if (v.ok && input.options) await checkProcessPortFree(v, em, options.port, app.id);
   v.check();
   const changed: string[] = [];
   if (phpVersion !== app.phpVersion) {

@@ -6,6 +6,7 @@
  * - PHP: the version is one of ORCHESTRA_PHP_VERSIONS (default the first); ini values by ./php-options.ts's policy.
  * - Public root: a relative path inside the app's directory (no "..", no "." segment, no leading "/").
  * - Symbolic link: the target is a relative path inside the home, outside ~/webapps.
+ * - Process: a start command (one line) and a loopback port (1024 to 65535) no other process app has.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { WebApp, type WebAppOptions } from '../../entities/web/web-app.js';
@@ -13,7 +14,7 @@ import { WebAppType } from '../../entities/web/web-app-type.js';
 import { webSettings } from '../../config/web-settings.js';
 import { PHP_MAX_PROCESSES, PHP_MAX_TIMEOUT } from '../../orchestration/backends/webapps/webapps.backend.js';
 import { phpIniProblem } from '../../orchestration/backends/webapps/php-options.js';
-import { validateRelativePath, validateWebName } from '../../orchestration/backends/web/web-values.js';
+import { validateProcessCommand, validateProcessPort, validateRelativePath, validateWebName } from '../../orchestration/backends/web/web-values.js';
 import { UserErrorCode } from '../../errors/user-input-error.js';
 import type { Validator } from '../../validation/validator.js';
 
@@ -47,6 +48,8 @@ export interface WebAppOptionsInput {
   processes?: number | null;
   phpIni?: { name: string; value: string }[] | null;
   target?: string | null;
+  command?: string | null;
+  port?: number | null;
 }
 
 /** The options to store (unset ones left out), checked for the app's type and PHP version. */
@@ -85,5 +88,29 @@ export function checkWebAppOptions(v: Validator, type: WebAppType, phpVersion: s
       out.target = input.target;
     }
   } else if (input.target) v.add('options.target', 'only a symbolic link app has a target');
+  if (type === WebAppType.PROCESS) {
+    if (!input.command) v.add('options.command', 'is required for a process app', UserErrorCode.REQUIRED);
+    else {
+      const problem = validateProcessCommand(input.command);
+      if (problem) v.add('options.command', problem);
+      out.command = input.command;
+    }
+    if (input.port === null || input.port === undefined) v.add('options.port', 'is required for a process app', UserErrorCode.REQUIRED);
+    else {
+      const problem = validateProcessPort(input.port);
+      if (problem) v.add('options.port', problem);
+      out.port = input.port;
+    }
+  } else {
+    if (input.command) v.add('options.command', 'only a process app has a command');
+    if (input.port !== null && input.port !== undefined) v.add('options.port', 'only a process app has a port');
+  }
   return out;
+}
+
+/** Two process apps cannot listen on one port (the servers' loopback is shared by every account). */
+export async function checkProcessPortFree(v: Validator, em: EntityManager, port: number | undefined, exceptId?: string): Promise<void> {
+  if (port === undefined) return;
+  const apps = await em.find(WebApp, { type: WebAppType.PROCESS }, { filters: false });
+  if (apps.some((a) => a.id !== exceptId && a.options.port === port)) v.add('options.port', 'is already taken', UserErrorCode.TAKEN);
 }

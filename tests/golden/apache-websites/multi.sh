@@ -158,7 +158,7 @@ apache_site_save 'site-3.conf' '# Website main of alice, managed by Orchestra: c
 <VirtualHost *:80>
     ServerName example.com
     ServerAlias www.example.com
-    CustomLog "/var/log/apache2/orchestra/site-3.access.log" combined
+    CustomLog "/var/log/apache2/orchestra/site-3.access.log" "%h %l %u %t \"%r\" %>s %O \"%{Referer}i\" \"%{User-Agent}i\" %O"
     Alias "/.well-known/acme-challenge/" "/var/lib/orchestra/acme/.well-known/acme-challenge/"
     <Directory "/var/lib/orchestra/acme">
         Require all granted
@@ -170,7 +170,7 @@ apache_site_save 'site-3.conf' '# Website main of alice, managed by Orchestra: c
 <VirtualHost *:443>
     ServerName example.com
     ServerAlias www.example.com
-    CustomLog "/var/log/apache2/orchestra/site-3.access.log" combined
+    CustomLog "/var/log/apache2/orchestra/site-3.access.log" "%h %l %u %t \"%r\" %>s %O \"%{Referer}i\" \"%{User-Agent}i\" %O"
     SSLEngine on
     SSLCertificateFile "/etc/orchestra/tls/site-3/fullchain.pem"
     SSLCertificateKeyFile "/etc/orchestra/tls/site-3/privkey.pem"
@@ -207,7 +207,7 @@ site_tls_placeholder '/etc/orchestra/tls/site-4' 'shop.example.com'
 apache_site_save 'site-4.conf' '# Website shop of alice, managed by Orchestra: changes here are overwritten.
 <VirtualHost *:80>
     ServerName shop.example.com
-    CustomLog "/var/log/apache2/orchestra/site-4.access.log" combined
+    CustomLog "/var/log/apache2/orchestra/site-4.access.log" "%h %l %u %t \"%r\" %>s %O \"%{Referer}i\" \"%{User-Agent}i\" %O"
     Alias "/.well-known/acme-challenge/" "/var/lib/orchestra/acme/.well-known/acme-challenge/"
     <Directory "/var/lib/orchestra/acme">
         Require all granted
@@ -219,7 +219,7 @@ apache_site_save 'site-4.conf' '# Website shop of alice, managed by Orchestra: c
 </VirtualHost>
 <VirtualHost *:443>
     ServerName shop.example.com
-    CustomLog "/var/log/apache2/orchestra/site-4.access.log" combined
+    CustomLog "/var/log/apache2/orchestra/site-4.access.log" "%h %l %u %t \"%r\" %>s %O \"%{Referer}i\" \"%{User-Agent}i\" %O"
     SSLEngine on
     SSLCertificateFile "/etc/orchestra/tls/site-4/fullchain.pem"
     SSLCertificateKeyFile "/etc/orchestra/tls/site-4/privkey.pem"

@@ -140,7 +140,7 @@ apache_site_save 'site-3.conf' '# Website main of alice, managed by Orchestra: c
 <VirtualHost *:80>
     ServerName example.com
     ServerAlias www.example.com
-    CustomLog "/var/log/apache2/orchestra/site-3.access.log" combined
+    CustomLog "/var/log/apache2/orchestra/site-3.access.log" "%h %l %u %t \"%r\" %>s %O \"%{Referer}i\" \"%{User-Agent}i\" %O"
     Alias "/.well-known/acme-challenge/" "/var/lib/orchestra/acme/.well-known/acme-challenge/"
     <Directory "/var/lib/orchestra/acme">
         Require all granted

@@ -47,7 +47,8 @@ function hostBody(s: WebsiteSnapshot): string[] {
 export function renderApacheSite(s: WebsiteSnapshot): string {
   const out = [`# Website ${s.name} of ${s.accountUsername}, managed by Orchestra: changes here are overwritten.`];
   const names = [`    ServerName ${s.domains[0]}`, ...(s.domains.length > 1 ? [`    ServerAlias ${s.domains.slice(1).join(' ')}`] : [])];
-  const log = `    CustomLog ${q(`/var/log/apache2/orchestra/site-${s.id}.access.log`)} combined`;
+  // Debian's combined format plus the bytes sent (%O, headers included) last: the traffic monitor sums those.
+  const log = `    CustomLog ${q(`/var/log/apache2/orchestra/site-${s.id}.access.log`)} "%h %l %u %t \\"%r\\" %>s %O \\"%{Referer}i\\" \\"%{User-Agent}i\\" %O"`;
   const acme = '    Alias "/.well-known/acme-challenge/" "/var/lib/orchestra/acme/.well-known/acme-challenge/"';
   for (const port of portsOf(s.protocol)) {
     out.push(`<VirtualHost *:${port}>`, ...names, log);

@@ -62,7 +62,8 @@ function serverBody(s: WebsiteSnapshot): string[] {
 export function renderNginxSite(s: WebsiteSnapshot): string {
   const out = [`# Website ${s.name} of ${s.accountUsername}, managed by Orchestra: changes here are overwritten.`];
   const names = `    server_name ${s.domains.join(' ')};`;
-  const log = `    access_log ${q(`/var/log/nginx/orchestra/site-${s.id}.access.log`)};`;
+  // The `orchestra` format (./nginx.sh) is nginx's combined one plus the bytes sent: the traffic monitor sums those.
+  const log = `    access_log ${q(`/var/log/nginx/orchestra/site-${s.id}.access.log`)} orchestra;`;
   for (const port of portsOf(s.protocol)) {
     out.push('server {');
     if (port === 443) {

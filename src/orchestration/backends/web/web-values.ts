@@ -53,6 +53,21 @@ export function validateProxyUrl(url: string): string | null {
   return null;
 }
 
+/**
+ * A process app's start command: one line, no control characters. It is the account's own code, run as its user, so
+ * its characters are not restricted; it reaches the server only as one `sh`-quoted word (`bash -c` runs it there).
+ */
+export function validateProcessCommand(command: string): string | null {
+  if (command.trim().length === 0 || command.length > 1000) return 'must be 1 to 1000 characters';
+  if (/[\x00-\x1f\x7f]/.test(command)) return 'must be one line without control characters';
+  return null;
+}
+
+/** The loopback port a process app listens on: not a privileged one. */
+export function validateProcessPort(port: unknown): string | null {
+  return typeof port === 'number' && Number.isSafeInteger(port) && port >= 1024 && port <= 65535 ? null : 'must be a whole number from 1024 to 65535';
+}
+
 /** An HTTP error status an error document may replace. */
 export function validateErrorStatus(status: string): string | null {
   return /^(?:4(?:0[0-9]|1[0-8]|2[1-9]|31|51)|50[0-8]|511)$/.test(status) ? null : 'must be an HTTP error status (400 to 511)';

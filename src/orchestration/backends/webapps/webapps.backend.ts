@@ -15,6 +15,11 @@
  * - Reload: `systemctl reload php<version>-fpm` where systemd runs it, else SIGUSR2 to the master of its pid file
  *   (servers without systemd, the tests).
  * - Symbolic link apps: the app's directory is a link to a directory of the home (created when missing).
+ * - Process apps (a Node or Python server): a supervisor program `orchestra-webapp-<id>` (./supervisor.sh) running
+ *   the app's command with bash, as the account's main user, in the app's directory, PORT in its environment;
+ *   restarted when it exits, stopped while the account is disabled, removed with the app. The command reaches the
+ *   server as one quoted argument, which the script writes `%q`-quoted into a root-owned start script; the program
+ *   file holds only checked names, paths and numbers.
  * - Delete: the pool goes, then the app's directory (a link only loses the link).
  * - Paths are re-checked on the server: the home under /home with no symbolic link on the way, the app's directory
  *   no link (the user owns the home and could have replaced it).
@@ -24,10 +29,11 @@ import { ShellCode, joinShell, sh, shComment } from '../../shell/quote.js';
 import { bashFragment } from '../../shell/fragment.js';
 import { IssueList, isPlainObject, own } from '../validation.js';
 import { validateHome, validateUsername } from '../system-users/system-users.backend.js';
-import { validateRelativePath, validateWebName } from '../web/web-values.js';
+import { validateProcessCommand, validateProcessPort, validateRelativePath, validateWebName } from '../web/web-values.js';
+import { createHash } from 'node:crypto';
 import { disabledFunctions, phpIniProblem, validatePhpVersion } from './php-options.js';
 
-export const WEBAPP_TYPES = ['STATIC', 'PHP', 'SYMBOLIC_LINK'] as const;
+export const WEBAPP_TYPES = ['STATIC', 'PHP', 'SYMBOLIC_LINK', 'PROCESS'] as const;
 export type WebAppTypeName = (typeof WEBAPP_TYPES)[number];
 
 /** The web server's user, which joins each app owner's group to read what they publish. */
@@ -51,8 +57,12 @@ export interface WebAppSource {
   processes: number | null;
   phpIni: Record<string, string>;
   target: string | null;
+  command: string | null;
+  port: number | null;
   accountUsername: string;
   accountType?: string | null;
+  /** A disabled account's process apps do not run. */
+  accountIsActive: boolean;
 }
 
 export interface WebAppSnapshot {
@@ -68,8 +78,12 @@ export interface WebAppSnapshot {
   /** Sorted by name, so the pool file is stable. */
   phpIni: [string, string][];
   target: string | null;
+  /** PROCESS: its start command and loopback port. */
+  command: string | null;
+  port: number | null;
   accountUsername: string;
   accountType: string | null;
+  accountIsActive: boolean;
 }
 
 /** The directory of an app on its servers. */
@@ -144,12 +158,23 @@ function validate(raw: unknown): WebAppSnapshot {
       issues.add('target', 'must not be inside ~/webapps');
     }
   } else if (target !== null) issues.add('target', 'only a symbolic link app has a target');
+  const command = (own(obj, 'command') ?? null) as string | null;
+  const port = (own(obj, 'port') ?? null) as number | null;
+  if (type === 'PROCESS') {
+    if (typeof command !== 'string') issues.add('command', 'is required for a process app');
+    else issues.check('command', validateProcessCommand(command));
+    issues.check('port', validateProcessPort(port));
+  } else {
+    if (command !== null) issues.add('command', 'only a process app has a command');
+    if (port !== null) issues.add('port', 'only a process app has a port');
+  }
   const accountUsername = issues.string(obj, 'accountUsername');
   const accountType = own(obj, 'accountType');
+  const accountIsActive = issues.boolean(obj, 'accountIsActive');
   issues.throwIfAny(webappsBackend.name);
   return {
-    id, name, type, username, home, phpVersion: type === 'PHP' ? phpVersion : null, publicRoot, timeout, processes, phpIni, target,
-    accountUsername, accountType: typeof accountType === 'string' ? accountType : null,
+    id, name, type, username, home, phpVersion: type === 'PHP' ? phpVersion : null, publicRoot, timeout, processes, phpIni, target, command, port,
+    accountUsername, accountType: typeof accountType === 'string' ? accountType : null, accountIsActive,
   };
 }
 
@@ -178,6 +203,30 @@ export function renderPhpPool(s: WebAppSnapshot): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** A process app's supervisor program: names and paths checked to plain characters (no `%`, quote or white space). */
+export function renderProcessProgram(s: WebAppSnapshot): string {
+  const digest = createHash('sha256').update(s.command ?? '').digest('hex').slice(0, 16);
+  return [
+    `; Web app ${s.name} of ${s.username}, managed by Orchestra: changes here are overwritten.`,
+    `[program:orchestra-webapp-${s.id}]`,
+    `command=/etc/orchestra/webapps/webapp-${s.id}.sh`,
+    `directory=${webAppDir(s)}`,
+    `user=${s.username}`,
+    `environment=HOME="${s.home}",USER="${s.username}",PORT="${s.port}",ORCHESTRA_START="${digest}"`,
+    // A disabled account's program is stopped by the update and not started again.
+    `autostart=${s.accountIsActive}`,
+    'autorestart=true',
+    'startsecs=1',
+    'startretries=10',
+    'stopasgroup=true',
+    'killasgroup=true',
+    'redirect_stderr=true',
+    `stdout_logfile=/var/log/orchestra/webapps/webapp-${s.id}.log`,
+    'stdout_logfile_maxbytes=10MB',
+    'stdout_logfile_backups=3',
+  ].join('\n');
+}
+
 const HOME_PATH = bashFragment(new URL('../system-users/home-path.sh', import.meta.url));
 const WEBAPP_HOME = bashFragment(new URL('./webapp-home.sh', import.meta.url));
 const WEBAPP_DIR = bashFragment(new URL('./webapp-dir.sh', import.meta.url));
@@ -185,11 +234,14 @@ const WEBAPP_LINK = bashFragment(new URL('./webapp-link.sh', import.meta.url));
 const WEBAPP_REMOVE = bashFragment(new URL('./webapp-remove.sh', import.meta.url));
 const PHP_FPM = bashFragment(new URL('./php-fpm.sh', import.meta.url));
 const PHP_POOL_SAVE = bashFragment(new URL('./php-pool-save.sh', import.meta.url));
+const SUPERVISOR = bashFragment(new URL('./supervisor.sh', import.meta.url));
+const WEBAPP_PROCESS = bashFragment(new URL('./webapp-process.sh', import.meta.url));
 
 /** Only the functions the sections call: shellcheck flags a function no one calls as dead code. */
 function fragments(operations: readonly TypedOperation<WebAppSnapshot>[]): ShellCode[] {
   const saves = operations.filter((op) => op.action === 'save').map((op) => op.snapshot.type);
   const deletes = operations.some((op) => op.action === 'delete');
+  const processes = operations.some((op) => op.snapshot.type === 'PROCESS');
   const when = (used: boolean, code: ShellCode) => (used ? code : ShellCode.empty);
   return [
     HOME_PATH,
@@ -200,12 +252,15 @@ function fragments(operations: readonly TypedOperation<WebAppSnapshot>[]): Shell
     // Every save and delete clears other versions' pools of the app.
     PHP_FPM,
     when(saves.includes('PHP'), PHP_POOL_SAVE),
+    // Every run does an update left pending by a failed one.
+    SUPERVISOR,
+    when(processes, WEBAPP_PROCESS),
   ];
 }
 
 export const webappsBackend = defineBackend<WebAppSnapshot>({
   name: 'webapps',
-  description: "Web apps: the app's directory in its owner's home and, for PHP, its own PHP-FPM pool (checked with php-fpm -t, reloaded once per version).",
+  description: "Web apps: the app's directory in its owner's home; for PHP its own PHP-FPM pool (checked with php-fpm -t, reloaded once per version); for a process a supervisor program.",
   model: 'WebApp',
   ignoredFields: ['createdAt', 'updatedAt'],
   actions: ['save', 'delete'],
@@ -221,16 +276,26 @@ export const webappsBackend = defineBackend<WebAppSnapshot>({
   section(op) {
     const s = op.snapshot;
     if (op.action === 'delete') {
-      return joinShell([sh`php_pool_remove ${s.id} ''`, sh`webapp_remove ${[s.username, s.home, s.name]}`]);
+      return joinShell([
+        sh`php_pool_remove ${s.id} ''`,
+        ...(s.type === 'PROCESS' ? [sh`process_remove ${s.id}`] : []),
+        sh`webapp_remove ${[s.username, s.home, s.name]}`,
+      ]);
     }
     const parts = [
       s.type === 'SYMBOLIC_LINK' ? sh`webapp_link ${[s.username, s.home, s.name, s.target!]}` : sh`webapp_dir ${[s.username, s.home, s.name]}`,
     ];
     if (s.type === 'PHP') parts.push(sh`php_pool_save ${[s.id, s.phpVersion!, renderPhpPool(s)]}`);
+    if (s.type === 'PROCESS') parts.push(sh`process_save ${[s.id, renderProcessProgram(s), s.command!]}`);
     parts.push(sh`php_pool_remove ${s.id} ${s.type === 'PHP' ? s.phpVersion! : ''}`);
     return joinShell(parts);
   },
   commit() {
-    return joinShell([shComment('One reload per PHP version whose pools changed (now or in a failed run before).'), ShellCode.trusted('php_reload_pending')]);
+    return joinShell([
+      shComment('One reload per PHP version whose pools changed (now or in a failed run before).'),
+      ShellCode.trusted('php_reload_pending'),
+      shComment('One supervisor update if a process app\'s program changed (now or in a failed run before).'),
+      ShellCode.trusted('supervisor_update_pending'),
+    ]);
   },
 });
