@@ -7,6 +7,7 @@ import { billingActivities } from './billing/index.js';
 import { standupActivities } from './standup/index.js';
 import { deployActivities } from './deploy/index.js';
 import { invoicingActivities } from './invoicing/index.js';
+import { webActivities } from './web/index.js';
 
 export type { ActivityDeps } from './activity-deps.js';
 
@@ -15,7 +16,7 @@ export type { ActivityDeps } from './activity-deps.js';
  * style of temporalio/samples-typescript). A domain adds its group here; workflows see only the contracts
  * (src/workflows/contracts/), never this module.
  */
-const ACTIVITY_GROUPS = [systemActivities, orchestrationActivities, resourceActivities, mailActivities, billingActivities, standupActivities, deployActivities, invoicingActivities] as const;
+const ACTIVITY_GROUPS = [systemActivities, orchestrationActivities, resourceActivities, mailActivities, billingActivities, standupActivities, deployActivities, invoicingActivities, webActivities] as const;
 
 export function createActivities(deps: ActivityDeps): Record<string, (...args: never[]) => Promise<unknown>> {
   const activities: Record<string, (...args: never[]) => Promise<unknown>> = {};

@@ -12,3 +12,4 @@ export { ordersUpdateWorkflow, ordersCleanupMetricsWorkflow } from './orders-sch
 export { accountSetupWorkflow } from './standup/account-setup.js';
 export { deployWorkflow } from './deploy/deploy.js';
 export { billingInvoiceWorkflow } from './invoicing.js';
+export { renewCertificatesWorkflow } from './web.js';

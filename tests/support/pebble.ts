@@ -26,8 +26,12 @@ export class Pebble {
     private readonly managementUrl: string,
   ) {}
 
-  /** `validitySeconds`: how long the certificates it issues are valid (pebble's certificateValidityPeriod). */
-  static async start(lan: DnsLan, webAddress: string, validitySeconds?: number): Promise<Pebble> {
+  /**
+   * `validitySeconds`: how long the certificates it issues are valid (pebble's certificateValidityPeriod);
+   * `httpPort`: where it fetches HTTP-01 tokens (80, the web host's nginx; another port makes validation fail).
+   */
+  static async start(lan: DnsLan, webAddress: string, opts: { validitySeconds?: number; httpPort?: number } = {}): Promise<Pebble> {
+    const { validitySeconds, httpPort = 80 } = opts;
     const address = await lan.newAddress();
     const dir = await mkdtemp(join(tmpdir(), 'orchestra-pebble-'));
     const openssl = (...args: string[]) => execFileAsync('openssl', args);
@@ -41,7 +45,7 @@ export class Pebble {
         managementListenAddress: `${address}:15000`,
         certificate: join(dir, 'pebble.pem'),
         privateKey: join(dir, 'pebble.key'),
-        httpPort: 80,
+        httpPort,
         tlsPort: 443,
         ocspResponderURL: '',
         externalAccountBindingRequired: false,

@@ -28,6 +28,14 @@ acme_field() {
   return 0
 }
 
+# acme_problem JSON: an ACME problem's "type: detail", from the document itself or from its "error" member (an
+# authorization's or order's).
+acme_problem() {
+  local json=$1 re='"error"[[:space:]]*:[[:space:]]*\{([^{}]*)\}'
+  [[ $json =~ $re ]] && json=${BASH_REMATCH[1]}
+  printf '%s: %s' "$(acme_field type "$json")" "$(acme_field detail "$json")"
+}
+
 # acme_header NAME: the value of header NAME in the headers on stdin.
 acme_header() {
   awk -v name="$1" 'BEGIN { IGNORECASE = 1 } tolower($1) == tolower(name ":") { sub(/\r$/, "", $2); print $2; exit }'
@@ -93,7 +101,7 @@ acme_post() {
     acme_body=$(tr -d '\n' <"$acme_state/body")
     [ "$status" -lt 400 ] && return 0
     [[ $acme_body == *badNonce* ]] && continue
-    acme_error="$(acme_field type "$acme_body"): $(acme_field detail "$acme_body")"
+    acme_error=$(acme_problem "$acme_body")
     return 1
   done
   acme_error="the ACME server kept refusing nonces"
@@ -138,7 +146,7 @@ acme_authorize() {
   rm -f -- "$acme_webroot/$token"
   [ "$ok" = 0 ] || return 1
   [ "$(acme_field status "$acme_body")" = valid ] && return 0
-  acme_error="$(acme_field type "$acme_body"): $(acme_field detail "$acme_body")"
+  acme_error=$(acme_problem "$acme_body")
   return 1
 }
 
@@ -168,7 +176,7 @@ acme_issue() {
   fi
   certificate=$(acme_field certificate "$acme_body")
   if [ "$(acme_field status "$acme_body")" != valid ] || [ -z "$certificate" ] || ! acme_post "$certificate" ''; then
-    [ -n "$acme_error" ] || acme_error="the order ended $(acme_field status "$acme_body"): $(acme_field detail "$acme_body")"
+    [ -n "$acme_error" ] || acme_error="the order ended $(acme_field status "$acme_body"): $(acme_problem "$acme_body")"
     rm -rf -- "$new"
     return 1
   fi
