@@ -11,7 +11,7 @@ import { ScriptRun } from '../src/entities/orchestration/script-run.js';
 import { reconcileSchedules, renewCertificatesSchedule } from '../src/temporal/schedules/index.js';
 import { scheduleId } from '../src/temporal/schedules/schedule-declaration.js';
 import type { CertificateRenewalResult } from '../src/workflows/contracts/web.js';
-import { CreateDomainDocument, CreateWebAppDocument, CreateWebsiteDocument } from './generated/graphql.js';
+import { CreateDomainDocument, CreateWebAppDocument, CreateWebsiteDocument, WebsiteCertificateDocument } from './generated/graphql.js';
 import { DnsLan } from './support/dns-lan.js';
 import { accountWithUser } from './support/fixtures.js';
 import type { GraphQLClient } from './support/graphql-client.js';
@@ -108,7 +108,7 @@ async function pebbleRoot(): Promise<string> {
 
 describe('certificates by ACME HTTP-01 from pebble', () => {
   test('a new https website gets a certificate issued by pebble, served over https and verified with its root', async () => {
-    await staticSite('shop.tlsco.example', 'the shop over tls');
+    const id = await staticSite('shop.tlsco.example', 'the shop over tls');
     const ops = await settled();
     expect(ops.map((o) => `${o.backend}/${o.action}`)).toEqual(['nginx-websites/save', 'acme-certificates/save']);
     const answer = await web.get('https://shop.tlsco.example/', { cacert: await pebbleRoot() });
@@ -116,6 +116,14 @@ describe('certificates by ACME HTTP-01 from pebble', () => {
     expect(answer.body).toBe('the shop over tls');
     const issuer = await run('openssl x509 -noout -issuer -in /etc/orchestra/tls/site-*/fullchain.pem');
     expect(issuer).toMatch(/Pebble Intermediate CA/);
+    // Its metadata (only) in GraphQL, for the owner and the admin alike.
+    const served = (await run('openssl x509 -noout -fingerprint -sha256 -in "/etc/orchestra/tls/site-$1/fullchain.pem" | cut -d= -f2 | tr -d :', id)).toLowerCase();
+    for (const as of [client, h.admin]) {
+      const { website } = await as.data(WebsiteCertificateDocument, { id: globalId(id) });
+      expect(website.certificate).toMatchObject({ state: 'ISSUED', fingerprint: served, error: null });
+      expect(website.certificate!.issuer).toMatch(/Pebble Intermediate CA/);
+      expect(Date.parse(website.certificate!.notAfter!)).toBeGreaterThan(Date.now() + 30 * 86400_000);
+    }
   });
 
   test('the daily renewal schedule renews the certificate that expires within 30 days, keeps the other, reloads nginx once', async () => {
@@ -139,6 +147,9 @@ describe('certificates by ACME HTTP-01 from pebble', () => {
     expect(output).toMatch(/orchestra-certificate [0-9]+ KEPT /);
 
     expect(await fingerprint(dir(soonId))).not.toBe(soonBefore);
+    const renewed = (await client.data(WebsiteCertificateDocument, { id: globalId(soonId) })).website.certificate!;
+    expect(renewed.state).toBe('ISSUED');
+    expect(Date.parse(renewed.notAfter!)).toBeGreaterThan(Date.now() + 30 * 86400_000);
     expect(await run('openssl x509 -noout -checkend $((30 * 86400)) -in "$1/fullchain.pem" && echo renewed', dir(soonId))).toContain('renewed');
     expect(await fingerprint(await run('ls -d /etc/orchestra/tls/site-* | grep -v "site-$1$"', soonId))).toBe(shopBefore);
     const answer = await web.get('https://soon.tlsco.example/', { cacert: await pebbleRoot() });
@@ -165,6 +176,9 @@ describe('certificates by ACME HTTP-01 from pebble', () => {
     expect(await run('openssl x509 -noout -issuer -in "/etc/orchestra/tls/site-$1/fullchain.pem"', id)).toContain('CN = broken.tlsco.example');
     expect((await web.get('https://broken.tlsco.example/')).body).toBe('broken over tls');
     expect(await web.reloads()).toBe(reloadsBefore + 1); // the new site's own configuration, by nginx-websites
+    const { website } = await client.data(WebsiteCertificateDocument, { id: globalId(id) });
+    expect(website.certificate).toMatchObject({ state: 'FAILED', fingerprint: null });
+    expect(website.certificate!.error).toContain('urn:ietf:params:acme:error:connection');
   });
 
   test('no key material in any script, output or the database: only metadata', async () => {
@@ -180,6 +194,8 @@ describe('certificates by ACME HTTP-01 from pebble', () => {
     expect(await run('stat -c "%a" /etc/orchestra/tls/site-*/privkey.pem | sort -u')).toBe('600');
   });
 });
+
+const globalId = (id: string) => Buffer.from(`Website:${id}`).toString('base64url');
 
 async function fingerprint(dir: string): Promise<string> {
   return run('openssl x509 -noout -fingerprint -sha256 -in "$1/fullchain.pem"', dir);
