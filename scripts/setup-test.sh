@@ -31,5 +31,6 @@ test_packages=(
   supervisor:/usr/bin/supervisord # the process supervisor Orchestra's own deployment and process web apps use, run on sandboxed test hosts (tests/deploy.test.ts, tests/web-servers.test.ts)
   mailman3:/usr/lib/mailman3/bin/master # the mailing lists' Mailman 3 on a mail test host (tests/mailing-lists-servers.test.ts)
   poppler-utils:/usr/bin/pdftotext # reads the text of a bill's PDF back (tests/bills.test.ts)
+  pebble:/usr/bin/pebble        # the ACME test CA (and pebble-challtestsrv, its DNS) that issues websites' certificates (tests/web-tls.test.ts)
 )
 exec bash scripts/setup.sh "${test_packages[@]}"

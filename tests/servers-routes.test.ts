@@ -119,7 +119,7 @@ test('routes: unknown backends and bad match expressions are userErrors; a good 
   const { data } = await h.admin.request(BackendsDocument);
   expect(data!.backends.map((b) => b.name)).toEqual([
     'system-users', 'crontabs', 'bind9-master', 'bind9-slave', 'mariadb-users', 'postgresql-users', 'mariadb-databases', 'postgresql-databases',
-    'dovecot-mailboxes', 'postfix-addresses', 'dovecot-autoresponses', 'mailman-lists', 'webapps', 'nginx-websites', 'apache-websites',
+    'dovecot-mailboxes', 'postfix-addresses', 'dovecot-autoresponses', 'mailman-lists', 'webapps', 'nginx-websites', 'apache-websites', 'acme-certificates',
   ]);
   const server = await h.admin.data(CreateServerDocument, { input: { name: 'routed', address: '192.0.2.7' } });
   const serverId = server.createServer.server!.id;

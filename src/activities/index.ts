@@ -9,6 +9,7 @@ import { deployActivities } from './deploy/index.js';
 import { invoicingActivities } from './invoicing/index.js';
 import { paymentsActivities } from './payments/index.js';
 import { billEmailActivities } from './bill-email/index.js';
+import { webActivities } from './web/index.js';
 
 export type { ActivityDeps } from './activity-deps.js';
 
@@ -17,7 +18,7 @@ export type { ActivityDeps } from './activity-deps.js';
  * style of temporalio/samples-typescript). A domain adds its group here; workflows see only the contracts
  * (src/workflows/contracts/), never this module.
  */
-const ACTIVITY_GROUPS = [systemActivities, orchestrationActivities, resourceActivities, mailActivities, billingActivities, standupActivities, deployActivities, invoicingActivities, paymentsActivities, billEmailActivities] as const;
+const ACTIVITY_GROUPS = [systemActivities, orchestrationActivities, resourceActivities, mailActivities, billingActivities, standupActivities, deployActivities, invoicingActivities, paymentsActivities, billEmailActivities, webActivities] as const;
 
 export function createActivities(deps: ActivityDeps): Record<string, (...args: never[]) => Promise<unknown>> {
   const activities: Record<string, (...args: never[]) => Promise<unknown>> = {};

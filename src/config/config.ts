@@ -1,6 +1,7 @@
 import { readDnsSettings } from './dns-settings.js';
 import { readMailSettings } from './mail-settings.js';
 import { readWebSettings } from './web-settings.js';
+import { readAcmeSettings } from './acme-settings.js';
 import { readOutgoingMailSettings, type OutgoingMailSettings } from './outgoing-mail-settings.js';
 import { readObservabilitySettings, type ObservabilitySettings } from './observability-settings.js';
 import { readSellerSettings } from './seller-settings.js';
@@ -158,6 +159,7 @@ export function loadConfig(env: Env = process.env): Config {
   r.problems.push(...readDnsSettings(env).problems);
   r.problems.push(...readMailSettings(env).problems);
   r.problems.push(...readWebSettings(env).problems);
+  r.problems.push(...readAcmeSettings(env).problems);
   r.problems.push(...readSellerSettings(env).problems);
   r.problems.push(...readSepaSettings(env).problems);
   if (!config.temporalAddress && !r.problems.some((p) => p.startsWith('TEMPORAL_ADDRESS'))) {

@@ -14,3 +14,4 @@ export { deployWorkflow } from './deploy/deploy.js';
 export { billingInvoiceWorkflow } from './invoicing.js';
 export { paymentsProcessWorkflow } from './payments.js';
 export { billEmailWorkflow } from './bill-email.js';
+export { renewCertificatesWorkflow } from './web.js';

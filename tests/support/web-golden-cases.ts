@@ -2,6 +2,7 @@ import type { Backend } from '../../src/orchestration/backends/backend.js';
 import { webappsBackend, type WebAppSource } from '../../src/orchestration/backends/webapps/webapps.backend.js';
 import { apacheWebsitesBackend } from '../../src/orchestration/backends/apache-websites/apache-websites.backend.js';
 import { nginxWebsitesBackend } from '../../src/orchestration/backends/nginx-websites/nginx-websites.backend.js';
+import { acmeCertificatesBackend } from '../../src/orchestration/backends/acme-certificates/acme-certificates.backend.js';
 import type { WebsiteSource } from '../../src/orchestration/backends/web/website-snapshot.js';
 import type { OperationInput } from '../../src/orchestration/types.js';
 
@@ -81,5 +82,16 @@ export const WEB_GOLDEN: Record<string, Record<string, () => OperationInput[]>> 
       op(apacheWebsitesBackend, 'op-1305', 'delete', '5', websiteSource({ id: '5', name: 'gone', domains: ['gone.example.com'] })),
     ],
     hostile: () => [op(apacheWebsitesBackend, HOSTILE_ID, 'save', '3`id`', websiteSource())],
+  },
+  'acme-certificates': {
+    save: () => [op(acmeCertificatesBackend, 'op-1401', 'save', '3', websiteSource({ protocol: 'HTTPS' }))],
+    delete: () => [op(acmeCertificatesBackend, 'op-1402', 'delete', '3', websiteSource({ protocol: 'HTTPS' }))],
+    // Two sites' certificates (one reload at most) and a removed one.
+    multi: () => [
+      op(acmeCertificatesBackend, 'op-1403', 'save', '3', websiteSource({ protocol: 'HTTPS_ONLY' })),
+      op(acmeCertificatesBackend, 'op-1404', 'save', '4', websiteSource({ id: '4', name: 'shop', domains: ['shop.example.com'], protocol: 'HTTP_AND_HTTPS' })),
+      op(acmeCertificatesBackend, 'op-1405', 'delete', '5', websiteSource({ id: '5', name: 'gone', domains: ['gone.example.com'], protocol: 'HTTPS' })),
+    ],
+    hostile: () => [op(acmeCertificatesBackend, HOSTILE_ID, 'save', '3`id`', websiteSource({ protocol: 'HTTPS' }))],
   },
 };

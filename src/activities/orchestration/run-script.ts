@@ -5,6 +5,7 @@ import { ScriptRun } from '../../entities/orchestration/script-run.js';
 import { Server } from '../../entities/orchestration/server.js';
 import type { Orm } from '../../db/orm.js';
 import { saveRunProgress, setRunState } from '../../orchestration/run-store.js';
+import { recordRunReport } from '../../orchestration/run-reports.js';
 import { wrapRunOnce } from '../../orchestration/run-once-wrapper.js';
 import { recordHostKeyChange, serverHold } from '../../orchestration/server-hold.js';
 import {
@@ -160,6 +161,8 @@ async function runOne(a: Attempt, scriptRunId: string): Promise<RunOutcome> {
     const state = result.exitCode === 0 ? RunState.SUCCESS : RunState.FAILURE;
     // Any attempt may write the outcome it saw: it is the script's real exit (run here, or replayed by the wrapper).
     await setRunState(em, scriptRunId, state, finished(result, null));
+    // What the run reported about its objects (certificates' metadata); a failure here must not redo the script.
+    await recordRunReport(em.fork(), scriptRunId, run.backend, result.stdout).catch((err: unknown) => log.warn({ err }, 'run report not stored'));
     observeExec(state);
     log.info({ state, exitCode: result.exitCode }, 'script run finished');
     return { scriptRunId, state };

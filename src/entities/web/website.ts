@@ -19,6 +19,22 @@ export enum WebsiteDirectiveKind {
   ERROR_DOCUMENT = 'ERROR_DOCUMENT',
 }
 
+/**
+ * The metadata of a website's TLS certificate as its last certificate run reported it (acme-certificates): never the
+ * certificate or its key, which stay on the servers.
+ */
+export interface WebsiteCertificate {
+  /** ISSUED (this run), KEPT (still valid beyond the renewal threshold) or FAILED (issuer… of the one kept, if known). */
+  state: 'ISSUED' | 'KEPT' | 'FAILED';
+  issuer: string | null;
+  notAfter: string | null;
+  /** SHA-256 of the certificate (DER), hex. */
+  fingerprint: string | null;
+  /** The ACME error of a FAILED run. */
+  error: string | null;
+  checkedAt: string;
+}
+
 export interface WebsiteDirective {
   kind: WebsiteDirectiveKind;
   path: string;
@@ -54,4 +70,8 @@ export class Website extends BaseEntity<'isActive' | 'protocol' | 'contents' | '
 
   @Property()
   isActive: boolean = true;
+
+  /** Written by the certificate runs' report (src/orchestration/run-reports.ts), not by use cases. */
+  @Property({ type: 'json', nullable: true })
+  certificate: WebsiteCertificate | null = null;
 }

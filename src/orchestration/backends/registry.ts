@@ -18,6 +18,7 @@ import { systemUsersBackend } from './system-users/system-users.backend.js';
 import { webappsBackend } from './webapps/webapps.backend.js';
 import { nginxWebsitesBackend } from './nginx-websites/nginx-websites.backend.js';
 import { apacheWebsitesBackend } from './apache-websites/apache-websites.backend.js';
+import { acmeCertificatesBackend } from './acme-certificates/acme-certificates.backend.js';
 
 const backends = new Map<string, Backend>();
 
@@ -51,6 +52,8 @@ registerBackend(mailmanListsBackend);
 registerBackend(webappsBackend);
 registerBackend(nginxWebsitesBackend);
 registerBackend(apacheWebsitesBackend);
+// A site's certificate is asked for once its configuration (the challenge's location) is live.
+registerBackend(acmeCertificatesBackend);
 
 export function getBackend(name: string): Backend {
   const backend = backends.get(name);

@@ -73,6 +73,16 @@ export class WebsiteContentNode {
 }
 
 /** GraphQL shape of a Website; resolvers return the ORM entity. */
+@ObjectType('WebsiteCertificate', { description: 'What the last certificate run reported of a website\'s TLS certificate (metadata only: the certificate and its key stay on the servers).' })
+export class WebsiteCertificateNode {
+  @Field({ description: 'ISSUED (by the last run), KEPT (valid beyond the renewal threshold) or FAILED (error says why; the other fields are the previous certificate\'s, if any).' }) state!: string;
+  @Field(() => String, { nullable: true }) issuer!: string | null;
+  @Field(() => Date, { nullable: true }) notAfter!: Date | null;
+  @Field(() => String, { nullable: true, description: 'SHA-256 of the certificate, hex.' }) fingerprint!: string | null;
+  @Field(() => String, { nullable: true, description: 'The ACME error of a FAILED run.' }) error!: string | null;
+  @Field() checkedAt!: Date;
+}
+
 @ObjectType('Website', { implements: Node, description: 'A website of an account: its domains on a protocol, web apps at paths, directives.' })
 export class WebsiteNode extends Node {
   @Field({ description: 'It cannot change.' }) name!: string;
@@ -80,6 +90,7 @@ export class WebsiteNode extends Node {
   @Field(() => [String], { description: 'Domain names it answers for.' }) domains!: string[];
   @Field(() => [WebsiteDirectiveNode]) directives!: WebsiteDirectiveNode[];
   @Field({ description: 'False: the servers answer "This website is disabled." (503).' }) isActive!: boolean;
+  @Field(() => WebsiteCertificateNode, { nullable: true, description: 'https websites: their certificate, once a certificate run reported it.' }) certificate!: WebsiteCertificateNode | null;
   @Field() createdAt!: Date;
   @Field() updatedAt!: Date;
 }
