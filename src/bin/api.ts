@@ -11,6 +11,7 @@ const { configureLogger } = await import('../observability/logger.js');
 // JSON lines on stdout, for the log collector.
 const log = configureLogger({ level: config.logLevel });
 const { Shutdown } = await import('../process/shutdown.js');
+const { startTracingIfConfigured } = await import('../observability/tracing.js');
 const { createOrm } = await import('../db/orm.js');
 const { connectTemporalClient } = await import('../temporal/client.js');
 const { startApi } = await import('../api/app.js');
@@ -19,6 +20,9 @@ const { bootstrapFirstAdmin } = await import('../auth/bootstrap.js');
 const shutdown = new Shutdown((message) => log.info(message));
 shutdown.handleSignals();
 const starting = (async () => {
+  // Traces over OTLP if configured; before the Temporal client, which takes its interceptors from it. Stopped last.
+  const tracing = await startTracingIfConfigured(config.observability.otlpEndpoint, 'orchestra-api');
+  if (tracing) shutdown.add('tracing', () => tracing.shutdown());
   const orm = await createOrm(config.databaseUrl);
   shutdown.add('database connections', () => orm.close(true));
   const temporal = await connectTemporalClient(config);
