@@ -2,7 +2,7 @@
 // crontab changes over the 4 loopback servers (4 GraphQL clients, as orchestration-throughput.ts), until all SUCCESS,
 // alternating
 //   off  no tracing SDK (bundle, worker and client without the OpenTelemetry interceptors), nobody scrapes /metrics
-//   on   tracing to an OTLP/HTTP collector (a process of its own, like a real one: its CPU is not counted), the
+//   on   tracing to an OTLP/HTTP collector (a process of its own, like a real one; a child of this one, so its CPU is counted and shown apart), the
 //        OpenTelemetry interceptors in the worker and on the API's Temporal client, and /metrics of the API and of the
 //        worker scraped every second (15× the usual 15 s, so the scrape cost shows)
 // and compares CPU per change of every process involved (this one: API, worker, clients; Temporal; PostgreSQL; sshd
