@@ -93,6 +93,8 @@ export interface BenchEnv {
   finalsReached(fromIndex: number, count: number, timeoutMs: number): Promise<void>;
   /** Runs a bench workflow (one activity: SshPool.run on the warm pool, or a new SshPool per call). */
   benchWorkflow(server: ServerEndpoint, script: string, fresh: boolean): Promise<number | null>;
+  /** Replaces the engine's worker by a new one with a new bundle: one made after tracing was started or stopped. */
+  restartEngineWorker(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -190,13 +192,14 @@ export async function startBenchEnv(hostNames = ['b1', 'b2', 'b3', 'b4']): Promi
     };
     const connection = await NativeConnection.connect({ address: h.config.temporalAddress });
     stops.push(() => connection.close());
+    const startEngineWorker = async (workflowBundle: { code: string }) => {
     const engineWorker = await createWorker({
       connection,
       config: h.config,
       orm: h.orm,
       client: h.temporal,
       runner,
-      workflowBundle: await engineBundle,
+      workflowBundle,
       identity: 'bench-worker',
       options: {
         shutdownGraceTime: '1 second',
@@ -226,10 +229,13 @@ export async function startBenchEnv(hostNames = ['b1', 'b2', 'b3', 'b4']): Promi
       },
     });
     const engineRunning = engineWorker.run();
-    stops.push(async () => {
+    return async () => {
       engineWorker.shutdown();
       await engineRunning;
-    });
+    };
+    };
+    let stopEngineWorker = await startEngineWorker(await engineBundle);
+    stops.push(() => stopEngineWorker());
 
     // Servers and routes: bN gets buN's system user and crontab, nothing else.
     const targets: BenchTarget[] = [];
@@ -320,6 +326,10 @@ export async function startBenchEnv(hostNames = ['b1', 'b2', 'b3', 'b4']): Promi
           workflowId: `bench-${randomUUID()}`,
           args: [{ server, script, fresh }],
         });
+      },
+      async restartEngineWorker() {
+        await stopEngineWorker();
+        stopEngineWorker = await startEngineWorker(await bundleWorkflows());
       },
       close,
     };

@@ -28,6 +28,7 @@ import { sshServerAccess, type ServerAccess } from '../orchestration/server-acce
 import { log as logger } from '../observability/logger.js';
 import { graphqlObservability } from '../observability/graphql-observability.js';
 import { requestScope } from '../observability/request-scope.js';
+import { requestSpan } from '../observability/request-span.js';
 import { processRegistry } from '../observability/metrics/process-metrics.js';
 import { databaseGaugesRegistry } from '../observability/metrics/database-gauges.js';
 import { METRICS_CONTENT_TYPE, metricsText } from '../observability/metrics/metrics-endpoint.js';
@@ -130,6 +131,7 @@ export async function startApi(opts: {
     express.json({ limit: '1mb' }),
     // After the body is read: the log context must enclose Apollo's whole handling (a stream's events would lose it).
     requestScope,
+    requestSpan,
     expressMiddleware(apollo, {
       context: ({ req }) =>
         createContext(

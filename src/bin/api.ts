@@ -36,6 +36,10 @@ async function startApiHere(): Promise<void> {
   const { connectTemporalClient } = await import('../temporal/client.js');
   const { startApi } = await import('../api/app.js');
   const { bootstrapFirstAdmin } = await import('../auth/bootstrap.js');
+  const { startTracingIfConfigured } = await import('../observability/tracing.js');
+  // Traces over OTLP if configured; before the Temporal client, which takes its interceptors from it. Stopped last.
+  const tracing = await startTracingIfConfigured(config.observability.otlpEndpoint, 'orchestra-api');
+  if (tracing) shutdown.add('tracing', () => tracing.shutdown());
   const orm = await createOrm(config.databaseUrl);
   shutdown.add('database connections', () => orm.close(true));
   const temporal = await connectTemporalClient(config);

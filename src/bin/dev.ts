@@ -124,6 +124,7 @@ async function start(): Promise<void> {
     api: { startApi },
     bootstrap: { bootstrapFirstAdmin },
     telemetry: { temporalRuntimeTelemetry },
+    tracing: { startTracingIfConfigured },
   } = await modules;
 
   // Before any native connection: signals stay with Shutdown (ordered stop), not with the Temporal runtime.
@@ -132,6 +133,10 @@ async function start(): Promise<void> {
     shutdownSignals: [],
     ...temporalRuntimeTelemetry(config),
   });
+  // Traces over OTLP if OTEL_EXPORTER_OTLP_ENDPOINT is set; before the bundle and the clients, which take their
+  // interceptors from it. Stopped after the API and the worker, so their last spans are flushed.
+  const tracing = await startTracingIfConfigured(config.observability.otlpEndpoint, 'orchestra');
+  if (tracing) shutdown.add('tracing', () => tracing.shutdown());
   // Webpack runs while the database migrates and the API builds its schema.
   const workflowBundle = bundleWorkflows();
   workflowBundle.catch(() => undefined);
@@ -199,7 +204,7 @@ async function start(): Promise<void> {
 }
 
 async function loadModules() {
-  const [worker, orm, client, searchAttributes, temporalWorker, api, bootstrap, telemetry] = await Promise.all([
+  const [worker, orm, client, searchAttributes, temporalWorker, api, bootstrap, telemetry, tracing] = await Promise.all([
     import('@temporalio/worker'),
     import('../db/orm.js'),
     import('../temporal/client.js'),
@@ -208,6 +213,7 @@ async function loadModules() {
     import('../api/app.js'),
     import('../auth/bootstrap.js'),
     import('../observability/temporal-runtime-telemetry.js'),
+    import('../observability/tracing.js'),
   ]);
-  return { worker, orm, client, searchAttributes, temporalWorker, api, bootstrap, telemetry };
+  return { worker, orm, client, searchAttributes, temporalWorker, api, bootstrap, telemetry, tracing };
 }

@@ -18,6 +18,7 @@ const { bundleWorkflows, connectWorker, createWorker } = await import('../tempor
 const { SshPool } = await import('../orchestration/ssh/ssh-pool.js');
 const { SCHEDULES, reconcileSchedules } = await import('../temporal/schedules/index.js');
 const { startWorkerMetrics } = await import('../observability/worker-metrics.js');
+const { startTracingIfConfigured } = await import('../observability/tracing.js');
 
 // Signals are ours (Shutdown), not the Temporal runtime's: it would stop the worker but not close the database.
 // The SDK's own log lines go through our logger; its core metrics to a Prometheus endpoint of their own, if configured.
@@ -30,6 +31,10 @@ Runtime.install({
 const shutdown = new Shutdown((message) => log.info(message));
 shutdown.handleSignals();
 const starting = (async () => {
+  // Traces over OTLP if configured; before the client, the bundle and the worker, which take their interceptors from
+  // it. Stopped last, so the worker's last spans are flushed.
+  const tracing = await startTracingIfConfigured(config.observability.otlpEndpoint, 'orchestra-worker');
+  if (tracing) shutdown.add('tracing', () => tracing.shutdown());
   const orm = await createOrm(config.databaseUrl);
   shutdown.add('database connections', () => orm.close(true));
   // Idempotent: workflows started with a search attribute the namespace lacks would fail.

@@ -2,6 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { OperationDefinitionNode } from 'graphql';
 import { log } from './logger.js';
 import { graphqlDuration, graphqlErrors } from './metrics/process-metrics.js';
+import { nameRequestSpan } from './request-span.js';
 
 /**
  * The metric label of a request: its root field names (`createAccount`, `operations`), which the schema bounds. The
@@ -28,6 +29,7 @@ export function graphqlObservability(): ApolloServerPlugin {
           const operation = rootFields(ctx.operation ?? undefined);
           const type = ctx.operation?.operation ?? 'invalid';
           graphqlDuration.observe({ operation, type }, seconds);
+          nameRequestSpan(type, operation);
           // The errors as sent (formatError gave them their codes), not as thrown.
           const sent = ctx.response.body.kind === 'single' ? ctx.response.body.singleResult.errors : ctx.errors;
           const codes = (sent ?? []).map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));

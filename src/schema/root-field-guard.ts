@@ -3,6 +3,7 @@ import { getMetadataStorage } from 'type-graphql';
 import { auditMutation } from './audit/audit-mutation.js';
 import { authChecker, requireLogin, type Role } from './auth-checker.js';
 import type { Context } from './context.js';
+import { traceRootField } from '../observability/trace-root-field.js';
 
 type Resolver = GraphQLFieldResolver<unknown, Context, Record<string, unknown>>;
 
@@ -15,13 +16,15 @@ type Resolver = GraphQLFieldResolver<unknown, Context, Record<string, unknown>>;
  *
  * Order, as before: a mutation's `@Authorized` roles are checked before it is audited (a caller who may not use the
  * mutation at all gets UNAUTHENTICATED or FORBIDDEN and no audit entry), then the audit wrapper, then the resolver
- * (whose own role check passes again, at no cost worth counting).
+ * (whose own role check passes again, at no cost worth counting). Innermost, the resolver's span (tracing on only).
  */
 export function guardRootFields(schema: GraphQLSchema): void {
   const mutationRoles = new Map(getMetadataStorage().mutations.map((m) => [m.schemaName, m.roles as Role[] | undefined]));
   for (const type of [schema.getQueryType(), schema.getSubscriptionType()]) {
     for (const field of Object.values(type?.getFields() ?? {})) {
-      const resolve: Resolver = field.resolve ?? defaultFieldResolver;
+      const own: Resolver = field.resolve ?? defaultFieldResolver;
+      // A subscription's resolver runs once per event, outside any request: no span.
+      const resolve = type === schema.getQueryType() ? traceRootField(own) : own;
       field.resolve = (root, args, context: Context, info) => {
         requireLogin(context, info.fieldName);
         return resolve(root, args, context, info);
@@ -29,7 +32,7 @@ export function guardRootFields(schema: GraphQLSchema): void {
     }
   }
   for (const field of Object.values(schema.getMutationType()?.getFields() ?? {})) {
-    const audited = auditMutation(field.resolve ?? defaultFieldResolver);
+    const audited = auditMutation(traceRootField(field.resolve ?? defaultFieldResolver));
     const roles = mutationRoles.get(field.name);
     field.resolve = (root, args, context: Context, info) => {
       requireLogin(context, info.fieldName);

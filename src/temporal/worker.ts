@@ -7,6 +7,7 @@ import type { Client } from '@temporalio/client';
 import type { ScriptRunner } from '../orchestration/ssh/script-runner.js';
 import { createActivities } from '../activities/index.js';
 import { activityLogContext } from '../observability/activity-log-context.js';
+import { tracingActivityInterceptors, tracingWorkflowModules, tracingWorkflowSinks } from '../observability/temporal-tracing.js';
 
 /** A worker given no mail settings sends no e-mail. */
 const NO_MAIL = { smtp: null, from: 'orchestra@localhost' };
@@ -16,11 +17,16 @@ export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', imp
 
 /**
  * Bundles the workflow code ahead of `createWorker` (about 1.5 s of webpack here), so a caller can overlap it with
- * other start-up work and hand the result in as `workflowBundle`.
+ * other start-up work and hand the result in as `workflowBundle`. With tracing on (started before), the bundle has
+ * the tracing interceptor modules: a bundle made with tracing off has none, and its worker makes no workflow spans.
  */
 export async function bundleWorkflows(): Promise<{ code: string }> {
   // WARN: at INFO the bundler logs webpack's whole module listing.
-  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    workflowInterceptorModules: tracingWorkflowModules(),
+    logger: new DefaultLogger('WARN'),
+  });
   return { code };
 }
 
@@ -51,7 +57,14 @@ export async function createWorker({ connection, config, orm, runner, client, id
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities({ orm, workerIdentity, runner, temporal: client, taskQueue: config.temporalTaskQueue, mail: config.outgoingMail ?? NO_MAIL }),
     ...options,
-    interceptors: { ...options?.interceptors, activity: [activityLogContext, ...(options?.interceptors?.activity ?? [])] },
+    sinks: { ...tracingWorkflowSinks(), ...options?.sinks },
+    interceptors: {
+      ...options?.interceptors,
+      // A workflowBundle has them already (bundleWorkflows); Worker.create bundles them only when it bundles itself.
+      workflowModules: [...(workflowBundle ? [] : tracingWorkflowModules()), ...(options?.interceptors?.workflowModules ?? [])],
+      // The span first: the log context's lines are then written inside the activity's span.
+      activity: [...tracingActivityInterceptors(), activityLogContext, ...(options?.interceptors?.activity ?? [])],
+    },
   });
 }
 

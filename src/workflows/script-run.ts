@@ -1,5 +1,5 @@
 import { CancellationScope, isCancellation, proxyActivities } from '@temporalio/workflow';
-import type { OrchestrationActivities, RunOutcome } from './contracts/orchestration.js';
+import type { OrchestrationActivities, RunOutcome, ScriptRunInput } from './contracts/orchestration.js';
 
 /**
  * Errors that must not be retried (src/orchestration/ssh/errors.ts). The activity records most failures itself and
@@ -24,7 +24,7 @@ const HEARTBEAT_TIMEOUT = '20 seconds';
  * (FAILURE) and waits for an operator. Cancelling this workflow after an operator's cancelOperation kills the script
  * running (REVOKED); a cancel without that intent puts the scripts back in the queue.
  */
-export async function scriptRunWorkflow(input: { runIds: string[]; timeoutMs: number }): Promise<RunOutcome[]> {
+export async function scriptRunWorkflow(input: ScriptRunInput): Promise<RunOutcome[]> {
   const { runScript } = proxyActivities<OrchestrationActivities>({
     // The SSH runner enforces each script's own timeout; this leaves room for connecting and saving the output.
     startToCloseTimeout: input.timeoutMs + 60_000,

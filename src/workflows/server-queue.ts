@@ -48,7 +48,7 @@ export async function serverQueueWorkflow(input: ServerQueueInput): Promise<void
     running = next.runIds[0];
     await executeChild(scriptRunWorkflow, {
       workflowId: scriptRunWorkflowId(workflowInfo().taskQueue, next.runIds[0]),
-      args: [{ runIds: next.runIds, timeoutMs: next.timeoutMs }],
+      args: [{ runIds: next.runIds, timeoutMs: next.timeoutMs, traceParent: next.traceParent }],
       typedSearchAttributes: next.searchAttributes,
       memo: next.requestIds?.length ? { [REQUEST_IDS_MEMO]: next.requestIds } : undefined,
       // The run must finish even if the queue is terminated or continues as new meanwhile.

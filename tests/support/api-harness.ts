@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { startApi, type ApiHandle } from '../../src/api/app.js';
+import { tracingClientInterceptors } from '../../src/observability/temporal-tracing.js';
 import { bootstrapFirstAdmin } from '../../src/auth/bootstrap.js';
 import type { Config } from '../../src/config/config.js';
 import type { Orm } from '../../src/db/orm.js';
@@ -37,7 +38,8 @@ export async function startApiHarness(overrides: Record<string, string> = {}): P
   const config = testConfig(db.url, overrides);
   registerSecret(config.tokenSecret);
   const connection = await Connection.connect({ address: config.temporalAddress });
-  const temporal = new Client({ connection, namespace: config.temporalNamespace });
+  // As connectTemporalClient: with tracing started in this test process, the workflows it starts continue the trace.
+  const temporal = new Client({ connection, namespace: config.temporalNamespace, interceptors: tracingClientInterceptors() });
   const credentials = await bootstrapFirstAdmin(orm);
   if (!credentials) throw new Error('bootstrap did not create the admin on a fresh database');
   // Unexpected errors are part of a failing test's story; set TEST_API_LOG=1 to see them.

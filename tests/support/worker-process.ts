@@ -29,7 +29,7 @@ function exited(child: ChildProcess): Promise<void> {
  * workflows (webpack) first: on a machine at load 15 that takes minutes, so set-ups that start some give themselves
  * a generous deadline (it bounds the start-up only, never an outcome).
  */
-export async function startWorkerProcess(h: OrchestraHarness): Promise<WorkerProcess> {
+export async function startWorkerProcess(h: OrchestraHarness, env: Record<string, string> = {}): Promise<WorkerProcess> {
   const key = await testClientKey();
   const child = spawn('node_modules/.bin/node', ['--import', './scripts/register.js', 'src/bin/worker.ts'], {
     cwd: process.cwd(),
@@ -44,6 +44,7 @@ export async function startWorkerProcess(h: OrchestraHarness): Promise<WorkerPro
       LOG_LEVEL: 'info',
       // Several workers on one machine: each its own free port for /metrics.
       ORCHESTRA_WORKER_METRICS_PORT: '0',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

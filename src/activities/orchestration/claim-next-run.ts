@@ -52,6 +52,7 @@ export function claimNextRunActivity(deps: { orm: Orm }) {
       { key: ObjectSearchAttribute, value: objectsSearchValue(ops) },
     ];
     const requestIds = [...new Set(ops.map((o) => o.batch.getEntity().requestId).filter((id): id is string => !!id))];
-    return { runIds: runs.map((r) => r.id), timeoutMs, searchAttributes, requestIds };
+    const traceParent = ops[0]?.batch.getEntity().traceParent ?? undefined;
+    return { runIds: runs.map((r) => r.id), timeoutMs, searchAttributes, requestIds, traceParent };
   };
 }

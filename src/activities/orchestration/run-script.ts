@@ -19,6 +19,7 @@ import { whyAttemptStopped } from './attempt-stop.js';
 import { currentLogContext, withLogContext } from '../../observability/log-context.js';
 import { log } from '../../observability/logger.js';
 import { scriptRetries, sshExecDuration } from '../../observability/metrics/process-metrics.js';
+import { inSshExecSpan } from '../../observability/ssh-exec-span.js';
 
 /** How often the activity heartbeats (its whole life) and saves the output of the script running. */
 const PROGRESS_INTERVAL_MS = 1000;
@@ -141,16 +142,23 @@ async function runOne(a: Attempt, scriptRunId: string): Promise<RunOutcome> {
     sshExecDuration.observe({ server: server.name, backend: run.backend, outcome }, Number(process.hrtime.bigint() - execStarted) / 1e9);
   try {
     log.debug({ attempt: a.number }, 'script run starting');
-    const result = await a.runner.run(endpointOf(server), wrapRunOnce(scriptRunId, run.uid, run.script), {
-      timeoutMs: run.timeoutMs,
-      signal: kill.signal,
-      detach: detach.signal,
-      maxOutputBytes: MAX_OUTPUT_BYTES,
-      onOutput: (stream, chunk) => {
-        output[stream] += chunk;
-        if (output[stream].length > 4 * MAX_OUTPUT_BYTES) output[stream] = output[stream].slice(-2 * MAX_OUTPUT_BYTES);
-        dirty = true;
-      },
+    const endpoint = endpointOf(server);
+    const batch = run.batch.getEntity();
+    const spanFacts = { server: server.name, address: endpoint.address, backend: run.backend, scriptRunId, batchId: batch.id, traceParent: batch.traceParent };
+    const result = await inSshExecSpan(spanFacts, async (span) => {
+      const ran = await a.runner.run(endpoint, wrapRunOnce(scriptRunId, run.uid, run.script), {
+        timeoutMs: run.timeoutMs,
+        signal: kill.signal,
+        detach: detach.signal,
+        maxOutputBytes: MAX_OUTPUT_BYTES,
+        onOutput: (stream, chunk) => {
+          output[stream] += chunk;
+          if (output[stream].length > 4 * MAX_OUTPUT_BYTES) output[stream] = output[stream].slice(-2 * MAX_OUTPUT_BYTES);
+          dirty = true;
+        },
+      });
+      span?.setAttribute('orchestra.exit_code', ran.exitCode ?? -1);
+      return ran;
     });
     // The wrapper always exits with a status once the script ends; a signal instead means something on the host killed
     // it (the OOM killer, a shutdown) before it recorded an exit. The script may have run partly: like a connection

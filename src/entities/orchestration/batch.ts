@@ -6,7 +6,7 @@ import { BaseEntity } from '../base.js';
  * `startedAt` is set once its workflow was started; the relay starts any committed batch where it is still null.
  */
 @Entity()
-export class Batch extends BaseEntity<'startedAt' | 'actor' | 'requestId'> {
+export class Batch extends BaseEntity<'startedAt' | 'actor' | 'requestId' | 'traceParent'> {
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true, index: true })
   startedAt: Date | null = null;
 
@@ -17,4 +17,11 @@ export class Batch extends BaseEntity<'startedAt' | 'actor' | 'requestId'> {
   /** The request id of the API call that wrote it (null for schedules and the CLI): one log filter follows it. */
   @Property({ length: 64, nullable: true })
   requestId: string | null = null;
+
+  /**
+   * The W3C `traceparent` of the span that wrote it (null with tracing off): the relay and the server queues start
+   * its workflows long after the request, and make them children of this span, so the trace goes on.
+   */
+  @Property({ length: 55, nullable: true })
+  traceParent: string | null = null;
 }

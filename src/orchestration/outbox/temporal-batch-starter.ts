@@ -5,6 +5,7 @@ import { RunState } from '../../entities/orchestration/run-state.js';
 import { ScriptRun } from '../../entities/orchestration/script-run.js';
 import { wakeServerQueue } from '../wake-server-queue.js';
 import type { BatchStarter } from './batch-starter.js';
+import { contextFromTraceParent, inSpan, tracingActive } from '../../observability/tracing.js';
 
 /**
  * Starts a committed batch by waking the queue of every server it has scripts for (signal-with-start of
@@ -23,6 +24,14 @@ export class TemporalBatchStarter implements BatchStarter {
   ) {}
 
   async start(batchId: string): Promise<void> {
+    if (!tracingActive()) return this.wake(batchId);
+    // In the trace of the request that wrote the batch, whoever starts it (that request after commit, or the relay).
+    const batch = await this.em.fork().findOne(Batch, { id: batchId }, { fields: ['traceParent'], filters: false });
+    const parent = contextFromTraceParent(batch?.traceParent);
+    return inSpan('batch.start', { parent, attributes: { 'orchestra.batch_id': batchId } }, () => this.wake(batchId));
+  }
+
+  private async wake(batchId: string): Promise<void> {
     const em = this.em.fork();
     const runs = await em.find(ScriptRun, { batch: batchId, state: RunState.RECEIVED }, { populate: ['server'], filters: false });
     const servers = new Map(runs.map((r) => [r.server.id, r.server.getEntity()]));

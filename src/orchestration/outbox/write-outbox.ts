@@ -10,18 +10,30 @@ import { noteWrittenBatch } from './outbox-binding.js';
 import { lockServers, serversOf } from './server-locks.js';
 import { currentLogContext } from '../../observability/log-context.js';
 import { log } from '../../observability/logger.js';
+import { activeTraceParent, inSpan } from '../../observability/tracing.js';
 
 /**
  * Writes a batch, its operations and one script run per group, inside the committing transaction (the outbox):
  * they commit or roll back with the change itself, and the batch is started after commit. Returns the batch id.
  * Locks the groups' servers first (a caller that read snapshots has locked them before: see planUnderServerLocks).
  */
-export async function writeOutbox(em: EntityManager, groups: PlannedGroup[], actor: string): Promise<string> {
+export function writeOutbox(em: EntityManager, groups: PlannedGroup[], actor: string): Promise<string> {
+  return inSpan('outbox.write', { attributes: { 'orchestra.script_runs': groups.length } }, (span) =>
+    writeBatch(em, groups, actor).then((batchId) => {
+      span?.setAttribute('orchestra.batch_id', batchId);
+      return batchId;
+    }),
+  );
+}
+
+async function writeBatch(em: EntityManager, groups: PlannedGroup[], actor: string): Promise<string> {
   await lockServers(em, serversOf(groups));
   const now = new Date();
   // The API request that caused it (if any): its id follows the batch into the workflows and their logs.
   const requestId = currentLogContext()?.requestId ?? null;
-  const batchId = String(await em.insert(Batch, { actor, requestId, createdAt: now, updatedAt: now }));
+  // This span (tracing on): the batch's workflows, started after commit or later by the relay, continue its trace.
+  const traceParent = activeTraceParent();
+  const batchId = String(await em.insert(Batch, { actor, requestId, traceParent, createdAt: now, updatedAt: now }));
   const scriptRunIds: string[] = [];
   // An account deleted in this same transaction keeps its name on the operations but not the (dangling) reference.
   const accountIds = [...new Set(groups.flatMap((g) => g.operations.map((o) => o.account?.id)).filter((id): id is string => !!id))];

@@ -21,6 +21,19 @@ export interface ClaimedRun {
   searchAttributes: SearchAttributePair[];
   /** The request ids of the API calls whose batches these runs come from (the run workflow's memo). */
   requestIds?: string[];
+  /**
+   * The stored `traceparent` of the first run's batch (tracing on): the run workflow becomes a child of that span, so
+   * the trace of the change that wrote it reaches the SSH exec (the runs after it get their own parents there).
+   */
+  traceParent?: string;
+}
+
+/** The run workflow's input. */
+export interface ScriptRunInput {
+  runIds: string[];
+  timeoutMs: number;
+  /** Its parent span (see ClaimedRun.traceParent); read by the workflow interceptor of src/workflows/tracing/. */
+  traceParent?: string;
 }
 
 export interface ServerQueueInput {
