@@ -1,7 +1,6 @@
-import { BillingDecimal } from '../../billing/money.js';
 import { el, xmlDocument } from './xml.js';
 import { sepaField } from './sepa-text.js';
-import { sepaAmount, sepaDateTime, type SepaFileInput } from './sepa-payment.js';
+import { sepaAmount, sepaGroupHeader, sepaTotals, type SepaFileInput } from './sepa-payment.js';
 
 export const CREDIT_TRANSFER_SCHEMA = 'pain.001.001.03';
 
@@ -11,8 +10,7 @@ export const CREDIT_TRANSFER_SCHEMA = 'pain.001.001.03';
  */
 export function creditTransferFile(input: SepaFileInput): string {
   const { creditor, payments } = input;
-  const total = payments.reduce((sum, p) => sum.plus(p.amount), new BillingDecimal(0));
-  const count = String(payments.length);
+  const { count, total } = sepaTotals(payments);
   const transactions = payments.map((p) =>
     el('CdtTrfTxInf', [
       el('PmtId', [el('EndToEndId', sepaField(p.endToEndId, 35))]),
@@ -26,18 +24,12 @@ export function creditTransferFile(input: SepaFileInput): string {
   return xmlDocument(
     `urn:iso:std:iso:20022:tech:xsd:${CREDIT_TRANSFER_SCHEMA}`,
     el('CstmrCdtTrfInitn', [
-      el('GrpHdr', [
-        el('MsgId', sepaField(input.messageId, 35)),
-        el('CreDtTm', sepaDateTime(input.createdAt)),
-        el('NbOfTxs', count),
-        el('CtrlSum', sepaAmount(total)),
-        el('InitgPty', [el('Nm', sepaField(creditor.name, 70))]),
-      ]),
+      sepaGroupHeader(input),
       el('PmtInf', [
         el('PmtInfId', sepaField(input.messageId, 35)),
         el('PmtMtd', 'TRF'),
         el('NbOfTxs', count),
-        el('CtrlSum', sepaAmount(total)),
+        el('CtrlSum', total),
         el('PmtTpInf', [el('SvcLvl', [el('Cd', 'SEPA')])]),
         el('ReqdExctnDt', input.requestedOn),
         el('Dbtr', [el('Nm', sepaField(creditor.name, 70))]),

@@ -1,7 +1,6 @@
-import { BillingDecimal } from '../../billing/money.js';
 import { el, xmlDocument } from './xml.js';
 import { sepaField } from './sepa-text.js';
-import { sepaAmount, sepaDateTime, type SepaFileInput } from './sepa-payment.js';
+import { sepaAmount, sepaGroupHeader, sepaTotals, type SepaFileInput } from './sepa-payment.js';
 
 export const DIRECT_DEBIT_SCHEMA = 'pain.008.001.02';
 
@@ -13,8 +12,7 @@ export const DIRECT_DEBIT_SCHEMA = 'pain.008.001.02';
  */
 export function directDebitFile(input: SepaFileInput): string {
   const { creditor, payments } = input;
-  const total = payments.reduce((sum, p) => sum.plus(p.amount), new BillingDecimal(0));
-  const count = String(payments.length);
+  const { count, total } = sepaTotals(payments);
   const transactions = payments.map((p) =>
     el('DrctDbtTxInf', [
       el('PmtId', [el('EndToEndId', sepaField(p.endToEndId, 35))]),
@@ -29,18 +27,12 @@ export function directDebitFile(input: SepaFileInput): string {
   return xmlDocument(
     `urn:iso:std:iso:20022:tech:xsd:${DIRECT_DEBIT_SCHEMA}`,
     el('CstmrDrctDbtInitn', [
-      el('GrpHdr', [
-        el('MsgId', sepaField(input.messageId, 35)),
-        el('CreDtTm', sepaDateTime(input.createdAt)),
-        el('NbOfTxs', count),
-        el('CtrlSum', sepaAmount(total)),
-        el('InitgPty', [el('Nm', sepaField(creditor.name, 70))]),
-      ]),
+      sepaGroupHeader(input),
       el('PmtInf', [
         el('PmtInfId', sepaField(input.messageId, 35)),
         el('PmtMtd', 'DD'),
         el('NbOfTxs', count),
-        el('CtrlSum', sepaAmount(total)),
+        el('CtrlSum', total),
         el('PmtTpInf', [el('SvcLvl', [el('Cd', 'SEPA')]), el('LclInstrm', [el('Cd', 'CORE')]), el('SeqTp', 'RCUR')]),
         el('ReqdColltnDt', input.requestedOn),
         el('Cdtr', [el('Nm', sepaField(creditor.name, 70))]),

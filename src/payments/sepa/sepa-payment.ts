@@ -1,5 +1,8 @@
 import type { Decimal } from 'decimal.js';
 import type { SepaCreditor } from '../../config/sepa-settings.js';
+import { BillingDecimal } from '../../billing/money.js';
+import { el, type XmlNode } from './xml.js';
+import { sepaField } from './sepa-text.js';
 
 /** One payment of a SEPA file: a transaction with what its file says about it. */
 export interface SepaPayment {
@@ -36,4 +39,22 @@ export function sepaAmount(amount: Decimal): string {
 /** ISO date-time without fraction or zone (ISODateTime): the UTC time. */
 export function sepaDateTime(at: Date): string {
   return at.toISOString().slice(0, 19);
+}
+
+/** The number of payments and their control sum, which the group header and the payment block both state. */
+export function sepaTotals(payments: readonly SepaPayment[]): { count: string; total: string } {
+  const total = payments.reduce((sum, p) => sum.plus(p.amount), new BillingDecimal(0));
+  return { count: String(payments.length), total: sepaAmount(total) };
+}
+
+/** The group header every SEPA file opens with: the message, when, how many, how much, and who sends it. */
+export function sepaGroupHeader(input: SepaFileInput): XmlNode {
+  const { count, total } = sepaTotals(input.payments);
+  return el('GrpHdr', [
+    el('MsgId', sepaField(input.messageId, 35)),
+    el('CreDtTm', sepaDateTime(input.createdAt)),
+    el('NbOfTxs', count),
+    el('CtrlSum', total),
+    el('InitgPty', [el('Nm', sepaField(input.creditor.name, 70))]),
+  ]);
 }
