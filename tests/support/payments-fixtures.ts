@@ -57,18 +57,23 @@ export async function closedInvoice(h: ApiHarness, who: Payer, kindId: string, b
 }
 
 /**
- * A closed amendment with a negative total (a refund of `amount`, no tax), written directly: amendments are made
- * elsewhere; what is under test is its transaction.
+ * A closed amendment with a negative total (a refund of `amount`, no tax) of a closed invoice that was paid outside
+ * Orchestra, both written directly (the original carries no transaction, so only the refund is waiting): what is under
+ * test is the amendment's transaction. Its line amends the invoice's line, as a negative line must.
  */
 export async function closedRefund(h: ApiHarness, who: Payer, amount: string, day: string): Promise<string> {
   const account = idOf('Account', who.accountId);
   const rows: { id: string }[] = await h.orm.em.fork().execute(
-    `with b as (insert into bill (created_at, updated_at, account_id, type, is_open, is_sent, comments, language)
-                values (now(), now(), ?, 'AMENDMENT_INVOICE', true, false, '', 'en') returning id),
-          l as (insert into bill_line (created_at, updated_at, bill_id, account_id, description, rate, quantity, verbose_quantity, subtotal, tax_rate, start_on, givers)
-                select now(), now(), b.id, ?, 'Refund', ?, 1, '1', ?, 0, ?::date, '[]' from b)
+    `with o as (insert into bill (created_at, updated_at, account_id, type, is_open, is_sent, comments, language, closed_on)
+                values (now(), now(), ?, 'INVOICE', false, true, '', 'en', ?::date) returning id),
+          ol as (insert into bill_line (created_at, updated_at, bill_id, account_id, description, rate, quantity, verbose_quantity, subtotal, tax_rate, start_on, givers)
+                 select now(), now(), o.id, ?, 'Hosting', ?, 1, '1', ?, 0, ?::date, '[]' from o returning id),
+          b as (insert into bill (created_at, updated_at, account_id, type, is_open, is_sent, comments, language, amend_of_id)
+                select now(), now(), ?, 'AMENDMENT_INVOICE', true, false, '', 'en', o.id from o returning id),
+          l as (insert into bill_line (created_at, updated_at, bill_id, account_id, description, rate, quantity, verbose_quantity, subtotal, tax_rate, start_on, givers, amended_line_id)
+                select now(), now(), b.id, ?, 'Refund', ?, 1, '1', ?, 0, ?::date, '[]', ol.id from b, ol)
      select id::text from b`,
-    [account, account, `-${amount}`, `-${amount}`, day],
+    [account, day, account, amount, amount, day, account, account, `-${amount}`, `-${amount}`, day],
   );
   const id = toGlobalId('Bill', rows[0]!.id);
   const closed = await h.admin.data(CloseBillDocument, { id });

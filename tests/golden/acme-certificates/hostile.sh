@@ -11,6 +11,10 @@ nginx_sites=/etc/nginx/orchestra/sites
 nginx_marker=/var/lib/orchestra/nginx-websites/reload-pending
 nginx_stage=''
 nginx_check=''
+# The sites' access log format: nginx's combined one, then the bytes sent (headers included), the last field the
+# website-traffic monitor sums.
+# shellcheck disable=SC2016 # nginx's variables, not the shell's
+nginx_log_format='log_format orchestra '"'"'$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $bytes_sent'"'"';'
 
 nginx_begin() {
   command -v nginx >/dev/null || fail "nginx is not installed on this server"
@@ -19,9 +23,10 @@ nginx_begin() {
   trap 'rm -rf -- "$nginx_stage"' EXIT
   cp -pr -- "$nginx_sites"/. "$nginx_stage"/
   nginx_check=$nginx_stage/check.nginx
-  printf 'error_log stderr;\nevents {}\nhttp {\n    include /etc/nginx/mime.types;\n    include %s/*.conf;\n}\n' "$nginx_stage" >"$nginx_check"
-  local include='# Websites managed by Orchestra.
-include /etc/nginx/orchestra/sites/*.conf;'
+  printf 'error_log stderr;\nevents {}\nhttp {\n    include /etc/nginx/mime.types;\n    %s\n    include %s/*.conf;\n}\n' "$nginx_log_format" "$nginx_stage" >"$nginx_check"
+  local include="# Websites managed by Orchestra.
+$nginx_log_format
+include /etc/nginx/orchestra/sites/*.conf;"
   if [ "$(cat -- /etc/nginx/conf.d/orchestra.conf 2>/dev/null)" != "$include" ]; then
     printf '%s\n' "$include" >/etc/nginx/conf.d/orchestra.conf
     touch -- "$nginx_marker"
