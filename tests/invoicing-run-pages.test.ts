@@ -1,10 +1,13 @@
 /**
  * The invoicing run's pages of accounts (src/invoicing/run/invoice-run.ts) over more accounts than one page, whose ids
  * cross a power of ten (where the text order of ids differs from their numeric order): every account is billed once.
+ * A plan's rate below the nominal price puts a PLAN subline on each line, written with the line in one statement.
  * Against a real PostgreSQL, the run's function called as the schedule's activity calls it.
  */
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { Plan } from '../src/entities/billing/plan.js';
+import { Rate } from '../src/entities/billing/rate.js';
 import { Service } from '../src/entities/billing/service.js';
 import { BillingPeriod, BillingPoint, PaymentStyle } from '../src/entities/billing/billing-enums.js';
 import { INVOICE_PAGE_SIZE, invoiceRun } from '../src/invoicing/run/invoice-run.js';
@@ -43,4 +46,35 @@ test('a run over more accounts than a page, ids crossing a power of ten, bills e
   expect(billed).toEqual({ unbilled: '0', lines: String(ACCOUNTS) });
   const second = await run();
   expect({ accounts: second.accounts, lines: second.lines }).toEqual({ accounts: ACCOUNTS, lines: 0 });
+});
+
+test('a rated price below the nominal one writes a PLAN subline on each of the account\'s lines', async () => {
+  const em = db.orm.em.fork();
+  const service = em.create(Service, {
+    description: 'rated', model: 'Miscellaneous', nominalPrice: '10', billingPeriod: BillingPeriod.MONTHLY, billingPoint: BillingPoint.ON_FIXED_DATE, paymentStyle: PaymentStyle.PREPAY,
+  });
+  const plan = em.create(Plan, { name: 'rated-default', isDefault: true });
+  em.create(Rate, { service, plan, quantity: 1, price: '8' });
+  await em.flush();
+  const [account] = await em.execute<{ id: string }[]>(`select id::text from account where username = 'pages1'`);
+  await em.execute(
+    `insert into billing_order (created_at, updated_at, account_id, service_id, model, object_id, object_label, registered_on, ignore, description)
+     select now(), now(), ?, ?, 'Miscellaneous', g, 'rated ' || g, '2026-10-01', false, 'rated ' || g from generate_series(1, 3) g`,
+    [account!.id, service.id],
+  );
+  const options = { billingPoint: '2026-11-01', fixedPoint: false, proforma: false, newOpen: false, preview: false, today: '2026-11-01' };
+  const run = await invoiceRun(db.orm.em.fork(), { serviceIds: [service.id] }, options, (work) => db.orm.em.fork().transactional((tx) => work(tx as EntityManager)));
+  expect(run.lines).toBe(3);
+  const rows = await db.orm.em.fork().execute<{ type: string; total: string; subtotal: string; account: string }[]>(
+    `select s.type, s.total::text, l.subtotal::text, s.account_id::text as account
+       from bill_line l join billing_order o on o.id = l.order_id left join bill_subline s on s.line_id = l.id
+      where o.service_id = ? order by l.id`,
+    [service.id],
+  );
+  expect(rows).toHaveLength(3);
+  for (const row of rows) {
+    expect({ type: row.type, account: row.account }).toEqual({ type: 'PLAN', account: account!.id });
+    expect(Number(row.total)).toBeLessThan(0);
+    expect(Number(row.subtotal) + Number(row.total)).toBeGreaterThan(0);
+  }
 });
