@@ -51,26 +51,29 @@ export async function billAccount(em: EntityManager, accountId: string, selectio
   return { accountId, groups, billIds, skipped };
 }
 
+/**
+ * Writes one bill group in two statements: the bill (the account's open one of the type, touched, or a new one), then
+ * its lines and their sublines together (the lines' ids drawn in the statement, the sublines joined to them by the
+ * line's position): a round trip per bill rather than per table.
+ */
 async function writeGroup(em: EntityManager, accountId: string, group: BillGroup, before: Map<string, OrderBilling['before']>): Promise<string> {
-  let billId: string | undefined;
-  if (group.reuseOpen) {
-    const open: { id: string }[] = await em.execute('select id::text from bill where account_id = ? and type = ? and is_open order by id desc limit 1', [accountId, group.type]);
-    billId = open[0]?.id;
-    if (billId) await em.execute('update bill set updated_at = now() where id = ?', [billId], 'run');
-  }
-  if (!billId) {
-    const created: { id: string }[] = await em.execute(
-      `insert into bill (created_at, updated_at, account_id, type, is_open, is_sent, comments, language)
-       select now(), now(), a.id, ?, true, false, '', a.language from account a where a.id = ? returning id::text`,
-      [group.type, accountId],
-    );
-    billId = created[0]!.id;
-  }
-  const ids: { id: string }[] = await em.execute(`select nextval('bill_line_id_seq')::text as id from generate_series(1, ?)`, [group.lines.length]);
+  const [bill] = await em.execute<{ id: string }[]>(
+    `with reused as (
+       update bill set updated_at = now()
+        where ?::boolean and id = (select id from bill where account_id = ? and type = ? and is_open order by id desc limit 1)
+       returning id),
+     created as (
+       insert into bill (created_at, updated_at, account_id, type, is_open, is_sent, comments, language)
+       select now(), now(), a.id, ?, true, false, '', a.language from account a where a.id = ? and not exists (select 1 from reused)
+       returning id)
+     select id::text from reused union all select id::text from created`,
+    [group.reuseOpen, accountId, group.type, group.type, accountId],
+  );
+  const billId = bill!.id;
   const lineRows = group.lines.map((line, k) => {
     const was = before.get(line.orderId);
     return {
-      id: ids[k]!.id,
+      k,
       order_id: line.orderId,
       description: line.description.slice(0, 256),
       rate: line.rate.toFixed(4),
@@ -86,26 +89,24 @@ async function writeGroup(em: EntityManager, accountId: string, group: BillGroup
       givers: line.givers,
     };
   });
+  const sublines = group.lines.flatMap((line, k) => line.sublines.map((s) => ({ k, type: s.type, total: s.total.toFixed(2), description: SUBLINE_DESCRIPTIONS[s.type] })));
   await em.execute(
-    `insert into bill_line (id, created_at, updated_at, bill_id, account_id, order_id, description, rate, quantity, verbose_quantity, subtotal, tax_rate,
-                            start_on, end_on, order_billed_on, order_billed_until, order_billed_metric, givers)
-     select v.id, now(), now(), ?, ?, v.order_id, v.description, v.rate, v.quantity, v.verbose_quantity, v.subtotal, v.tax_rate,
-            v.start_on, v.end_on, v.order_billed_on, v.order_billed_until, v.order_billed_metric, v.givers
-       from jsonb_to_recordset(?::jsonb) as v(id bigint, order_id bigint, description text, rate numeric, quantity numeric, verbose_quantity text,
-            subtotal numeric, tax_rate numeric, start_on date, end_on date, order_billed_on date, order_billed_until date, order_billed_metric numeric, givers jsonb)`,
-    [billId, accountId, JSON.stringify(lineRows)],
+    `with v as materialized (
+       select nextval('bill_line_id_seq') as id, v.*
+         from jsonb_to_recordset(?::jsonb) as v(k int, order_id bigint, description text, rate numeric, quantity numeric, verbose_quantity text,
+              subtotal numeric, tax_rate numeric, start_on date, end_on date, order_billed_on date, order_billed_until date, order_billed_metric numeric, givers jsonb)),
+     lines as (
+       insert into bill_line (id, created_at, updated_at, bill_id, account_id, order_id, description, rate, quantity, verbose_quantity, subtotal, tax_rate,
+                              start_on, end_on, order_billed_on, order_billed_until, order_billed_metric, givers)
+       select v.id, now(), now(), ?, ?, v.order_id, v.description, v.rate, v.quantity, v.verbose_quantity, v.subtotal, v.tax_rate,
+              v.start_on, v.end_on, v.order_billed_on, v.order_billed_until, v.order_billed_metric, v.givers
+         from v)
+     insert into bill_subline (created_at, updated_at, line_id, account_id, type, description, total)
+     select now(), now(), v.id, ?, s.type::bill_subline_type, s.description, s.total
+       from jsonb_to_recordset(?::jsonb) as s(k int, type text, description text, total numeric) join v on v.k = s.k`,
+    [JSON.stringify(lineRows), billId, accountId, accountId, JSON.stringify(sublines)],
     'run',
   );
-  const sublines = group.lines.flatMap((line, k) => line.sublines.map((s) => ({ line_id: ids[k]!.id, type: s.type, total: s.total.toFixed(2), description: SUBLINE_DESCRIPTIONS[s.type] })));
-  if (sublines.length) {
-    await em.execute(
-      `insert into bill_subline (created_at, updated_at, line_id, account_id, type, description, total)
-       select now(), now(), v.line_id, ?, v.type::bill_subline_type, v.description, v.total
-         from jsonb_to_recordset(?::jsonb) as v(line_id bigint, type text, description text, total numeric)`,
-      [accountId, JSON.stringify(sublines)],
-      'run',
-    );
-  }
   return billId;
 }
 

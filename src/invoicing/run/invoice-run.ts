@@ -19,19 +19,20 @@ export interface InvoiceRunResult {
  * Bills every account with not-ignored orders of active services (within the selection), a page of accounts at a
  * time (keyset on id), each account in its own transaction: an interrupted run leaves whole accounts billed or not,
  * and the next run completes the rest without billing anything twice (orders already billed up to their billing
- * point are skipped). `keep` says whether to return each account's billing (previews and mutations) or only counts.
+ * point are skipped). The keyset is the numeric id: ordered as text ('1000' < '999'), pages revisited accounts.
+ * `keep` says whether to return each account's billing (previews and mutations) or only counts.
  */
 export async function invoiceRun(em: EntityManager, selection: OrderSelection, options: InvoiceOptions, runAccount: AccountRunner, keep = false): Promise<InvoiceRunResult> {
   const result: InvoiceRunResult = { accounts: 0, bills: 0, lines: 0, skippedServices: 0, billings: [] };
   let after = '0';
   for (;;) {
     const page: { account_id: string }[] = await em.execute(
-      `select distinct o.account_id::text from billing_order o join service s on s.id = o.service_id
+      `select o.account_id::text from billing_order o join service s on s.id = o.service_id
         where not o.ignore and s.is_active and o.account_id > ?
           and (?::jsonb = '[]'::jsonb or o.account_id in (select (jsonb_array_elements_text(?::jsonb))::bigint))
           and (?::jsonb = '[]'::jsonb or o.service_id in (select (jsonb_array_elements_text(?::jsonb))::bigint))
           and (?::jsonb = '[]'::jsonb or o.id in (select (jsonb_array_elements_text(?::jsonb))::bigint))
-        order by 1 limit ?`,
+        group by o.account_id order by o.account_id limit ?`,
       [after, ...twice(selection.accountIds), ...twice(selection.serviceIds), ...twice(selection.orderIds), INVOICE_PAGE_SIZE],
     );
     if (page.length === 0) return result;
