@@ -67,6 +67,8 @@ export class BillLine extends BaseEntity<'order' | 'endOn' | 'orderBilledOn' | '
   @Property({ type: 'json' })
   givers: { orderId: string; billedUntil: string }[] = [];
 
+  // Indexed: deleting a line sets its amendments' reference to null, which without the index scans every line per line.
+  @Index()
   @ManyToOne(() => BillLine, { ref: true, nullable: true, deleteRule: 'set null' })
   amendedLine: Ref<BillLine> | null = null;
 }
