@@ -8,9 +8,11 @@
 //            (Prometheus's usual 15 s by default)
 //   on       both
 // and compares CPU per change of every process involved (this one: API, worker, clients; Temporal; PostgreSQL; sshd
-// and the scripts), with the machine's load. The process-local metric observations (histograms, counters) and log
+// and the scripts), with the machine's load; each round also above what the processes use idle (measured for
+// --idle-seconds before it), since a round slowed by the machine's load pays more idle polling. Every round starts a
+// new engine worker (with the interceptors only when tracing). The process-local metric observations (histograms, counters) and log
 // lines cannot be switched off: every mode pays them (bench/observability-overhead.ts measures them alone).
-//   node_modules/.bin/node --import ./scripts/register.js bench/observability-on-off.ts [--changes=200] [--rounds=2] [--scrape-interval=15]
+//   node_modules/.bin/node --import ./scripts/register.js bench/observability-on-off.ts [--changes=200] [--rounds=2] [--scrape-interval=15] [--idle-seconds=10]
 import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 import type { WorkflowClientInterceptor } from '@temporalio/client';
@@ -25,6 +27,7 @@ import { cpuSnapshot, flag, machineLoad, now, startBenchEnv, table, type BenchEn
 const changes = Number(flag('changes') ?? 200);
 const rounds = Number(flag('rounds') ?? 2);
 const scrapeIntervalMs = Number(flag('scrape-interval') ?? 15) * 1000;
+const idleSeconds = Number(flag('idle-seconds') ?? 10);
 const log = (message: string) => console.error(`[bench] ${message}`);
 
 type Mode = 'off' | 'tracing' | 'metrics' | 'on';
@@ -41,10 +44,24 @@ async function startCollectorProcess(): Promise<{ url: string; stop(): void }> {
 }
 
 const BENCH = 'bench process (API + worker + clients)';
-interface Result { label: string; seconds: number; cpuPerChange: number; byProcess: Map<string, number>; load: number }
+interface Result { label: string; seconds: number; cpuPerChange: number; aboveIdle: number; byProcess: Map<string, number>; load: number }
+
+/**
+ * CPU seconds per second of each process with nothing to do (Temporal's and the worker's polls, PostgreSQL): a round
+ * that takes longer on a loaded machine pays more of it, so each round's share is subtracted to compare the modes.
+ */
+async function idleRates(seconds: number): Promise<Map<string, number>> {
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  const before = cpuSnapshot();
+  const t0 = now();
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  const elapsed = (now() - t0) / 1000;
+  const after = cpuSnapshot();
+  return new Map([...after].map(([name, value]) => [name, (value - (before.get(name) ?? 0)) / elapsed]));
+}
 
 let round = 0;
-async function measure(env: BenchEnv, label: string): Promise<Result> {
+async function measure(env: BenchEnv, label: string, idle: Map<string, number>): Promise<Result> {
   const { h, targets } = env;
   const perTarget = Math.floor(changes / targets.length);
   const total = perTarget * targets.length;
@@ -65,11 +82,13 @@ async function measure(env: BenchEnv, label: string): Promise<Result> {
   const after = cpuSnapshot();
   const failed = env.finals.slice(fromFinal, fromFinal + total).filter((e) => e.state !== RunState.SUCCESS);
   if (failed.length) throw new Error(`${failed.length} runs did not succeed`);
-  // CPU ms per change of each process (subtree) over the round.
-  const byProcess = new Map([...after].map(([name, value]) => [name, ((value - (before.get(name) ?? 0)) * 1000) / total]));
-  const cpuPerChange = [...byProcess.values()].reduce((a, b) => a + b, 0);
-  log(`${label}: ${total} changes in ${seconds.toFixed(1)} s, ${cpuPerChange.toFixed(1)} CPU ms per change (${machineLoad()})`);
-  return { label, seconds, cpuPerChange, byProcess, load: loadavg()[0]! };
+  // CPU ms per change of each process (subtree) over the round, and above what it uses idle in as many seconds.
+  const used = [...after].map(([name, value]) => [name, value - (before.get(name) ?? 0)] as const);
+  const cpuPerChange = (used.reduce((a, [, v]) => a + v, 0) * 1000) / total;
+  const byProcess = new Map(used.map(([name, v]) => [name, ((v - (idle.get(name) ?? 0) * seconds) * 1000) / total]));
+  const aboveIdle = [...byProcess.values()].reduce((a, b) => a + b, 0);
+  log(`${label}: ${total} changes in ${seconds.toFixed(1)} s, ${cpuPerChange.toFixed(1)} CPU ms per change, ${aboveIdle.toFixed(1)} above idle (${machineLoad()})`);
+  return { label, seconds, cpuPerChange, aboveIdle, byProcess, load: loadavg()[0]! };
 }
 
 const env = await startBenchEnv();
@@ -86,8 +105,6 @@ async function inMode(mode: Mode, fn: () => Promise<void>): Promise<void> {
     if (mode === 'tracing' || mode === 'on') {
       const tracing = startTracing({ serviceName: 'orchestra-bench', exporter: new OTLPTraceExporter({ url: `${collector.url}/v1/traces` }) });
       undo.push(() => tracing.shutdown());
-      await env.restartEngineWorker();
-      undo.push(() => env.restartEngineWorker());
       const clientInterceptor = new OpenTelemetryWorkflowClientInterceptor();
       clientInterceptors.push(clientInterceptor);
       undo.push(() => void clientInterceptors.splice(clientInterceptors.indexOf(clientInterceptor), 1));
@@ -105,17 +122,21 @@ async function inMode(mode: Mode, fn: () => Promise<void>): Promise<void> {
         await workerMetrics?.close();
       });
     }
+    // Every mode gets a new worker (with the interceptors only when tracing), so none pays a cold worker alone.
+    await env.restartEngineWorker();
     await fn();
   } finally {
-    // The worker restart comes last (after the SDK is shut down), so the next round's worker has no interceptors.
     for (const step of undo.reverse()) await step();
   }
 }
 
 try {
-  await measure(env, 'warm-up (off)');
+  await measure(env, 'warm-up (off)', await idleRates(idleSeconds));
   for (let r = 0; r < rounds; r++) {
-    for (const mode of MODES) await inMode(mode, async () => void results.push(await measure(env, mode)));
+    for (const mode of MODES) {
+      const idle = await idleRates(idleSeconds);
+      await inMode(mode, async () => void results.push(await measure(env, mode, idle)));
+    }
   }
 } finally {
   collector.stop();
@@ -128,15 +149,15 @@ const short = (name: string) => (name === BENCH ? 'bench process' : name);
 console.log(`### Observability modes: ${changes} changes per round, ${rounds} rounds each, interleaved, scrapes every ${scrapeIntervalMs / 1000} s (${loadBefore} before, ${machineLoad()} after)`);
 console.log('');
 console.log(table(
-  ['round', 'seconds', 'CPU ms per change (all)', ...processes.map((p) => `${short(p)} ms/change`), 'load (1 min, at end)'],
-  results.map((r) => [r.label, r.seconds.toFixed(1), r.cpuPerChange.toFixed(1), ...processes.map((p) => (r.byProcess.get(p) ?? 0).toFixed(1)), r.load.toFixed(1)]),
+  ['round', 'seconds', 'CPU ms per change (all)', 'above idle (all)', ...processes.map((p) => `${short(p)} above idle`), 'load (1 min, at end)'],
+  results.map((r) => [r.label, r.seconds.toFixed(1), r.cpuPerChange.toFixed(1), r.aboveIdle.toFixed(1), ...processes.map((p) => (r.byProcess.get(p) ?? 0).toFixed(1)), r.load.toFixed(1)]),
 ));
 console.log('');
-const off = mean(results.filter((r) => r.label === 'off').map((r) => r.cpuPerChange));
+const off = mean(results.filter((r) => r.label === 'off').map((r) => r.aboveIdle));
 const offBench = mean(results.filter((r) => r.label === 'off').map((r) => r.byProcess.get(BENCH) ?? 0));
 for (const mode of MODES.filter((m) => m !== 'off')) {
   const these = results.filter((r) => r.label === mode);
-  const all = mean(these.map((r) => r.cpuPerChange));
+  const all = mean(these.map((r) => r.aboveIdle));
   const bench = mean(these.map((r) => r.byProcess.get(BENCH) ?? 0));
-  console.log(`- ${mode} vs off: all processes ${off.toFixed(1)} → ${all.toFixed(1)} ms per change (**${(((all - off) / off) * 100).toFixed(1)} %**); bench process ${offBench.toFixed(1)} → ${bench.toFixed(1)} ms (${(((bench - offBench) / offBench) * 100).toFixed(1)} %)`);
+  console.log(`- ${mode} vs off, above idle: all processes ${off.toFixed(1)} → ${all.toFixed(1)} ms per change (**${(((all - off) / off) * 100).toFixed(1)} %**); bench process ${offBench.toFixed(1)} → ${bench.toFixed(1)} ms (${(((bench - offBench) / offBench) * 100).toFixed(1)} %)`);
 }
