@@ -1,15 +1,20 @@
-// Observability overhead on the orchestration throughput path, on versus off in the same run (issue 16): rounds of N
-// crontab changes over the 4 loopback servers (4 GraphQL clients, as orchestration-throughput.ts), until all SUCCESS,
-// alternating
-//   off  no tracing SDK (bundle, worker and client without the OpenTelemetry interceptors), nobody scrapes /metrics
-//   on   tracing to an OTLP/HTTP collector (a process of its own, like a real one; a child of this one, so its CPU is counted and shown apart), the
-//        OpenTelemetry interceptors in the worker and on the API's Temporal client, and /metrics of the API and of the
-//        worker scraped every second (15× the usual 15 s, so the scrape cost shows)
+// Observability overhead on the orchestration throughput path, in one run (issue 16): rounds of N crontab changes over
+// the 4 loopback servers (4 GraphQL clients, as orchestration-throughput.ts), until all SUCCESS, interleaving
+//   off      no tracing SDK (bundle, worker and client without the OpenTelemetry interceptors), nobody scrapes /metrics
+//   tracing  tracing only: the SDK exporting over OTLP/HTTP to a collector (a process of its own, like a real one; a
+//            child of this one, so its CPU is counted and shown apart), the interceptors in a new worker and on the
+//            API's Temporal client; nobody scrapes
+//   metrics  metrics scraped only: /metrics of the API and of a worker endpoint, every --scrape-interval seconds
+//            (Prometheus's usual 15 s by default)
+//   on       both
 // and compares CPU per change of every process involved (this one: API, worker, clients; Temporal; PostgreSQL; sshd
-// and the scripts). The process-local metric observations (histograms, counters) cannot be switched off: both sides
-// pay them (bench/observability-overhead.ts measures them alone).
-//   node_modules/.bin/node --import ./scripts/register.js bench/observability-on-off.ts [--changes=200] [--rounds=2]
+// and the scripts), with the machine's load; each round also above what the processes use idle (measured for
+// --idle-seconds before it), since a round slowed by the machine's load pays more idle polling. Every round starts a
+// new engine worker (with the interceptors only when tracing). The process-local metric observations (histograms, counters) and log
+// lines cannot be switched off: every mode pays them (bench/observability-overhead.ts measures them alone).
+//   node_modules/.bin/node --import ./scripts/register.js bench/observability-on-off.ts [--changes=200] [--rounds=2] [--scrape-interval=15] [--idle-seconds=10]
 import { spawn } from 'node:child_process';
+import { loadavg } from 'node:os';
 import type { WorkflowClientInterceptor } from '@temporalio/client';
 import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
@@ -17,11 +22,16 @@ import { UpdateCrontabDocument } from '../tests/generated/graphql.js';
 import { RunState } from '../src/entities/orchestration/run-state.js';
 import { startTracing } from '../src/observability/start-tracing.js';
 import { startWorkerMetrics } from '../src/observability/worker-metrics.js';
-import { cpuDelta, cpuSnapshot, flag, machineLoad, now, startBenchEnv, table, type BenchEnv } from './orchestration-common.js';
+import { cpuSnapshot, flag, machineLoad, now, startBenchEnv, table, type BenchEnv } from './orchestration-common.js';
 
 const changes = Number(flag('changes') ?? 200);
 const rounds = Number(flag('rounds') ?? 2);
+const scrapeIntervalMs = Number(flag('scrape-interval') ?? 15) * 1000;
+const idleSeconds = Number(flag('idle-seconds') ?? 10);
 const log = (message: string) => console.error(`[bench] ${message}`);
+
+type Mode = 'off' | 'tracing' | 'metrics' | 'on';
+const MODES: Mode[] = ['off', 'tracing', 'metrics', 'on'];
 
 /** A stand-in OTLP/HTTP collector in its own process: reads each export and answers 200. */
 async function startCollectorProcess(): Promise<{ url: string; stop(): void }> {
@@ -33,8 +43,25 @@ async function startCollectorProcess(): Promise<{ url: string; stop(): void }> {
   return { url: `http://127.0.0.1:${port}`, stop: () => void child.kill('SIGTERM') };
 }
 
+const BENCH = 'bench process (API + worker + clients)';
+interface Result { label: string; seconds: number; cpuPerChange: number; aboveIdle: number; byProcess: Map<string, number>; load: number }
+
+/**
+ * CPU seconds per second of each process with nothing to do (Temporal's and the worker's polls, PostgreSQL): a round
+ * that takes longer on a loaded machine pays more of it, so each round's share is subtracted to compare the modes.
+ */
+async function idleRates(seconds: number): Promise<Map<string, number>> {
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  const before = cpuSnapshot();
+  const t0 = now();
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  const elapsed = (now() - t0) / 1000;
+  const after = cpuSnapshot();
+  return new Map([...after].map(([name, value]) => [name, (value - (before.get(name) ?? 0)) / elapsed]));
+}
+
 let round = 0;
-async function measure(env: BenchEnv, label: string): Promise<{ label: string; seconds: number; cpuPerChange: number; text: string }> {
+async function measure(env: BenchEnv, label: string, idle: Map<string, number>): Promise<Result> {
   const { h, targets } = env;
   const perTarget = Math.floor(changes / targets.length);
   const total = perTarget * targets.length;
@@ -52,11 +79,16 @@ async function measure(env: BenchEnv, label: string): Promise<{ label: string; s
   );
   await env.finalsReached(fromFinal, total, 20 * 60_000);
   const seconds = (now() - t0) / 1000;
-  const used = cpuDelta(before, cpuSnapshot());
+  const after = cpuSnapshot();
   const failed = env.finals.slice(fromFinal, fromFinal + total).filter((e) => e.state !== RunState.SUCCESS);
   if (failed.length) throw new Error(`${failed.length} runs did not succeed`);
-  log(`${label}: ${total} changes in ${seconds.toFixed(1)} s, ${((used.total * 1000) / total).toFixed(1)} CPU ms per change (${machineLoad()})`);
-  return { label, seconds, cpuPerChange: (used.total * 1000) / total, text: used.text };
+  // CPU ms per change of each process (subtree) over the round, and above what it uses idle in as many seconds.
+  const used = [...after].map(([name, value]) => [name, value - (before.get(name) ?? 0)] as const);
+  const cpuPerChange = (used.reduce((a, [, v]) => a + v, 0) * 1000) / total;
+  const byProcess = new Map(used.map(([name, v]) => [name, ((v - (idle.get(name) ?? 0) * seconds) * 1000) / total]));
+  const aboveIdle = [...byProcess.values()].reduce((a, b) => a + b, 0);
+  log(`${label}: ${total} changes in ${seconds.toFixed(1)} s, ${cpuPerChange.toFixed(1)} CPU ms per change, ${aboveIdle.toFixed(1)} above idle (${machineLoad()})`);
+  return { label, seconds, cpuPerChange, aboveIdle, byProcess, load: loadavg()[0]! };
 }
 
 const env = await startBenchEnv();
@@ -64,30 +96,46 @@ const collector = await startCollectorProcess();
 const clientInterceptors = env.h.temporal.workflow.options.interceptors as WorkflowClientInterceptor[];
 const metricsUrl = env.h.api.url.replace(/\/graphql$/, '/metrics');
 const loadBefore = machineLoad();
-const results: Awaited<ReturnType<typeof measure>>[] = [];
-try {
-  await measure(env, 'warm-up (off)');
-  for (let r = 0; r < rounds; r++) {
-    results.push(await measure(env, 'off'));
+const results: Result[] = [];
 
-    // On: the SDK, a worker whose bundle and activities carry the interceptors, the API's client interceptor, scrapes.
-    const tracing = startTracing({ serviceName: 'orchestra-bench', exporter: new OTLPTraceExporter({ url: `${collector.url}/v1/traces` }) });
+/** Turns tracing and/or scraping on for one round, as an installation configured so would run. */
+async function inMode(mode: Mode, fn: () => Promise<void>): Promise<void> {
+  const undo: (() => Promise<void> | void)[] = [];
+  try {
+    if (mode === 'tracing' || mode === 'on') {
+      const tracing = startTracing({ serviceName: 'orchestra-bench', exporter: new OTLPTraceExporter({ url: `${collector.url}/v1/traces` }) });
+      undo.push(() => tracing.shutdown());
+      const clientInterceptor = new OpenTelemetryWorkflowClientInterceptor();
+      clientInterceptors.push(clientInterceptor);
+      undo.push(() => void clientInterceptors.splice(clientInterceptors.indexOf(clientInterceptor), 1));
+    }
+    if (mode === 'metrics' || mode === 'on') {
+      const workerMetrics = await startWorkerMetrics({ ...env.h.config, observability: { ...env.h.config.observability, workerMetricsPort: 0 } }, env.h.temporal, env.h.runner);
+      const scrapeAll = () => {
+        void fetch(metricsUrl).then((r) => r.text()).catch(() => undefined);
+        if (workerMetrics) void fetch(workerMetrics.url).then((r) => r.text()).catch(() => undefined);
+      };
+      scrapeAll();
+      const scrape = setInterval(scrapeAll, scrapeIntervalMs);
+      undo.push(async () => {
+        clearInterval(scrape);
+        await workerMetrics?.close();
+      });
+    }
+    // Every mode gets a new worker (with the interceptors only when tracing), so none pays a cold worker alone.
     await env.restartEngineWorker();
-    const clientInterceptor = new OpenTelemetryWorkflowClientInterceptor();
-    clientInterceptors.push(clientInterceptor);
-    const workerMetrics = await startWorkerMetrics({ ...env.h.config, observability: { ...env.h.config.observability, workerMetricsPort: 0 } }, env.h.temporal, env.h.runner);
-    const scrape = setInterval(() => {
-      void fetch(metricsUrl).then((r) => r.text()).catch(() => undefined);
-      if (workerMetrics) void fetch(workerMetrics.url).then((r) => r.text()).catch(() => undefined);
-    }, 1000);
-    try {
-      results.push(await measure(env, 'on'));
-    } finally {
-      clearInterval(scrape);
-      await workerMetrics?.close();
-      clientInterceptors.splice(clientInterceptors.indexOf(clientInterceptor), 1);
-      await tracing.shutdown();
-      await env.restartEngineWorker();
+    await fn();
+  } finally {
+    for (const step of undo.reverse()) await step();
+  }
+}
+
+try {
+  await measure(env, 'warm-up (off)', await idleRates(idleSeconds));
+  for (let r = 0; r < rounds; r++) {
+    for (const mode of MODES) {
+      const idle = await idleRates(idleSeconds);
+      await inMode(mode, async () => void results.push(await measure(env, mode, idle)));
     }
   }
 } finally {
@@ -96,11 +144,20 @@ try {
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const off = mean(results.filter((r) => r.label === 'off').map((r) => r.cpuPerChange));
-const on = mean(results.filter((r) => r.label === 'on').map((r) => r.cpuPerChange));
-console.log(`### Observability on vs off: ${changes} changes per round, ${rounds} rounds each, alternating (${loadBefore} before, ${machineLoad()} after)`);
+const processes = [...new Set(results.flatMap((r) => [...r.byProcess.keys()]))].filter((name) => results.some((r) => (r.byProcess.get(name) ?? 0) >= 0.5));
+const short = (name: string) => (name === BENCH ? 'bench process' : name);
+console.log(`### Observability modes: ${changes} changes per round, ${rounds} rounds each, interleaved, scrapes every ${scrapeIntervalMs / 1000} s (${loadBefore} before, ${machineLoad()} after)`);
 console.log('');
-console.log(table(['round', 'seconds', 'CPU ms per change (all processes)'], results.map((r) => [r.label, r.seconds.toFixed(1), r.cpuPerChange.toFixed(1)])));
+console.log(table(
+  ['round', 'seconds', 'CPU ms per change (all)', 'above idle (all)', ...processes.map((p) => `${short(p)} above idle`), 'load (1 min, at end)'],
+  results.map((r) => [r.label, r.seconds.toFixed(1), r.cpuPerChange.toFixed(1), r.aboveIdle.toFixed(1), ...processes.map((p) => (r.byProcess.get(p) ?? 0).toFixed(1)), r.load.toFixed(1)]),
+));
 console.log('');
-console.log(`Mean CPU per change: off ${off.toFixed(1)} ms, on ${on.toFixed(1)} ms: **${(((on - off) / off) * 100).toFixed(1)} %**.`);
-for (const r of results) console.log(`- ${r.label}: ${r.text}`);
+const off = mean(results.filter((r) => r.label === 'off').map((r) => r.aboveIdle));
+const offBench = mean(results.filter((r) => r.label === 'off').map((r) => r.byProcess.get(BENCH) ?? 0));
+for (const mode of MODES.filter((m) => m !== 'off')) {
+  const these = results.filter((r) => r.label === mode);
+  const all = mean(these.map((r) => r.aboveIdle));
+  const bench = mean(these.map((r) => r.byProcess.get(BENCH) ?? 0));
+  console.log(`- ${mode} vs off, above idle: all processes ${off.toFixed(1)} → ${all.toFixed(1)} ms per change (**${(((all - off) / off) * 100).toFixed(1)} %**); bench process ${offBench.toFixed(1)} → ${bench.toFixed(1)} ms (${(((bench - offBench) / offBench) * 100).toFixed(1)} %)`);
+}

@@ -166,7 +166,7 @@ test('GraphQL errors are counted by code; the operations list is a query', async
 test("the worker's /metrics: each declared schedule's last run and last success, read from Temporal", async () => {
   const taskQueue = h.config.temporalTaskQueue;
   await reconcileSchedules(h.temporal, taskQueue, SCHEDULES);
-  const metrics = (await startWorkerMetrics({ host: '127.0.0.1', temporalTaskQueue: taskQueue, observability: { ...h.config.observability, workerMetricsPort: 0 } }, h.temporal, h.runner))!;
+  const metrics = (await startWorkerMetrics({ host: '127.0.0.1', temporalTaskQueue: taskQueue, observability: { ...h.config.observability, workerMetricsPort: 0 } }, h.temporal, h.runner, { scheduleReadingMaxAgeMs: 0 }))!;
   try {
     const first = await scrape(metrics.url);
     // The worker's SSH pool, read when scraped: the earlier tests left connections open.
@@ -181,6 +181,45 @@ test("the worker's /metrics: each declared schedule's last run and last success,
     expect(sampleValue(after, 'orchestra_schedule_last_success_timestamp_seconds', { schedule: 'orders-update' })).toBeUndefined();
   } finally {
     await metrics.close();
+    await reconcileSchedules(h.temporal, taskQueue, []);
+  }
+});
+
+test("the worker's schedule gauges: scrapes reuse one reading of Temporal while it is young; a schedule Temporal does not have shows as absent, with no warning per scrape", async () => {
+  const taskQueue = h.config.temporalTaskQueue;
+  const warnings = () => logLines().filter((l) => l.msg === 'cannot read the schedule for metrics').length;
+  const warningsBefore = warnings();
+  // None of the declared schedules exists in Temporal (the bench's case: it never reconciles them).
+  await reconcileSchedules(h.temporal, taskQueue, []);
+  const missing = (await startWorkerMetrics({ host: '127.0.0.1', temporalTaskQueue: taskQueue, observability: { ...h.config.observability, workerMetricsPort: 0 } }, h.temporal, h.runner, { scheduleReadingMaxAgeMs: 0 }))!;
+  try {
+    for (let i = 0; i < 3; i++) {
+      const samples = await scrape(missing.url);
+      expect(gaugeByLabel(samples, 'orchestra_schedule_present', 'schedule')).toEqual(Object.fromEntries(SCHEDULES.map((s) => [s.name, 0])));
+    }
+    expect(warnings()).toBe(warningsBefore);
+  } finally {
+    await missing.close();
+  }
+
+  // With the schedules there, a reading serves every scrape for its maximum age (here longer than the test): the
+  // relay's success, visible in Temporal, does not reach a scrape until then.
+  await reconcileSchedules(h.temporal, taskQueue, SCHEDULES);
+  const cached = (await startWorkerMetrics({ host: '127.0.0.1', temporalTaskQueue: taskQueue, observability: { ...h.config.observability, workerMetricsPort: 0 } }, h.temporal, h.runner, { scheduleReadingMaxAgeMs: 60 * 60_000 }))!;
+  const fresh = (await startWorkerMetrics({ host: '127.0.0.1', temporalTaskQueue: taskQueue, observability: { ...h.config.observability, workerMetricsPort: 0 } }, h.temporal, h.runner, { scheduleReadingMaxAgeMs: 0 }))!;
+  try {
+    const first = await scrape(cached.url);
+    expect(gaugeByLabel(first, 'orchestra_schedule_present', 'schedule')).toEqual(Object.fromEntries(SCHEDULES.map((s) => [s.name, 1])));
+    const relayBefore = sampleValue(first, 'orchestra_schedule_last_success_timestamp_seconds', { schedule: 'outbox-relay' });
+    const triggeredAt = Date.now() / 1000;
+    await h.temporal.schedule.getHandle(relayScheduleId(taskQueue)).trigger();
+    await pollUntil('the relay schedule to have succeeded (fresh reading)', () => scrape(fresh.url), (s) =>
+      (sampleValue(s, 'orchestra_schedule_last_success_timestamp_seconds', { schedule: 'outbox-relay' }) ?? 0) >= Math.floor(triggeredAt) - 1, 90_000, 500);
+    const again = await scrape(cached.url);
+    expect(sampleValue(again, 'orchestra_schedule_last_success_timestamp_seconds', { schedule: 'outbox-relay' })).toBe(relayBefore);
+  } finally {
+    await cached.close();
+    await fresh.close();
     await reconcileSchedules(h.temporal, taskQueue, []);
   }
 });
