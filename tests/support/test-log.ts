@@ -18,16 +18,18 @@ function registry(kind: 'secrets' | 'public', root = process.env.TEST_TMP_DIR): 
   return root ? join(root, kind) : null;
 }
 
-function remember(kind: 'secrets' | 'public', value: unknown): void {
+/** Appends the strings long enough to matter to this process's list of that kind: one write per call. */
+function remember(kind: 'secrets' | 'public', values: unknown[]): void {
   const dir = registry(kind);
-  if (!dir || typeof value !== 'string' || value.length < MIN_SECRET_LENGTH) return;
+  const lines = values.filter((v): v is string => typeof v === 'string' && v.length >= MIN_SECRET_LENGTH).map((v) => `${JSON.stringify(v)}\n`);
+  if (!dir || !lines.length) return;
   mkdirSync(dir, { recursive: true });
-  appendFileSync(join(dir, `${process.pid}.txt`), `${JSON.stringify(value)}\n`);
+  appendFileSync(join(dir, `${process.pid}.txt`), lines.join(''));
 }
 
 /** Remembers a secret the suite used, for the scan at the end. */
 export function registerSecret(value: unknown): void {
-  remember('secrets', value);
+  remember('secrets', [value]);
 }
 
 /**
@@ -36,14 +38,21 @@ export function registerSecret(value: unknown): void {
  * crontab command of 998 "x" holds the 256-"x" password), and a secret the suite itself sent in the clear in an
  * ordinary field proves nothing when a log holds it. The GraphQL document itself is neither.
  */
-export function registerSecretsIn(value: unknown, from: 'request' | 'response', depth = 0): void {
+export function registerSecretsIn(value: unknown, from: 'request' | 'response'): void {
+  const found = { secrets: [] as string[], public: [] as string[] };
+  collectStrings(value, from, found, 0);
+  remember('secrets', found.secrets);
+  remember('public', found.public);
+}
+
+function collectStrings(value: unknown, from: 'request' | 'response', found: { secrets: string[]; public: string[] }, depth: number): void {
   if (value === null || typeof value !== 'object' || depth > 10) return;
   for (const [key, item] of Object.entries(value)) {
     if (typeof item === 'string') {
-      if (isSecretKey(key)) registerSecret(item);
+      if (isSecretKey(key)) found.secrets.push(item);
       // Only what the suite sent: a secret a response showed in an ordinary field must not excuse itself.
-      else if (from === 'request' && key !== 'query') remember('public', item);
-    } else registerSecretsIn(item, from, depth + 1);
+      else if (from === 'request' && key !== 'query') found.public.push(item);
+    } else collectStrings(item, from, found, depth + 1);
   }
 }
 
