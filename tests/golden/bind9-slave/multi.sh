@@ -4,23 +4,29 @@ set -euo pipefail
 # [the common prelude: tests/golden/prelude.sh]
 
 # ── prepare ────────────────────────────────────────────────────────────────
-# Bind9 on a Debian server: Orchestra's zone blocks live in a file of their own that named.conf.local includes, built
-# from one block file per zone, so Orchestra never edits blocks an operator wrote.
-named_conf_local=/etc/bind/named.conf.local
-
-# write_if_changed FILE: FILE gets stdin, written through a temporary file and only when different; status 0 when
-# it was written, 1 when it was already so.
+# write_if_changed FILE [MODE [OWNER]]: FILE gets stdin, through a temporary file beside it renamed over it (readers
+# see the old file or the new one, never a part), and only when different; status 0 when it was written, 1 when it was
+# already so. The new file is at least one second newer than the one it replaces: daemons that poll a file tell a
+# change by its mtime in whole seconds and its size (Dovecot's passwd-files: a new password hash has the old one's
+# length), so a same-size rewrite within the old file's second would never be read.
 write_if_changed() {
-  local file=$1 tmp
-  tmp=$(mktemp "$(dirname -- "$file")/.orchestra.XXXXXX")
+  local file=$1 mode=${2:-0644} owner=${3:-} tmp old
+  tmp=$(mktemp -- "$(dirname -- "$file")/.orchestra.XXXXXX")
   cat >"$tmp"
   if cmp -s -- "$tmp" "$file"; then
     rm -f -- "$tmp"
     return 1
   fi
-  chmod 644 -- "$tmp"
+  chmod "$mode" -- "$tmp"
+  [ -z "$owner" ] || chown "$owner" -- "$tmp"
+  if old=$(stat -c %Y -- "$file" 2>/dev/null) && (( $(stat -c %Y -- "$tmp") <= old )); then
+    touch -d "@$(( old + 1 ))" -- "$tmp"
+  fi
   mv -f -- "$tmp" "$file"
 }
+# Bind9 on a Debian server: Orchestra's zone blocks live in a file of their own that named.conf.local includes, built
+# from one block file per zone, so Orchestra never edits blocks an operator wrote.
+named_conf_local=/etc/bind/named.conf.local
 
 # reconfigure_bind CONF BLOCK_DIR: CONF becomes every block of BLOCK_DIR, named.conf.local includes it, the whole
 # configuration is checked, and named loads the zones added and drops the ones removed (`rndc reconfig`: zones

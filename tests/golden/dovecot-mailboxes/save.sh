@@ -4,6 +4,27 @@ set -euo pipefail
 # [the common prelude: tests/golden/prelude.sh]
 
 # ── prepare ────────────────────────────────────────────────────────────────
+# write_if_changed FILE [MODE [OWNER]]: FILE gets stdin, through a temporary file beside it renamed over it (readers
+# see the old file or the new one, never a part), and only when different; status 0 when it was written, 1 when it was
+# already so. The new file is at least one second newer than the one it replaces: daemons that poll a file tell a
+# change by its mtime in whole seconds and its size (Dovecot's passwd-files: a new password hash has the old one's
+# length), so a same-size rewrite within the old file's second would never be read.
+write_if_changed() {
+  local file=$1 mode=${2:-0644} owner=${3:-} tmp old
+  tmp=$(mktemp -- "$(dirname -- "$file")/.orchestra.XXXXXX")
+  cat >"$tmp"
+  if cmp -s -- "$tmp" "$file"; then
+    rm -f -- "$tmp"
+    return 1
+  fi
+  chmod "$mode" -- "$tmp"
+  [ -z "$owner" ] || chown "$owner" -- "$tmp"
+  if old=$(stat -c %Y -- "$file" 2>/dev/null) && (( $(stat -c %Y -- "$tmp") <= old )); then
+    touch -d "@$(( old + 1 ))" -- "$tmp"
+  fi
+  mv -f -- "$tmp" "$file"
+}
+
 # Orchestra's mailboxes on Dovecot: one passwd-file per mailbox (passdb and userdb), the Maildirs under
 # /var/mail/orchestra owned by the virtual-mail user vmail, Sieve at LMTP delivery, a quota per mailbox (a full
 # mailbox is a temporary failure: the sender's server retries).
@@ -15,20 +36,12 @@ mail_state=/var/lib/orchestra/mail
 
 dovecot_written_at=0
 
-# write_if_changed FILE MODE OWNER CONTENT: replaces FILE (atomically) only when CONTENT differs; says whether it did.
-# Dovecot tells a changed passwd-file by its mtime in whole seconds and its size, so a rewrite of the same size within
-# the second of the old file (a new password: hashes have one length) would never be read: the new file is made at
-# least a second newer than the old one.
-write_if_changed() {
-  local file=$1 mode=$2 owner=$3 content=$4 tmp old
-  if [ -f "$file" ] && [ "$(cat -- "$file"; printf x)" = "${content}x" ]; then return 1; fi
-  tmp=$(mktemp -- "$file.XXXXXX")
-  printf '%s' "$content" >"$tmp"
-  chmod "$mode" -- "$tmp"
-  chown "$owner" -- "$tmp"
-  if old=$(stat -c %Y -- "$file" 2>/dev/null) && (( $(stat -c %Y -- "$tmp") <= old )); then touch -d "@$(( old + 1 ))" -- "$tmp"; fi
-  mv -f -- "$tmp" "$file"
-  case $file in "$mailbox_users"/* | "$autoresponder_users"/*) dovecot_written_at=$(date +%s) ;; esac
+# write_dovecot_user FILE LINE: one of Orchestra's passwd-files (write_if_changed, ../write-if-changed.sh), its
+# write time kept for dovecot_settle. (A script that only deletes never calls it: shellcheck would call it unreachable.)
+# shellcheck disable=SC2317
+write_dovecot_user() {
+  write_if_changed "$1" 0640 root:dovecot <<<"$2" || return 1
+  dovecot_written_at=$(date +%s)
 }
 
 # dovecot_settle: Dovecot looks at a passwd-file at most once a second and answers from what it read until then, so
@@ -102,7 +115,7 @@ service lmtp {
 }
 CONF
 )
-  if write_if_changed "$dovecot_conf" 0644 root:root "$conf"$'\n'; then
+  if write_if_changed "$dovecot_conf" 0644 root:root <<<"$conf"; then
     touch -- "$mail_state/dovecot-reload"
     echo "dovecot: configuration written"
   fi
@@ -133,7 +146,7 @@ save_sieve() {
     if [ -e "$dir/$file.sieve" ]; then rm -f -- "$dir/$file.sieve" "$dir/$file.svbin"; sieve_changed=1; echo "mailbox $name: sieve $file removed"; fi
     return 0
   fi
-  if write_if_changed "$dir/$file.sieve" 0600 vmail:vmail "$content"$'\n'; then sieve_changed=1; echo "mailbox $name: sieve $file written"; fi
+  if write_if_changed "$dir/$file.sieve" 0600 vmail:vmail <<<"$content"; then sieve_changed=1; echo "mailbox $name: sieve $file written"; fi
 }
 
 # save_mailbox NAME HASH STATE QUOTA_BYTES MAIN_SIEVE SPAM_SIEVE CUSTOM_SIEVE
@@ -154,7 +167,7 @@ save_mailbox() {
     echo "mailbox $name: home created"
   fi
   # The user first: sievec compiles as the mailbox's user, which Dovecot must know.
-  if write_if_changed "$mailbox_users/$name" 0640 root:dovecot "$line"$'\n'; then
+  if write_dovecot_user "$mailbox_users/$name" "$line"; then
     echo "mailbox $name: saved ($state, quota $quota bytes)"
     # Open sessions of a disabled mailbox end now, not at their next login.
     if [ "$state" = disabled ]; then doveadm kick "$name" >/dev/null 2>&1 || true; fi

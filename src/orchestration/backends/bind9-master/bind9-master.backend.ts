@@ -20,6 +20,7 @@
  */
 import { defineBackend } from '../backend.js';
 import { bashFragment } from '../../shell/fragment.js';
+import { WRITE_IF_CHANGED } from '../write-if-changed.js';
 import { ShellCode, joinShell, printfLines, sh, shComment } from '../../shell/quote.js';
 import { DOMAIN_BOOLEAN_MATCH_FIELDS, DOMAIN_MATCH_FIELDS, domainMatchContext, parseDomainSource, renderZone, type DomainSource } from '../dns/zone.js';
 
@@ -45,7 +46,7 @@ export const bind9MasterBackend = defineBackend<DomainSource>({
   prepare(operations) {
     const saves = operations.some((op) => op.action === 'save' && op.snapshot.zone !== null);
     const removes = operations.some((op) => op.action !== 'save' || op.snapshot.zone === null);
-    return joinShell([CONF, saves ? ADDRESS_LIST : ShellCode.empty, MASTER, saves ? SAVE_ZONE : ShellCode.empty, removes ? REMOVE_ZONE : ShellCode.empty]);
+    return joinShell([WRITE_IF_CHANGED, CONF, saves ? ADDRESS_LIST : ShellCode.empty, MASTER, saves ? SAVE_ZONE : ShellCode.empty, removes ? REMOVE_ZONE : ShellCode.empty]);
   },
   section(op) {
     const s = op.snapshot;

@@ -14,6 +14,7 @@
  */
 import { defineBackend } from '../backend.js';
 import { bashFragment } from '../../shell/fragment.js';
+import { WRITE_IF_CHANGED } from '../write-if-changed.js';
 import { ShellCode, joinShell, sh, shComment } from '../../shell/quote.js';
 import { DOMAIN_BOOLEAN_MATCH_FIELDS, DOMAIN_MATCH_FIELDS, domainMatchContext, parseDomainSource, type DomainSource } from '../dns/zone.js';
 
@@ -39,7 +40,7 @@ export const bind9SlaveBackend = defineBackend<DomainSource>({
   prepare(operations) {
     const saves = operations.some((op) => op.action === 'save' && op.snapshot.zone !== null);
     const removes = operations.some((op) => op.action !== 'save' || op.snapshot.zone === null);
-    return joinShell([CONF, saves ? ADDRESS_LIST : ShellCode.empty, SLAVE, saves ? SAVE_ZONE : ShellCode.empty, removes ? REMOVE_ZONE : ShellCode.empty]);
+    return joinShell([WRITE_IF_CHANGED, CONF, saves ? ADDRESS_LIST : ShellCode.empty, SLAVE, saves ? SAVE_ZONE : ShellCode.empty, removes ? REMOVE_ZONE : ShellCode.empty]);
   },
   section(op) {
     const s = op.snapshot;

@@ -2,20 +2,6 @@
 # from one block file per zone, so Orchestra never edits blocks an operator wrote.
 named_conf_local=/etc/bind/named.conf.local
 
-# write_if_changed FILE: FILE gets stdin, written through a temporary file and only when different; status 0 when
-# it was written, 1 when it was already so.
-write_if_changed() {
-  local file=$1 tmp
-  tmp=$(mktemp "$(dirname -- "$file")/.orchestra.XXXXXX")
-  cat >"$tmp"
-  if cmp -s -- "$tmp" "$file"; then
-    rm -f -- "$tmp"
-    return 1
-  fi
-  chmod 644 -- "$tmp"
-  mv -f -- "$tmp" "$file"
-}
-
 # reconfigure_bind CONF BLOCK_DIR: CONF becomes every block of BLOCK_DIR, named.conf.local includes it, the whole
 # configuration is checked, and named loads the zones added and drops the ones removed (`rndc reconfig`: zones
 # already loaded are not reloaded).

@@ -14,6 +14,7 @@
 import { defineBackend, type TypedOperation } from '../backend.js';
 import { ShellCode, joinShell, sh } from '../../shell/quote.js';
 import { bashFragment } from '../../shell/fragment.js';
+import { WRITE_IF_CHANGED } from '../write-if-changed.js';
 import { IssueList, isPlainObject, own } from '../validation.js';
 import { addressKey, validateLocalPart, validateMailDomain } from '../mail/mail-names.js';
 import { autoresponseSieve } from '../mail/autoresponse-sieve.js';
@@ -108,7 +109,7 @@ export const dovecotAutoresponsesBackend = defineBackend<AutoresponseSnapshot>({
   label: (s) => s.address,
   prepare(operations) {
     return joinShell([
-      DOVECOT, operations.some((op) => !removes(op)) ? SAVE : ShellCode.empty, operations.some(removes) ? DELETE : ShellCode.empty,
+      WRITE_IF_CHANGED, DOVECOT, operations.some((op) => !removes(op)) ? SAVE : ShellCode.empty, operations.some(removes) ? DELETE : ShellCode.empty,
       ShellCode.trusted('ensure_dovecot\nreload_dovecot'),
     ], '\n\n');
   },

@@ -2,12 +2,12 @@
 # Sieve script (vacation, then discard), compiled here as its user.
 save_autoresponder() {
   local user=$1 sieve=$2 home=$mail_root/$1
-  if write_if_changed "$autoresponder_users/$user" 0640 root:dovecot "$user:::::::userdb_quota_rule=*:storage=1M"$'\n'; then
+  if write_dovecot_user "$autoresponder_users/$user" "$user:::::::userdb_quota_rule=*:storage=1M"; then
     echo "autoresponder $user: user written"
   fi
   if [ -L "$home" ] || { [ -e "$home" ] && [ ! -d "$home" ]; }; then fail "$home is not a directory"; fi
   install -d -o vmail -g vmail -m 0700 -- "$home" "$home/sieve"
-  if write_if_changed "$home/sieve/autoresponse.sieve" 0600 vmail:vmail "$sieve"$'\n' || [ ! -e "$home/sieve/autoresponse.svbin" ]; then
+  if write_if_changed "$home/sieve/autoresponse.sieve" 0600 vmail:vmail <<<"$sieve" || [ ! -e "$home/sieve/autoresponse.svbin" ]; then
     sievec -u "$user" "$home/sieve/autoresponse.sieve"
     echo "autoresponder $user: sieve written and compiled"
   fi

@@ -24,6 +24,7 @@
 import { defineBackend, type TypedOperation } from '../backend.js';
 import { ShellCode, joinShell, sh } from '../../shell/quote.js';
 import { bashFragment } from '../../shell/fragment.js';
+import { WRITE_IF_CHANGED } from '../write-if-changed.js';
 import { SHA512_CRYPT } from '../../../crypto/sha512-crypt.js';
 import { IssueList, isPlainObject, own } from '../validation.js';
 import { validateMailboxName } from '../mail/mail-names.js';
@@ -149,7 +150,7 @@ export const dovecotMailboxesBackend = defineBackend<MailboxSnapshot>({
   prepare(operations) {
     const actions = new Set(operations.map((op) => op.action));
     return joinShell([
-      DOVECOT, actions.has('save') ? SAVE : ShellCode.empty, actions.has('delete') ? DELETE : ShellCode.empty, ShellCode.trusted('ensure_dovecot\nreload_dovecot'),
+      WRITE_IF_CHANGED, DOVECOT, actions.has('save') ? SAVE : ShellCode.empty, actions.has('delete') ? DELETE : ShellCode.empty, ShellCode.trusted('ensure_dovecot\nreload_dovecot'),
     ], '\n\n');
   },
   // SUCCESS means Dovecot answers with what was written (its once-a-second look at a passwd-file: ./dovecot.sh).

@@ -9,20 +9,12 @@ mail_state=/var/lib/orchestra/mail
 
 dovecot_written_at=0
 
-# write_if_changed FILE MODE OWNER CONTENT: replaces FILE (atomically) only when CONTENT differs; says whether it did.
-# Dovecot tells a changed passwd-file by its mtime in whole seconds and its size, so a rewrite of the same size within
-# the second of the old file (a new password: hashes have one length) would never be read: the new file is made at
-# least a second newer than the old one.
-write_if_changed() {
-  local file=$1 mode=$2 owner=$3 content=$4 tmp old
-  if [ -f "$file" ] && [ "$(cat -- "$file"; printf x)" = "${content}x" ]; then return 1; fi
-  tmp=$(mktemp -- "$file.XXXXXX")
-  printf '%s' "$content" >"$tmp"
-  chmod "$mode" -- "$tmp"
-  chown "$owner" -- "$tmp"
-  if old=$(stat -c %Y -- "$file" 2>/dev/null) && (( $(stat -c %Y -- "$tmp") <= old )); then touch -d "@$(( old + 1 ))" -- "$tmp"; fi
-  mv -f -- "$tmp" "$file"
-  case $file in "$mailbox_users"/* | "$autoresponder_users"/*) dovecot_written_at=$(date +%s) ;; esac
+# write_dovecot_user FILE LINE: one of Orchestra's passwd-files (write_if_changed, ../write-if-changed.sh), its
+# write time kept for dovecot_settle. (A script that only deletes never calls it: shellcheck would call it unreachable.)
+# shellcheck disable=SC2317
+write_dovecot_user() {
+  write_if_changed "$1" 0640 root:dovecot <<<"$2" || return 1
+  dovecot_written_at=$(date +%s)
 }
 
 # dovecot_settle: Dovecot looks at a passwd-file at most once a second and answers from what it read until then, so
@@ -96,7 +88,7 @@ service lmtp {
 }
 CONF
 )
-  if write_if_changed "$dovecot_conf" 0644 root:root "$conf"$'\n'; then
+  if write_if_changed "$dovecot_conf" 0644 root:root <<<"$conf"; then
     touch -- "$mail_state/dovecot-reload"
     echo "dovecot: configuration written"
   fi

@@ -8,7 +8,7 @@ save_sieve() {
     if [ -e "$dir/$file.sieve" ]; then rm -f -- "$dir/$file.sieve" "$dir/$file.svbin"; sieve_changed=1; echo "mailbox $name: sieve $file removed"; fi
     return 0
   fi
-  if write_if_changed "$dir/$file.sieve" 0600 vmail:vmail "$content"$'\n'; then sieve_changed=1; echo "mailbox $name: sieve $file written"; fi
+  if write_if_changed "$dir/$file.sieve" 0600 vmail:vmail <<<"$content"; then sieve_changed=1; echo "mailbox $name: sieve $file written"; fi
 }
 
 # save_mailbox NAME HASH STATE QUOTA_BYTES MAIN_SIEVE SPAM_SIEVE CUSTOM_SIEVE
@@ -29,7 +29,7 @@ save_mailbox() {
     echo "mailbox $name: home created"
   fi
   # The user first: sievec compiles as the mailbox's user, which Dovecot must know.
-  if write_if_changed "$mailbox_users/$name" 0640 root:dovecot "$line"$'\n'; then
+  if write_dovecot_user "$mailbox_users/$name" "$line"; then
     echo "mailbox $name: saved ($state, quota $quota bytes)"
     # Open sessions of a disabled mailbox end now, not at their next login.
     if [ "$state" = disabled ]; then doveadm kick "$name" >/dev/null 2>&1 || true; fi
