@@ -6,7 +6,7 @@
 // ORCHESTRA_TOKEN (an API token) is required; ORCHESTRA_API_URL defaults to http://localhost:4000/graphql.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { apiClientFromEnv, CliError } from '../cli/api-client.js';
+import { apiClientFromEnv, CliError, runCli } from '../cli/api-client.js';
 import { printUserErrors } from '../cli/setup-progress.js';
 
 const USAGE = 'usage: deploy <setup|deploy|rollback|releases> --role api|worker --host SERVER --env staging|prod [--tarball PATH] [--release NAME]';
@@ -62,10 +62,4 @@ async function main(argv: string[]): Promise<number> {
   return run.ok ? 0 : 1;
 }
 
-try {
-  process.exitCode = await main(process.argv.slice(2));
-} catch (err) {
-  if (!(err instanceof CliError)) throw err;
-  console.error(`deploy: ${err.message}`);
-  process.exitCode = 2;
-}
+await runCli('deploy', main);

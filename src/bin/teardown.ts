@@ -2,8 +2,8 @@
 // Deletes an account and everything it has through the API's tearDownAccount, then shows each operation per server as
 // it progresses; exits 0 when READY (nothing of it is left on any server), 1 when FAILED or TIMED_OUT, 2 when refused.
 // ORCHESTRA_TOKEN (an API token) is required; ORCHESTRA_API_URL defaults to http://localhost:4000/graphql.
-import { apiClientFromEnv, CliError } from '../cli/api-client.js';
-import { exitStatusOf, followSetupRun, printUserErrors, SETUP_RUN_FIELDS, type SetupRunView } from '../cli/setup-progress.js';
+import { apiClientFromEnv, runCli } from '../cli/api-client.js';
+import { startAndFollowSetupRun } from '../cli/setup-progress.js';
 import { setupArgs } from '../cli/setup-args.js';
 
 const USAGE = 'usage: teardown <account username or id> [--timeout SECONDS]';
@@ -17,23 +17,7 @@ async function main(argv: string[]): Promise<number> {
     { search: names[0] },
   );
   const id = accounts.nodes.find((a) => a.username === names[0])?.id ?? names[0];
-  const { tearDownAccount: payload } = await api.request<{
-    tearDownAccount: { userErrors: { field: string; message: string; code: string }[]; setupRun: SetupRunView | null };
-  }>(
-    `mutation ($input: TearDownAccountInput!) { tearDownAccount(input: $input) { userErrors { field message code } setupRun { ${SETUP_RUN_FIELDS} } } }`,
-    { input: { id, timeoutSeconds, wait: false } },
-  );
-  if (payload.userErrors.length) {
-    printUserErrors(payload.userErrors, (t) => console.error(t));
-    return 2;
-  }
-  return exitStatusOf(await followSetupRun(api, payload.setupRun!.id, (t) => console.log(t)));
+  return startAndFollowSetupRun(api, 'tearDownAccount', 'TearDownAccountInput', { id, timeoutSeconds });
 }
 
-try {
-  process.exitCode = await main(process.argv.slice(2));
-} catch (err) {
-  if (!(err instanceof CliError)) throw err;
-  console.error(`teardown: ${err.message}`);
-  process.exitCode = 2;
-}
+await runCli('teardown', main);

@@ -6,6 +6,17 @@ export const DEFAULT_API_URL = 'http://localhost:4000/graphql';
 
 export class CliError extends Error {}
 
+/** Runs a command line's MAIN: its result is the exit status; a CliError is printed as `NAME: message` with status 2. */
+export async function runCli(name: string, main: (argv: string[]) => Promise<number>): Promise<void> {
+  try {
+    process.exitCode = await main(process.argv.slice(2));
+  } catch (err) {
+    if (!(err instanceof CliError)) throw err;
+    console.error(`${name}: ${err.message}`);
+    process.exitCode = 2;
+  }
+}
+
 export interface ApiClient {
   request<T>(query: string, variables?: Record<string, unknown>): Promise<T>;
 }

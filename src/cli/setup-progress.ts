@@ -58,3 +58,20 @@ export const exitStatusOf = (run: SetupRunView) => (run.status === 'READY' ? 0 :
 export function printUserErrors(errors: { field: string; message: string; code: string }[], print: (text: string) => void): void {
   for (const e of errors) print(`${e.field}: ${e.message} (${e.code})`);
 }
+
+/**
+ * Starts a set-up run by MUTATION (standUpAccount or tearDownAccount, whose input type is INPUT_TYPE) without waiting
+ * in the API, then follows it on stdout. The exit status: 2 when refused (its userErrors on stderr), else exitStatusOf.
+ */
+export async function startAndFollowSetupRun(api: ApiClient, mutation: string, inputType: string, input: Record<string, unknown>): Promise<number> {
+  const data = await api.request<Record<string, { userErrors: { field: string; message: string; code: string }[]; setupRun: SetupRunView | null }>>(
+    `mutation ($input: ${inputType}!) { ${mutation}(input: $input) { userErrors { field message code } setupRun { ${SETUP_RUN_FIELDS} } } }`,
+    { input: { ...input, wait: false } },
+  );
+  const payload = data[mutation];
+  if (payload.userErrors.length) {
+    printUserErrors(payload.userErrors, (t) => console.error(t));
+    return 2;
+  }
+  return exitStatusOf(await followSetupRun(api, payload.setupRun!.id, (t) => console.log(t)));
+}
