@@ -12,8 +12,16 @@
 // --idle-seconds before it), since a round slowed by the machine's load pays more idle polling. Every round starts a
 // new engine worker (with the interceptors only when tracing). The process-local metric observations (histograms, counters) and log
 // lines cannot be switched off: every mode pays them (bench/observability-overhead.ts measures them alone).
-//   node_modules/.bin/node --import ./scripts/register.js bench/observability-on-off.ts [--changes=200] [--rounds=2] [--scrape-interval=15] [--idle-seconds=10]
+// --modes=off,tracing runs only those modes; --profile writes a CPU profile of this process's main thread per round
+// (node:inspector, started and stopped around the round only) and prints its top items. The workflow sandbox runs in a
+// worker thread of its own: run with `node --cpu-prof --cpu-prof-dir=DIR` to get its profile too (one file per thread;
+// every round's worker has a new thread).
+//   node_modules/.bin/node --import ./scripts/register.js bench/observability-on-off.ts [--changes=200] [--rounds=2] [--scrape-interval=15] [--idle-seconds=10] [--modes=off,tracing] [--profile]
 import { spawn } from 'node:child_process';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import type { WorkflowClientInterceptor } from '@temporalio/client';
 import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
@@ -23,6 +31,7 @@ import { RunState } from '../src/entities/orchestration/run-state.js';
 import { startTracing } from '../src/observability/start-tracing.js';
 import { startWorkerMetrics } from '../src/observability/worker-metrics.js';
 import { cpuSnapshot, flag, machineLoad, now, startBenchEnv, table, type BenchEnv } from './orchestration-common.js';
+import { summariseCpuProfile, type CpuProfile } from './cpu-profile-summary.js';
 
 const changes = Number(flag('changes') ?? 200);
 const rounds = Number(flag('rounds') ?? 2);
@@ -31,7 +40,28 @@ const idleSeconds = Number(flag('idle-seconds') ?? 10);
 const log = (message: string) => console.error(`[bench] ${message}`);
 
 type Mode = 'off' | 'tracing' | 'metrics' | 'on';
-const MODES: Mode[] = ['off', 'tracing', 'metrics', 'on'];
+const MODES: Mode[] = ((flag('modes') as string | undefined)?.split(',') as Mode[] | undefined) ?? ['off', 'tracing', 'metrics', 'on'];
+const profileDir = flag('profile') !== undefined ? mkdtempSync(join(tmpdir(), 'orchestra-on-off-profile-')) : null;
+
+/** Profiles this process's main thread while `fn` runs (with --profile), and prints the profile's top items. */
+async function profiled<T>(label: string, fn: () => Promise<T>): Promise<T> {
+  if (!profileDir) return fn();
+  const session = new Session();
+  session.connect();
+  const post = <R>(method: string) =>
+    new Promise<R>((resolve, reject) => session.post(method, (err, result) => (err ? reject(err) : resolve(result as R))));
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  try {
+    return await fn();
+  } finally {
+    const { profile } = await post<{ profile: CpuProfile }>('Profiler.stop');
+    session.disconnect();
+    const file = join(profileDir, `${round}-${label.replace(/\W+/g, '-')}.cpuprofile`);
+    writeFileSync(file, JSON.stringify(profile));
+    console.log(`#### Main thread profile, round ${round} (${label}): ${file}\n\n${summariseCpuProfile(profile, 30)}\n`);
+  }
+}
 
 /** A stand-in OTLP/HTTP collector in its own process: reads each export and answers 200. */
 async function startCollectorProcess(): Promise<{ url: string; stop(): void }> {
@@ -69,15 +99,17 @@ async function measure(env: BenchEnv, label: string, idle: Map<string, number>):
   round++;
   const before = cpuSnapshot();
   const t0 = now();
-  await Promise.all(
-    targets.map(async (target) => {
-      for (let i = 1; i <= perTarget; i++) {
-        const result = await h.admin.data(UpdateCrontabDocument, { input: { id: target.crontabGlobalId, command: `echo ${target.username}-oo-${round}-${i}` } });
-        if (result.updateCrontab.userErrors.length) throw new Error(JSON.stringify(result.updateCrontab.userErrors));
-      }
-    }),
-  );
-  await env.finalsReached(fromFinal, total, 20 * 60_000);
+  await profiled(label, async () => {
+    await Promise.all(
+      targets.map(async (target) => {
+        for (let i = 1; i <= perTarget; i++) {
+          const result = await h.admin.data(UpdateCrontabDocument, { input: { id: target.crontabGlobalId, command: `echo ${target.username}-oo-${round}-${i}` } });
+          if (result.updateCrontab.userErrors.length) throw new Error(JSON.stringify(result.updateCrontab.userErrors));
+        }
+      }),
+    );
+    await env.finalsReached(fromFinal, total, 20 * 60_000);
+  });
   const seconds = (now() - t0) / 1000;
   const after = cpuSnapshot();
   const failed = env.finals.slice(fromFinal, fromFinal + total).filter((e) => e.state !== RunState.SUCCESS);
