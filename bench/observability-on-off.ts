@@ -10,10 +10,20 @@
 // and compares CPU per change of every process involved (this one: API, worker, clients; Temporal; PostgreSQL; sshd
 // and the scripts), with the machine's load; each round also above what the processes use idle (measured for
 // --idle-seconds before it), since a round slowed by the machine's load pays more idle polling. Every round starts a
-// new engine worker (with the interceptors only when tracing). The process-local metric observations (histograms, counters) and log
-// lines cannot be switched off: every mode pays them (bench/observability-overhead.ts measures them alone).
-//   node_modules/.bin/node --import ./scripts/register.js bench/observability-on-off.ts [--changes=200] [--rounds=2] [--scrape-interval=15] [--idle-seconds=10]
+// new engine worker (with the interceptors only when tracing), whose replay of the server queues' histories is done
+// (by a query) before the round is measured; each cycle of modes is in another order. The process-local metric
+// observations (histograms, counters) and log lines cannot be switched off: every mode pays them
+// (bench/observability-overhead.ts measures them alone).
+// --modes=off,tracing runs only those modes; --profile writes a CPU profile of this process's main thread per round
+// (node:inspector, started and stopped around the round only) and prints its top items. The workflow sandbox runs in a
+// worker thread of its own: run with `node --cpu-prof --cpu-prof-dir=DIR` to get its profile too (one file per thread;
+// every round's worker has a new thread).
+//   node_modules/.bin/node --import ./scripts/register.js bench/observability-on-off.ts [--changes=200] [--rounds=2] [--scrape-interval=15] [--idle-seconds=10] [--modes=off,tracing] [--profile]
 import { spawn } from 'node:child_process';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import type { WorkflowClientInterceptor } from '@temporalio/client';
 import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
@@ -23,6 +33,8 @@ import { RunState } from '../src/entities/orchestration/run-state.js';
 import { startTracing } from '../src/observability/start-tracing.js';
 import { startWorkerMetrics } from '../src/observability/worker-metrics.js';
 import { cpuSnapshot, flag, machineLoad, now, startBenchEnv, table, type BenchEnv } from './orchestration-common.js';
+import { serverQueueWorkflowId } from '../src/workflows/contracts/workflow-ids.js';
+import { summariseCpuProfile, type CpuProfile } from './cpu-profile-summary.js';
 
 const changes = Number(flag('changes') ?? 200);
 const rounds = Number(flag('rounds') ?? 2);
@@ -31,7 +43,28 @@ const idleSeconds = Number(flag('idle-seconds') ?? 10);
 const log = (message: string) => console.error(`[bench] ${message}`);
 
 type Mode = 'off' | 'tracing' | 'metrics' | 'on';
-const MODES: Mode[] = ['off', 'tracing', 'metrics', 'on'];
+const MODES: Mode[] = ((flag('modes') as string | undefined)?.split(',') as Mode[] | undefined) ?? ['off', 'tracing', 'metrics', 'on'];
+const profileDir = flag('profile') !== undefined ? mkdtempSync(join(tmpdir(), 'orchestra-on-off-profile-')) : null;
+
+/** Profiles this process's main thread while `fn` runs (with --profile), and prints the profile's top items. */
+async function profiled<T>(label: string, fn: () => Promise<T>): Promise<T> {
+  if (!profileDir) return fn();
+  const session = new Session();
+  session.connect();
+  const post = <R>(method: string) =>
+    new Promise<R>((resolve, reject) => session.post(method, (err, result) => (err ? reject(err) : resolve(result as R))));
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  try {
+    return await fn();
+  } finally {
+    const { profile } = await post<{ profile: CpuProfile }>('Profiler.stop');
+    session.disconnect();
+    const file = join(profileDir, `${round}-${label.replace(/\W+/g, '-')}.cpuprofile`);
+    writeFileSync(file, JSON.stringify(profile));
+    console.log(`#### Main thread profile, round ${round} (${label}): ${file}\n\n${summariseCpuProfile(profile, 30)}\n`);
+  }
+}
 
 /** A stand-in OTLP/HTTP collector in its own process: reads each export and answers 200. */
 async function startCollectorProcess(): Promise<{ url: string; stop(): void }> {
@@ -44,7 +77,7 @@ async function startCollectorProcess(): Promise<{ url: string; stop(): void }> {
 }
 
 const BENCH = 'bench process (API + worker + clients)';
-interface Result { label: string; seconds: number; cpuPerChange: number; aboveIdle: number; byProcess: Map<string, number>; load: number }
+interface Result { label: string; seconds: number; cpuPerChange: number; aboveIdle: number; byProcess: Map<string, number>; benchRaw: number; load: number }
 
 /**
  * CPU seconds per second of each process with nothing to do (Temporal's and the worker's polls, PostgreSQL): a round
@@ -69,15 +102,17 @@ async function measure(env: BenchEnv, label: string, idle: Map<string, number>):
   round++;
   const before = cpuSnapshot();
   const t0 = now();
-  await Promise.all(
-    targets.map(async (target) => {
-      for (let i = 1; i <= perTarget; i++) {
-        const result = await h.admin.data(UpdateCrontabDocument, { input: { id: target.crontabGlobalId, command: `echo ${target.username}-oo-${round}-${i}` } });
-        if (result.updateCrontab.userErrors.length) throw new Error(JSON.stringify(result.updateCrontab.userErrors));
-      }
-    }),
-  );
-  await env.finalsReached(fromFinal, total, 20 * 60_000);
+  await profiled(label, async () => {
+    await Promise.all(
+      targets.map(async (target) => {
+        for (let i = 1; i <= perTarget; i++) {
+          const result = await h.admin.data(UpdateCrontabDocument, { input: { id: target.crontabGlobalId, command: `echo ${target.username}-oo-${round}-${i}` } });
+          if (result.updateCrontab.userErrors.length) throw new Error(JSON.stringify(result.updateCrontab.userErrors));
+        }
+      }),
+    );
+    await env.finalsReached(fromFinal, total, 20 * 60_000);
+  });
   const seconds = (now() - t0) / 1000;
   const after = cpuSnapshot();
   const failed = env.finals.slice(fromFinal, fromFinal + total).filter((e) => e.state !== RunState.SUCCESS);
@@ -88,7 +123,8 @@ async function measure(env: BenchEnv, label: string, idle: Map<string, number>):
   const byProcess = new Map(used.map(([name, v]) => [name, ((v - (idle.get(name) ?? 0) * seconds) * 1000) / total]));
   const aboveIdle = [...byProcess.values()].reduce((a, b) => a + b, 0);
   log(`${label}: ${total} changes in ${seconds.toFixed(1)} s, ${cpuPerChange.toFixed(1)} CPU ms per change, ${aboveIdle.toFixed(1)} above idle (${machineLoad()})`);
-  return { label, seconds, cpuPerChange, aboveIdle, byProcess, load: loadavg()[0]! };
+  const benchRaw = ((used.find(([name]) => name === BENCH)?.[1] ?? 0) * 1000) / total;
+  return { label, seconds, cpuPerChange, aboveIdle, byProcess, benchRaw, load: loadavg()[0]! };
 }
 
 const env = await startBenchEnv();
@@ -124,6 +160,9 @@ async function inMode(mode: Mode, fn: () => Promise<void>): Promise<void> {
     }
     // Every mode gets a new worker (with the interceptors only when tracing), so none pays a cold worker alone.
     await env.restartEngineWorker();
+    // A new worker replays each server queue's history (one workflow each, up to 500 runs long) at its first task:
+    // a cost of the restart, which grows with every round, not of the changes. A query makes it happen now.
+    await Promise.all(env.targets.map((t) => env.h.temporal.workflow.getHandle(serverQueueWorkflowId(env.h.config.temporalTaskQueue, t.serverId)).query('queueState')));
     await fn();
   } finally {
     for (const step of undo.reverse()) await step();
@@ -133,7 +172,8 @@ async function inMode(mode: Mode, fn: () => Promise<void>): Promise<void> {
 try {
   await measure(env, 'warm-up (off)', await idleRates(idleSeconds));
   for (let r = 0; r < rounds; r++) {
-    for (const mode of MODES) {
+    // Each cycle in another order (rotated), so no mode always comes first or last in a cycle.
+    for (const mode of [...MODES.slice(r % MODES.length), ...MODES.slice(0, r % MODES.length)]) {
       const idle = await idleRates(idleSeconds);
       await inMode(mode, async () => void results.push(await measure(env, mode, idle)));
     }
@@ -149,15 +189,18 @@ const short = (name: string) => (name === BENCH ? 'bench process' : name);
 console.log(`### Observability modes: ${changes} changes per round, ${rounds} rounds each, interleaved, scrapes every ${scrapeIntervalMs / 1000} s (${loadBefore} before, ${machineLoad()} after)`);
 console.log('');
 console.log(table(
-  ['round', 'seconds', 'CPU ms per change (all)', 'above idle (all)', ...processes.map((p) => `${short(p)} above idle`), 'load (1 min, at end)'],
-  results.map((r) => [r.label, r.seconds.toFixed(1), r.cpuPerChange.toFixed(1), r.aboveIdle.toFixed(1), ...processes.map((p) => (r.byProcess.get(p) ?? 0).toFixed(1)), r.load.toFixed(1)]),
+  ['round', 'seconds', 'CPU ms per change (all)', 'above idle (all)', 'bench process (raw)', ...processes.map((p) => `${short(p)} above idle`), 'load (1 min, at end)'],
+  results.map((r) => [r.label, r.seconds.toFixed(1), r.cpuPerChange.toFixed(1), r.aboveIdle.toFixed(1), r.benchRaw.toFixed(1), ...processes.map((p) => (r.byProcess.get(p) ?? 0).toFixed(1)), r.load.toFixed(1)]),
 ));
 console.log('');
 const off = mean(results.filter((r) => r.label === 'off').map((r) => r.aboveIdle));
+const offRaw = mean(results.filter((r) => r.label === 'off').map((r) => r.cpuPerChange));
 const offBench = mean(results.filter((r) => r.label === 'off').map((r) => r.byProcess.get(BENCH) ?? 0));
 for (const mode of MODES.filter((m) => m !== 'off')) {
   const these = results.filter((r) => r.label === mode);
   const all = mean(these.map((r) => r.aboveIdle));
   const bench = mean(these.map((r) => r.byProcess.get(BENCH) ?? 0));
+  const raw = mean(these.map((r) => r.cpuPerChange));
+  console.log(`- ${mode} vs off, raw: all processes ${offRaw.toFixed(1)} → ${raw.toFixed(1)} ms per change (${(((raw - offRaw) / offRaw) * 100).toFixed(1)} %)`);
   console.log(`- ${mode} vs off, above idle: all processes ${off.toFixed(1)} → ${all.toFixed(1)} ms per change (**${(((all - off) / off) * 100).toFixed(1)} %**); bench process ${offBench.toFixed(1)} → ${bench.toFixed(1)} ms (${(((bench - offBench) / offBench) * 100).toFixed(1)} %)`);
 }

@@ -14,6 +14,7 @@ import { Batch } from '../src/entities/orchestration/batch.js';
 import { startTracing } from '../src/observability/start-tracing.js';
 import { tracingActive, type Tracing } from '../src/observability/tracing.js';
 import { OTEL_TRACE_HEADER } from '../src/workflows/trace-parent-interceptors.js';
+import { bundleWorkflows } from '../src/temporal/worker.js';
 import { CreateAccountDocument } from './generated/graphql.js';
 import { startOrchestraHarness, type OrchestraHarness } from './support/orchestra-harness.js';
 import { pollUntil } from './support/resilience.js';
@@ -113,6 +114,14 @@ function pathToRoot(spans: ReadableSpan[], from: ReadableSpan): string[] {
 test('the workflow interceptor writes the header Temporal\'s OpenTelemetry interceptors read', () => {
   expect(OTEL_TRACE_HEADER).toBe(TRACE_HEADER);
 });
+
+test('the workflow bundle made with tracing on carries the workflow span interceptors, not the OpenTelemetry SDK (rebuilt for every workflow run, it cost most of the worker\'s CPU)', async () => {
+  const { code } = await bundleWorkflows();
+  expect(code).toContain('tracing-interceptors.ts');
+  expect(code).toContain('trace-parent-interceptors.ts');
+  expect(code).not.toContain('@opentelemetry/sdk-trace-base');
+  expect(code).not.toContain('@opentelemetry/api');
+}, 180_000);
 
 test('one mutation is one trace, from its GraphQL request to the SSH exec on the server, every span parent-linked, across API and worker', async () => {
   const requestId = `trace-${Math.random().toString(36).slice(2, 12)}`;

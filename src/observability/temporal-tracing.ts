@@ -1,16 +1,17 @@
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { ClientInterceptors } from '@temporalio/client';
-import {
-  OpenTelemetryActivityInboundInterceptor, OpenTelemetryWorkflowClientInterceptor, makeWorkflowExporter, type OpenTelemetrySinks,
-} from '@temporalio/interceptors-opentelemetry';
+import { OpenTelemetryActivityInboundInterceptor, OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 import type { ActivityInterceptorsFactory, InjectedSinks } from '@temporalio/worker';
+import type { WorkflowSpanSinks } from '../workflows/contracts/workflow-spans.js';
 import { currentTracing } from './tracing.js';
+import { makeWorkflowSpanSink } from './workflow-span-sink.js';
 
 /**
  * Temporal's OpenTelemetry interceptors (@temporalio/interceptors-opentelemetry), when this process traces: they carry
  * the span context in workflow and activity headers, from the client that starts or signals a workflow, through the
  * workflow (its spans go out through a sink, the sandbox exports nothing itself), to the activities it schedules.
+ * Inside the workflows, our own lean module (src/workflows/tracing-interceptors.ts) instead of the package's, which
+ * cost most of the worker's CPU with tracing on (bench/README.md, issue 16); same span names, parents and header.
  * Each function gives nothing with tracing off, so Temporal runs exactly as without them.
  */
 
@@ -19,16 +20,15 @@ export function tracingClientInterceptors(): ClientInterceptors | undefined {
   return currentTracing() ? { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } : undefined;
 }
 
-const require = createRequire(import.meta.url);
-
 /**
- * The workflow interceptor modules to bundle: OpenTelemetry's, then ours that parents a run workflow to its batch
- * (src/workflows/trace-parent-interceptors.ts; after, so it runs inside OpenTelemetry's and wins).
+ * The workflow interceptor modules to bundle: the workflows' spans (src/workflows/tracing-interceptors.ts), then the
+ * one that parents a run workflow to its batch (src/workflows/trace-parent-interceptors.ts; after, so it runs inside
+ * the first and wins).
  */
 export function tracingWorkflowModules(): string[] {
   if (!currentTracing()) return [];
   return [
-    require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors'),
+    fileURLToPath(new URL('../workflows/tracing-interceptors.ts', import.meta.url)),
     fileURLToPath(new URL('../workflows/trace-parent-interceptors.ts', import.meta.url)),
   ];
 }
@@ -39,7 +39,7 @@ export function tracingActivityInterceptors(): ActivityInterceptorsFactory[] {
 }
 
 /** The sink the workflows' spans leave the sandbox through, into this process's span processor. */
-export function tracingWorkflowSinks(): InjectedSinks<OpenTelemetrySinks> | Record<string, never> {
+export function tracingWorkflowSinks(): InjectedSinks<WorkflowSpanSinks> | Record<string, never> {
   const tracing = currentTracing();
-  return tracing ? { exporter: makeWorkflowExporter(tracing.spanProcessor, tracing.resource) } : {};
+  return tracing ? makeWorkflowSpanSink(tracing.spanProcessor, tracing.resource) : {};
 }

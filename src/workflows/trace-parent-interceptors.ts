@@ -7,10 +7,11 @@ import type { ScriptRunInput } from './contracts/orchestration.js';
 export const OTEL_TRACE_HEADER = '_tracer-data';
 
 /**
- * A server queue serves every batch of its server for as long as it lives, so the context the OpenTelemetry
+ * A server queue serves every batch of its server for as long as it lives, so the context the tracing
  * interceptors give the run workflows it starts is the queue's own, not the change's. A run workflow whose input
  * names the `traceParent` of its batch (ScriptRunInput) is started with that span as its parent instead: listed
- * after the OpenTelemetry module, this interceptor runs inside it and replaces the header it just set.
+ * after the workflow span module (./tracing-interceptors.ts), this interceptor runs inside it and replaces the
+ * header it just set.
  */
 export const interceptors = (): WorkflowInterceptors => ({
   outbound: [
