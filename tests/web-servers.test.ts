@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals
 import type { Operation } from '../src/entities/orchestration/operation.js';
 import { RunState } from '../src/entities/orchestration/run-state.js';
 import {
-  CreateDomainDocument, CreateResourceDocument, CreateWebAppDocument, CreateWebsiteDocument, DeleteWebAppDocument, DisableAccountDocument,
-  EnableAccountDocument, LoginDocument, MonitorNowDocument, UpdateWebsiteDocument, WebsiteResourcesDocument,
+  CreateDomainDocument, CreateResourceDocument, CreateWebAppDocument, CreateWebsiteDocument, DeleteWebAppDocument, DeleteWebsiteDocument, DisableAccountDocument,
+  EnableAccountDocument, LoginDocument, MonitorNowDocument, SyncServerDocument, UpdateWebsiteDocument, WebsiteResourcesDocument,
 } from './generated/graphql.js';
 import { DnsLan } from './support/dns-lan.js';
 import { pollUntil } from './support/resilience.js';
@@ -195,6 +195,50 @@ describe('web apps and websites on nginx and PHP-FPM', () => {
     expect(await run('ls /var/lib/orchestra/nginx-websites/')).toBe('');
   });
 
+  test('in one run, the site nginx refuses goes back and the others apply (checked together first, then one by one)', async () => {
+    const domain = await client.data(CreateDomainDocument, { input: { accountId, name: 'second.example' } });
+    expect(domain.createDomain.userErrors).toEqual([]);
+    const created = await client.data(CreateWebsiteDocument, {
+      input: { accountId, name: 'second', protocol: 'HTTP', domainIds: [domain.createDomain.domain!.id], contents: [{ path: '/', webAppId: staticId }] },
+    });
+    expect(created.createWebsite.userErrors).toEqual([]);
+    await settled();
+    const secondId = created.createWebsite.website!.id;
+    const dbId = (id: string) => Buffer.from(id, 'base64url').toString().split(':')[1]!;
+    const [first, second] = [dbId(websiteId), dbId(secondId)];
+    const live = (id: string) => run('cat "/etc/nginx/orchestra/sites/site-$1.conf"', id);
+    // What the API cannot see: a broken certificate where the second site's https would take it (no placeholder
+    // replaces a file that is there). Its switch to https is refused alone.
+    await run('mkdir -p "/etc/orchestra/tls/site-$1" && printf "not a certificate\\n" | tee "/etc/orchestra/tls/site-$1/fullchain.pem" > "/etc/orchestra/tls/site-$1/privkey.pem"', second);
+    const https = await client.data(UpdateWebsiteDocument, { input: { id: secondId, protocol: 'HTTPS_ONLY' } });
+    expect(https.updateWebsite.userErrors).toEqual([]);
+    expect((await final()).map((o) => o.state)).toEqual([RunState.FAILURE]);
+    // Then one run with both sites changed: the first site's live file edited by hand, the second still refused.
+    await run('echo "# by hand" >> "/etc/nginx/orchestra/sites/site-$1.conf"', first);
+    const sync = await h.admin.data(SyncServerDocument, { serverId: h.serverIds.web1!, backend: 'nginx-websites' });
+    expect(sync.syncServer.userErrors).toEqual([]);
+    const ops = await final();
+    expect(ops.map((o) => o.state)).toEqual([RunState.FAILURE, RunState.FAILURE]);
+    const r = ops[0]!.run.getEntity();
+    expect(r.stderr).toMatch(new RegExp(`site-${second}\\.conf refused by nginx -t, the live configuration is unchanged: .*(PEM|certificate)`));
+    expect(r.stderr).not.toContain(`site-${first}.conf`);
+    expect(r.stdout).toContain(`site-${first}.conf: accepted by nginx -t`);
+    expect(r.stdout).toContain(`site-${first}.conf: written`);
+    expect(await live(first)).not.toContain('# by hand');
+    expect(await live(second)).not.toContain('listen 443');
+    expect((await web.get('http://second.example/')).body).toBe('hello from the static app');
+
+    // Repaired (a placeholder is made where none is), the next sync applies the second one too.
+    await run('rm -f "/etc/orchestra/tls/site-$1/"*.pem', second);
+    const again = await h.admin.data(SyncServerDocument, { serverId: h.serverIds.web1!, backend: 'nginx-websites' });
+    expect(again.syncServer.userErrors).toEqual([]);
+    await settled();
+    expect(await live(second)).toContain('listen 443');
+    const deleted = await client.data(DeleteWebsiteDocument, { id: secondId });
+    expect(deleted.deleteWebsite.userErrors).toEqual([]);
+    await settled();
+  });
+
   test('a mounted app cannot be deleted', async () => {
     const refused = await client.data(DeleteWebAppDocument, { id: staticId });
     expect(refused.deleteWebApp.userErrors).toEqual([expect.objectContaining({ field: 'id', code: 'NOT_ALLOWED' })]);
@@ -233,7 +277,7 @@ describe('web apps and websites on nginx and PHP-FPM', () => {
       expect(headers).toBeGreaterThan(0);
       return headers! + body!;
     };
-    const log = (await run('ls /var/log/nginx/orchestra/site-*.access.log')).trim();
+    const log = `/var/log/nginx/orchestra/site-${Buffer.from(websiteId, 'base64url').toString().split(':')[1]!}.access.log`;
     /** nginx logs a request as it ends it, maybe just after curl has the answer: wait for the lines before measuring. */
     const lines = (files: string, n: number) => pollUntil(`${n} lines in ${files}`, async () => Number(await run('cat -- $1 2>/dev/null | wc -l', files)), (count) => count === n, 60_000);
 

@@ -35,7 +35,7 @@ export interface HttpAnswer {
 }
 
 export interface WebDaemons {
-  /** A request from inside the host to its own nginx for `host` (curl, `--resolve` to 127.0.0.1; https not verified unless `cacert`). */
+  /** A request from inside the host to its own web server for `host` (curl, `--resolve` to 127.0.0.1 or the host's own address; https not verified unless `cacert`). */
   get(url: string, opts?: { cacert?: string }): Promise<HttpAnswer>;
   /** Polls until `check` holds for the answer to `url` (generous deadline); returns that answer. */
   waitFor(url: string, check: (a: HttpAnswer) => boolean, what: string): Promise<HttpAnswer>;
@@ -66,11 +66,11 @@ async function stopChild(child: ChildProcess): Promise<void> {
   clearTimeout(timeout);
 }
 
-const CURL = `url=$1 cacert=$2
+const CURL = `url=$1 cacert=$2 address=$3
 hostport=\${url#*://}; hostport=\${hostport%%/*}; host=\${hostport%%:*}
 case $url in https:*) port=443 ;; *) port=80 ;; esac
 headers=$(mktemp)
-args=(-sS --max-time 20 -D "$headers" -o - -w '\\n%{http_code}' --resolve "$host:$port:127.0.0.1")
+args=(-sS --max-time 20 -D "$headers" -o - -w '\\n%{http_code}' --resolve "$host:$port:$address")
 if [ -n "$cacert" ]; then args+=(--cacert "$cacert"); else args+=(-k); fi
 rc=0
 curl "\${args[@]}" "$url" || rc=$?
@@ -79,9 +79,18 @@ cat "$headers"
 rm -f "$headers"
 exit "$rc"`;
 
-/** nginx (the default) or Apache, each in the foreground; with PHP-FPM. */
-export async function startWebDaemons(host: SshHost, server: 'nginx' | 'apache' = 'nginx'): Promise<WebDaemons> {
+/**
+ * nginx (the default) or Apache, each in the foreground; with PHP-FPM. `ownAddress` (Apache only): Apache listens on
+ * the host's LAN address only (Debian's ports.conf edited), not on every address of the network namespace the LAN's
+ * hosts share, so that several web hosts can run on one LAN; requests then go to that address.
+ */
+export async function startWebDaemons(host: SshHost, server: 'nginx' | 'apache' = 'nginx', opts: { ownAddress?: boolean } = {}): Promise<WebDaemons> {
   await host.sandbox.exec(['bash', '-c', PREPARE]);
+  const address = opts.ownAddress ? host.endpoint.address : '127.0.0.1';
+  if (opts.ownAddress) {
+    if (server !== 'apache') throw new Error('ownAddress: Apache only (nginx listens on every address of a site\'s port)');
+    await host.sandbox.exec(['sed', '-i', '-E', `s/^([[:space:]]*Listen) (80|443)$/\\1 ${address}:\\2/`, '/etc/apache2/ports.conf']);
+  }
   const nginxLines: string[] = [];
   const fpmLines: string[] = [];
   const command = server === 'nginx' ? ['nginx', '-g', 'daemon off; error_log stderr notice;'] : ['bash', '-c', '. /etc/apache2/envvars && exec apache2 -DFOREGROUND -e info -E /dev/stderr'];
@@ -90,7 +99,7 @@ export async function startWebDaemons(host: SshHost, server: 'nginx' | 'apache' 
   const pidFile = server === 'nginx' ? '/run/nginx/nginx.pid' : '/run/apache2/apache2.pid';
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const ready = await host.sandbox.exec(['bash', '-c', `test -s ${pidFile} && test -s /run/php/php8.2-fpm.pid && exec 3<>/dev/tcp/127.0.0.1/80`]).then(() => true, () => false);
+    const ready = await host.sandbox.exec(['bash', '-c', `test -s ${pidFile} && test -s /run/php/php8.2-fpm.pid && exec 3<>/dev/tcp/${address}/80`]).then(() => true, () => false);
     if (ready) break;
     if (nginx.exitCode !== null || fpm.exitCode !== null || Date.now() > deadline) {
       throw new Error(`web daemons on ${host.name} did not start:\n${nginxLines.slice(-20).join('\n')}\n${fpmLines.slice(-20).join('\n')}`);
@@ -98,7 +107,7 @@ export async function startWebDaemons(host: SshHost, server: 'nginx' | 'apache' 
     await sleep(200);
   }
   const get = async (url: string, opts: { cacert?: string } = {}): Promise<HttpAnswer> => {
-    const { stdout } = await host.sandbox.exec(['bash', '-c', CURL, '-', url, opts.cacert ?? '']);
+    const { stdout } = await host.sandbox.exec(['bash', '-c', CURL, '-', url, opts.cacert ?? '', address]);
     const [answer, headers] = [stdout.slice(0, stdout.lastIndexOf(`\n${HEADERS}\n`)), stdout.slice(stdout.lastIndexOf(`\n${HEADERS}\n`) + HEADERS.length + 2)];
     const cut = answer.lastIndexOf('\n');
     return { status: Number(answer.slice(cut + 1)), body: answer.slice(0, cut).replace(/\n$/, ''), headers };
@@ -117,7 +126,8 @@ export async function startWebDaemons(host: SshHost, server: 'nginx' | 'apache' 
     },
     async reloads() {
       if (server === 'nginx') return nginxLines.filter((l) => l.includes('signal 1 (SIGHUP) received')).length;
-      const { stdout } = await host.sandbox.exec(['bash', '-c', 'grep -c "Graceful restart requested" /var/log/apache2/error.log || true']);
+      // mpm_event's notice at each graceful restart (AH00493), logged whatever the LogLevel.
+      const { stdout } = await host.sandbox.exec(['bash', '-c', 'grep -c "SIGUSR1 received.  Doing graceful restart" /var/log/apache2/error.log || true']);
       return Number(stdout.trim());
     },
     nginxLog: () => nginxLines.join('\n'),

@@ -98,6 +98,111 @@ nginx_workers() {
   pgrep -P "$master" | sort || true
 }
 
+# Websites on Apache 2.4. Each site's candidate file is checked by `apache2 -t` in a staged copy of Orchestra's sites
+# before it may replace the live one; the commit moves what passed into place and reloads Apache once (gracefully).
+# A reload is pending (a marker file) until one succeeded, so a failed run's changes are still loaded by the next run.
+apache_sites=/etc/apache2/orchestra/sites
+apache_marker=/var/lib/orchestra/apache-websites/reload-pending
+apache_stage=''
+apache_check=''
+
+# apache_test CONFIG: apache2 -t of that main configuration file with Debian's environment (envvars), its messages on
+# stdout.
+apache_test() {
+  (
+    set +u # Debian's envvars reads variables it may not find set
+    # shellcheck disable=SC1091 # Debian's file, read at run time
+    . /etc/apache2/envvars
+    apache2 -t -f "$1" 2>&1
+  )
+}
+
+apache_begin() {
+  command -v apache2 >/dev/null || fail "Apache is not installed on this server"
+  mkdir -p -- "$apache_sites" /var/log/apache2/orchestra /var/lib/orchestra/acme "${apache_marker%/*}"
+  local module include
+  for module in proxy proxy_fcgi proxy_http rewrite ssl; do
+    if [ ! -e "/etc/apache2/mods-enabled/$module.load" ]; then
+      a2enmod -q "$module" >/dev/null
+      touch -- "$apache_marker"
+      echo "Apache module $module: enabled"
+    fi
+  done
+  apache_stage=$(mktemp -d /etc/apache2/orchestra/stage.XXXXXX)
+  trap 'rm -rf -- "$apache_stage"' EXIT
+  cp -pr -- "$apache_sites"/. "$apache_stage"/
+  # The server's own configuration with Orchestra's live sites swapped for the staged ones (sites-enabled/zz-orchestra.conf
+  # includes the live ones: the check reads every other enabled site, but none whose name starts with "z").
+  apache_check=$apache_stage/check.apache
+  sed "s|^IncludeOptional sites-enabled/\*\.conf|IncludeOptional sites-enabled/[!z]*.conf\nIncludeOptional $apache_stage/*.conf|" /etc/apache2/apache2.conf >"$apache_check"
+  grep -qF -- "$apache_stage/*.conf" "$apache_check" || fail "/etc/apache2/apache2.conf has no 'IncludeOptional sites-enabled/*.conf' line"
+  include='# Websites managed by Orchestra (last: a name no site claims goes to the default site).
+IncludeOptional /etc/apache2/orchestra/sites/*.conf'
+  if [ "$(cat -- /etc/apache2/sites-enabled/zz-orchestra.conf 2>/dev/null)" != "$include" ]; then
+    printf '%s\n' "$include" >/etc/apache2/sites-enabled/zz-orchestra.conf
+    touch -- "$apache_marker"
+  fi
+}
+
+# apache_commit: the staged sites replace the live ones that differ; one graceful reload if anything changed.
+apache_commit() {
+  local staged live name refusal
+  for staged in "$apache_stage"/*.conf; do
+    [ -e "$staged" ] || continue
+    name=${staged##*/}
+    cmp -s -- "$staged" "$apache_sites/$name" && continue
+    cp -p -- "$staged" "$apache_sites/.$name.new"
+    mv -f -- "$apache_sites/.$name.new" "$apache_sites/$name"
+    touch -- "$apache_marker"
+    echo "$name: written"
+  done
+  for live in "$apache_sites"/*.conf; do
+    [ -e "$live" ] || continue
+    name=${live##*/}
+    [ -e "$apache_stage/$name" ] && continue
+    rm -f -- "$live"
+    touch -- "$apache_marker"
+    echo "$name: removed"
+  done
+  [ -e "$apache_marker" ] || { echo "Apache: nothing changed"; return 0; }
+  if ! refusal=$(apache_test /etc/apache2/apache2.conf); then
+    echo "error: apache2 -t refuses the server's whole configuration, not reloaded (pending): ${refusal//$'\n'/ }" >&2
+    exit_code=1
+    return 0
+  fi
+  local before
+  before=$(apache_children)
+  if command -v systemctl >/dev/null && systemctl is-active --quiet apache2 2>/dev/null; then
+    systemctl reload apache2
+  else
+    apache2ctl graceful
+  fi
+  # A graceful restart only signals the parent: until each old child has taken it, an old child may still accept a
+  # connection and answer with the old sites (nginx showed it on a busy server). Wait, up to 10 s, until children run
+  # and none from before is left (a long download may keep one, which then accepts nothing new).
+  for _ in {1..100}; do
+    apache_reloaded "$before" && break
+    sleep 0.1
+  done
+  rm -f -- "$apache_marker"
+  echo "Apache: reloaded"
+}
+
+# apache_reloaded BEFORE: the parent has children, none of them in BEFORE.
+apache_reloaded() {
+  local now
+  now=$(apache_children)
+  [ -n "$now" ] && [ -z "$(comm -12 <(printf '%s\n' "$1") <(printf '%s\n' "$now"))" ]
+}
+
+# apache_children: the child processes of the running parent, one pid per line, sorted (none when Apache is down).
+apache_children() {
+  local parent
+  # shellcheck disable=SC1091 # Debian's envvars names the pid file
+  parent=$(. /etc/apache2/envvars 2>/dev/null; cat -- "${APACHE_PID_FILE:-/run/apache2/apache2.pid}" 2>/dev/null) || return 0
+  pgrep -P "$parent" | sort || true
+}
+
 # ACME (RFC 8555) HTTP-01 issuance with curl and openssl, run by root on the web server itself: the account key and
 # every site's key are made here and never leave the server. Only metadata is printed: one line per site,
 # `orchestra-certificate <website id> ISSUED|KEPT <not-after> <sha256 fingerprint> <issuer>` or
@@ -115,7 +220,8 @@ acme_body=''
 acme_location=''
 acme_error=''
 acme_account_error=''
-acme_changed=0
+# The websites whose certificate changed in this run: the web servers serving them reload.
+acme_changed=()
 
 acme_b64url() {
   openssl base64 -A | tr '+/' '-_' | tr -d '='
@@ -315,7 +421,7 @@ acme_certificate() {
   acme_error=''
   if acme_issue "$dir" "$@"; then
     acme_report "$id" "$dir" ISSUED
-    acme_changed=1
+    acme_changed+=("$id")
   else
     acme_error=${acme_error//$'\n'/ }
     echo "orchestra-certificate $id FAILED $acme_error"
@@ -324,13 +430,27 @@ acme_certificate() {
   fi
 }
 
-# acme_end: nginx loads the new certificates, one reload for the whole run.
+# acme_end: the web servers of this server that serve a site whose certificate changed (its file is among nginx's or
+# Apache's Orchestra sites) load the new certificates, one reload each for the whole run; the others are left alone.
 acme_end() {
   [ -z "$acme_state" ] || rm -f -- "$acme_state/headers" "$acme_state/body"
-  [ "$acme_changed" = 1 ] || return 0
-  nginx_begin
-  touch -- "$nginx_marker"
-  nginx_commit
+  local id nginx=0 apache=0
+  for id in "${acme_changed[@]}"; do
+    [ -e "$nginx_sites/site-$id.conf" ] && nginx=1
+    [ -e "$apache_sites/site-$id.conf" ] && apache=1
+  done
+  if [ "$nginx" = 1 ]; then
+    nginx_begin
+    touch -- "$nginx_marker"
+    nginx_commit
+    rm -rf -- "$nginx_stage" # apache_begin's trap would replace the one that removes it
+  fi
+  if [ "$apache" = 1 ]; then
+    apache_begin
+    touch -- "$apache_marker"
+    apache_commit
+  fi
+  return 0
 }
 
 acme_begin 'https://acme-v02.api.letsencrypt.org/directory' '' ''

@@ -1,8 +1,9 @@
 /**
  * TLS certificates of https websites by ACME HTTP-01 (the original's LetsEncrypt, inventory §4, done by a client that
- * runs on the web server: ./acme.sh, curl and openssl). Routed to the same servers as the website's nginx-websites
- * route, and registered after it: a new site's configuration (its placeholder certificate, and the challenge location
- * on port 80) is live before its certificate is asked for.
+ * runs on the web server: ./acme.sh, curl and openssl). Routed to the same servers as the website's nginx-websites or
+ * apache-websites route, and registered after both: a new site's configuration (its placeholder certificate, and the
+ * challenge location on port 80, which both web servers serve from the same webroot) is live before its certificate
+ * is asked for.
  *
  * Decisions:
  * - The account key (/var/lib/orchestra/acme-account/<directory>/account.key) and each site's key
@@ -12,7 +13,9 @@
  *   threshold (ORCHESTRA_ACME_RENEW_DAYS): the renewal schedule is a save of the sites near expiry.
  * - A failure (validation refused, CA unreachable) is FAILURE with the ACME error; the certificate the site had (the
  *   placeholder or the last issued one) stays in place and is still served.
- * - Reload: nginx, once per run, only if a certificate changed (the nginx backend's reload, with its pending marker).
+ * - Reload: once per run, only if a certificate changed, and only the web server that serves a changed site on this
+ *   server (the site's file among nginx's or Apache's Orchestra sites): nginx's reload or Apache's graceful restart,
+ *   each with its backend's pending marker. A server where no certificate changed reloads nothing.
  * - A site that stops using https keeps its files until it is deleted (nothing serves them).
  */
 import { acmeSettingsProblem, acmeSettings, type AcmeSettings } from '../../../config/acme-settings.js';
@@ -25,6 +28,7 @@ import { portsOf, siteTlsDir, WEBSITE_PROTOCOLS, type WebsiteProtocolName } from
 
 const ACME = bashFragment(new URL('./acme.sh', import.meta.url));
 const NGINX = bashFragment(new URL('../nginx-websites/nginx.sh', import.meta.url));
+const APACHE = bashFragment(new URL('../apache-websites/apache.sh', import.meta.url));
 
 export interface CertificateSnapshot {
   id: string;
@@ -68,7 +72,7 @@ function validateCertificate(raw: unknown, fromSource: boolean): CertificateSnap
 
 export const acmeCertificatesBackend = defineBackend<CertificateSnapshot>({
   name: 'acme-certificates',
-  description: 'TLS certificates of https websites by ACME HTTP-01 from the server itself (keys never leave it), nginx reloaded once when one changed.',
+  description: 'TLS certificates of https websites by ACME HTTP-01 from the server itself (keys never leave it), the web server serving a changed one (nginx or Apache) reloaded once.',
   model: 'Website',
   ignoredFields: [],
   actions: ['save', 'delete'],
@@ -84,7 +88,7 @@ export const acmeCertificatesBackend = defineBackend<CertificateSnapshot>({
     // Only the functions the sections call: shellcheck flags a function no one calls as dead code.
     if (!save) return ShellCode.trusted('# deletes only: no ACME account needed');
     const { directoryUrl, contact, caFile } = save.snapshot.acme;
-    return joinShell([NGINX, ACME, sh`acme_begin ${directoryUrl} ${contact ?? ''} ${caFile ?? ''}`], '\n\n');
+    return joinShell([NGINX, APACHE, ACME, sh`acme_begin ${directoryUrl} ${contact ?? ''} ${caFile ?? ''}`], '\n\n');
   },
   section(op) {
     const s = op.snapshot;

@@ -15,7 +15,8 @@ acme_body=''
 acme_location=''
 acme_error=''
 acme_account_error=''
-acme_changed=0
+# The websites whose certificate changed in this run: the web servers serving them reload.
+acme_changed=()
 
 acme_b64url() {
   openssl base64 -A | tr '+/' '-_' | tr -d '='
@@ -215,7 +216,7 @@ acme_certificate() {
   acme_error=''
   if acme_issue "$dir" "$@"; then
     acme_report "$id" "$dir" ISSUED
-    acme_changed=1
+    acme_changed+=("$id")
   else
     acme_error=${acme_error//$'\n'/ }
     echo "orchestra-certificate $id FAILED $acme_error"
@@ -224,11 +225,25 @@ acme_certificate() {
   fi
 }
 
-# acme_end: nginx loads the new certificates, one reload for the whole run.
+# acme_end: the web servers of this server that serve a site whose certificate changed (its file is among nginx's or
+# Apache's Orchestra sites) load the new certificates, one reload each for the whole run; the others are left alone.
 acme_end() {
   [ -z "$acme_state" ] || rm -f -- "$acme_state/headers" "$acme_state/body"
-  [ "$acme_changed" = 1 ] || return 0
-  nginx_begin
-  touch -- "$nginx_marker"
-  nginx_commit
+  local id nginx=0 apache=0
+  for id in "${acme_changed[@]}"; do
+    [ -e "$nginx_sites/site-$id.conf" ] && nginx=1
+    [ -e "$apache_sites/site-$id.conf" ] && apache=1
+  done
+  if [ "$nginx" = 1 ]; then
+    nginx_begin
+    touch -- "$nginx_marker"
+    nginx_commit
+    rm -rf -- "$nginx_stage" # apache_begin's trap would replace the one that removes it
+  fi
+  if [ "$apache" = 1 ]; then
+    apache_begin
+    touch -- "$apache_marker"
+    apache_commit
+  fi
+  return 0
 }

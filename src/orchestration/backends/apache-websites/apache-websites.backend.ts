@@ -5,9 +5,10 @@
  * nginx's.
  *
  * Decisions (as nginx-websites, ../nginx-websites/nginx-websites.backend.ts):
- * - Validation before replace: each candidate is checked by `apache2 -t -f` against the server's own apache2.conf
- *   with Orchestra's live sites swapped for a staged copy holding the candidate; refused, the live file stays and the
- *   run is FAILURE with Apache's message. `apache2 -t` does not read certificates (a graceful restart would, and
+ * - Validation before replace: the candidates (files that differ from the live ones) are checked by `apache2 -t -f`
+ *   against the server's own apache2.conf with Orchestra's live sites swapped for a staged copy holding them: once
+ *   for all, and only if that refuses, one by one (as nginx-websites); refused, the live file stays and the run is
+ *   FAILURE with Apache's message. `apache2 -t` does not read certificates (a graceful restart would, and
  *   die on a bad one): openssl checks an https site's certificate and key too. One graceful reload per run, pending as a marker file until it succeeded.
  * - PHP through mod_proxy_fcgi to the app's pool socket; the modules a site needs (proxy, proxy_fcgi, proxy_http,
  *   rewrite, ssl) are enabled by the script when missing.
@@ -55,7 +56,7 @@ export const apacheWebsitesBackend = defineBackend<WebsiteSnapshot>({
     parts.push(sh`apache_site_save ${siteFileName(s.id)} ${renderApacheSite(s)} ${https ? siteTlsDir(s.id) : ''}`);
     return joinShell(parts);
   },
-  commit() {
-    return ShellCode.trusted('apache_commit');
+  commit(operations) {
+    return ShellCode.trusted(operations.some((op) => op.action === 'save') ? 'apache_site_check\napache_commit' : 'apache_commit');
   },
 });

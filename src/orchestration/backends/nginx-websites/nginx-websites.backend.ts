@@ -4,9 +4,12 @@
  * `/etc/nginx/conf.d/orchestra.conf` (inside Debian's `http {}`), rendered by ./nginx-config.ts.
  *
  * Decisions:
- * - Validation before replace: each candidate file is checked by `nginx -t` against a configuration that includes
- *   a staged copy of every Orchestra site with the candidate in it; refused, the staged copy goes back to the live
- *   file, the run is FAILURE with nginx's message, and the other sites of the group still apply. The commit moves
+ * - Validation before replace: the candidate files (those that differ from the live ones) are checked by `nginx -t`
+ *   against a configuration that includes a staged copy of every Orchestra site with the candidates in it: once for
+ *   all of them, and only if that refuses, one by one (each with those accepted before it); refused, the staged copy
+ *   goes back to the live file, the run is FAILURE with nginx's message, and the other sites of the group still
+ *   apply. (One check per site made a sync of 500 sites 500 checks of 500 sites: past the run's timeout on a busy
+ *   server, bench/websites.ts.) The commit moves
  *   the staged files that changed into place, checks the server's whole configuration with `nginx -t` once more, and
  *   reloads ONCE. A reload is pending as a marker file until one succeeded (src/orchestration/backends/backend.ts).
  * - Disabled (the website or its account): every request answers 503 "This website is disabled."; ACME challenges
@@ -55,7 +58,7 @@ export const nginxWebsitesBackend = defineBackend<WebsiteSnapshot>({
     parts.push(sh`nginx_site_save ${siteFileName(s.id)} ${renderNginxSite(s)}`);
     return joinShell(parts);
   },
-  commit() {
-    return ShellCode.trusted('nginx_commit');
+  commit(operations) {
+    return ShellCode.trusted(operations.some((op) => op.action === 'save') ? 'nginx_site_check\nnginx_commit' : 'nginx_commit');
   },
 });
