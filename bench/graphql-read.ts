@@ -2,7 +2,8 @@
  * The GraphQL read path (issue 9): one list page, `accounts(first: 50)` with scalar fields, contacts and totalCount,
  * over 1,000 accounts with 2 contacts each, served by
  *   - the floor: raw SQL (3 statements) + JSON by hand behind node:http;
- *   - MikroORM: the resolvers' calls (authentication, tenant scope, paginate, contacts loader query), no GraphQL;
+ *   - the resolvers' calls (authentication, tenant scope, paginate, contacts loader query: plain SQL through MikroORM's
+ *     connection since issue 9's sixth session, MikroORM's query builder before), no GraphQL;
  *   - Orchestra's API over HTTP (startApi), one process;
  *   - Orchestra's API, two processes sharing one port (ORCHESTRA_API_PROCESSES=2, src/api/api-processes.ts).
  * Every server is a process of its own (bench/graphql-read-server.ts); the clients are this process (node:http,
@@ -57,7 +58,7 @@ interface BenchServer {
   stop(): Promise<void>;
 }
 
-/** User + system CPU ms of a process and, recursively, of its live children (/proc). */
+/** User + system CPU ms of a process, of its reaped children and, recursively, of its live children (/proc). */
 function processTreeCpuMs(pid: number): number {
   let stat: string;
   try {
@@ -66,7 +67,9 @@ function processTreeCpuMs(pid: number): number {
     return 0; // exited meanwhile
   }
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const own = (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks of 10 ms
+  // utime + stime, and cutime + cstime: children it has reaped (PostgreSQL backends that ended, a replaced API
+  // process), so the count never goes back when one exits between two readings. Clock ticks of 10 ms.
+  const own = (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * 10;
   const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
   return own + children.reduce((sum, child) => sum + processTreeCpuMs(child), 0);
 }
@@ -108,6 +111,17 @@ interface Sample {
   seconds: number;
   latencies: number[];
   cpuMs: number;
+  /** CPU ms of PostgreSQL (postmaster and its backends) and of this process (the clients) over the same interval. */
+  postgresCpuMs: number;
+  clientCpuMs: number;
+}
+
+/** The PostgreSQL server's pid (first line of postmaster.pid), so its CPU can be counted like the contenders'. */
+let postgresPid: number | undefined;
+
+function clientCpuMs(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
 }
 
 /**
@@ -136,6 +150,8 @@ async function load(servers: BenchServer[], concurrency: number, seconds: number
     });
   const urls = servers.map((s) => new URL(s.url));
   const cpuBefore = servers.reduce((sum, s) => sum + s.cpuMs(), 0);
+  const postgresBefore = postgresPid ? processTreeCpuMs(postgresPid) : 0;
+  const clientBefore = clientCpuMs();
   const start = now();
   const end = start + seconds * 1000;
   await Promise.all(
@@ -154,8 +170,10 @@ async function load(servers: BenchServer[], concurrency: number, seconds: number
   );
   const elapsed = (now() - start) / 1000;
   const cpuMs = servers.reduce((sum, s) => sum + s.cpuMs(), 0) - cpuBefore;
+  const postgresCpuMs = (postgresPid ? processTreeCpuMs(postgresPid) : 0) - postgresBefore;
+  const clientCpu = clientCpuMs() - clientBefore;
   agent.destroy();
-  return { requests: latencies.length, seconds: elapsed, latencies, cpuMs, body };
+  return { requests: latencies.length, seconds: elapsed, latencies, cpuMs, postgresCpuMs, clientCpuMs: clientCpu, body };
 }
 
 async function seed(databaseUrl: string): Promise<string> {
@@ -212,6 +230,7 @@ async function main() {
   const seconds = Number(flag('seconds') ?? 4);
   const profileFlag = flag('profile');
   const postgres = await startBenchPostgres('orchestra');
+  postgresPid = Number(readFileSync(join(postgres.dir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
   const servers: BenchServer[] = [];
   try {
     const token = await seed(postgres.url);
@@ -229,7 +248,7 @@ async function main() {
     servers.push(raw, orm, api1, api2);
     const contenders: { name: string; servers: BenchServer[]; concurrencies: number[] }[] = [
       { name: 'raw SQL (3 statements) + JSON, node:http', servers: [raw], concurrencies: [1, 8] },
-      { name: 'MikroORM, the resolvers\' calls, no GraphQL', servers: [orm], concurrencies: [1, 8] },
+      { name: 'the resolvers\' calls (MikroORM\'s connection), no GraphQL', servers: [orm], concurrencies: [1, 8] },
       { name: 'Orchestra GraphQL over HTTP, 1 process', servers: [api1], concurrencies: [1, 8] },
       { name: 'Orchestra GraphQL over HTTP, 2 processes (ORCHESTRA_API_PROCESSES=2)', servers: [api2], concurrencies: [8] },
     ];
@@ -270,12 +289,16 @@ async function main() {
         const lat = ss.flatMap((s) => s.latencies);
         const reqs = ss.reduce((a, s) => a + s.requests, 0);
         const cpu = ss.reduce((a, s) => a + s.cpuMs, 0) / reqs;
-        rows.push([c.name, conc, rate(`${c.name}|${conc}`).toFixed(1), ratio(rate(`${c.name}|${conc}`), floor), pct(lat, 50).toFixed(1), pct(lat, 95).toFixed(1), mean(lat).toFixed(1), cpu.toFixed(2)]);
+        const postgresCpu = ss.reduce((a, s) => a + s.postgresCpuMs, 0) / reqs;
+        const clientCpu = ss.reduce((a, s) => a + s.clientCpuMs, 0) / reqs;
+        // Cores the three used together while the cell ran: on 2 cores, near 2 means no CPU was left to add.
+        const cores = ss.reduce((a, s) => a + s.cpuMs + s.postgresCpuMs + s.clientCpuMs, 0) / (ss.reduce((a, s) => a + s.seconds, 0) * 1000);
+        rows.push([c.name, conc, rate(`${c.name}|${conc}`).toFixed(1), ratio(rate(`${c.name}|${conc}`), floor), pct(lat, 50).toFixed(1), pct(lat, 95).toFixed(1), mean(lat).toFixed(1), cpu.toFixed(2), postgresCpu.toFixed(2), clientCpu.toFixed(2), cores.toFixed(2)]);
       }
     }
     const scale = rate(`${contenders[3].name}|8`) / rate(`${contenders[2].name}|8`);
     console.log(`\n### accounts(first: 50) with contacts and totalCount: ${reference.length} bytes, ${rounds} rounds × ${seconds} s per cell\n`);
-    console.log(table(['contender', 'concurrency', 'req/s', 'vs floor (same concurrency)', 'p50 ms', 'p95 ms', 'mean ms', 'server CPU ms/req'], rows, 1));
+    console.log(table(['contender', 'concurrency', 'req/s', 'vs floor (same concurrency)', 'p50 ms', 'p95 ms', 'mean ms', 'server CPU ms/req', 'PostgreSQL CPU ms/req', 'clients CPU ms/req', 'cores busy (all three)'], rows, 1));
     console.log(`\nScale-out at concurrency 8: 2 API processes serve ${scale.toFixed(2)}× one.`);
     console.log(`Load average before and after each round: ${loads.join(' → ')}`);
   } finally {

@@ -168,3 +168,26 @@ test('disabling an account ends its users\' sessions; enabling it again does not
   expect(await meWith(client.token!)).toBe('401 UNAUTHENTICATED');
   expect(await meWith(await login('disco'))).toBe('ok');
 });
+
+test('a session is checked against its user as stored now: inactive user, inactive account, gone user, other generation', async () => {
+  // Changed in the database directly, so the session generation stays what the token carries: each check on its own.
+  const { account, client, userId } = await accountWithUser(h.admin, 'sesscheck');
+  const user = idOf('User', userId);
+  const accountId = idOf('Account', account.id);
+  expect(await meWith(client.token!)).toBe('ok');
+  await h.orm.em.fork().execute('update "user" set is_active = false where id = ?', [user]);
+  expect(await meWith(client.token!)).toBe('401 UNAUTHENTICATED');
+  await h.orm.em.fork().execute('update "user" set is_active = true where id = ?', [user]);
+  await h.orm.em.fork().execute('update account set is_active = false where id = ?', [accountId]);
+  expect(await meWith(client.token!)).toBe('401 UNAUTHENTICATED');
+  await h.orm.em.fork().execute('update account set is_active = true where id = ?', [accountId]);
+  expect(await meWith(client.token!)).toBe('ok');
+  await h.orm.em.fork().execute('update "user" set session_generation = session_generation + 1 where id = ?', [user]);
+  expect((await h.client.as(client.token!).request(MeDocument)).errors?.[0].extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'SESSION_ENDED' });
+  const stored = await h.orm.em.fork().findOneOrFail(User, { id: user });
+  const fresh = issueSessionToken(h.config.tokenSecret, stored, 600).token;
+  // The viewer is the token's user, with its account and role.
+  expect((await h.client.as(fresh).data(MeDocument)).me).toMatchObject({ username: 'sesscheck', isAdmin: false, account: { id: account.id } });
+  await h.orm.em.fork().execute('delete from "user" where id = ?', [user]);
+  expect(await meWith(fresh)).toBe('401 UNAUTHENTICATED');
+});

@@ -64,6 +64,21 @@ test('a page counts its total only when totalCount is selected, and the page cos
   expect((await statementsOf(page(5, true))).statements).toBe(withTotal.statements);
 });
 
+test('the page, its total and its contacts are read in plain SQL, and the session user in one statement, for 5 or 50 accounts', async () => {
+  const page = (first: number) => `{ accounts(first: ${first}, filter: { search: "bulk" }) { totalCount nodes { username contacts { email } } } }`;
+  for (const first of [5, 50]) {
+    h.takeSql();
+    const { statements } = await statementsOf(page(first));
+    const sql = h.takeSql();
+    expect(sql).toHaveLength(statements);
+    // Written by src/auth/session-user.ts and src/schema/relay/row-sql.ts, not by MikroORM's query builder (its
+    // statements alias every table: "a0", "c1").
+    expect(sql.filter((line) => /"[a-z]+\d+"\./.test(line))).toEqual([]);
+    expect(sql.map((line) => /from ("\w+")/.exec(line)?.[1]).sort()).toEqual(['"account"', '"account"', '"contact"', '"user"']);
+    expect(sql.find((line) => /from "contact"/.test(line))).toContain(' in (');
+  }
+});
+
 test('totalCount counts the whole filtered list on every page, and selected twice is counted once', async () => {
   const first = (await h.admin.raw<{ accounts: { totalCount: number; pageInfo: { endCursor: string } } }>({
     query: '{ accounts(first: 5, filter: { search: "bulk" }) { totalCount pageInfo { endCursor } } }',

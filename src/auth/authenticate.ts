@@ -3,6 +3,7 @@ import { ApiToken } from '../entities/auth/api-token.js';
 import { User } from '../entities/auth/user.js';
 import { AuthError } from '../errors/domain-error.js';
 import { parseApiToken } from './api-token-secret.js';
+import { findSessionUser } from './session-user.js';
 import { verifySessionToken } from './session-token.js';
 import { ANONYMOUS, type Viewer } from './viewer.js';
 
@@ -46,12 +47,13 @@ export async function authenticate(
       ? new AuthError('TOKEN_EXPIRED', 'Session expired; log in again')
       : new AuthError('UNAUTHENTICATED', 'Invalid session token');
   }
-  const user = await em.findOne(User, { id: check.claims.sub }, { populate: ['account'] });
-  if (!user || !canLogIn(user)) throw new AuthError('UNAUTHENTICATED', 'Invalid session token');
+  const user = await findSessionUser(em, check.claims.sub);
+  // As canLogIn, on the values read.
+  if (!user || !user.isActive || !user.accountIsActive) throw new AuthError('UNAUTHENTICATED', 'Invalid session token');
   if (check.claims.gen !== user.sessionGeneration) {
     throw new AuthError('SESSION_ENDED', 'Session ended (password changed or user disabled); log in again');
   }
-  return viewerOf(user, null);
+  return { kind: 'user', userId: user.id, username: user.username, accountId: user.accountId, isAdmin: user.isAdmin, apiTokenId: null };
 }
 
 /** A user logs in while both it and its account are active (a disabled account locks its users out). */

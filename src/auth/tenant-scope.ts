@@ -12,20 +12,40 @@ import type { Viewer } from './viewer.js';
  *  - anonymous: nothing.
  */
 export function applyTenantScope(em: EntityManager, viewer: Viewer): void {
+  scopes.set(em, viewer);
   if (viewer.kind === 'user' && viewer.isAdmin) return;
-  const accountId = viewer.kind === 'user' ? viewer.accountId : '0';
-  const owned: EntityMetadata['class'][] = [];
-  const hidden: EntityMetadata['class'][] = [];
+  const byProperty = { id: [] as EntityMetadata['class'][], account: [] as EntityMetadata['class'][], hidden: [] as EntityMetadata['class'][] };
   for (const meta of em.getMetadata()) {
     if (meta.abstract || meta.embeddable) continue;
-    if (meta.class === Account) continue;
-    if (isAccountOwned(meta)) owned.push(meta.class);
-    else hidden.push(meta.class);
+    const condition = tenantCondition(viewer, meta)!;
+    if (condition.value === null) byProperty.hidden.push(meta.class);
+    else byProperty[condition.property].push(meta.class);
   }
-  em.addFilter({ name: 'tenant:account', entity: [Account], cond: { id: accountId }, default: true });
-  if (owned.length) em.addFilter({ name: 'tenant:owned', entity: owned, cond: { account: accountId }, default: true });
-  if (hidden.length) em.addFilter({ name: 'tenant:hidden', entity: hidden, cond: { id: null }, default: true });
+  const accountId = viewer.kind === 'user' ? viewer.accountId : '0';
+  if (byProperty.id.length) em.addFilter({ name: 'tenant:account', entity: byProperty.id, cond: { id: accountId }, default: true });
+  if (byProperty.account.length) em.addFilter({ name: 'tenant:owned', entity: byProperty.account, cond: { account: accountId }, default: true });
+  if (byProperty.hidden.length) em.addFilter({ name: 'tenant:hidden', entity: byProperty.hidden, cond: { id: null }, default: true });
 }
+
+/**
+ * The condition a viewer's rows of an entity meet (`property = value`; `id = null`: none), or null for no condition
+ * (admins). The filters above are built from it, and the list pages' plain SQL (src/schema/relay/row-sql.ts) writes
+ * it into its where: one rule for both.
+ */
+export function tenantCondition(viewer: Viewer, meta: EntityMetadata): { property: 'id' | 'account'; value: string | null } | null {
+  if (viewer.kind === 'user' && viewer.isAdmin) return null;
+  const accountId = viewer.kind === 'user' ? viewer.accountId : '0';
+  if (meta.class === Account) return { property: 'id', value: accountId };
+  if (isAccountOwned(meta)) return { property: 'account', value: accountId };
+  return { property: 'id', value: null };
+}
+
+/** The viewer an EntityManager was scoped for by applyTenantScope (not its forks: they are not known here). */
+export function scopeOf(em: EntityManager): Viewer | undefined {
+  return scopes.get(em);
+}
+
+const scopes = new WeakMap<EntityManager, Viewer>();
 
 export function isAccountOwned(meta: EntityMetadata): boolean {
   const prop = meta.properties.account;

@@ -22,16 +22,20 @@ export interface ApiHarness {
   adminPassword: string;
   /** Number of SQL statements the API has run so far (for N+1 tests). */
   sqlCount(): number;
+  /** The SQL statements run since the last call (the logger's lines; kept only while a test asks for them). */
+  takeSql(): string[];
   close(): Promise<void>;
 }
 
 /** A real API on a random port, over a database of its own, with the first admin bootstrapped and logged in. */
 export async function startApiHarness(overrides: Record<string, string> = {}): Promise<ApiHarness> {
   let statements = 0;
+  let recent: string[] = [];
   const db = await createTestDatabase({
     debug: ['query'],
-    logger: () => {
+    logger: (message: string) => {
       statements++;
+      if (recent.length < 1000) recent.push(message);
     },
   });
   const orm = db.orm;
@@ -55,6 +59,11 @@ export async function startApiHarness(overrides: Record<string, string> = {}): P
     admin: client.as(login.login.token!),
     adminPassword: credentials.password,
     sqlCount: () => statements,
+    takeSql: () => {
+      const taken = recent;
+      recent = [];
+      return taken;
+    },
     async close() {
       await api.close();
       await connection.close();

@@ -2,7 +2,7 @@ import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { Cursor, type EntityName, type QueryOrderMap } from '@mikro-orm/core';
 import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import { UserInputError } from '../../errors/user-input-error.js';
-import { findRows } from './read-rows.js';
+import { countRows, findRows } from './read-rows.js';
 
 @ObjectType()
 export class PageInfo {
@@ -93,9 +93,9 @@ export async function paginate<T extends { id: string }>(
       endCursor: cursor.endCursor,
     },
   };
-  // The count findByCursor's includeCount would run (findAndCount: same where and options), when `totalCount` is read.
+  // The count findByCursor's includeCount would run (same where, no cursor), when `totalCount` is read.
   return Object.defineProperty(connection, 'totalCount', {
     enumerable: true,
-    get: () => (count ??= em.count(entity, where, { ...options, flushMode: 'commit' })),
+    get: () => (count ??= countRows(em, entity, where)),
   }) as ConnectionShape<T>;
 }

@@ -1,4 +1,5 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import { countRowsSql, selectRowsSql, type RowReadOptions } from './row-sql.js';
 import { ReferenceKind, Type, type EntityMetadata, type EntityName, type FindOptions, type Ref } from '@mikro-orm/core';
 
 /**
@@ -107,6 +108,32 @@ export async function findRows<T extends object>(
   options: FindOptions<T> = {},
 ): Promise<Row<T>[]> {
   const meta = em.getMetadata().get(entity);
+  const RowClass = rowClassOf(meta);
+  // Plain SQL where it is written exactly as MikroORM would (./row-sql.ts); otherwise MikroORM builds the query.
+  const plain = selectRowsSql(em, meta, where, options as RowReadOptions);
+  if (!plain) return findRowsThroughOrm(em, entity, where, options);
+  // The driver's own mapping of columns to properties, as its find applies it to each row.
+  const driver = em.getDriver();
+  const data: Record<string, unknown>[] = await em.getConnection().execute(plain.sql, plain.params, 'all', em.getTransactionContext());
+  return data.map((fields) => new RowClass(em, driver.mapResult(fields as never, meta) as Record<string, unknown>) as T);
+}
+
+/** `em.count` for a list's total: the same where (with the request's filters), in plain SQL where ./row-sql.ts can. */
+export async function countRows<T extends object>(em: EntityManager, entity: EntityName<T>, where: FilterQuery<T>): Promise<number> {
+  const plain = countRowsSql(em, em.getMetadata().get(entity), where);
+  if (!plain) return em.count(entity, where as never, { flushMode: 'commit' });
+  const [row] = await em.getConnection().execute<{ count: string | number }[]>(plain.sql, plain.params, 'all', em.getTransactionContext());
+  return Number(row.count);
+}
+
+/** findRows through MikroORM's query building (what plain SQL does not cover; the tests compare both). */
+export async function findRowsThroughOrm<T extends object>(
+  em: EntityManager,
+  entity: EntityName<T>,
+  where: FilterQuery<T>,
+  options: FindOptions<T> = {},
+): Promise<Row<T>[]> {
+  const RowClass = rowClassOf(em.getMetadata().get(entity));
   // The step of em.find that turns the where into SQL terms and adds the filters (protected in MikroORM's typings,
   // public at runtime; pinned version). Reading rows without it would read past the tenant scope.
   const processWhere = (em as unknown as ScopedWhere).processWhere.bind(em);
@@ -117,6 +144,5 @@ export async function findRows<T extends object>(
     populate: [],
     ctx: em.getTransactionContext(),
   } as never);
-  const RowClass = rowClassOf(meta);
   return data.map((fields) => new RowClass(em, fields as Record<string, unknown>) as T);
 }
