@@ -4,7 +4,7 @@ import { UnsupportedMetricMode } from '../bill-with-metric.js';
 import type { ComputedLine, OrderBilling } from '../invoicing-types.js';
 import type { AccountServiceInput } from '../invoicing-types.js';
 import { accountInputs, type OrderSelection } from './account-inputs.js';
-import { inputsFingerprint } from './inputs-fingerprint.js';
+import { inputsFingerprint, inputsFingerprintSql } from './inputs-fingerprint.js';
 import { assignBills, type BillGroup, type BillOptions } from './assign-bills.js';
 
 export interface InvoiceOptions extends BillOptions {
@@ -42,14 +42,50 @@ export interface AccountBilling {
  * Bills one account in the caller's transaction: locks the account's row first, so two runs (or a run and an admin)
  * billing it at once take turns and the second sees the orders the first moved — nothing is billed twice. Then
  * computes every service's lines (src/invoicing/generate-lines.ts), puts them on bills and moves the orders.
- * Inputs read ahead (the run's page) are used only if their digest still holds under the lock; else read again. The
- * digest is taken by a statement of its own after the lock's: a statement's snapshot is taken when it starts, so one
- * that waited for the lock would still see the orders as they were before the other run's commit.
+ * Inputs read ahead (the run's page) are used only if their digest still holds under the lock; else they are read
+ * again and the account computed again. The digest is checked by the first write itself (which then writes nothing
+ * if it changed), or by a statement of its own when there is no bill to write — never by the locking statement: a
+ * statement's snapshot is taken when it starts, so one that waited for the lock would still see the orders as they
+ * were before the other run's commit.
  */
 export async function billAccount(em: EntityManager, accountId: string, selection: OrderSelection, options: InvoiceOptions, read?: ReadAhead): Promise<AccountBilling> {
   await em.execute(`select id${options.asynchronousCommit ? `, set_config('synchronous_commit', 'off', true)` : ''} from account where id = ? for update`, [accountId]);
-  const fresh = read && (await inputsFingerprint(em, accountId)) === read.fingerprint;
-  const inputs = fresh ? read.inputs : await accountInputs(em, accountId, selection);
+  let billing = computeBilling(read?.inputs ?? (await accountInputs(em, accountId, selection)), options);
+  const computeAgain = async () => (billing = computeBilling(await accountInputs(em, accountId, selection), options));
+  // Nothing to write (or a preview): the digest is checked by a statement of its own.
+  if (read && (options.preview || billing.groups.length === 0) && (await inputsFingerprint(em, accountId)) !== read.fingerprint) await computeAgain();
+  if (options.preview) return { accountId, groups: billing.groups, billIds: [], skipped: billing.skipped };
+  let billIds = await writeBilling(em, accountId, billing, options, billing.groups.length ? read?.fingerprint : undefined);
+  // The first write found the digest changed and wrote nothing: compute again from what is there now, under the lock.
+  if (billIds === undefined) billIds = (await writeBilling(em, accountId, await computeAgain(), options, undefined))!;
+  return { accountId, groups: billing.groups, billIds, skipped: billing.skipped };
+}
+
+/**
+ * Writes an account's bills (a statement each) and moves its orders (with the last bill's statement; alone if there is
+ * no bill: lines of quantity 0). With `check`, the first statement writes only if the account's digest is still that:
+ * undefined if it was not (nothing written).
+ */
+async function writeBilling(em: EntityManager, accountId: string, billing: ComputedBilling, options: InvoiceOptions, check: string | undefined): Promise<string[] | undefined> {
+  const moves = options.proforma ? [] : billing.orders;
+  const before = new Map(billing.orders.map((o) => [o.orderId, o.before] as const));
+  const billIds: string[] = [];
+  for (const [k, group] of billing.groups.entries()) {
+    const billId = await writeGroup(em, accountId, group, before, k === billing.groups.length - 1 ? moves : [], options.today, k === 0 ? check : undefined);
+    if (billId === undefined) return undefined;
+    billIds.push(billId);
+  }
+  if (billing.groups.length === 0 && moves.length) await moveOrders(em, moves, options.today);
+  return billIds;
+}
+
+interface ComputedBilling {
+  groups: BillGroup[];
+  orders: OrderBilling[];
+  skipped: AccountBilling['skipped'];
+}
+
+function computeBilling(inputs: readonly AccountServiceInput[], options: InvoiceOptions): ComputedBilling {
   const lines: ComputedLine[] = [];
   const orders: OrderBilling[] = [];
   const skipped: AccountBilling['skipped'] = [];
@@ -63,23 +99,18 @@ export async function billAccount(em: EntityManager, accountId: string, selectio
       skipped.push({ serviceId: input.service.id, reason: error.message });
     }
   }
-  const groups = assignBills(lines, options);
-  if (options.preview) return { accountId, groups, billIds: [], skipped };
-  const before = new Map(orders.map((o) => [o.orderId, o.before]));
-  const moves = !options.proforma ? orders : [];
-  const billIds: string[] = [];
-  // The orders move with the last bill's statement (alone if there is no bill: lines of quantity 0).
-  for (const [k, group] of groups.entries()) billIds.push(await writeGroup(em, accountId, group, before, k === groups.length - 1 ? moves : [], options.today));
-  if (groups.length === 0 && moves.length) await moveOrders(em, moves, options.today);
-  return { accountId, groups, billIds, skipped };
+  return { groups: assignBills(lines, options), orders, skipped };
 }
 
 /**
  * Writes one bill group in one statement: the bill (the account's open one of the type, touched, or a new one), its
  * lines and their sublines (the lines' ids drawn in the statement, the sublines joined to them by the line's position)
- * and the orders' moves given: a round trip per bill rather than per table.
+ * and the orders' moves given: a round trip per bill rather than per table. With `check`, only if the account's
+ * digest is still that (else nothing is written and the result is undefined).
  */
-async function writeGroup(em: EntityManager, accountId: string, group: BillGroup, before: Map<string, OrderBilling['before']>, moves: OrderBilling[], today: string): Promise<string> {
+async function writeGroup(
+  em: EntityManager, accountId: string, group: BillGroup, before: Map<string, OrderBilling['before']>, moves: OrderBilling[], today: string, check: string | undefined,
+): Promise<string | undefined> {
   const lineRows = group.lines.map((line, k) => {
     const was = before.get(line.orderId);
     return {
@@ -100,14 +131,15 @@ async function writeGroup(em: EntityManager, accountId: string, group: BillGroup
     };
   });
   const sublines = group.lines.flatMap((line, k) => line.sublines.map((s) => ({ k, type: s.type, total: s.total.toFixed(2), description: SUBLINE_DESCRIPTIONS[s.type] })));
-  const [bill] = await em.execute<{ id: string }[]>(
-    `with reused as (
+  const [bill] = await em.execute<{ id: string | null }[]>(
+    `with ok as (select ${check === undefined ? 'true' : `${inputsFingerprintSql('?::bigint')} = ?`} as ok),
+     reused as (
        update bill set updated_at = now()
-        where ?::boolean and id = (select id from bill where account_id = ? and type = ? and is_open order by id desc limit 1)
+        where (select ok from ok) and ?::boolean and id = (select id from bill where account_id = ? and type = ? and is_open order by id desc limit 1)
        returning id),
      created as (
        insert into bill (created_at, updated_at, account_id, type, is_open, is_sent, comments, language)
-       select now(), now(), a.id, ?, true, false, '', a.language from account a where a.id = ? and not exists (select 1 from reused)
+       select now(), now(), a.id, ?, true, false, '', a.language from account a where a.id = ? and (select ok from ok) and not exists (select 1 from reused)
        returning id),
      bill as (select id from reused union all select id from created),
      v as materialized (
@@ -119,16 +151,16 @@ async function writeGroup(em: EntityManager, accountId: string, group: BillGroup
                               start_on, end_on, order_billed_on, order_billed_until, order_billed_metric, givers)
        select v.id, now(), now(), (select id from bill), ?, v.order_id, v.description, v.rate, v.quantity, v.verbose_quantity, v.subtotal, v.tax_rate,
               v.start_on, v.end_on, v.order_billed_on, v.order_billed_until, v.order_billed_metric, v.givers
-         from v),
+         from v where (select ok from ok)),
      sublines as (
        insert into bill_subline (created_at, updated_at, line_id, account_id, type, description, total)
        select now(), now(), v.id, ?, s.type::bill_subline_type, s.description, s.total
-         from jsonb_to_recordset(?::jsonb) as s(k int, type text, description text, total numeric) join v on v.k = s.k),
-     moved as (${MOVE_ORDERS_SQL})
-     select id::text from bill`,
-    [group.reuseOpen, accountId, group.type, group.type, accountId, JSON.stringify(lineRows), accountId, accountId, JSON.stringify(sublines), today, movesJson(moves)],
+         from jsonb_to_recordset(?::jsonb) as s(k int, type text, description text, total numeric) join v on v.k = s.k where (select ok from ok)),
+     moved as (${MOVE_ORDERS_SQL} and (select ok from ok))
+     select (select id::text from bill) as id`,
+    [...(check === undefined ? [] : [...Array<string>(5).fill(accountId), check]), group.reuseOpen, accountId, group.type, group.type, accountId, JSON.stringify(lineRows), accountId, accountId, JSON.stringify(sublines), today, movesJson(moves)],
   );
-  return bill!.id;
+  return bill!.id ?? undefined;
 }
 
 const SUBLINE_DESCRIPTIONS: Record<string, string> = { PLAN: 'Discount per plan', COMPENSATION: 'Compensation', PREPAY: 'Prepaid' };
