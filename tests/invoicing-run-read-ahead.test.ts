@@ -110,6 +110,24 @@ test('orders added, renamed and ignored between the page\'s read and the transac
   expect(billed.some((b) => b.description.includes('added after the read'))).toBe(true);
 });
 
+test('an order added between the page\'s read and the transaction of an account that had nothing to bill is billed by that run', async () => {
+  const { serviceId, accountIds } = await fixture('quiet', 2, 1);
+  const own = (before: (accountId: string) => Promise<void>) => invoiceRun(db.orm.em.fork(), { serviceIds: [serviceId] }, OPTIONS, ownTransactions(before));
+  expect((await own(async () => {})).lines).toBe(2);
+  const quiet = accountIds[1]!;
+  // The page finds nothing to bill for the account; its new order commits before the account's transaction.
+  const run = await own(async (accountId) => {
+    if (accountId === quiet) await addOrders(quiet, serviceId, 1, 'added to a quiet account');
+  });
+  expect(run.lines).toBe(1);
+  const lines = await linesOf(serviceId);
+  expect(lines.map((r) => ({ account: r.account, lines: r.lines }))).toEqual([
+    { account: accountIds[0], lines: 1 },
+    { account: quiet, lines: 1 },
+    { account: quiet, lines: 1 },
+  ]);
+});
+
 test('the schedule\'s run commits asynchronously in its own transactions only; interrupted mid-account and run again, it bills each order once', async () => {
   const { serviceId, accountIds } = await fixture('crash', 4, 2);
   const scheduled = { ...OPTIONS, asynchronousCommit: true };
