@@ -1,9 +1,12 @@
 // The invoicing run over 10,000 accounts with 100,000 pending orders against a bulk SQL floor, measured in the same run.
-//   node_modules/.bin/node --import ./scripts/register.js bench/invoicing.ts [--accounts=10000] [--orders=100000] [--rounds=3]
+//   node_modules/.bin/node --import ./scripts/register.js bench/invoicing.ts [--accounts=10000] [--orders=100000] [--rounds=3] [--profile] [--synchronous-commit]
+// --profile: after the rounds, the run's statements per kind (count, time): each statement is charged the wall time since
+// the one before it completed (the run is sequential), so the TypeScript computing a bill is charged to its first write.
 // Rows (the bills, lines and the orders' billing state are reset by two statements before each contender):
 //   floor       the same rows in and out, set-based: ONE statement reads the pending orders, ONE inserts an open
 //               invoice per account, ONE inserts a line per order (price × size computed in SQL), ONE moves the orders
-//   invoicing   the schedule's activity (invoiceRun, each account in a transaction of its own), for the billing date
+//   invoicing   the schedule's activity (invoiceRun, each account in a transaction of its own, committed asynchronously
+//               as the activity does; --synchronous-commit: waiting for each commit's WAL flush), for the billing date
 // Needs only an embedded PostgreSQL (no Temporal: the activity's function is called directly).
 import { performance } from 'node:perf_hooks';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -16,6 +19,7 @@ import { flag, machineLoad, ratio, startBenchPostgres, table } from './orchestra
 const ACCOUNTS = Number(flag('accounts') ?? 10_000);
 const ORDERS = Number(flag('orders') ?? 100_000);
 const ROUNDS = Number(flag('rounds') ?? 3);
+const PROFILE = flag('profile') === true;
 // Orders registered on the first of the month before, billed monthly on a fixed date, prepaid: one line per order.
 const REGISTERED_ON = '2026-10-01';
 const BILLING_DATE = '2026-11-01';
@@ -23,7 +27,23 @@ const log = (message: string) => console.error(`[bench] ${message}`);
 
 const pg = await startBenchPostgres('invoicing_bench');
 let statements = 0;
-const orm = await createOrm(pg.url, { debug: ['query'], logger: () => statements++ });
+let profiling = false;
+let lastQueryAt = 0;
+const profile = new Map<string, { count: number; ms: number }>();
+const orm = await createOrm(pg.url, {
+  debug: ['query'],
+  logger: (message) => {
+    statements++;
+    if (!profiling) return;
+    const now = performance.now();
+    const kind = statementKind(message);
+    const entry = profile.get(kind) ?? { count: 0, ms: 0 };
+    entry.count++;
+    entry.ms += now - lastQueryAt;
+    profile.set(kind, entry);
+    lastQueryAt = now;
+  },
+});
 try {
   const em = orm.em.fork();
   const services = [1, 2].map((n) =>
@@ -53,7 +73,7 @@ try {
   };
   const reset = async () => {
     const tx = orm.em.fork();
-    // Truncate, not delete: bill_line.amended_line_id has no index, so deleting 100,000 lines scans the table per line.
+    // Truncate: quicker than deleting 100,000 lines (and their sublines) one by one.
     await tx.execute('truncate bill_subline, bill_line, bill cascade');
     await tx.execute('update billing_order set billed_on = null, billed_until = null, billed_metric = null');
     await tx.execute('vacuum analyze bill, bill_line, bill_subline, billing_order');
@@ -99,7 +119,8 @@ try {
       });
       return pending.length;
     });
-  const options = { billingPoint: BILLING_DATE, fixedPoint: false, proforma: false, newOpen: false, preview: false, today: BILLING_DATE };
+  // As the schedule's activity runs it (src/activities/invoicing/index.ts), asynchronous commits included.
+  const options = { billingPoint: BILLING_DATE, fixedPoint: false, proforma: false, newOpen: false, preview: false, today: BILLING_DATE, asynchronousCommit: !flag('synchronous-commit') };
   const invoicing = () =>
     measure(async () => {
       const { billings: _, ...result } = await invoiceRun(orm.em.fork(), {}, options, (work) => orm.em.fork().transactional((tx) => work(tx as EntityManager)));
@@ -132,6 +153,18 @@ try {
     rows.push({ floor: f!.ms, floorSql: f!.statements, run: r!.ms, runSql: r!.statements });
     log(`round ${round}: floor ${f!.ms.toFixed(0)} ms (${f!.result} orders read), invoicing ${r!.ms.toFixed(0)} ms ${JSON.stringify(r!.result)} (${machineLoad()})`);
   }
+  if (PROFILE) {
+    await reset();
+    profile.clear();
+    profiling = true;
+    lastQueryAt = performance.now();
+    await invoicing();
+    profiling = false;
+    const total = [...profile.values()].reduce((n, e) => n + e.ms, 0);
+    const kinds = [...profile.entries()].sort((a, b) => b[1].ms - a[1].ms);
+    console.log(`\nprofile of one invoicing run, ${ACCOUNTS.toLocaleString('en')} accounts (${machineLoad()})\n`);
+    console.log(table(['statement', 'count', 'per account', 'ms', 'share'], kinds.map(([kind, e]) => [kind, e.count, (e.count / ACCOUNTS).toFixed(2), e.ms.toFixed(0), `${((100 * e.ms) / total).toFixed(1)} %`])));
+  }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const floorMs = median(rows.map((r) => r.floor));
   const runMs = median(rows.map((r) => r.run));
@@ -148,4 +181,30 @@ try {
 } finally {
   await orm.close(true);
   await pg.stop();
+}
+
+/** A statement's kind for the profile: its verb and the first table it names (the bench's own statements by their text). */
+function statementKind(message: string): string {
+  const sql = message.replace(/\u001b\[[0-9;]*m/g, '').replace(/^\[query\]\s*/, '').replace(/\s+/g, ' ').trim().toLowerCase();
+  const known: [RegExp, string][] = [
+    [/^begin/, 'BEGIN'],
+    [/^commit/, 'COMMIT'],
+    [/^rollback/, 'ROLLBACK'],
+    [/for update/, 'lock account (select … for update)'],
+    [/^with ok as/, 'write: digest check, bill, lines, sublines, order moves'],
+    [/^with reused as/, 'bill (reuse open or insert)'],
+    [/^with v as materialized/, 'lines with sublines (insert)'],
+    [/^update billing_order o set billed_on/, 'move orders (update)'],
+    [/^select md5\(/, 'digest check (select)'],
+    [/^select o\.account_id::text, md5\(/, 'page of accounts with digests (select)'],
+    [/^select distinct o\.account_id::text, s\.id::text/, 'page: services (select)'],
+    [/^select o\.account_id::text, o\.id::text/, 'page: orders with metric history (select)'],
+    [/^with page as/, 'page: rates (select)'],
+    [/^with held as/, 'rates (select)'],
+    [/^select o\.account_id::text from billing_order/, 'page of accounts (select)'],
+    [/^select s\.id::text, s\.billing_period/, 'services (select)'],
+    [/^select o\.id::text, o\.service_id::text/, 'orders with metric history (select)'],
+  ];
+  for (const [pattern, kind] of known) if (pattern.test(sql)) return kind;
+  return sql.slice(0, 60);
 }

@@ -10,7 +10,8 @@ export function invoicingActivities(deps: ActivityDeps): InvoicingActivities {
   return {
     async invoicePendingOrders() {
       const today = dayOf(new Date());
-      const options = { billingPoint: today, fixedPoint: false, proforma: false, newOpen: false, preview: false, today };
+      // Each account commits without waiting for its WAL flush: the run is re-runnable (see InvoiceOptions).
+      const options = { billingPoint: today, fixedPoint: false, proforma: false, newOpen: false, preview: false, today, asynchronousCommit: true };
       const { billings: _, ...counts } = await invoiceRun(deps.orm.em.fork(), {}, options, (work) => {
         heartbeat();
         return deps.orm.em.fork().transactional((tx) => work(tx as EntityManager));

@@ -39,58 +39,91 @@ interface ServiceRow {
 }
 
 /**
- * What invoicing needs of one account, read in three statements: its not-ignored orders of active services (the
- * selected ones and their siblings, which compensate and set positions) with their metric history, the services,
- * and its rates (the same rules as src/billing/rating/account-rates.ts, for every service at once).
+ * What invoicing needs of one account: `pageInputs` for it alone (read after its lock, when its page's read is stale).
  */
 export async function accountInputs(em: EntityManager, accountId: string, selection: OrderSelection): Promise<AccountServiceInput[]> {
-  const services: ServiceRow[] = await em.execute(
-    `select s.id::text, s.billing_period, s.billing_point, s.payment_style, s.pricing_period, s.on_cancel, s.rate_algorithm,
-            s.nominal_price::text, s.tax_rate::text, s.metric, s.is_fee
-       from service s
-      where s.is_active and exists (select 1 from billing_order o where o.service_id = s.id and o.account_id = ? and not o.ignore)
-        and (?::jsonb = '[]'::jsonb or s.id in (select (jsonb_array_elements_text(?::jsonb))::bigint))`,
-    [accountId, JSON.stringify(selection.serviceIds ?? []), JSON.stringify(selection.serviceIds ?? [])],
+  return (await pageInputs(em, [accountId], selection)).get(accountId) ?? [];
+}
+
+/**
+ * What invoicing needs of a page of accounts, read in three statements whatever the page's size: each account's
+ * not-ignored orders of active services (the selected ones and their siblings, which compensate and set positions)
+ * with their metric history, the services, and each account's rates (the same rules as
+ * src/billing/rating/account-rates.ts, for every service at once). An account without such services is absent.
+ */
+export async function pageInputs(em: EntityManager, accountIds: readonly string[], selection: OrderSelection): Promise<Map<string, AccountServiceInput[]>> {
+  const accounts = JSON.stringify(accountIds);
+  const serviceFilter = JSON.stringify(selection.serviceIds ?? []);
+  // The account's services: active, of its not-ignored orders, within the selection.
+  const services: (ServiceRow & { account_id: string })[] = await em.execute(
+    `select distinct o.account_id::text, s.id::text, s.billing_period, s.billing_point, s.payment_style, s.pricing_period, s.on_cancel,
+            s.rate_algorithm, s.nominal_price::text, s.tax_rate::text, s.metric, s.is_fee, s.id as service_order
+       from billing_order o join service s on s.id = o.service_id
+      where o.account_id in (select (jsonb_array_elements_text(?::jsonb))::bigint) and not o.ignore and s.is_active
+        and (?::jsonb = '[]'::jsonb or s.id in (select (jsonb_array_elements_text(?::jsonb))::bigint))
+      order by o.account_id::text, s.id`,
+    [accounts, serviceFilter, serviceFilter],
   );
-  if (services.length === 0) return [];
-  const serviceIds = JSON.stringify(services.map((s) => s.id));
-  const orders: OrderRow[] = await em.execute(
-    `select o.id::text, o.service_id::text, o.registered_on::text, o.cancelled_on::text, o.billed_on::text, o.billed_until::text,
+  if (services.length === 0) return new Map();
+  const orders: (OrderRow & { account_id: string })[] = await em.execute(
+    `select o.account_id::text, o.id::text, o.service_id::text, o.registered_on::text, o.cancelled_on::text, o.billed_on::text, o.billed_until::text,
             o.billed_metric::text, o.description,
             (select jsonb_agg(jsonb_build_object('day', m.created_on::text, 'value', m.value::text, 'seen', (m.updated_at at time zone 'UTC')::date::text) order by m.created_on)
                from order_metric m where m.order_id = o.id) as metrics
-       from billing_order o
-      where o.account_id = ? and not o.ignore and o.service_id in (select (jsonb_array_elements_text(?::jsonb))::bigint)
+       from billing_order o join service s on s.id = o.service_id
+      where o.account_id in (select (jsonb_array_elements_text(?::jsonb))::bigint) and not o.ignore and s.is_active
+        and (?::jsonb = '[]'::jsonb or s.id in (select (jsonb_array_elements_text(?::jsonb))::bigint))
       order by o.id`,
-    [accountId, serviceIds],
+    [accounts, serviceFilter, serviceFilter],
   );
-  const rateRows: { service_id: string; plan_id: string; is_combinable: boolean; contracts: string; quantity: number; price: string }[] = await em.execute(
-    `with held as (
-       select p.id, p.is_combinable, greatest(count(c.id), case when p.is_default then 1 else 0 end) as contracts
-         from plan p left join contracted_plan c on c.plan_id = p.id and c.account_id = ?
-        where p.is_active group by p.id having p.is_default or count(c.id) > 0)
-     select r.service_id::text, h.id::text as plan_id, h.is_combinable, h.contracts::text, r.quantity, r.price::text
-       from held h join rate r on r.plan_id = h.id
-      where r.service_id in (select (jsonb_array_elements_text(?::jsonb))::bigint)
-      order by h.id, r.quantity`,
-    [accountId, serviceIds],
+  // Per account, its plans (contracted, or default) and their rates for the account's services.
+  const rateRows: { account_id: string; service_id: string; plan_id: string; is_combinable: boolean; contracts: string; quantity: number; price: string }[] = await em.execute(
+    `with page as (select distinct o.account_id, o.service_id from billing_order o join service s on s.id = o.service_id
+                    where o.account_id in (select (jsonb_array_elements_text(?::jsonb))::bigint) and not o.ignore and s.is_active),
+     held as (
+       select a.account_id, p.id, p.is_combinable, greatest(count(c.id), case when p.is_default then 1 else 0 end) as contracts
+         from (select distinct account_id from page) a cross join plan p
+         left join contracted_plan c on c.plan_id = p.id and c.account_id = a.account_id
+        where p.is_active group by a.account_id, p.id having p.is_default or count(c.id) > 0)
+     select h.account_id::text, r.service_id::text, h.id::text as plan_id, h.is_combinable, h.contracts::text, r.quantity, r.price::text
+       from held h join rate r on r.plan_id = h.id join page on page.account_id = h.account_id and page.service_id = r.service_id
+      order by h.account_id, h.id, r.quantity`,
+    [accounts],
   );
   const selected = selection.orderIds?.length ? new Set(selection.orderIds) : undefined;
-  return services.map((s) => {
+  const inputs = new Map<string, AccountServiceInput[]>();
+  const ordersOf = groupBy(orders, (o) => `${o.account_id}/${o.service_id}`);
+  const ratesOf = groupBy(rateRows, (r) => `${r.account_id}/${r.service_id}`);
+  for (const s of services) {
+    const key = `${s.account_id}/${s.id}`;
     const plans = new Map<string, PlanRates>();
-    for (const r of rateRows.filter((row) => row.service_id === s.id)) {
+    for (const r of ratesOf.get(key) ?? []) {
       const plan = plans.get(r.plan_id) ?? { planId: r.plan_id, isCombinable: r.is_combinable, contracts: Number(r.contracts), rates: [] };
       plan.rates.push({ quantity: r.quantity, price: new BillingDecimal(r.price) });
       plans.set(r.plan_id, plan);
     }
-    const serviceOrders = orders.filter((o) => o.service_id === s.id).map(toOrder);
-    return {
+    const serviceOrders = (ordersOf.get(key) ?? []).map(toOrder);
+    const account = inputs.get(s.account_id) ?? [];
+    account.push({
       service: toService(s),
       rates: [...plans.values()],
       orders: serviceOrders,
       ...(selected ? { billIds: new Set(serviceOrders.filter((o) => selected.has(o.id)).map((o) => o.id)) } : {}),
-    };
-  });
+    });
+    inputs.set(s.account_id, account);
+  }
+  return inputs;
+}
+
+function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    const group = groups.get(k);
+    if (group) group.push(row);
+    else groups.set(k, [row]);
+  }
+  return groups;
 }
 
 function toService(row: ServiceRow): InvoicingService {

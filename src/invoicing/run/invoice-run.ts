@@ -1,11 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { OrderSelection } from './account-inputs.js';
+import { pageInputs, type OrderSelection } from './account-inputs.js';
 import { billAccount, type AccountBilling, type InvoiceOptions } from './bill-account.js';
+import { inputsFingerprintSql } from './inputs-fingerprint.js';
 
 export const INVOICE_PAGE_SIZE = 500;
 
 /** How each account is billed: in a transaction of its own (the schedule), or all in the caller's (a mutation). */
-export type AccountRunner = (work: (em: EntityManager) => Promise<AccountBilling>) => Promise<AccountBilling>;
+export type AccountRunner = (work: (em: EntityManager) => Promise<AccountBilling>, accountId: string) => Promise<AccountBilling>;
 
 export interface InvoiceRunResult {
   accounts: number;
@@ -20,14 +21,17 @@ export interface InvoiceRunResult {
  * time (keyset on id), each account in its own transaction: an interrupted run leaves whole accounts billed or not,
  * and the next run completes the rest without billing anything twice (orders already billed up to their billing
  * point are skipped). The keyset is the numeric id: ordered as text ('1000' < '999'), pages revisited accounts.
+ * A page's inputs are read for all its accounts at once (three statements, outside the accounts' transactions), each
+ * account's with a digest taken when the page is picked; under the account's lock the digest is checked and the account
+ * read again if anything changed in between (src/invoicing/run/inputs-fingerprint.ts).
  * `keep` says whether to return each account's billing (previews and mutations) or only counts.
  */
 export async function invoiceRun(em: EntityManager, selection: OrderSelection, options: InvoiceOptions, runAccount: AccountRunner, keep = false): Promise<InvoiceRunResult> {
   const result: InvoiceRunResult = { accounts: 0, bills: 0, lines: 0, skippedServices: 0, billings: [] };
   let after = '0';
   for (;;) {
-    const page: { account_id: string }[] = await em.execute(
-      `select o.account_id::text from billing_order o join service s on s.id = o.service_id
+    const page: { account_id: string; fingerprint: string }[] = await em.execute(
+      `select o.account_id::text, ${inputsFingerprintSql('o.account_id')} as fingerprint from billing_order o join service s on s.id = o.service_id
         where not o.ignore and s.is_active and o.account_id > ?
           and (?::jsonb = '[]'::jsonb or o.account_id in (select (jsonb_array_elements_text(?::jsonb))::bigint))
           and (?::jsonb = '[]'::jsonb or o.service_id in (select (jsonb_array_elements_text(?::jsonb))::bigint))
@@ -36,8 +40,10 @@ export async function invoiceRun(em: EntityManager, selection: OrderSelection, o
       [after, ...twice(selection.accountIds), ...twice(selection.serviceIds), ...twice(selection.orderIds), INVOICE_PAGE_SIZE],
     );
     if (page.length === 0) return result;
-    for (const { account_id: accountId } of page) {
-      const billing = await runAccount((tx) => billAccount(tx, accountId, selection, options));
+    const inputs = await pageInputs(em, page.map((p) => p.account_id), selection);
+    for (const { account_id: accountId, fingerprint } of page) {
+      const read = { inputs: inputs.get(accountId) ?? [], fingerprint };
+      const billing = await runAccount((tx) => billAccount(tx, accountId, selection, options, read), accountId);
       result.accounts++;
       result.bills += billing.groups.length;
       result.lines += billing.groups.reduce((n, g) => n + g.lines.length, 0);
