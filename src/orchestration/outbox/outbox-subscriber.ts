@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { EventSubscriber, FlushEventArgs, TransactionEventArgs } from '@mikro-orm/core';
 import { ChangeSetType } from '@mikro-orm/core';
-import type { Change } from '../collector/change.js';
+import { withInsertedIds, type Change } from '../collector/change.js';
 import { planGroups } from '../collector/plan.js';
 import { mattersToServers } from '../../services/index.js';
 import { writeOutbox } from './write-outbox.js';
@@ -51,17 +51,11 @@ export class OutboxSubscriber implements EventSubscriber {
     if (changes.length) this.pending.set(key, changes);
   }
 
-  async afterFlush(args: FlushEventArgs): Promise<void> {
-    // Creates get their id only when inserted: fill them in.
-    const changes = this.pending.get(OutboxSubscriber.key(args.em as EntityManager, args.uow)!);
-    for (const change of changes ?? []) if (!change.id || change.id === 'null') change.id = String((change.entity as { id: string }).id);
-  }
-
   async beforeTransactionCommit(args: TransactionEventArgs): Promise<void> {
     // A savepoint (nested transaction) commits nothing yet; the outer commit writes the outbox.
     if (!args.transaction || args.transaction.savepointName) return;
     const key = [args.transaction, args.uow].find((k) => k && this.pending.has(k));
-    const changes = (key && this.pending.get(key)) || [];
+    const changes = withInsertedIds((key && this.pending.get(key)) || []);
     if (key) this.pending.delete(key);
     const binding = bindingOf(args.transaction);
     if (!changes.length && !binding?.dryRun) return;
