@@ -6,6 +6,8 @@ import { planGroups } from '../collector/plan.js';
 import { mattersToServers } from '../../services/index.js';
 import { writeOutbox } from './write-outbox.js';
 import { planUnderServerLocks } from './server-locks.js';
+import { positionsOfRoutedServers } from './server-positions.js';
+import { backendsReachedBy } from '../collector/backends-reached.js';
 import { bindingOf, takeWrittenBatches } from './outbox-binding.js';
 
 /** Thrown at commit of a dry run, after its plan is handed over, so the transaction rolls back. */
@@ -65,7 +67,8 @@ export class OutboxSubscriber implements EventSubscriber {
       throw new DryRunRollback();
     }
     // The snapshots must include every transaction committed ahead of this one on the same servers.
-    const groups = await planUnderServerLocks(em, (planner) => planGroups(planner, changes));
+    const backends = backendsReachedBy(changes).map((b) => b.name);
+    const groups = await planUnderServerLocks(em, (planner) => planGroups(planner, changes), (reader) => positionsOfRoutedServers(reader, backends));
     if (groups.length === 0) return;
     await writeOutbox(em, groups, binding?.actor ?? 'system');
   }
