@@ -27,8 +27,8 @@ export interface ServiceModule<E extends ServiceEntity = ServiceEntity> {
    */
   readonly ownedBy: readonly Ownership<E>[];
   /**
-   * For server sync: objects with the same key render the same configuration (every line of a crontab carries the
-   * user's whole crontab), so one per key is enough. Default: every object.
+   * For server sync and implied saves: objects with the same key render the same configuration (every line of a
+   * crontab carries the user's whole crontab), so one per key is enough. Default: every object.
    */
   syncKey?(entity: E): string;
   /** Plain fields the `orchestrate` command may filter on (`field=value`). */
