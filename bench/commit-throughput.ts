@@ -83,7 +83,7 @@ const postgres = await startBenchPostgres('orchestra_bench');
 try {
   const lines = await seed(postgres.url);
   const contenders: Contender[] = [{ name: 'per-server locks (this checkout)', root: here }];
-  if (typeof before === 'string') contenders.unshift({ name: `one installation-wide lock (${before})`, root: resolve(before) });
+  if (typeof before === 'string') contenders.unshift({ name: `--before checkout (${before})`, root: resolve(before) });
   const cells = new Map<string, Cell[]>(); // `${contender}|${clients}` → samples
   const loads: string[] = [machineLoad()];
   for (let round = 0; round < rounds; round++) {

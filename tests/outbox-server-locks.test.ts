@@ -3,7 +3,8 @@
  * writes operations for server A holds only A's lock until it commits. A commit for server B does not wait for it; a
  * second commit for A does, takes its queue position after it, reads its snapshot after it (the whole crontab, with
  * the first change in it) and runs after it on the host. Transactions locking overlapping sets of servers, in
- * whatever order their plans list them, never deadlock.
+ * whatever order their plans list them, never deadlock. The first plan (read before the locks) is kept only when no
+ * commit for its servers landed between its start and the locks.
  */
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import type { EventSubscriber, TransactionEventArgs } from '@mikro-orm/core';
@@ -15,6 +16,10 @@ import { Crontab } from '../src/entities/services/crontab.js';
 import { SystemUser, SystemUserShell } from '../src/entities/services/system-user.js';
 import { RunState } from '../src/entities/orchestration/run-state.js';
 import { updateCrontab } from '../src/services/crontabs/crontab.use-cases.js';
+import type { Change } from '../src/orchestration/collector/change.js';
+import { planGroups, type PlannedGroup } from '../src/orchestration/collector/plan.js';
+import { planUnderServerLocks } from '../src/orchestration/outbox/server-locks.js';
+import { positionsOfRoutedServers } from '../src/orchestration/outbox/server-positions.js';
 import { systemActor } from '../src/use-cases/actor.js';
 import { runUseCase } from '../src/use-cases/run-use-case.js';
 import { CreateAccountDocument, CreateCrontabDocument, CreateRouteDocument, UpdateCrontabDocument } from './generated/graphql.js';
@@ -179,4 +184,53 @@ test('transactions touching servers {1,2}, {2,3} and {2,1} (listed in the opposi
   const runs = await h.orm.em.fork().find(ScriptRun, { id: { $gt: before } }, { populate: ['server'], filters: false });
   const perServer = Object.fromEntries(servers.map((s) => [s.name, runs.filter((r) => r.server.id === s.id).length]));
   expect(perServer).toEqual({ lock1: 2 * rounds, lock2: 3 * rounds, lock3: rounds });
+}, 300_000);
+
+test('the first plan is kept unless a commit for its server lands between its start and the lock; then the plan repeats and reads that commit', async () => {
+  // Server rows only, their host keys never trusted: their queues hold their scripts, nothing runs.
+  const em = h.orm.em.fork();
+  const [serverS, serverT] = ['lock4', 'lock5'].map((name, i) => em.create(Server, { name, address: `192.0.2.${31 + i}` }));
+  await em.flush();
+  for (const [server, username] of [[serverS, 'lks'], [serverT, 'lkt']] as const) {
+    em.create(Route, { backend: 'system-users', server, match: `systemuser.username == "${username}"` });
+    em.create(Route, { backend: 'crontabs', server, match: `crontab.systemUsername == "${username}"` });
+  }
+  await em.flush();
+  const userS = (await systemUserFor(h.admin, accountId, 'lks')).id;
+  const userT = (await systemUserFor(h.admin, accountId, 'lkt')).id;
+  const [s1, s2, t1] = [await crontabLine(userS, 'echo s1'), await crontabLine(userS, 'echo s2'), await crontabLine(userT, 'echo t1')];
+
+  /**
+   * Plans a save of line s1 (the whole crontab of lks, on lock4) under the locks, counting the plans; `meanwhile`
+   * commits another change after the first plan has read its snapshot and before its server is locked.
+   */
+  const planS1 = (meanwhile: () => Promise<unknown>) =>
+    h.orm.em.fork().transactional(async (tx) => {
+      const line = await tx.findOneOrFail(Crontab, { id: dbId('Crontab', s1) }, { filters: false });
+      const changes: Change[] = [{ model: 'Crontab', id: line.id, kind: 'update', fields: ['command'], entity: line }];
+      let plans = 0;
+      const groups = await planUnderServerLocks(
+        tx,
+        async (planner) => {
+          const planned = await planGroups(planner, changes);
+          if (++plans === 1) await meanwhile();
+          return planned;
+        },
+        (reader) => positionsOfRoutedServers(reader, ['crontabs']),
+      );
+      return { plans, groups };
+    });
+  const change = (id: string, command: string) => runUseCase(h.orm.em.fork(), systemActor('test'), 'updateCrontab', (uc) => updateCrontab(uc, { id, command }));
+  const described = (groups: PlannedGroup[]) => groups.map((g) => ({ server: g.server.name, snapshots: JSON.stringify(g.operations.map((o) => o.snapshot)) }));
+
+  const quiet = await planS1(async () => undefined);
+  expect(quiet.plans).toBe(1);
+  expect(described(quiet.groups)).toEqual([{ server: 'lock4', snapshots: expect.stringContaining('echo s2') }]);
+
+  const otherServer = await planS1(() => change(t1, 'echo t1-meanwhile'));
+  expect(otherServer.plans).toBe(1);
+
+  const sameServer = await planS1(() => change(s2, 'echo s2-meanwhile'));
+  expect(sameServer.plans).toBe(2);
+  expect(described(sameServer.groups)).toEqual([{ server: 'lock4', snapshots: expect.stringContaining('echo s2-meanwhile') }]);
 }, 300_000);

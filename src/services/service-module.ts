@@ -16,9 +16,10 @@ export interface ServiceModule<E extends ServiceEntity = ServiceEntity> {
   /**
    * From an entity to the plain object its backends' `snapshot()` takes, with its account and a label for operators.
    * Runs inside the committing transaction, so it reads the state being committed; for a deleted entity, the state
-   * it had in memory.
+   * it had in memory. `shared` lives for one plan (one state of the database): what several objects' sources read
+   * alike (a crontab line's is its user's whole crontab) may be kept there, so a plan of N lines reads it once.
    */
-  source(em: EntityManager, entity: E): Promise<ServiceSource>;
+  source(em: EntityManager, entity: E, shared?: Map<string, unknown>): Promise<ServiceSource>;
   /** Changes of other models that mean a save of objects of this one (an account disabled re-renders its users). */
   readonly savedWhen: readonly ImpliedSave<E>[];
   /**
@@ -27,8 +28,8 @@ export interface ServiceModule<E extends ServiceEntity = ServiceEntity> {
    */
   readonly ownedBy: readonly Ownership<E>[];
   /**
-   * For server sync: objects with the same key render the same configuration (every line of a crontab carries the
-   * user's whole crontab), so one per key is enough. Default: every object.
+   * For server sync and implied saves: objects with the same key render the same configuration (every line of a
+   * crontab carries the user's whole crontab), so one per key is enough. Default: every object.
    */
   syncKey?(entity: E): string;
   /** Plain fields the `orchestrate` command may filter on (`field=value`). */

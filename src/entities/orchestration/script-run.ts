@@ -12,6 +12,8 @@ import { Server } from './server.js';
  */
 @Entity()
 @Index({ properties: ['server', 'state'] })
+// A server's last run (its queue position), read by every commit that writes operations: src/orchestration/outbox/server-positions.ts.
+@Index({ properties: ['server', 'id'] })
 export class ScriptRun extends BaseEntity<
   'state' | 'stdout' | 'stderr' | 'exitCode' | 'attempts' | 'lastError' | 'startedAt' | 'finishedAt' | 'workflowId' | 'workflowRunId' | 'heartbeatAt'
   | 'cancelRequestedAt' | 'cancelRequestedBy' | 'worker'

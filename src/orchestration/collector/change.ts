@@ -10,6 +10,15 @@ export interface Change {
   entity: object;
 }
 
+/**
+ * The changes with the ids of the objects they created. A create has no id when its flush starts; its row is inserted
+ * by the time the transaction commits, which is when the collector plans. (Not at afterFlush: a flush outside an
+ * explicit transaction commits its own transaction, and so runs the collector, before afterFlush.)
+ */
+export function withInsertedIds(changes: readonly Change[]): Change[] {
+  return changes.map((change) => (change.id && change.id !== 'null' ? change : { ...change, id: String((change.entity as { id: string }).id) }));
+}
+
 /** The object an operation is about: (backend, object) with save or delete. */
 export interface ObjectChange {
   model: string;

@@ -5,15 +5,24 @@ import type { Change } from './change.js';
 /**
  * The saves a transaction's updates imply, as the service modules declare them (`savedWhen`): an account disabled
  * re-renders its services, a system user disabled its crontab; creates only where a module asks (`onCreate`: a
- * mailbox's first disk allocation). Every field of such a save counts (`*`).
+ * mailbox's first disk allocation). Every field of such a save counts (`*`); objects sharing a sync key get one save.
  */
 export async function impliedSaves(em: EntityManager, changes: readonly Change[]): Promise<Change[]> {
   const implied: Change[] = [];
+  const keys = new Set<string>();
   for (const change of changes) {
     if (change.kind !== 'update' && change.kind !== 'create') continue;
     for (const { module, save } of savesImpliedBy(change.model)) {
       if (change.kind === 'create' ? !save.onCreate : !save.fields.some((f) => f === '*' || change.fields.includes(f))) continue;
       for (const entity of await save.objects(em, change.entity as { id: string })) {
+        // Objects with one sync key render the same configuration (each line of a crontab carries the user's whole
+        // crontab): one save re-renders it. One per object would snapshot it once per object, thousands of times
+        // for an account disabled with thousands of crontab lines.
+        const key = module.syncKey ? `${module.model}:${module.syncKey(entity)}` : null;
+        if (key !== null) {
+          if (keys.has(key)) continue;
+          keys.add(key);
+        }
         implied.push({ model: module.model, id: entity.id, kind: 'update', fields: ['*'], entity });
       }
     }

@@ -38,19 +38,24 @@ export interface PlannedGroup {
 export async function planGroups(em: EntityManager, changes: readonly Change[], only: { serverId?: string; backend?: string } = {}): Promise<PlannedGroup[]> {
   // Implied saves first, so a delete of the same object in this transaction wins.
   const objects = collapseChanges([...(await impliedSaves(em, changes)), ...changes]);
-  const operations = (await plannedOperations(em, objects)).filter((o) => !only.backend || o.backend.name === only.backend);
+  const backends = [...new Set(objects.flatMap((o) => backendsForModel(o.model)))].filter((b) => !only.backend || b.name === only.backend);
+  if (backends.length === 0) return [];
+  // Routes first: a backend no route runs anywhere needs no snapshots (reading them costs per object).
+  const routes = await routesFor(em, backends, only.serverId);
+  const operations = await plannedOperations(em, objects, (b) => routes.has(b.name));
   if (operations.length === 0) return [];
-  return group(operations, await routesFor(em, [...new Set(operations.map((o) => o.backend))], only.serverId));
+  return group(operations, routes);
 }
 
-async function plannedOperations(em: EntityManager, objects: ObjectChange[]): Promise<PlannedOperation[]> {
+async function plannedOperations(em: EntityManager, objects: ObjectChange[], routed: (backend: Backend) => boolean): Promise<PlannedOperation[]> {
   const result: PlannedOperation[] = [];
+  const shared = new Map<string, unknown>(); // for this plan only: see ServiceModule.source
   for (const object of objects) {
     const backends = backendsForModel(object.model).filter(
-      (b) => object.action === 'delete' || object.fields.some((f) => f === '*' || !b.ignoredFields.includes(f)),
+      (b) => routed(b) && (object.action === 'delete' || object.fields.some((f) => f === '*' || !b.ignoredFields.includes(f))),
     );
     if (backends.length === 0) continue;
-    const { account, label, source } = await serviceModule(object.model).source(em, object.entity as { id: string });
+    const { account, label, source } = await serviceModule(object.model).source(em, object.entity as { id: string }, shared);
     for (const backend of backends) {
       if (!backend.serves(source)) continue;
       result.push({

@@ -1,11 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { EventSubscriber, FlushEventArgs, TransactionEventArgs } from '@mikro-orm/core';
 import { ChangeSetType } from '@mikro-orm/core';
-import type { Change } from '../collector/change.js';
+import { withInsertedIds, type Change } from '../collector/change.js';
 import { planGroups } from '../collector/plan.js';
 import { mattersToServers } from '../../services/index.js';
 import { writeOutbox } from './write-outbox.js';
 import { planUnderServerLocks } from './server-locks.js';
+import { positionsOfRoutedServers } from './server-positions.js';
+import { backendsReachedBy } from '../collector/backends-reached.js';
 import { bindingOf, takeWrittenBatches } from './outbox-binding.js';
 
 /** Thrown at commit of a dry run, after its plan is handed over, so the transaction rolls back. */
@@ -51,17 +53,11 @@ export class OutboxSubscriber implements EventSubscriber {
     if (changes.length) this.pending.set(key, changes);
   }
 
-  async afterFlush(args: FlushEventArgs): Promise<void> {
-    // Creates get their id only when inserted: fill them in.
-    const changes = this.pending.get(OutboxSubscriber.key(args.em as EntityManager, args.uow)!);
-    for (const change of changes ?? []) if (!change.id || change.id === 'null') change.id = String((change.entity as { id: string }).id);
-  }
-
   async beforeTransactionCommit(args: TransactionEventArgs): Promise<void> {
     // A savepoint (nested transaction) commits nothing yet; the outer commit writes the outbox.
     if (!args.transaction || args.transaction.savepointName) return;
     const key = [args.transaction, args.uow].find((k) => k && this.pending.has(k));
-    const changes = (key && this.pending.get(key)) || [];
+    const changes = withInsertedIds((key && this.pending.get(key)) || []);
     if (key) this.pending.delete(key);
     const binding = bindingOf(args.transaction);
     if (!changes.length && !binding?.dryRun) return;
@@ -71,7 +67,8 @@ export class OutboxSubscriber implements EventSubscriber {
       throw new DryRunRollback();
     }
     // The snapshots must include every transaction committed ahead of this one on the same servers.
-    const groups = await planUnderServerLocks(em, (planner) => planGroups(planner, changes));
+    const backends = backendsReachedBy(changes).map((b) => b.name);
+    const groups = await planUnderServerLocks(em, (planner) => planGroups(planner, changes), (reader) => positionsOfRoutedServers(reader, backends));
     if (groups.length === 0) return;
     await writeOutbox(em, groups, binding?.actor ?? 'system');
   }

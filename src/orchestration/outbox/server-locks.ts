@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { PlannedGroup } from '../collector/plan.js';
+import { positionsOf, type ServerPositions } from './server-positions.js';
 
 /**
  * The first key of every server's outbox lock, `pg_advisory_xact_lock(SERVER_LOCK_SPACE, <server id>)`. (Two-key
@@ -46,19 +47,42 @@ export const serversOf = (groups: readonly PlannedGroup[]): string[] => [...new 
  * visible.
  *
  * Which servers depends on the snapshots (routes match on them), so a first plan on a fork (same transaction, an
- * identity map of its own: entities it loads must not be reused stale by the real plan) finds them; the real plan
- * runs once they are locked. If it selects a server more (a concurrent commit changed the routing of this very
- * change), that one is locked too and the plan repeats: out of the ascending order, so two such transactions could
- * deadlock; PostgreSQL then aborts one of them (an error to its caller, nothing written).
+ * identity map of its own: entities it loads must not be reused stale by the real plan) finds them. That plan is kept
+ * when no transaction writing runs for its servers committed since before it started: `positionsBefore` (read first,
+ * for every server the plan could select) equals their positions read once their locks are held. Otherwise, or
+ * without `positionsBefore`, the real plan runs under the locks. If it selects a server more (a concurrent commit
+ * changed the routing of this very change), that one is locked too and the plan repeats: out of the ascending order,
+ * so two such transactions could deadlock; PostgreSQL then aborts one of them (an error to its caller, nothing
+ * written).
+ *
+ * The positions are compared in a statement of their own after the locks: a statement that waited for a lock would
+ * still read with the snapshot it took before waiting, blind to the very commit it waited for.
  */
-export async function planUnderServerLocks(em: EntityManager, plan: (em: EntityManager) => Promise<PlannedGroup[]>): Promise<PlannedGroup[]> {
+export async function planUnderServerLocks(
+  em: EntityManager,
+  plan: (em: EntityManager) => Promise<PlannedGroup[]>,
+  positionsBefore?: (em: EntityManager) => Promise<ServerPositions>,
+): Promise<PlannedGroup[]> {
   const servers = heldBy(em);
-  // Locks are only taken between plans, so a plan whose servers were all locked when it ended was read under them.
+  const before = await positionsBefore?.(em);
   let groups = await plan(em.fork({ keepTransactionContext: true }));
+  if (before) {
+    if (await unchangedUnderLocks(em, serversOf(groups), before)) return groups;
+    groups = await plan(em); // under the locks of the first plan's servers, taken by the check
+  }
+  // Locks are only taken between plans, so a plan whose servers were all locked when it ended was read under them.
   for (;;) {
     const missing = serversOf(groups).filter((id) => !servers.has(id));
     if (missing.length === 0) return groups;
     await lockServers(em, missing);
     groups = await plan(em);
   }
+}
+
+/** Locks `serverIds`; whether none of them has a run committed since `before` was read. */
+async function unchangedUnderLocks(em: EntityManager, serverIds: string[], before: ServerPositions): Promise<boolean> {
+  if (!serverIds.every((id) => before.has(id))) return false; // a server no route named then: its routes changed
+  await lockServers(em, serverIds);
+  const now = await positionsOf(em, serverIds);
+  return serverIds.every((id) => now.get(id) === before.get(id));
 }

@@ -9,16 +9,40 @@ import { defineServiceModule } from '../service-module.js';
 
 const CRONTAB_POPULATE = ['account', 'systemUser'] as const;
 
+/**
+ * One line per system user among the lines matching `where`: a line's save re-renders its user's whole crontab
+ * (`syncKey`), so an account with thousands of lines needs as many saves as it has users, and loading every line
+ * (with its relations) only to keep one per user was most of such a commit.
+ */
+async function firstLineOfEachUser(em: EntityManager, where: { account: string } | { systemUser: string }): Promise<Crontab[]> {
+  const column = 'account' in where ? 'account_id' : 'system_user_id';
+  const rows = await em
+    .getConnection()
+    .execute<{ id: string }[]>(
+      `select min(id) as id from crontab where ${column} = ? group by system_user_id`,
+      ['account' in where ? where.account : where.systemUser],
+      'all',
+      em.getTransactionContext(),
+    );
+  if (rows.length === 0) return [];
+  return em.find(Crontab, { id: { $in: rows.map((r) => String(r.id)) } }, { populate: CRONTAB_POPULATE, filters: false });
+}
+
 /** Crontab lines of a system user (backend `crontabs`, which installs the user's whole crontab). */
 export const crontabModule = defineServiceModule<Crontab>({
   model: 'Crontab',
   entity: Crontab,
   populate: CRONTAB_POPULATE,
-  async source(em: EntityManager, crontab) {
+  async source(em: EntityManager, crontab, shared = new Map<string, unknown>()) {
     const user = await entityOf(crontab.systemUser as Reference<SystemUser>);
     const account = await entityOf(crontab.account as Reference<Account>);
-    // The whole crontab of the user, as committed: the backend synchronises it.
-    const entries = await em.find(Crontab, { systemUser: user.id, isActive: true }, { orderBy: { id: 'asc' }, filters: false });
+    // The whole crontab of the user, as committed: the backend synchronises it. Read once per plan for all its lines.
+    const key = `crontab-entries:${user.id}`;
+    let entries = shared.get(key) as Crontab[] | undefined;
+    if (!entries) {
+      entries = await em.find(Crontab, { systemUser: user.id, isActive: true }, { orderBy: { id: 'asc' }, filters: false });
+      shared.set(key, entries);
+    }
     const source: CrontabSource = {
       systemUsername: user.username,
       isActive: user.isActive && account.isActive,
@@ -40,13 +64,13 @@ export const crontabModule = defineServiceModule<Crontab>({
       // A disabled account's crontabs are commented out; routes may match on its type.
       model: 'Account',
       fields: ['isActive', 'type'],
-      objects: (em, account) => em.find(Crontab, { account: account.id }, { populate: CRONTAB_POPULATE, filters: false }),
+      objects: (em, account) => firstLineOfEachUser(em, { account: account.id }),
     },
     {
       // A disabled user's crontab is commented out.
       model: 'SystemUser',
       fields: ['isActive'],
-      objects: (em, user) => em.find(Crontab, { systemUser: user.id }, { populate: CRONTAB_POPULATE, filters: false }),
+      objects: (em, user) => firstLineOfEachUser(em, { systemUser: user.id }),
     },
   ],
   ownedBy: [
