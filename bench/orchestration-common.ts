@@ -29,6 +29,8 @@ import { performance } from 'node:perf_hooks';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { startEmbeddedPostgres } from '../src/embedded/embedded-postgres.js';
 import { startTemporalDevServer } from '../src/embedded/temporal-dev-server.js';
+import { Connection } from '@temporalio/client';
+import { registerSearchAttributes } from '../src/temporal/register-search-attributes.js';
 import { freePort } from '../src/embedded/free-port.js';
 import { createOrm, migrate } from '../src/db/orm.js';
 import { startOrchestraHarness, type OrchestraHarness } from '../tests/support/orchestra-harness.js';
@@ -352,6 +354,8 @@ export function temporalPersistence(): 'sqlite-file' | 'in-memory' {
 }
 
 export async function startServices(): Promise<() => Promise<void>> {
+  const external = flag('temporal-address');
+  if (typeof external === 'string') return startServicesOnTemporal(external);
   const inMemory = temporalPersistence() === 'in-memory';
   const [postgres, temporal] = await Promise.all([
     startBenchPostgres('orchestra_template'),
@@ -374,6 +378,26 @@ export async function startServices(): Promise<() => Promise<void>> {
     await Promise.all([postgres.stop(), temporal.server.stop()]);
     rmSync(temporal.dir, { recursive: true, force: true });
   };
+}
+
+/**
+ * `--temporal-address=host:port`: a Temporal server already running (e.g. the one scripts/temporal-server.sh builds
+ * from its Go module and runs on PostgreSQL: the production topology) instead of a dev server of the bench's own; its
+ * `default` namespace must exist, Orchestra's search attributes are registered here as every start does.
+ */
+async function startServicesOnTemporal(address: string): Promise<() => Promise<void>> {
+  const postgres = await startBenchPostgres('orchestra_template');
+  const connection = await Connection.connect({ address });
+  try {
+    await registerSearchAttributes(connection, 'default');
+  } finally {
+    await connection.close();
+  }
+  log(`Temporal: the server at ${address} (--temporal-address)`);
+  process.env.TEST_DATABASE_TEMPLATE_URL = postgres.url;
+  process.env.TEMPORAL_ADDRESS = address;
+  process.env.TEST_TMP_DIR = postgres.dir;
+  return () => postgres.stop();
 }
 
 /**
