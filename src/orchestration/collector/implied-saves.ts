@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { savesImpliedBy } from '../../services/index.js';
 import type { Change } from './change.js';
+import { firstOfEachSyncKey } from './first-of-each-sync-key.js';
 
 /**
  * The saves a transaction's updates imply, as the service modules declare them (`savedWhen`): an account disabled
@@ -9,20 +10,14 @@ import type { Change } from './change.js';
  */
 export async function impliedSaves(em: EntityManager, changes: readonly Change[]): Promise<Change[]> {
   const implied: Change[] = [];
-  const keys = new Set<string>();
+  const first = firstOfEachSyncKey();
   for (const change of changes) {
     if (change.kind !== 'update' && change.kind !== 'create') continue;
     for (const { module, save } of savesImpliedBy(change.model)) {
       if (change.kind === 'create' ? !save.onCreate : !save.fields.some((f) => f === '*' || change.fields.includes(f))) continue;
       for (const entity of await save.objects(em, change.entity as { id: string })) {
-        // Objects with one sync key render the same configuration (each line of a crontab carries the user's whole
-        // crontab): one save re-renders it. One per object would snapshot it once per object, thousands of times
-        // for an account disabled with thousands of crontab lines.
-        const key = module.syncKey ? `${module.model}:${module.syncKey(entity)}` : null;
-        if (key !== null) {
-          if (keys.has(key)) continue;
-          keys.add(key);
-        }
+        // One save per sync key: an account disabled with thousands of crontab lines is one save per user.
+        if (!first(module, entity)) continue;
         implied.push({ model: module.model, id: entity.id, kind: 'update', fields: ['*'], entity });
       }
     }

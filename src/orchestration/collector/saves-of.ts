@@ -1,6 +1,7 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import type { ServiceModule } from '../../services/index.js';
 import type { Change } from './change.js';
+import { firstOfEachSyncKey } from './first-of-each-sync-key.js';
 
 /**
  * A save of every object of the module matching `where` (all of them by default), as changes the collector plans:
@@ -18,10 +19,7 @@ export async function savesOf(
     orderBy: { id: 'asc' } as never,
     ...(options.tenantFilters ? {} : { filters: false }),
   })) as { id: string }[];
-  const seen = new Set<string>();
-  const selected = options.oneEachSyncKey && module.syncKey ? entities.filter((e) => {
-    const key = module.syncKey!(e);
-    return !seen.has(key) && seen.add(key);
-  }) : entities;
+  const first = firstOfEachSyncKey();
+  const selected = options.oneEachSyncKey ? entities.filter((e) => first(module, e)) : entities;
   return selected.map((entity) => ({ model: module.model, id: entity.id, kind: 'update', fields: ['*'], entity }));
 }
