@@ -31,6 +31,7 @@ import { startEmbeddedPostgres } from '../src/embedded/embedded-postgres.js';
 import { startTemporalDevServer } from '../src/embedded/temporal-dev-server.js';
 import { Connection } from '@temporalio/client';
 import { registerSearchAttributes } from '../src/temporal/register-search-attributes.js';
+import { startGoTemporalServer, type GoTemporalServer } from './go-temporal-server.js';
 import { freePort } from '../src/embedded/free-port.js';
 import { createOrm, migrate } from '../src/db/orm.js';
 import { startOrchestraHarness, type OrchestraHarness } from '../tests/support/orchestra-harness.js';
@@ -133,7 +134,14 @@ export interface BenchActivities {
 
 const log = (message: string) => console.error(`[bench] ${message}`);
 
-export async function startBenchEnv(hostNames = ['b1', 'b2', 'b3', 'b4']): Promise<BenchEnv> {
+/**
+ * `engineWorkers`: starts the engine's workers some other way (e.g. worker processes, as production runs them) and
+ * returns how to stop them; the default is one worker in this process with the timing instruments.
+ */
+export async function startBenchEnv(
+  hostNames = ['b1', 'b2', 'b3', 'b4'],
+  opts: { engineWorkers?: (h: OrchestraHarness) => Promise<() => Promise<void>> } = {},
+): Promise<BenchEnv> {
   try {
     Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
   } catch {
@@ -236,7 +244,7 @@ export async function startBenchEnv(hostNames = ['b1', 'b2', 'b3', 'b4']): Promi
       await engineRunning;
     };
     };
-    let stopEngineWorker = await startEngineWorker(await engineBundle);
+    let stopEngineWorker = opts.engineWorkers ? await opts.engineWorkers(h) : await startEngineWorker(await engineBundle);
     stops.push(() => stopEngineWorker());
 
     // Servers and routes: bN gets buN's system user and crontab, nothing else.
@@ -330,6 +338,7 @@ export async function startBenchEnv(hostNames = ['b1', 'b2', 'b3', 'b4']): Promi
         });
       },
       async restartEngineWorker() {
+        if (opts.engineWorkers) throw new Error('restartEngineWorker: the engine workers were started by the caller');
         await stopEngineWorker();
         stopEngineWorker = await startEngineWorker(await bundleWorkflows());
       },
@@ -356,6 +365,7 @@ export function temporalPersistence(): 'sqlite-file' | 'in-memory' {
 export async function startServices(): Promise<() => Promise<void>> {
   const external = flag('temporal-address');
   if (typeof external === 'string') return startServicesOnTemporal(external);
+  if (flag('go-temporal')) return startServicesOnGoTemporal();
   const inMemory = temporalPersistence() === 'in-memory';
   const [postgres, temporal] = await Promise.all([
     startBenchPostgres('orchestra_template'),
@@ -385,20 +395,44 @@ export async function startServices(): Promise<() => Promise<void>> {
  * from its Go module and runs on PostgreSQL: the production topology) instead of a dev server of the bench's own; its
  * `default` namespace must exist, Orchestra's search attributes are registered here as every start does.
  */
-async function startServicesOnTemporal(address: string): Promise<() => Promise<void>> {
-  const postgres = await startBenchPostgres('orchestra_template');
+async function startServicesOnTemporal(address: string, started?: BenchPostgres): Promise<() => Promise<void>> {
+  const postgres = started ?? (await startBenchPostgres('orchestra_template'));
   const connection = await Connection.connect({ address });
   try {
     await registerSearchAttributes(connection, 'default');
   } finally {
     await connection.close();
   }
-  log(`Temporal: the server at ${address} (--temporal-address)`);
+  if (!started) log(`Temporal: the server at ${address} (--temporal-address)`);
   process.env.TEST_DATABASE_TEMPLATE_URL = postgres.url;
   process.env.TEMPORAL_ADDRESS = address;
   process.env.TEST_TMP_DIR = postgres.dir;
-  return () => postgres.stop();
+  // A PostgreSQL passed in is its caller's to stop (after the Temporal server using it).
+  return started ? async () => {} : () => postgres.stop();
 }
+
+/**
+ * `--go-temporal`: the production topology's server, built from its Go module (bench/go-temporal-server.ts), started
+ * by the bench on the bench's own embedded PostgreSQL (its `temporal` and `temporal_visibility` databases beside
+ * Orchestra's), and stopped with it. Its CPU is counted as `temporal-server`, PostgreSQL's (both) as `postgres`.
+ */
+async function startServicesOnGoTemporal(): Promise<() => Promise<void>> {
+  const postgres = await startBenchPostgres('orchestra_template');
+  let temporal: GoTemporalServer;
+  try {
+    temporal = await startGoTemporalServer(postgres.url, log);
+  } catch (err) {
+    await postgres.stop();
+    throw err;
+  }
+  await startServicesOnTemporal(temporal.address, postgres);
+  return async () => {
+    await temporal.stop();
+    await postgres.stop();
+  };
+}
+
+type BenchPostgres = Awaited<ReturnType<typeof startBenchPostgres>>;
 
 /**
  * Embedded PostgreSQL on a free loopback port with `database` created and migrated (every bench's database; the
@@ -485,6 +519,12 @@ export function flag(name: string): string | boolean | undefined {
  * (temporal, postgres, sshd…). A live process counts its own time plus that of its reaped children, so scripts run by
  * sshd are counted under sshd once their session ends. Linux /proc, clock ticks of 10 ms.
  */
+/** Names for child processes whose command name says too little (several `node` processes): pid → name. */
+const childLabels = new Map<number, string>();
+export function labelChildProcess(pid: number, name: string): void {
+  childLabels.set(pid, name);
+}
+
 export function cpuSnapshot(): Map<string, number> {
   const stats = new Map<number, { ppid: number; comm: string; ticks: number }>();
   for (const entry of readdirSync('/proc')) {
@@ -516,7 +556,7 @@ export function cpuSnapshot(): Map<string, number> {
   for (const [pid, info] of stats) {
     const root = rootOf(pid);
     if (root === null) continue;
-    const name = stats.get(root)!.comm;
+    const name = childLabels.get(root) ?? stats.get(root)!.comm;
     result.set(name, (result.get(name) ?? 0) + info.ticks / 100);
   }
   return result;

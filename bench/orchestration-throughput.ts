@@ -44,7 +44,11 @@ async function pool<T>(items: T[], limit: number, job: (item: T) => Promise<void
   );
 }
 
-export async function throughputBench(env: BenchEnv, changes: number, naiveParallel = false): Promise<string> {
+/**
+ * `apiUrl`: send the changes to this GraphQL endpoint (API processes of their own) from a clients process, instead
+ * of the harness's API in this process.
+ */
+export async function throughputBench(env: BenchEnv, changes: number, naiveParallel = false, opts: { apiUrl?: string } = {}): Promise<string> {
   const { h, targets } = env;
   const perTarget = Math.floor(changes / targets.length);
   const total = perTarget * targets.length;
@@ -62,7 +66,7 @@ export async function throughputBench(env: BenchEnv, changes: number, naiveParal
   loop.enable();
   let cpu = cpuSnapshot();
   const t0 = now();
-  if (flag('clients-process')) requestMs.push(...(await clientsInAProcess(env, perTarget)));
+  if (opts.apiUrl || flag('clients-process')) requestMs.push(...(await clientsInAProcess(env, perTarget, { url: opts.apiUrl })));
   else {
     await Promise.all(
       targets.map(async (target) => {
@@ -92,12 +96,13 @@ export async function throughputBench(env: BenchEnv, changes: number, naiveParal
   rows.push({ path: `engine: ${total} GraphQL changes → all SUCCESS`, ops: total, seconds: engineSeconds, cpu: engineCpu.total });
   notes.push(
     `engine: all ${total} changes committed after ${((committedAt - t0) / 1000).toFixed(1)} s ` +
-      `(${(total / ((committedAt - t0) / 1000)).toFixed(0)} commits/s through GraphQL, 4 clients ${flag('clients-process') ? 'in a process of their own' : 'in the bench process'}, ` +
+      `(${(total / ((committedAt - t0) / 1000)).toFixed(0)} commits/s through GraphQL, 4 clients ${opts.apiUrl || flag('clients-process') ? 'in a process of their own' : 'in the bench process'}, ` +
       `mutation request → response p50 ${ms(pct(requestMs, 50))} ms, p95 ${ms(pct(requestMs, 95))} ms); ` +
       `the last SUCCESS came ${((tEnd - committedAt) / 1000).toFixed(1)} s after the last commit.`,
   );
-  notes.push(queueCycle(env, fromActivity, total));
-  notes.push(
+  // The activity timings come from an in-process worker only.
+  if (env.activities.length > fromActivity) notes.push(queueCycle(env, fromActivity, total));
+  if (!opts.apiUrl) notes.push(
     `engine: event-loop delay of the bench process (API + worker activities + GraphQL clients) p50 ${(loop.percentile(50) / 1e6).toFixed(1)} ms, ` +
       `p99 ${(loop.percentile(99) / 1e6).toFixed(1)} ms, max ${(loop.max / 1e6).toFixed(1)} ms.`,
   );
@@ -151,7 +156,7 @@ export async function throughputBench(env: BenchEnv, changes: number, naiveParal
 }
 
 /** Each host's crontab for its user ends with the last change (the engine and the ordered replay keep commit order). */
-async function checkHosts(env: BenchEnv, lastCommand: (t: BenchTarget) => string): Promise<void> {
+export async function checkHosts(env: BenchEnv, lastCommand: (t: BenchTarget) => string): Promise<void> {
   for (const target of env.targets) {
     const { stdout } = await env.h.hosts[target.host].sandbox.bash(`crontab -l -u ${target.username}`);
     if (!stdout.includes(lastCommand(target))) throw new Error(`${target.host}: crontab of ${target.username} does not end at the last change:\n${stdout}`);
@@ -198,13 +203,17 @@ function queueCycle(env: BenchEnv, fromActivity: number, total: number): string 
   );
 }
 
-/** The same requests from bench/clients-process.ts in a child process; returns each request's milliseconds. */
-async function clientsInAProcess(env: BenchEnv, perTarget: number): Promise<number[]> {
+/**
+ * The same requests from bench/clients-process.ts in a child process (to `url`, the harness's API by default; crontab
+ * commands `echo <user>-<label>-<i>`, label `tp` by default); returns each request's milliseconds.
+ */
+export async function clientsInAProcess(env: BenchEnv, perTarget: number, opts: { url?: string; label?: string } = {}): Promise<number[]> {
   const job = {
-    url: env.h.admin.url,
+    url: opts.url ?? env.h.admin.url,
     token: env.h.admin.token,
     targets: env.targets.map((t) => ({ crontabId: t.crontabGlobalId, username: t.username })),
     perTarget,
+    label: opts.label,
   };
   const { stdout } = await promisify(execFile)(process.execPath, ['--import', './scripts/register.js', 'bench/clients-process.ts', JSON.stringify(job)], {
     maxBuffer: 16 << 20,
