@@ -16,8 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { freePort } from '../src/embedded/free-port.js';
 import { RunState } from '../src/entities/orchestration/run-state.js';
-import { startWorkerProcess, type WorkerProcess } from '../tests/support/worker-process.js';
-import { testClientKey } from '../tests/support/sshd-host.js';
+import { orchestraProcessEnv, startWorkerProcess, type WorkerProcess } from '../tests/support/worker-process.js';
 import type { OrchestraHarness } from '../tests/support/orchestra-harness.js';
 import { cpuDelta, cpuSnapshot, flag, labelChildProcess, machineLoad, ms, now, pct, startBenchEnv, type BenchEnv } from './orchestration-common.js';
 import { checkHosts, clientsInAProcess, throughputBench, throughputChanges } from './orchestration-throughput.js';
@@ -37,16 +36,10 @@ interface ApiProcesses {
 
 /** src/bin/api.ts with `count` processes on one port, on the harness's database, Temporal and task queue. */
 async function startApiProcesses(h: OrchestraHarness, count: number): Promise<ApiProcesses> {
-  const key = await testClientKey();
   const port = await freePort();
   const child = spawn('node_modules/.bin/node', ['--import', './scripts/register.js', 'src/bin/api.ts'], {
     env: {
-      PATH: process.env.PATH,
-      DATABASE_URL: h.config.databaseUrl,
-      TEMPORAL_ADDRESS: h.config.temporalAddress,
-      TEMPORAL_TASK_QUEUE: h.config.temporalTaskQueue,
-      ORCHESTRA_TOKEN_SECRET: h.config.tokenSecret,
-      ORCHESTRA_SSH_KEY: key.privateKeyPath,
+      ...(await orchestraProcessEnv(h)),
       ORCHESTRA_API_PROCESSES: String(count),
       HOST: '127.0.0.1',
       PORT: String(port),

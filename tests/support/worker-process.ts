@@ -19,6 +19,18 @@ export interface WorkerProcess {
   stop(): Promise<void>;
 }
 
+/** The environment a production entry (src/bin/api.ts, worker.ts) needs to join a harness's installation. */
+export async function orchestraProcessEnv(h: OrchestraHarness): Promise<Record<string, string>> {
+  return {
+    PATH: process.env.PATH ?? '',
+    DATABASE_URL: h.config.databaseUrl,
+    TEMPORAL_ADDRESS: h.config.temporalAddress,
+    TEMPORAL_TASK_QUEUE: h.config.temporalTaskQueue,
+    ORCHESTRA_TOKEN_SECRET: h.config.tokenSecret,
+    ORCHESTRA_SSH_KEY: (await testClientKey()).privateKeyPath,
+  };
+}
+
 function exited(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => child.once('exit', () => resolve()));
@@ -30,16 +42,10 @@ function exited(child: ChildProcess): Promise<void> {
  * a generous deadline (it bounds the start-up only, never an outcome).
  */
 export async function startWorkerProcess(h: OrchestraHarness, env: Record<string, string> = {}): Promise<WorkerProcess> {
-  const key = await testClientKey();
   const child = spawn('node_modules/.bin/node', ['--import', './scripts/register.js', 'src/bin/worker.ts'], {
     cwd: process.cwd(),
     env: {
-      PATH: process.env.PATH,
-      DATABASE_URL: h.config.databaseUrl,
-      TEMPORAL_ADDRESS: h.config.temporalAddress,
-      TEMPORAL_TASK_QUEUE: h.config.temporalTaskQueue,
-      ORCHESTRA_TOKEN_SECRET: h.config.tokenSecret,
-      ORCHESTRA_SSH_KEY: key.privateKeyPath,
+      ...(await orchestraProcessEnv(h)),
       // info: the "polling task queue" line this waits for is an info line.
       LOG_LEVEL: 'info',
       // Several workers on one machine: each its own free port for /metrics.
