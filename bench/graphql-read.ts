@@ -84,11 +84,17 @@ async function startServer(name: string, mode: ServerMode, databaseUrl: string, 
   );
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
+    const untilReady = (chunk: Buffer) => {
       out += chunk.toString();
       const m = /ready (\S+)\n/.exec(out);
-      if (m) resolve(m[1]);
-    });
+      if (!m) return;
+      // From now on its output (the API's log line per request) is read and dropped: kept and searched, it cost the
+      // bench process CPU that grew with the run.
+      child.stdout!.off('data', untilReady);
+      child.stdout!.resume();
+      resolve(m[1]);
+    };
+    child.stdout!.on('data', untilReady);
     child.on('exit', (code) => reject(new Error(`${name} exited (${code}) before it was ready`)));
   });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));

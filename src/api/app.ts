@@ -5,7 +5,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { expressMiddleware } from '@as-integrations/express5';
 import type { Client } from '@temporalio/client';
 import express from 'express';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../config/config.js';
 import type { Orm } from '../db/orm.js';
@@ -15,6 +15,7 @@ import { formatError } from '../schema/format-error.js';
 import { queryLimits } from '../schema/limits.js';
 import { connectionAuthorization } from './connection-authorization.js';
 import { uncacheableResponses } from './uncacheable-responses.js';
+import { graphqlPost } from './graphql-post.js';
 import { createContext } from './create-context.js';
 import { compiledExecution } from './compiled-executor.js';
 import { RunStateFeed } from '../orchestration/run-state-feed.js';
@@ -51,7 +52,13 @@ export async function startApi(opts: {
   const log = opts.log ?? ((err: unknown) => logger.error({ err }, 'unexpected error'));
   const app = express();
   app.set('trust proxy', 'loopback');
-  const httpServer = createServer(app);
+  // The framework is nobody's business; nor is it sent by the POST /graphql fast path (graphqlPost).
+  app.disable('x-powered-by');
+  // POST /graphql goes straight to Apollo (graphqlPost, once Apollo has started); everything else through Express.
+  const fastPath: { graphqlPost?: (req: IncomingMessage, res: ServerResponse) => boolean } = {};
+  const httpServer = createServer((req, res) => {
+    if (!fastPath.graphqlPost?.(req, res)) app(req, res);
+  });
   // An idle connection is closed by the load balancer in front (60 s at the common ones), never by the API first: when
   // the API closed first (Node's 5 s), a request sent on the connection as it closed failed with ECONNRESET.
   httpServer.keepAliveTimeout = 65_000;
@@ -126,24 +133,26 @@ export async function startApi(opts: {
   app.get('/metrics', (_req, res, next) => {
     metricsText(metricsRegistries).then((text) => res.type(METRICS_CONTENT_TYPE).send(text), next);
   });
+  const contextOf = (req: IncomingMessage) =>
+    createContext(contextDeps, {
+      authorization: req.headers.authorization,
+      clientAddress: clientAddressOf(app, req),
+      userAgent: req.headers['user-agent'] ?? null,
+    });
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
     // After the body is read: the log context must enclose Apollo's whole handling (a stream's events would lose it).
     requestScope,
     requestSpan,
-    expressMiddleware(apollo, {
-      context: ({ req }) =>
-        createContext(
-          contextDeps,
-          {
-            authorization: req.headers.authorization,
-            clientAddress: req.ip ?? null,
-            userAgent: req.headers['user-agent'] ?? null,
-          },
-        ),
-    }),
+    expressMiddleware(apollo, { context: ({ req }) => contextOf(req) }),
   );
+  fastPath.graphqlPost = graphqlPost({
+    apollo,
+    context: contextOf,
+    scope: (req, res, handle) => requestScope(req, res, () => requestSpan(req, res, handle)),
+    log,
+  });
   // Body-parser and other HTTP-level failures: a GraphQL-shaped JSON error, never Express's HTML page with a stack.
   app.use((err: { status?: number; type?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
@@ -160,4 +169,13 @@ export async function startApi(opts: {
       await Promise.all([servers.close(), runStates.close()]);
     },
   };
+}
+
+/**
+ * The caller's address as Express's `req.ip` gives it (`trust proxy`: X-Forwarded-For from loopback proxies), for a
+ * request Express may not have seen (graphqlPost): it is given Express's request prototype, as Express gives it.
+ */
+function clientAddressOf(app: express.Express, req: IncomingMessage): string | null {
+  if (Object.getPrototypeOf(req) !== app.request) Object.setPrototypeOf(req, app.request);
+  return (req as express.Request).ip ?? null;
 }

@@ -1,4 +1,4 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { withLogContext } from './log-context.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
 
@@ -7,7 +7,7 @@ import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
  * the request in a log context holding it: every line logged, and every batch written (src/orchestration/outbox),
  * carries it.
  */
-export function requestScope(req: Request, res: Response, next: NextFunction): void {
+export function requestScope(req: IncomingMessage, res: ServerResponse, next: () => void): void {
   const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
   res.setHeader(REQUEST_ID_HEADER, requestId);
   withLogContext({ requestId }, () => next());

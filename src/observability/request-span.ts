@@ -1,4 +1,4 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { trace } from '@opentelemetry/api';
 import { currentLogContext } from './log-context.js';
 import { inSpan, SpanKind, tracingActive } from './tracing.js';
@@ -8,7 +8,7 @@ import { inSpan, SpanKind, tracingActive } from './tracing.js';
  * ended when the response is sent. Named after its operation once Apollo knows it (`nameRequestSpan`). Express
  * middleware after `requestScope`, so the span carries the request id too. Nothing with tracing off.
  */
-export function requestSpan(req: Request, res: Response, next: NextFunction): void {
+export function requestSpan(req: IncomingMessage, res: ServerResponse, next: () => void): void {
   if (!tracingActive()) return next();
   const attributes = { 'http.request.method': req.method, 'orchestra.request_id': currentLogContext()?.requestId };
   void inSpan('graphql request', { kind: SpanKind.SERVER, attributes }, () =>

@@ -7,6 +7,7 @@ import { AuditResolver } from './audit/audit.resolver.js';
 import { ApiTokenResolver, UserResolver } from './auth/auth.resolver.js';
 import { authChecker } from './auth-checker.js';
 import { guardRootFields } from './root-field-guard.js';
+import { serializeDateTimesCheaply } from './date-time-serialization.js';
 import { NodeResolver } from './relay/node.resolver.js';
 import { SystemResolver } from './system/system.resolver.js';
 import { SERVICE_RESOLVERS } from './services/index.js';
@@ -52,5 +53,6 @@ export async function createSchema(emitSchemaFile?: string): Promise<GraphQLSche
   });
   guardRootFields(schema);
   resolveNodeTypeSynchronously(schema);
+  serializeDateTimesCheaply(schema);
   return schema;
 }
