@@ -9,11 +9,13 @@
 //               as the activity does; --synchronous-commit: waiting for each commit's WAL flush), for the billing date
 // Needs only an embedded PostgreSQL (no Temporal: the activity's function is called directly).
 import { performance } from 'node:perf_hooks';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { createOrm } from '../src/db/orm.js';
 import { BillingPeriod, BillingPoint, PaymentStyle } from '../src/entities/billing/billing-enums.js';
 import { Service } from '../src/entities/billing/service.js';
 import { invoiceRun } from '../src/invoicing/run/invoice-run.js';
+import { pageInputs } from '../src/invoicing/run/account-inputs.js';
+import { computeBilling } from '../src/invoicing/run/bill-account.js';
+import { inputsFingerprintSql } from '../src/invoicing/run/inputs-fingerprint.js';
 import { flag, machineLoad, ratio, startBenchPostgres, table } from './orchestration-common.js';
 
 const ACCOUNTS = Number(flag('accounts') ?? 10_000);
@@ -123,7 +125,7 @@ try {
   const options = { billingPoint: BILLING_DATE, fixedPoint: false, proforma: false, newOpen: false, preview: false, today: BILLING_DATE, asynchronousCommit: !flag('synchronous-commit') };
   const invoicing = () =>
     measure(async () => {
-      const { billings: _, ...result } = await invoiceRun(orm.em.fork(), {}, options, (work) => orm.em.fork().transactional((tx) => work(tx as EntityManager)));
+      const { billings: _, ...result } = await invoiceRun(orm.em.fork(), {}, options, (work) => work(orm.em.fork()));
       return result;
     });
 
@@ -164,6 +166,7 @@ try {
     const kinds = [...profile.entries()].sort((a, b) => b[1].ms - a[1].ms);
     console.log(`\nprofile of one invoicing run, ${ACCOUNTS.toLocaleString('en')} accounts (${machineLoad()})\n`);
     console.log(table(['statement', 'count', 'per account', 'ms', 'share'], kinds.map(([kind, e]) => [kind, e.count, (e.count / ACCOUNTS).toFixed(2), e.ms.toFixed(0), `${((100 * e.ms) / total).toFixed(1)} %`])));
+    await breakdown();
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const floorMs = median(rows.map((r) => r.floor));
@@ -178,6 +181,41 @@ try {
       ],
     ),
   );
+
+  /**
+   * An account's cost taken apart (--profile), each part timed alone over every account, sequentially as the run goes:
+   * the TypeScript computing its lines, its digest in PostgreSQL, and bare round trips (a statement that does nothing,
+   * alone and as BEGIN + statement + COMMIT).
+   */
+  async function breakdown() {
+    await reset();
+    const em = orm.em.fork();
+    const ids = (await em.execute<{ id: string }[]>('select id::text from account order by id')).map((r) => r.id);
+    const per = (ms: number) => (ms / ids.length).toFixed(3);
+    const rows: [string, string, string][] = [];
+    const time = async (what: string, work: () => Promise<unknown> | unknown) => {
+      const t0 = performance.now();
+      await work();
+      const ms = performance.now() - t0;
+      rows.push([what, ms.toFixed(0), per(ms)]);
+    };
+    const inputs = await pageInputs(em, ids, {});
+    await time('compute lines and bills in TypeScript (computeBilling)', () => {
+      for (const id of ids) computeBilling(inputs.get(id) ?? [], options);
+    });
+    await time('round trip: select 1', async () => {
+      for (const _ of ids) await em.execute('select 1');
+    });
+    await time('round trips: begin; select 1; commit', async () => {
+      for (const _ of ids) await orm.em.fork().transactional((tx) => tx.execute('select 1'));
+    });
+    await time('round trip with the digest: select <digest of the account>', async () => {
+      for (const id of ids) await em.execute(`select ${inputsFingerprintSql('?::bigint')}`, [id]);
+    });
+    await time('digests of every account in one statement', () => em.execute(`select ${inputsFingerprintSql('a.id')} from account a`));
+    console.log(`\nan account's cost taken apart, ${ids.length.toLocaleString('en')} accounts, each part alone (${machineLoad()})\n`);
+    console.log(table(['part', 'ms', 'ms per account'], rows));
+  }
 } finally {
   await orm.close(true);
   await pg.stop();
@@ -191,12 +229,13 @@ function statementKind(message: string): string {
     [/^commit/, 'COMMIT'],
     [/^rollback/, 'ROLLBACK'],
     [/for update/, 'lock account (select … for update)'],
+    [/^select invoice_account\(/, 'invoice_account: lock, digest check, bill, lines, sublines, order moves'],
     [/^with ok as/, 'write: digest check, bill, lines, sublines, order moves'],
     [/^with reused as/, 'bill (reuse open or insert)'],
     [/^with v as materialized/, 'lines with sublines (insert)'],
     [/^update billing_order o set billed_on/, 'move orders (update)'],
     [/^select md5\(/, 'digest check (select)'],
-    [/^select o\.account_id::text, md5\(/, 'page of accounts with digests (select)'],
+    [/^select o\.account_id::text, (md5\(|invoicing_inputs_fingerprint)/, 'page of accounts with digests (select)'],
     [/^select distinct o\.account_id::text, s\.id::text/, 'page: services (select)'],
     [/^select o\.account_id::text, o\.id::text/, 'page: orders with metric history (select)'],
     [/^with page as/, 'page: rates (select)'],

@@ -5,7 +5,10 @@ import { inputsFingerprintSql } from './inputs-fingerprint.js';
 
 export const INVOICE_PAGE_SIZE = 500;
 
-/** How each account is billed: in a transaction of its own (the schedule), or all in the caller's (a mutation). */
+/**
+ * How each account is billed: in a transaction of its own (the schedule: `work` given an entity manager outside any
+ * transaction, so the account's one statement is its transaction), or all in the caller's (a mutation).
+ */
 export type AccountRunner = (work: (em: EntityManager) => Promise<AccountBilling>, accountId: string) => Promise<AccountBilling>;
 
 export interface InvoiceRunResult {
