@@ -1,12 +1,13 @@
 // The invoicing run over 10,000 accounts with 100,000 pending orders against a bulk SQL floor, measured in the same run.
-//   node_modules/.bin/node --import ./scripts/register.js bench/invoicing.ts [--accounts=10000] [--orders=100000] [--rounds=3] [--profile] [--synchronous-commit]
+//   node_modules/.bin/node --import ./scripts/register.js bench/invoicing.ts [--accounts=10000] [--orders=100000] [--rounds=3] [--profile] [--synchronous-commit] [--at-once=2]
 // --profile: after the rounds, the run's statements per kind (count, time): each statement is charged the wall time since
 // the one before it completed (the run is sequential), so the TypeScript computing a bill is charged to its first write.
 // Rows (the bills, lines and the orders' billing state are reset by two statements before each contender):
 //   floor       the same rows in and out, set-based: ONE statement reads the pending orders, ONE inserts an open
 //               invoice per account, ONE inserts a line per order (price × size computed in SQL), ONE moves the orders
-//   invoicing   the schedule's activity (invoiceRun, each account in a transaction of its own, committed asynchronously
-//               as the activity does; --synchronous-commit: waiting for each commit's WAL flush), for the billing date
+//   invoicing   the schedule's activity (invoiceRun, each account ONE statement, its own transaction, committed
+//               asynchronously as the activity does; --synchronous-commit: waiting for each commit's WAL flush; two
+//               accounts under way at once as the activity runs them, --at-once=N), for the billing date
 // Needs only an embedded PostgreSQL (no Temporal: the activity's function is called directly).
 import { performance } from 'node:perf_hooks';
 import { createOrm } from '../src/db/orm.js';
@@ -22,6 +23,8 @@ const ACCOUNTS = Number(flag('accounts') ?? 10_000);
 const ORDERS = Number(flag('orders') ?? 100_000);
 const ROUNDS = Number(flag('rounds') ?? 3);
 const PROFILE = flag('profile') === true;
+// Accounts under way at once (the schedule's activity: 2); --at-once=1: strictly one after the other.
+const AT_ONCE = Number(flag('at-once') ?? 2);
 // Orders registered on the first of the month before, billed monthly on a fixed date, prepaid: one line per order.
 const REGISTERED_ON = '2026-10-01';
 const BILLING_DATE = '2026-11-01';
@@ -125,7 +128,7 @@ try {
   const options = { billingPoint: BILLING_DATE, fixedPoint: false, proforma: false, newOpen: false, preview: false, today: BILLING_DATE, asynchronousCommit: !flag('synchronous-commit') };
   const invoicing = () =>
     measure(async () => {
-      const { billings: _, ...result } = await invoiceRun(orm.em.fork(), {}, options, (work) => work(orm.em.fork()));
+      const { billings: _, ...result } = await invoiceRun(orm.em.fork(), {}, options, (work) => work(orm.em.fork()), false, AT_ONCE);
       return result;
     });
 

@@ -14,10 +14,11 @@ export function invoicingActivities(deps: ActivityDeps): InvoicingActivities {
       const today = dayOf(new Date());
       // Each account commits without waiting for its WAL flush: the run is re-runnable (see InvoiceOptions).
       const options = { billingPoint: today, fixedPoint: false, proforma: false, newOpen: false, preview: false, today, asynchronousCommit: true };
+      // Two accounts under way at once: the next one's lines are computed while the one before is in PostgreSQL.
       const { billings: _, ...counts } = await invoiceRun(deps.orm.em.fork(), {}, options, (work) => {
         heartbeat();
         return work(deps.orm.em.fork());
-      });
+      }, false, 2);
       return counts;
     },
   };
