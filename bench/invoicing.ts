@@ -1,25 +1,30 @@
 // The invoicing run over 10,000 accounts with 100,000 pending orders against a bulk SQL floor, measured in the same run.
-//   node_modules/.bin/node --import ./scripts/register.js bench/invoicing.ts [--accounts=10000] [--orders=100000] [--rounds=3] [--profile] [--synchronous-commit]
+//   node_modules/.bin/node --import ./scripts/register.js bench/invoicing.ts [--accounts=10000] [--orders=100000] [--rounds=3] [--profile] [--synchronous-commit] [--at-once=2]
 // --profile: after the rounds, the run's statements per kind (count, time): each statement is charged the wall time since
 // the one before it completed (the run is sequential), so the TypeScript computing a bill is charged to its first write.
 // Rows (the bills, lines and the orders' billing state are reset by two statements before each contender):
 //   floor       the same rows in and out, set-based: ONE statement reads the pending orders, ONE inserts an open
 //               invoice per account, ONE inserts a line per order (price × size computed in SQL), ONE moves the orders
-//   invoicing   the schedule's activity (invoiceRun, each account in a transaction of its own, committed asynchronously
-//               as the activity does; --synchronous-commit: waiting for each commit's WAL flush), for the billing date
+//   invoicing   the schedule's activity (invoiceRun, each account ONE statement, its own transaction, committed
+//               asynchronously as the activity does; --synchronous-commit: waiting for each commit's WAL flush; two
+//               accounts under way at once as the activity runs them, --at-once=N), for the billing date
 // Needs only an embedded PostgreSQL (no Temporal: the activity's function is called directly).
 import { performance } from 'node:perf_hooks';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { createOrm } from '../src/db/orm.js';
 import { BillingPeriod, BillingPoint, PaymentStyle } from '../src/entities/billing/billing-enums.js';
 import { Service } from '../src/entities/billing/service.js';
 import { invoiceRun } from '../src/invoicing/run/invoice-run.js';
+import { pageInputs } from '../src/invoicing/run/account-inputs.js';
+import { computeBilling } from '../src/invoicing/run/bill-account.js';
+import { inputsFingerprintSql } from '../src/invoicing/run/inputs-fingerprint.js';
 import { flag, machineLoad, ratio, startBenchPostgres, table } from './orchestration-common.js';
 
 const ACCOUNTS = Number(flag('accounts') ?? 10_000);
 const ORDERS = Number(flag('orders') ?? 100_000);
 const ROUNDS = Number(flag('rounds') ?? 3);
 const PROFILE = flag('profile') === true;
+// Accounts under way at once (the schedule's activity: 2); --at-once=1: strictly one after the other.
+const AT_ONCE = Number(flag('at-once') ?? 2);
 // Orders registered on the first of the month before, billed monthly on a fixed date, prepaid: one line per order.
 const REGISTERED_ON = '2026-10-01';
 const BILLING_DATE = '2026-11-01';
@@ -123,7 +128,7 @@ try {
   const options = { billingPoint: BILLING_DATE, fixedPoint: false, proforma: false, newOpen: false, preview: false, today: BILLING_DATE, asynchronousCommit: !flag('synchronous-commit') };
   const invoicing = () =>
     measure(async () => {
-      const { billings: _, ...result } = await invoiceRun(orm.em.fork(), {}, options, (work) => orm.em.fork().transactional((tx) => work(tx as EntityManager)));
+      const { billings: _, ...result } = await invoiceRun(orm.em.fork(), {}, options, (work) => work(orm.em.fork()), false, AT_ONCE);
       return result;
     });
 
@@ -164,6 +169,7 @@ try {
     const kinds = [...profile.entries()].sort((a, b) => b[1].ms - a[1].ms);
     console.log(`\nprofile of one invoicing run, ${ACCOUNTS.toLocaleString('en')} accounts (${machineLoad()})\n`);
     console.log(table(['statement', 'count', 'per account', 'ms', 'share'], kinds.map(([kind, e]) => [kind, e.count, (e.count / ACCOUNTS).toFixed(2), e.ms.toFixed(0), `${((100 * e.ms) / total).toFixed(1)} %`])));
+    await breakdown();
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const floorMs = median(rows.map((r) => r.floor));
@@ -178,6 +184,41 @@ try {
       ],
     ),
   );
+
+  /**
+   * An account's cost taken apart (--profile), each part timed alone over every account, sequentially as the run goes:
+   * the TypeScript computing its lines, its digest in PostgreSQL, and bare round trips (a statement that does nothing,
+   * alone and as BEGIN + statement + COMMIT).
+   */
+  async function breakdown() {
+    await reset();
+    const em = orm.em.fork();
+    const ids = (await em.execute<{ id: string }[]>('select id::text from account order by id')).map((r) => r.id);
+    const per = (ms: number) => (ms / ids.length).toFixed(3);
+    const rows: [string, string, string][] = [];
+    const time = async (what: string, work: () => Promise<unknown> | unknown) => {
+      const t0 = performance.now();
+      await work();
+      const ms = performance.now() - t0;
+      rows.push([what, ms.toFixed(0), per(ms)]);
+    };
+    const inputs = await pageInputs(em, ids, {});
+    await time('compute lines and bills in TypeScript (computeBilling)', () => {
+      for (const id of ids) computeBilling(inputs.get(id) ?? [], options);
+    });
+    await time('round trip: select 1', async () => {
+      for (const _ of ids) await em.execute('select 1');
+    });
+    await time('round trips: begin; select 1; commit', async () => {
+      for (const _ of ids) await orm.em.fork().transactional((tx) => tx.execute('select 1'));
+    });
+    await time('round trip with the digest: select <digest of the account>', async () => {
+      for (const id of ids) await em.execute(`select ${inputsFingerprintSql('?::bigint')}`, [id]);
+    });
+    await time('digests of every account in one statement', () => em.execute(`select ${inputsFingerprintSql('a.id')} from account a`));
+    console.log(`\nan account's cost taken apart, ${ids.length.toLocaleString('en')} accounts, each part alone (${machineLoad()})\n`);
+    console.log(table(['part', 'ms', 'ms per account'], rows));
+  }
 } finally {
   await orm.close(true);
   await pg.stop();
@@ -191,12 +232,13 @@ function statementKind(message: string): string {
     [/^commit/, 'COMMIT'],
     [/^rollback/, 'ROLLBACK'],
     [/for update/, 'lock account (select … for update)'],
+    [/^select invoice_account\(/, 'invoice_account: lock, digest check, bill, lines, sublines, order moves'],
     [/^with ok as/, 'write: digest check, bill, lines, sublines, order moves'],
     [/^with reused as/, 'bill (reuse open or insert)'],
     [/^with v as materialized/, 'lines with sublines (insert)'],
     [/^update billing_order o set billed_on/, 'move orders (update)'],
     [/^select md5\(/, 'digest check (select)'],
-    [/^select o\.account_id::text, md5\(/, 'page of accounts with digests (select)'],
+    [/^select o\.account_id::text, (md5\(|invoicing_inputs_fingerprint)/, 'page of accounts with digests (select)'],
     [/^select distinct o\.account_id::text, s\.id::text/, 'page: services (select)'],
     [/^select o\.account_id::text, o\.id::text/, 'page: orders with metric history (select)'],
     [/^with page as/, 'page: rates (select)'],

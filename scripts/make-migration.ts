@@ -1,5 +1,6 @@
 // Diffs the entities against a scratch embedded PostgreSQL (with all committed migrations applied)
 // and writes a new migration file. Usage: npm run migration:create
+// (`-- --blank`: an empty one, for SQL written by hand: functions, data)
 import 'reflect-metadata';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +14,7 @@ const pgh = await startEmbeddedPostgres({ dataDir: join(dir, 'data'), port: awai
 try {
   const orm = await createOrm(pgh.url);
   await orm.migrator.up();
-  const result = await orm.migrator.create(undefined, false, process.argv.includes('--initial'));
+  const result = await orm.migrator.create(undefined, process.argv.includes('--blank'), process.argv.includes('--initial'));
   console.log(result.fileName ? `created ${result.fileName}` : 'no schema changes');
   await orm.close();
 } finally {

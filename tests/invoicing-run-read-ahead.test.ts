@@ -6,13 +6,14 @@
  * Also the schedule's asynchronous commits: on for the run's own transactions only, and a run interrupted mid-account
  * then run again bills each order once. Against a real PostgreSQL.
  */
-import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Service } from '../src/entities/billing/service.js';
 import { BillingPeriod, BillingPoint, PaymentStyle } from '../src/entities/billing/billing-enums.js';
 import { invoiceRun, type AccountRunner } from '../src/invoicing/run/invoice-run.js';
 import type { InvoiceOptions } from '../src/invoicing/run/bill-account.js';
 import { createTestDatabase } from './support/database.js';
+import { pollUntil } from './support/resilience.js';
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 const OPTIONS: InvoiceOptions = { billingPoint: '2026-11-01', fixedPoint: false, proforma: false, newOpen: false, preview: false, today: '2026-11-01' };
@@ -51,12 +52,24 @@ async function addOrders(accountId: string, serviceId: string, count: number, la
   objects += count;
 }
 
-/** Each account in a transaction of its own, as the schedule runs it; `before(accountId)` runs first, on its own. */
-function ownTransactions(before: (accountId: string) => Promise<void>): AccountRunner {
-  return async (work, accountId) => {
-    await before(accountId);
-    return db.orm.em.fork().transactional((tx) => work(tx as EntityManager));
-  };
+type Runner = (before: (accountId: string) => Promise<void>) => AccountRunner;
+
+/** Each account in an explicit transaction of its own; `before(accountId)` runs first, on its own. */
+const ownTransactions: Runner = (before) => async (work, accountId) => {
+  await before(accountId);
+  return db.orm.em.fork().transactional((tx) => work(tx as EntityManager));
+};
+
+/** As the schedule runs it: outside any transaction, each account's one statement its own transaction. */
+const ownStatements: Runner = (before) => async (work, accountId) => {
+  await before(accountId);
+  return work(db.orm.em.fork());
+};
+
+/** Sessions of this database waiting for a lock. */
+async function lockWaiters(): Promise<number> {
+  const [row] = await db.orm.em.fork().execute<{ n: number }[]>(`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`);
+  return row!.n;
 }
 
 async function linesOf(serviceId: string): Promise<{ account: string; order: string; description: string; lines: number }[]> {
@@ -68,64 +81,96 @@ async function linesOf(serviceId: string): Promise<{ account: string; order: str
   );
 }
 
-test('another run billing an account between the page\'s read and its transaction: its orders are billed once', async () => {
-  const { serviceId, accountIds } = await fixture('rival', 3, 2);
-  const rival = accountIds[1]!;
-  const runner = ownTransactions(async (accountId) => {
-    if (accountId !== rival) return;
-    // The page (with this account's orders, unbilled) is already read: another run bills the account now, committed.
-    const other = await invoiceRun(db.orm.em.fork(), { serviceIds: [serviceId], accountIds: [rival] }, OPTIONS, (work) => db.orm.em.fork().transactional((tx) => work(tx as EntityManager)));
-    expect(other.lines).toBe(2);
+describe.each([
+  ['each account in a transaction of its own', 'tx', ownTransactions],
+  ['each account one statement, its own transaction (the schedule)', 'stmt', ownStatements],
+] as const)('%s', (_, tag, runAs) => {
+  test('another run billing an account between the page\'s read and its transaction: its orders are billed once', async () => {
+    const { serviceId, accountIds } = await fixture(`rival-${tag}`, 3, 2);
+    const rival = accountIds[1]!;
+    const runner = runAs(async (accountId) => {
+      if (accountId !== rival) return;
+      // The page (with this account's orders, unbilled) is already read: another run bills the account now, committed.
+      const other = await invoiceRun(db.orm.em.fork(), { serviceIds: [serviceId], accountIds: [rival] }, OPTIONS, (work) => db.orm.em.fork().transactional((tx) => work(tx as EntityManager)));
+      expect(other.lines).toBe(2);
+    });
+    const run = await invoiceRun(db.orm.em.fork(), { serviceIds: [serviceId] }, OPTIONS, runner);
+    expect({ accounts: run.accounts, lines: run.lines }).toEqual({ accounts: 3, lines: 4 });
+    const lines = await linesOf(serviceId);
+    expect(lines).toHaveLength(6);
+    for (const row of lines) expect({ order: row.order, lines: row.lines }).toEqual({ order: row.order, lines: 1 });
+    const [moved] = await db.orm.em.fork().execute<{ n: string }[]>(`select count(*)::text as n from billing_order where service_id = ? and billed_until = '2026-12-01'`, [serviceId]);
+    expect(moved!.n).toBe('6');
   });
-  const run = await invoiceRun(db.orm.em.fork(), { serviceIds: [serviceId] }, OPTIONS, runner);
-  expect({ accounts: run.accounts, lines: run.lines }).toEqual({ accounts: 3, lines: 4 });
-  const lines = await linesOf(serviceId);
-  expect(lines).toHaveLength(6);
-  for (const row of lines) expect({ order: row.order, lines: row.lines }).toEqual({ order: row.order, lines: 1 });
-  const [moved] = await db.orm.em.fork().execute<{ n: string }[]>(`select count(*)::text as n from billing_order where service_id = ? and billed_until = '2026-12-01'`, [serviceId]);
-  expect(moved!.n).toBe('6');
-});
 
-test('orders added, renamed and ignored between the page\'s read and the transaction are billed as they are then', async () => {
-  const { serviceId, accountIds } = await fixture('changed', 2, 3);
-  const changed = accountIds[0]!;
-  const [first, second] = (await linesOf(serviceId)).filter((r) => r.account === changed);
-  const runner = ownTransactions(async (accountId) => {
-    if (accountId !== changed) return;
-    const em = db.orm.em.fork();
-    await em.execute(`update billing_order set description = 'renamed after the read' where id = ?`, [first!.order]);
-    await em.execute(`update billing_order set ignore = true where id = ?`, [second!.order]);
-    await addOrders(changed, serviceId, 1, 'added after the read');
+  test('an account another transaction holds locked while it bills it: the run waits, sees that commit, and bills nothing twice', async () => {
+    const { serviceId } = await fixture(`locked-${tag}`, 1, 2);
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let rival: Promise<unknown> | undefined;
+    const runner = runAs(async () => {
+      // The page is read; a mutation bills the account in its transaction and holds it (and the account's lock) open.
+      let billed!: () => void;
+      const hasBilled = new Promise<void>((resolve) => (billed = resolve));
+      rival = db.orm.em.fork().transactional(async (tx) => {
+        const other = await invoiceRun(tx as EntityManager, { serviceIds: [serviceId] }, OPTIONS, (work) => work(tx as EntityManager));
+        expect(other.lines).toBe(2);
+        billed();
+        await released;
+      });
+      await hasBilled;
+    });
+    const run = invoiceRun(db.orm.em.fork(), { serviceIds: [serviceId] }, OPTIONS, runner);
+    // The run's write waits for the account's lock; then the mutation commits.
+    await pollUntil('the run waiting for the account\'s lock', () => lockWaiters(), (n) => n > 0);
+    release();
+    await rival;
+    expect((await run).lines).toBe(0);
+    const lines = await linesOf(serviceId);
+    expect(lines.map((r) => r.lines)).toEqual([1, 1]);
   });
-  const run = await invoiceRun(db.orm.em.fork(), { serviceIds: [serviceId] }, OPTIONS, runner);
-  expect({ accounts: run.accounts, lines: run.lines }).toEqual({ accounts: 2, lines: 6 });
-  const billed = await db.orm.em.fork().execute<{ order: string; description: string }[]>(
-    `select l.order_id::text as order, l.description from bill_line l join billing_order o on o.id = l.order_id
-      where o.service_id = ? and o.account_id = ? order by l.order_id`,
-    [serviceId, changed],
-  );
-  expect(billed.map((b) => b.order)).not.toContain(second!.order);
-  expect(billed).toHaveLength(3);
-  expect(billed.find((b) => b.order === first!.order)?.description).toContain('renamed after the read');
-  expect(billed.some((b) => b.description.includes('added after the read'))).toBe(true);
-});
 
-test('an order added between the page\'s read and the transaction of an account that had nothing to bill is billed by that run', async () => {
-  const { serviceId, accountIds } = await fixture('quiet', 2, 1);
-  const own = (before: (accountId: string) => Promise<void>) => invoiceRun(db.orm.em.fork(), { serviceIds: [serviceId] }, OPTIONS, ownTransactions(before));
-  expect((await own(async () => {})).lines).toBe(2);
-  const quiet = accountIds[1]!;
-  // The page finds nothing to bill for the account; its new order commits before the account's transaction.
-  const run = await own(async (accountId) => {
-    if (accountId === quiet) await addOrders(quiet, serviceId, 1, 'added to a quiet account');
+  test('orders added, renamed and ignored between the page\'s read and the transaction are billed as they are then', async () => {
+    const { serviceId, accountIds } = await fixture(`changed-${tag}`, 2, 3);
+    const changed = accountIds[0]!;
+    const [first, second] = (await linesOf(serviceId)).filter((r) => r.account === changed);
+    const runner = runAs(async (accountId) => {
+      if (accountId !== changed) return;
+      const em = db.orm.em.fork();
+      await em.execute(`update billing_order set description = 'renamed after the read' where id = ?`, [first!.order]);
+      await em.execute(`update billing_order set ignore = true where id = ?`, [second!.order]);
+      await addOrders(changed, serviceId, 1, 'added after the read');
+    });
+    const run = await invoiceRun(db.orm.em.fork(), { serviceIds: [serviceId] }, OPTIONS, runner);
+    expect({ accounts: run.accounts, lines: run.lines }).toEqual({ accounts: 2, lines: 6 });
+    const billed = await db.orm.em.fork().execute<{ order: string; description: string }[]>(
+      `select l.order_id::text as order, l.description from bill_line l join billing_order o on o.id = l.order_id
+        where o.service_id = ? and o.account_id = ? order by l.order_id`,
+      [serviceId, changed],
+    );
+    expect(billed.map((b) => b.order)).not.toContain(second!.order);
+    expect(billed).toHaveLength(3);
+    expect(billed.find((b) => b.order === first!.order)?.description).toContain('renamed after the read');
+    expect(billed.some((b) => b.description.includes('added after the read'))).toBe(true);
   });
-  expect(run.lines).toBe(1);
-  const lines = await linesOf(serviceId);
-  expect(lines.map((r) => ({ account: r.account, lines: r.lines }))).toEqual([
-    { account: accountIds[0], lines: 1 },
-    { account: quiet, lines: 1 },
-    { account: quiet, lines: 1 },
-  ]);
+
+  test('an order added between the page\'s read and the transaction of an account that had nothing to bill is billed by that run', async () => {
+    const { serviceId, accountIds } = await fixture(`quiet-${tag}`, 2, 1);
+    const own = (before: (accountId: string) => Promise<void>) => invoiceRun(db.orm.em.fork(), { serviceIds: [serviceId] }, OPTIONS, runAs(before));
+    expect((await own(async () => {})).lines).toBe(2);
+    const quiet = accountIds[1]!;
+    // The page finds nothing to bill for the account; its new order commits before the account's transaction.
+    const run = await own(async (accountId) => {
+      if (accountId === quiet) await addOrders(quiet, serviceId, 1, 'added to a quiet account');
+    });
+    expect(run.lines).toBe(1);
+    const lines = await linesOf(serviceId);
+    expect(lines.map((r) => ({ account: r.account, lines: r.lines }))).toEqual([
+      { account: accountIds[0], lines: 1 },
+      { account: quiet, lines: 1 },
+      { account: quiet, lines: 1 },
+    ]);
+  });
 });
 
 test('the schedule\'s run commits asynchronously in its own transactions only; interrupted mid-account and run again, it bills each order once', async () => {

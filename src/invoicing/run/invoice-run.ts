@@ -5,7 +5,10 @@ import { inputsFingerprintSql } from './inputs-fingerprint.js';
 
 export const INVOICE_PAGE_SIZE = 500;
 
-/** How each account is billed: in a transaction of its own (the schedule), or all in the caller's (a mutation). */
+/**
+ * How each account is billed: in a transaction of its own (the schedule: `work` given an entity manager outside any
+ * transaction, so the account's one statement is its transaction), or all in the caller's (a mutation).
+ */
 export type AccountRunner = (work: (em: EntityManager) => Promise<AccountBilling>, accountId: string) => Promise<AccountBilling>;
 
 export interface InvoiceRunResult {
@@ -24,9 +27,15 @@ export interface InvoiceRunResult {
  * A page's inputs are read for all its accounts at once (three statements, outside the accounts' transactions), each
  * account's with a digest taken when the page is picked; under the account's lock the digest is checked and the account
  * read again if anything changed in between (src/invoicing/run/inputs-fingerprint.ts).
- * `keep` says whether to return each account's billing (previews and mutations) or only counts.
+ * `keep` says whether to return each account's billing (previews and mutations) or only counts. `accountsAtOnce` > 1
+ * (only for a runner giving each account a connection of its own: the schedule) starts the next account — computing its
+ * lines in TypeScript, then sending its statement — while the one before is still in PostgreSQL: still one account per
+ * transaction, the accounts' locks independent; the first failure stops starting accounts and is thrown once the ones
+ * under way end (each of them billed whole or not at all, as in a sequential run).
  */
-export async function invoiceRun(em: EntityManager, selection: OrderSelection, options: InvoiceOptions, runAccount: AccountRunner, keep = false): Promise<InvoiceRunResult> {
+export async function invoiceRun(
+  em: EntityManager, selection: OrderSelection, options: InvoiceOptions, runAccount: AccountRunner, keep = false, accountsAtOnce = 1,
+): Promise<InvoiceRunResult> {
   const result: InvoiceRunResult = { accounts: 0, bills: 0, lines: 0, skippedServices: 0, billings: [] };
   let after = '0';
   for (;;) {
@@ -41,7 +50,7 @@ export async function invoiceRun(em: EntityManager, selection: OrderSelection, o
     );
     if (page.length === 0) return result;
     const inputs = await pageInputs(em, page.map((p) => p.account_id), selection);
-    for (const { account_id: accountId, fingerprint } of page) {
+    await eachAtMost(page, accountsAtOnce, async ({ account_id: accountId, fingerprint }) => {
       const read = { inputs: inputs.get(accountId) ?? [], fingerprint };
       const billing = await runAccount((tx) => billAccount(tx, accountId, selection, options, read), accountId);
       result.accounts++;
@@ -49,7 +58,7 @@ export async function invoiceRun(em: EntityManager, selection: OrderSelection, o
       result.lines += billing.groups.reduce((n, g) => n + g.lines.length, 0);
       result.skippedServices += billing.skipped.length;
       if (keep) result.billings.push(billing);
-    }
+    });
     after = page.at(-1)!.account_id;
   }
 }
@@ -57,4 +66,20 @@ export async function invoiceRun(em: EntityManager, selection: OrderSelection, o
 function twice(ids: readonly string[] | undefined): [string, string] {
   const json = JSON.stringify(ids ?? []);
   return [json, json];
+}
+
+/** `work` over the items in order, at most `limit` under way at once; the first failure stops new ones and is thrown. */
+async function eachAtMost<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  const running = new Set<Promise<void>>();
+  let failure: { error: unknown } | undefined;
+  for (const item of items) {
+    if (failure) break;
+    const task: Promise<void> = work(item)
+      .catch((error: unknown) => void (failure ??= { error }))
+      .finally(() => running.delete(task));
+    running.add(task);
+    if (running.size >= limit) await Promise.race(running);
+  }
+  await Promise.all(running);
+  if (failure) throw failure.error;
 }
