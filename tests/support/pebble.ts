@@ -24,6 +24,7 @@ export class Pebble {
     /** The CA that signed pebble's own listener (the servers' ORCHESTRA_ACME_CA_FILE content). */
     readonly listenerCa: string,
     private readonly managementUrl: string,
+    private readonly challtestsrvUrl: string,
   ) {}
 
   /**
@@ -68,7 +69,7 @@ export class Pebble {
     // PEBBLE_VA_NOSLEEP: no random wait before validating. Pebble's default 5 % of refused nonces stays: the client
     // must retry those, as RFC 8555 asks.
     const pebble = inLan(['pebble', '-config', join(dir, 'pebble.json'), '-dnsserver', `${address}:8053`], { PEBBLE_VA_NOSLEEP: '1', ...(alwaysValid ? { PEBBLE_VA_ALWAYS_VALID: '1' } : {}) });
-    const p = new Pebble(dir, [dns, pebble], lines, `https://${address}:14000/dir`, await readFile(join(dir, 'ca.pem'), 'utf8'), `https://${address}:15000`);
+    const p = new Pebble(dir, [dns, pebble], lines, `https://${address}:14000/dir`, await readFile(join(dir, 'ca.pem'), 'utf8'), `https://${address}:15000`, `http://${address}:8055`);
     const deadline = Date.now() + 60_000;
     for (;;) {
       const up = await p.curl(p.directoryUrl).then(() => true, () => false);
@@ -89,6 +90,11 @@ export class Pebble {
   /** The root that signs the certificates this pebble issues (from its management API). */
   async issuingRoot(): Promise<string> {
     return this.curl(`${this.managementUrl}/roots/0`);
+  }
+
+  /** Makes its DNS answer `address` for `name` (every other name still resolves to the web host's address). */
+  async resolve(name: string, address: string): Promise<void> {
+    await execFileAsync('curl', ['-sSf', '--max-time', '20', '-d', JSON.stringify({ host: `${name}.`, addresses: [address] }), `${this.challtestsrvUrl}/add-a`]);
   }
 
   log(): string {

@@ -26,7 +26,9 @@ import { renderNginxSite } from './nginx-config.js';
 
 const NGINX = bashFragment(new URL('./nginx.sh', import.meta.url));
 const NGINX_SAVE = bashFragment(new URL('./nginx-save.sh', import.meta.url));
-const NGINX_REMOVE = bashFragment(new URL('./nginx-remove.sh', import.meta.url));
+const SITE_STAGE = bashFragment(new URL('../web/site-stage.sh', import.meta.url));
+const SITE_SAVE = bashFragment(new URL('../web/site-save.sh', import.meta.url));
+const SITE_REMOVE = bashFragment(new URL('../web/site-remove.sh', import.meta.url));
 const SITE_TLS = bashFragment(new URL('../web/site-tls.sh', import.meta.url));
 
 export const nginxWebsitesBackend = defineBackend<WebsiteSnapshot>({
@@ -47,18 +49,18 @@ export const nginxWebsitesBackend = defineBackend<WebsiteSnapshot>({
     const saves = operations.some((op) => op.action === 'save');
     const deletes = operations.some((op) => op.action === 'delete');
     // Only the functions the sections call: shellcheck flags a function no one calls as dead code.
-    const used = [NGINX, saves ? NGINX_SAVE : null, deletes ? NGINX_REMOVE : null, tls ? SITE_TLS : null].filter((f) => f !== null);
+    const used = [SITE_STAGE, NGINX, saves ? SITE_SAVE : null, saves ? NGINX_SAVE : null, deletes ? SITE_REMOVE : null, tls ? SITE_TLS : null].filter((f) => f !== null);
     return joinShell([...used, ShellCode.trusted('nginx_begin')], '\n\n');
   },
   section(op) {
     const s = op.snapshot;
-    if (op.action === 'delete') return sh`nginx_site_remove ${siteFileName(s.id)}`;
+    if (op.action === 'delete') return sh`site_remove ${siteFileName(s.id)}`;
     const parts: ShellCode[] = [];
     if (portsOf(s.protocol).includes(443)) parts.push(sh`site_tls_placeholder ${siteTlsDir(s.id)} ${s.domains[0]!}`);
-    parts.push(sh`nginx_site_save ${siteFileName(s.id)} ${renderNginxSite(s)}`);
+    parts.push(sh`site_save ${siteFileName(s.id)} ${renderNginxSite(s)}`);
     return joinShell(parts);
   },
   commit(operations) {
-    return ShellCode.trusted(operations.some((op) => op.action === 'save') ? 'nginx_site_check\nnginx_commit' : 'nginx_commit');
+    return ShellCode.trusted(operations.some((op) => op.action === 'save') ? 'site_check\nnginx_commit' : 'nginx_commit');
   },
 });
