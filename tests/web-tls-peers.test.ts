@@ -80,9 +80,12 @@ const servedSerial = (on: HostName, name: string) =>
 /** The serial of the certificate in the site's directory on the host. */
 const storedSerial = (on: HostName, id: string) => run(on, 'openssl x509 -noout -serial -in "/etc/orchestra/tls/site-$1/fullchain.pem"', id);
 
-/** The HTTP status (and body) of a challenge token asked of `on`'s port 80, optionally as a forwarded request. */
+/**
+ * The body and HTTP status of a challenge token asked of `on`'s port 80, optionally as a forwarded request (curl sends
+ * no header for `Name:` without a value).
+ */
 const challenge = (on: HostName, token: string, forwarded = false) =>
-  run(on, 'curl -s -w " %{http_code}" --max-time 30 --resolve "pair.example:80:127.0.0.1" ${2:+-H "$2"} "http://pair.example/.well-known/acme-challenge/$1"; true', token, forwarded ? 'X-Orchestra-Acme-Forwarded: 1' : '');
+  run(on, 'curl -s -w " %{http_code}" --max-time 30 --resolve "pair.example:80:127.0.0.1" -H "$2" "http://pair.example/.well-known/acme-challenge/$1"; true', token, forwarded ? 'X-Orchestra-Acme-Forwarded: 1' : 'X-Orchestra-Acme-Forwarded:');
 
 describe('a website on two nginx servers, its name resolving to one', () => {
   let id: string;
@@ -126,7 +129,7 @@ describe('a website on two nginx servers, its name resolving to one', () => {
 
   test('a token only n2 has is answered by n1 (asking n2); a forwarded request is never forwarded again', async () => {
     const file = '/var/lib/orchestra/acme/.well-known/acme-challenge/only-on-n2_1';
-    await run('n2', 'mkdir -p "${1%/*}" && printf %s n2-key-authorization > "$1"', file);
+    await run('n2', 'mkdir -p "$(dirname "$1")" && printf %s n2-key-authorization > "$1"', file);
     expect(await challenge('n1', 'only-on-n2_1')).toBe('n2-key-authorization 200');
     expect(await challenge('n2', 'only-on-n2_1')).toBe('n2-key-authorization 200');
     // Forwarded already: n1 answers from its own webroot only.

@@ -200,10 +200,11 @@ describe('renewal across servers', () => {
 describe('ACME challenges of a site on two servers', () => {
   test('ap1 answers a token only ap2 has by asking ap2; a forwarded request is answered from the webroot alone, never forwarded again', async () => {
     const token = 'peer-only-token_1';
-    await run('ap2', 'mkdir -p "${1%/*}" && printf %s ap2-key-authorization > "$1"', `/var/lib/orchestra/acme/.well-known/acme-challenge/${token}`);
+    await run('ap2', 'mkdir -p "$(dirname "$1")" && printf %s ap2-key-authorization > "$1"', `/var/lib/orchestra/acme/.well-known/acme-challenge/${token}`);
+    // curl sends no header for `Name:` without a value.
     const ask = (on: HostName, forwarded: boolean) =>
-      run(on, 'curl -s -o /dev/null -w "%{http_code}" --max-time 20 --resolve "both.multi.example:80:$1" ${2:+-H "$2"} "http://both.multi.example/.well-known/acme-challenge/$3"; true',
-        h.hosts[on]!.endpoint.address, forwarded ? 'X-Orchestra-Acme-Forwarded: 1' : '', token);
+      run(on, 'curl -s -o /dev/null -w "%{http_code}" --max-time 20 --resolve "both.multi.example:80:$1" -H "$2" "http://both.multi.example/.well-known/acme-challenge/$3"; true',
+        h.hosts[on]!.endpoint.address, forwarded ? 'X-Orchestra-Acme-Forwarded: 1' : 'X-Orchestra-Acme-Forwarded:', token);
     expect(await run('ap1', 'curl -s --max-time 20 --resolve "both.multi.example:80:$1" "http://both.multi.example/.well-known/acme-challenge/$2"', h.hosts.ap1!.endpoint.address, token)).toBe('ap2-key-authorization');
     expect(await ask('ap1', true)).toBe('404');
     // A token no server has: ap1 asks ap2, which answers 404 without asking back.
