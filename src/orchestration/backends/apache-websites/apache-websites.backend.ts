@@ -6,7 +6,7 @@
  *
  * Decisions (as nginx-websites, ../nginx-websites/nginx-websites.backend.ts):
  * - Validation before replace: the candidates (files that differ from the live ones) are checked by `apache2 -t -f`
- *   against the server's own apache2.conf with Orchestra's live sites swapped for a staged copy holding them: once
+ *   against the server's own apache2.conf with Orchestra's live sites, the staged candidates in their place: once
  *   for all, and only if that refuses, one by one (as nginx-websites); refused, the live file stays and the run is
  *   FAILURE with Apache's message. `apache2 -t` does not read certificates (a graceful restart would, and
  *   die on a bad one): openssl checks an https site's certificate and key too. One graceful reload per run, pending as a marker file until it succeeded.
