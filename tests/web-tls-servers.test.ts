@@ -39,10 +39,14 @@ let lastOperation = '0';
 
 const run = async (on: HostName, script: string, ...args: string[]) => (await h.hosts[on]!.sandbox.exec(['bash', '-c', script, '-', ...args])).stdout.trim();
 
-/** A pebble whose DNS answers every name with ap1's address (its HTTP-01 validation asks ap1's Apache). */
-async function startPebble(opts: { validitySeconds?: number; alwaysValid?: boolean } = {}): Promise<void> {
+/**
+ * A pebble whose DNS answers ap3's address for `other` and ap1's for every other name (its HTTP-01 validation asks
+ * ap1's Apache, `both`'s included: ap1 asks ap2 for the tokens ap2's certificate order put there).
+ */
+async function startPebble(opts: { validitySeconds?: number } = {}): Promise<void> {
   await pebble?.stop();
   pebble = await Pebble.start(lan, apacheAddress, opts);
+  await pebble.resolve('other.multi.example', h.hosts.ap3!.endpoint.address);
   for (const name of HOSTS) await run(name, 'mkdir -p /etc/orchestra && printf %s "$1" > "$2"', pebble.listenerCa, CA_FILE);
   setAcmeSettings({ directoryUrl: pebble.directoryUrl, contact: 'hostmaster@multi.example', caFile: CA_FILE, renewDays: 30 });
 }
@@ -146,13 +150,12 @@ describe('certificates on Apache', () => {
 
 describe('renewal across servers', () => {
   test('a site on two servers is renewed on both, each reloading once; a third server whose certificate is kept does not reload', async () => {
-    // `other` (ap3) valid for years; `both` (ap1 and ap2) valid 10 days, within the renewal threshold. Validation is
-    // skipped from here on: pebble's DNS answers ap1's address for every name, so ap2's token would be looked for on
-    // ap1 (each server has its own ACME account; see docs/architecture.md).
-    await startPebble({ alwaysValid: true });
+    // `other` (ap3) valid for years; `both` (ap1 and ap2) valid 10 days, within the renewal threshold. pebble's DNS
+    // answers ap1's address for `both`: ap2's tokens are fetched through ap1, which asks ap2 (docs/architecture.md).
+    await startPebble();
     const otherId = await staticSite('other');
     await settled();
-    await startPebble({ alwaysValid: true, validitySeconds: 10 * 86400 });
+    await startPebble({ validitySeconds: 10 * 86400 });
     const bothId = await staticSite('both');
     expect((await settled()).map(where).sort()).toEqual(['acme-certificates/save@ap1', 'acme-certificates/save@ap2', 'apache-websites/save@ap1', 'apache-websites/save@ap2']);
 
@@ -165,7 +168,7 @@ describe('renewal across servers', () => {
     expect(before.ap2).toBe(await storedSerial('ap2', bothId));
     const reloadsBefore = { ap1: await web.ap1.reloads(), ap2: await web.ap2.reloads(), ap3: await web.ap3.reloads() };
 
-    await startPebble({ alwaysValid: true });
+    await startPebble();
     await triggerRenewal();
     const ops = await settled();
     expect(ops.map(where).sort()).toEqual(['acme-certificates/save@ap1', 'acme-certificates/save@ap1', 'acme-certificates/save@ap2', 'acme-certificates/save@ap3']);
@@ -191,6 +194,24 @@ describe('renewal across servers', () => {
       ap2: reloadsBefore.ap2 + 1,
       ap3: reloadsBefore.ap3,
     });
+  });
+});
+
+describe('ACME challenges of a site on two servers', () => {
+  test('ap1 answers a token only ap2 has by asking ap2; a forwarded request is answered from the webroot alone, never forwarded again', async () => {
+    const token = 'peer-only-token_1';
+    await run('ap2', 'mkdir -p "$(dirname "$1")" && printf %s ap2-key-authorization > "$1"', `/var/lib/orchestra/acme/.well-known/acme-challenge/${token}`);
+    // curl sends no header for `Name:` without a value.
+    const ask = (on: HostName, forwarded: boolean) =>
+      run(on, 'curl -s -o /dev/null -w "%{http_code}" --max-time 20 --resolve "both.multi.example:80:$1" -H "$2" "http://both.multi.example/.well-known/acme-challenge/$3"; true',
+        h.hosts[on]!.endpoint.address, forwarded ? 'X-Orchestra-Acme-Forwarded: 1' : 'X-Orchestra-Acme-Forwarded:', token);
+    expect(await run('ap1', 'curl -s --max-time 20 --resolve "both.multi.example:80:$1" "http://both.multi.example/.well-known/acme-challenge/$2"', h.hosts.ap1!.endpoint.address, token)).toBe('ap2-key-authorization');
+    expect(await ask('ap1', true)).toBe('404');
+    // A token no server has: ap1 asks ap2, which answers 404 without asking back.
+    await run('ap2', 'rm -f "$1"', `/var/lib/orchestra/acme/.well-known/acme-challenge/${token}`);
+    expect(await ask('ap1', false)).toBe('404');
+    // `apsite` is on ap1 only: no peer to ask.
+    expect(await run('ap1', 'grep -c X-Orchestra-Acme-Forwarded /etc/apache2/orchestra/sites/*.conf || true')).toMatch(/site-[0-9]+\.conf:0/);
   });
 });
 

@@ -52,6 +52,21 @@ export class DnsLan {
     return address;
   }
 
+  /**
+   * Joins this LAN to `other` by a cable of their own (a veth pair between the two namespaces, each routing the
+   * other's /24 through it): hosts of one reach hosts of the other, as two racks of a network would, without this
+   * machine forwarding anything. For daemons that take every address of their namespace (nginx's `listen 80`): one
+   * such host per LAN, the LANs joined.
+   */
+  async linkTo(other: DnsLan): Promise<void> {
+    const here = `orch-lk${randomInt(0, 100000)}`;
+    const there = `orch-lk${randomInt(0, 100000)}`;
+    await execFileAsync('ip', ['link', 'add', here, 'netns', String(this.pid), 'type', 'veth', 'peer', 'name', there, 'netns', String(other.pid)]);
+    for (const [lan, link, to] of [[this, here, other], [other, there, this]] as const) {
+      await execFileAsync('nsenter', ['-t', String(lan.pid), '-n', 'bash', '-c', 'ip link set "$1" up && ip route add "$2.0/24" dev "$1"', '-', link, to.prefix]);
+    }
+  }
+
   async close(): Promise<void> {
     await execFileAsync('ip', ['link', 'del', this.link]).catch(() => undefined);
     if (this.holder.exitCode === null) {

@@ -10,8 +10,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Debian's pebble (a real ACME CA for tests) on a test LAN (./dns-lan.ts), with pebble-challtestsrv as its DNS server:
- * every name resolves to `webAddress`, the web host, so pebble's HTTP-01 validation really fetches the token from that
- * host's nginx on port 80 (pebble's httpPort). Debian ships no configuration: the listener's CA and certificate are
+ * every name resolves to `webAddress` (or to the address `resolve` gives it), so pebble's HTTP-01 validation really
+ * fetches the token from that host's nginx on port 80 (pebble's httpPort). Debian ships no configuration: the listener's CA and certificate are
  * made here with openssl, thrown away at `stop`. Pebble keeps no state and makes new issuing keys at every start.
  */
 export class Pebble {
@@ -24,16 +24,17 @@ export class Pebble {
     /** The CA that signed pebble's own listener (the servers' ORCHESTRA_ACME_CA_FILE content). */
     readonly listenerCa: string,
     private readonly managementUrl: string,
+    private readonly challtestsrvUrl: string,
   ) {}
 
   /**
    * `validitySeconds`: how long the certificates it issues are valid (pebble's certificateValidityPeriod);
-   * `httpPort`: where it fetches HTTP-01 tokens (80, the web host's nginx; another port makes validation fail);
-   * `alwaysValid`: no validation at all (PEBBLE_VA_ALWAYS_VALID), for a site on several hosts, whose name resolves
-   * to one of them only.
+   * `httpPort`: where it fetches HTTP-01 tokens (80, the web host's nginx; another port makes validation fail).
+   * Validation is always on (no PEBBLE_VA_ALWAYS_VALID): a site on several servers is validated through the one its
+   * name resolves to (src/orchestration/backends/web/acme-peers.ts).
    */
-  static async start(lan: DnsLan, webAddress: string, opts: { validitySeconds?: number; httpPort?: number; alwaysValid?: boolean } = {}): Promise<Pebble> {
-    const { validitySeconds, httpPort = 80, alwaysValid = false } = opts;
+  static async start(lan: DnsLan, webAddress: string, opts: { validitySeconds?: number; httpPort?: number } = {}): Promise<Pebble> {
+    const { validitySeconds, httpPort = 80 } = opts;
     const address = await lan.newAddress();
     const dir = await mkdtemp(join(tmpdir(), 'orchestra-pebble-'));
     const openssl = (...args: string[]) => execFileAsync('openssl', args);
@@ -67,8 +68,8 @@ export class Pebble {
     const dns = inLan(['pebble-challtestsrv', '-defaultIPv4', webAddress, '-defaultIPv6', '', '-dns01', `${address}:8053`, '-http01', '', '-https01', '', '-tlsalpn01', '', '-management', `${address}:8055`]);
     // PEBBLE_VA_NOSLEEP: no random wait before validating. Pebble's default 5 % of refused nonces stays: the client
     // must retry those, as RFC 8555 asks.
-    const pebble = inLan(['pebble', '-config', join(dir, 'pebble.json'), '-dnsserver', `${address}:8053`], { PEBBLE_VA_NOSLEEP: '1', ...(alwaysValid ? { PEBBLE_VA_ALWAYS_VALID: '1' } : {}) });
-    const p = new Pebble(dir, [dns, pebble], lines, `https://${address}:14000/dir`, await readFile(join(dir, 'ca.pem'), 'utf8'), `https://${address}:15000`);
+    const pebble = inLan(['pebble', '-config', join(dir, 'pebble.json'), '-dnsserver', `${address}:8053`], { PEBBLE_VA_NOSLEEP: '1' });
+    const p = new Pebble(dir, [dns, pebble], lines, `https://${address}:14000/dir`, await readFile(join(dir, 'ca.pem'), 'utf8'), `https://${address}:15000`, `http://${address}:8055`);
     const deadline = Date.now() + 60_000;
     for (;;) {
       const up = await p.curl(p.directoryUrl).then(() => true, () => false);
@@ -89,6 +90,11 @@ export class Pebble {
   /** The root that signs the certificates this pebble issues (from its management API). */
   async issuingRoot(): Promise<string> {
     return this.curl(`${this.managementUrl}/roots/0`);
+  }
+
+  /** Makes its DNS answer `address` for `name` (every other name still resolves to the web host's address). */
+  async resolve(name: string, address: string): Promise<void> {
+    await execFileAsync('curl', ['-sSf', '--max-time', '20', '-d', JSON.stringify({ host: `${name}.`, addresses: [address] }), `${this.challtestsrvUrl}/add-a`]);
   }
 
   log(): string {

@@ -64,9 +64,10 @@ export const WEB_GOLDEN: Record<string, Record<string, () => OperationInput[]>> 
   'nginx-websites': {
     save: () => [op(nginxWebsitesBackend, 'op-1201', 'save', '3', websiteSource())],
     delete: () => [op(nginxWebsitesBackend, 'op-1202', 'delete', '3', websiteSource())],
-    // https-only with its certificate, a disabled website, a removed one.
+    // https-only with its certificate on three servers (ACME challenges asked of the others), a disabled website, a
+    // removed one.
     multi: () => [
-      op(nginxWebsitesBackend, 'op-1203', 'save', '3', websiteSource({ protocol: 'HTTPS_ONLY' })),
+      op(nginxWebsitesBackend, 'op-1203', 'save', '3', websiteSource({ protocol: 'HTTPS_ONLY', peers: ['192.0.2.10', '192.0.2.11', '2001:db8::3'] })),
       op(nginxWebsitesBackend, 'op-1204', 'save', '4', websiteSource({ id: '4', name: 'shop', domains: ['shop.example.com'], protocol: 'HTTP_AND_HTTPS', account: { isActive: false, type: 'COMPANY' } })),
       op(nginxWebsitesBackend, 'op-1205', 'delete', '5', websiteSource({ id: '5', name: 'gone', domains: ['gone.example.com'] })),
     ],
@@ -75,9 +76,10 @@ export const WEB_GOLDEN: Record<string, Record<string, () => OperationInput[]>> 
   'apache-websites': {
     save: () => [op(apacheWebsitesBackend, 'op-1301', 'save', '3', websiteSource())],
     delete: () => [op(apacheWebsitesBackend, 'op-1302', 'delete', '3', websiteSource())],
-    // https-only with its certificate, a disabled website, a removed one.
+    // https-only with its certificate on three servers (ACME challenges asked of the others), a disabled website, a
+    // removed one.
     multi: () => [
-      op(apacheWebsitesBackend, 'op-1303', 'save', '3', websiteSource({ protocol: 'HTTPS_ONLY' })),
+      op(apacheWebsitesBackend, 'op-1303', 'save', '3', websiteSource({ protocol: 'HTTPS_ONLY', peers: ['192.0.2.10', '192.0.2.11', '2001:db8::3'] })),
       op(apacheWebsitesBackend, 'op-1304', 'save', '4', websiteSource({ id: '4', name: 'shop', domains: ['shop.example.com'], protocol: 'HTTP_AND_HTTPS', account: { isActive: false, type: 'COMPANY' } })),
       op(apacheWebsitesBackend, 'op-1305', 'delete', '5', websiteSource({ id: '5', name: 'gone', domains: ['gone.example.com'] })),
     ],

@@ -2,31 +2,13 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Reference } from '@mikro-orm/core';
 import type { Account } from '../../entities/accounts/account.js';
 import { Domain } from '../../entities/dns/domain.js';
-import { Route } from '../../entities/orchestration/route.js';
-import { getBackend } from '../../orchestration/backends/registry.js';
 import { domainMatchContext, type DomainSource } from '../../orchestration/backends/dns/zone.js';
-import { compileMatch } from '../../orchestration/routes/match-expression.js';
 import { entityOf } from '../entity-of.js';
+import { routedServerAddresses } from '../routed-server-addresses.js';
 import { defineServiceModule } from '../service-module.js';
 import { buildZone } from './zone-builder.js';
 
 const DOMAIN_POPULATE = ['account', 'top'] as const;
-
-/**
- * The addresses of the servers `backend`'s routes select for this domain: a master learns its slaves, a slave its
- * masters, from the routes, as the servers are stored (an IP address or a name the scripts resolve).
- */
-async function serverAddresses(em: EntityManager, backendName: string, context: Record<string, unknown>): Promise<string[]> {
-  const backend = getBackend(backendName);
-  const routes = await em.find(Route, { backend: backendName, isActive: true }, { populate: ['server'], filters: false });
-  const addresses = routes
-    .filter((route) => {
-      const compiled = compileMatch(route.match, backend.matchFields, backend.booleanMatchFields);
-      return compiled.ok && compiled.evaluate(context);
-    })
-    .map((route) => route.server.getEntity().address);
-  return [...new Set(addresses)].sort();
-}
 
 /**
  * Domains (backends bind9-master and bind9-slave). A top domain's snapshot is its whole zone; a subdomain's says
@@ -49,8 +31,8 @@ export const domainModule = defineServiceModule<Domain>({
     const source: DomainSource = {
       ...base,
       zone: top === null ? await buildZone(em, domain) : null,
-      slaves: await serverAddresses(em, 'bind9-slave', context),
-      masters: await serverAddresses(em, 'bind9-master', context),
+      slaves: await routedServerAddresses(em, 'bind9-slave', context),
+      masters: await routedServerAddresses(em, 'bind9-master', context),
     };
     return { account, label: domain.name, source };
   },

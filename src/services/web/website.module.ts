@@ -5,7 +5,9 @@ import { WebApp } from '../../entities/web/web-app.js';
 import { Website } from '../../entities/web/website.js';
 import { phpSocket, webAppDocumentRoot } from '../../orchestration/backends/webapps/webapps.backend.js';
 import type { SiteContent, WebsiteSource } from '../../orchestration/backends/web/website-snapshot.js';
+import { validatePeerAddress } from '../../orchestration/backends/web/web-values.js';
 import { entityOf } from '../entity-of.js';
+import { routedServerAddresses } from '../routed-server-addresses.js';
 import { defineServiceModule } from '../service-module.js';
 import { webAppSource } from './web-app.module.js';
 
@@ -20,6 +22,20 @@ async function siteContents(em: EntityManager, website: Website, account: Accoun
     contents.push({ path: c.path, appName: app.name, documentRoot: webAppDocumentRoot(source), phpSocket: app.type === 'PHP' ? phpSocket(app.id) : null });
   }
   return contents;
+}
+
+/**
+ * Every server that serves the website, on nginx or Apache (the routes of both, matched as the backends match:
+ * their matchContext): each answers the ACME challenges of the others (a CA asks the one the name resolves to). An
+ * address no web server configuration could name (the servers' field is free text) is left out.
+ */
+async function sitePeers(em: EntityManager, website: Website, account: Account): Promise<string[]> {
+  const context = {
+    website: { name: website.name, protocol: website.protocol, isActive: website.isActive && account.isActive },
+    account: { username: account.username, type: account.type },
+  };
+  const addresses = [...(await routedServerAddresses(em, 'nginx-websites', context)), ...(await routedServerAddresses(em, 'apache-websites', context))];
+  return [...new Set(addresses)].filter((a) => validatePeerAddress(a) === null).sort();
 }
 
 /** Websites (backends `nginx-websites` and `apache-websites`). */
@@ -39,6 +55,7 @@ export const websiteModule = defineServiceModule<Website>({
       domains: website.domains,
       contents: await siteContents(em, website, account),
       directives: website.directives,
+      peers: await sitePeers(em, website, account),
     };
     return { account, label: `${account.username}/${website.name}`, source };
   },

@@ -4,9 +4,38 @@ set -euo pipefail
 # [the common prelude: tests/golden/prelude.sh]
 
 # ── prepare ────────────────────────────────────────────────────────────────
-# Websites on nginx. Each site's candidate file is checked by `nginx -t` in a staged copy of Orchestra's sites before
-# it may replace the live one; the commit moves what passed into place and reloads nginx once. A reload is pending
-# (a marker file) until one succeeded, so a failed run's changes are still loaded by the next run.
+# A run's staged sites of a web server (nginx-websites, apache-websites; the web server's begin sets site_live, its
+# live sites' directory, site_stage, an empty directory of this run on the same file system, and site_marker, its
+# pending-reload marker). Only the sites the run changes are staged: a site's file that differs from the live one is
+# written into the stage (a candidate), a removed one is noted; the live files are neither copied nor compared.
+site_live=''
+site_stage=''
+site_marker=''
+declare -A site_removed=()
+
+# site_commit_files: the staged sites (the candidates the check accepted) replace their live files, the removed ones
+# go; each change marks the reload pending.
+site_commit_files() {
+  local staged name
+  for staged in "$site_stage"/*.conf; do
+    [ -e "$staged" ] || continue
+    name=${staged##*/}
+    mv -f -- "$staged" "$site_live/$name"
+    touch -- "$site_marker"
+    echo "$name: written"
+  done
+  for name in "${!site_removed[@]}"; do
+    [ -e "$site_live/$name" ] || continue
+    rm -f -- "$site_live/$name"
+    touch -- "$site_marker"
+    echo "$name: removed"
+  done
+}
+
+# Websites on nginx. Each site's candidate file (../web/site-stage.sh: only the sites the run changes are staged) is
+# checked by `nginx -t` with the other live sites before it may replace its live file; the commit moves what passed
+# into place and reloads nginx once. A reload is pending (a marker file) until one succeeded, so a failed run's
+# changes are still loaded by the next run.
 nginx_sites=/etc/nginx/orchestra/sites
 nginx_marker=/var/lib/orchestra/nginx-websites/reload-pending
 nginx_stage=''
@@ -21,9 +50,9 @@ nginx_begin() {
   mkdir -p -- "$nginx_sites" /var/log/nginx/orchestra /var/lib/orchestra/acme "${nginx_marker%/*}"
   nginx_stage=$(mktemp -d /etc/nginx/orchestra/stage.XXXXXX)
   trap 'rm -rf -- "$nginx_stage"' EXIT
-  cp -pr -- "$nginx_sites"/. "$nginx_stage"/
+  site_live=$nginx_sites site_stage=$nginx_stage site_marker=$nginx_marker
   nginx_check=$nginx_stage/check.nginx
-  printf 'error_log stderr;\nevents {}\nhttp {\n    include /etc/nginx/mime.types;\n    %s\n    include %s/*.conf;\n}\n' "$nginx_log_format" "$nginx_stage" >"$nginx_check"
+  printf 'error_log stderr;\nevents {}\nhttp {\n    include /etc/nginx/mime.types;\n    %s\n    include %s/sites.include;\n}\n' "$nginx_log_format" "$nginx_stage" >"$nginx_check"
   local include="# Websites managed by Orchestra.
 $nginx_log_format
 include /etc/nginx/orchestra/sites/*.conf;"
@@ -35,26 +64,11 @@ include /etc/nginx/orchestra/sites/*.conf;"
 
 
 
-# nginx_commit: the staged sites replace the live ones that differ; one reload if anything changed (or was pending).
+# nginx_commit: the staged sites replace their live files, the removed ones go; one reload if anything changed (or
+# was pending).
 nginx_commit() {
-  local staged live name refusal
-  for staged in "$nginx_stage"/*.conf; do
-    [ -e "$staged" ] || continue
-    name=${staged##*/}
-    cmp -s -- "$staged" "$nginx_sites/$name" && continue
-    cp -p -- "$staged" "$nginx_sites/.$name.new"
-    mv -f -- "$nginx_sites/.$name.new" "$nginx_sites/$name"
-    touch -- "$nginx_marker"
-    echo "$name: written"
-  done
-  for live in "$nginx_sites"/*.conf; do
-    [ -e "$live" ] || continue
-    name=${live##*/}
-    [ -e "$nginx_stage/$name" ] && continue
-    rm -f -- "$live"
-    touch -- "$nginx_marker"
-    echo "$name: removed"
-  done
+  local refusal
+  site_commit_files
   [ -e "$nginx_marker" ] || { echo "nginx: nothing changed"; return 0; }
   if ! refusal=$(nginx -t 2>&1); then
     echo "error: nginx -t refuses the server's whole configuration, not reloaded (pending): ${refusal//$'\n'/ }" >&2
@@ -98,8 +112,9 @@ nginx_workers() {
   pgrep -P "$master" | sort || true
 }
 
-# Websites on Apache 2.4. Each site's candidate file is checked by `apache2 -t` in a staged copy of Orchestra's sites
-# before it may replace the live one; the commit moves what passed into place and reloads Apache once (gracefully).
+# Websites on Apache 2.4. Each site's candidate file (../web/site-stage.sh: only the sites the run changes are
+# staged) is checked by `apache2 -t` with the other live sites before it may replace its live file; the commit moves
+# what passed into place and reloads Apache once (gracefully).
 # A reload is pending (a marker file) until one succeeded, so a failed run's changes are still loaded by the next run.
 apache_sites=/etc/apache2/orchestra/sites
 apache_marker=/var/lib/orchestra/apache-websites/reload-pending
@@ -121,7 +136,7 @@ apache_begin() {
   command -v apache2 >/dev/null || fail "Apache is not installed on this server"
   mkdir -p -- "$apache_sites" /var/log/apache2/orchestra /var/lib/orchestra/acme "${apache_marker%/*}"
   local module include
-  for module in proxy proxy_fcgi proxy_http rewrite ssl; do
+  for module in headers proxy proxy_fcgi proxy_http rewrite ssl; do
     if [ ! -e "/etc/apache2/mods-enabled/$module.load" ]; then
       a2enmod -q "$module" >/dev/null
       touch -- "$apache_marker"
@@ -130,12 +145,12 @@ apache_begin() {
   done
   apache_stage=$(mktemp -d /etc/apache2/orchestra/stage.XXXXXX)
   trap 'rm -rf -- "$apache_stage"' EXIT
-  cp -pr -- "$apache_sites"/. "$apache_stage"/
-  # The server's own configuration with Orchestra's live sites swapped for the staged ones (sites-enabled/zz-orchestra.conf
+  site_live=$apache_sites site_stage=$apache_stage site_marker=$apache_marker
+  # The server's own configuration with Orchestra's sites from the check's include list (sites-enabled/zz-orchestra.conf
   # includes the live ones: the check reads every other enabled site, but none whose name starts with "z").
   apache_check=$apache_stage/check.apache
-  sed "s|^IncludeOptional sites-enabled/\*\.conf|IncludeOptional sites-enabled/[!z]*.conf\nIncludeOptional $apache_stage/*.conf|" /etc/apache2/apache2.conf >"$apache_check"
-  grep -qF -- "$apache_stage/*.conf" "$apache_check" || fail "/etc/apache2/apache2.conf has no 'IncludeOptional sites-enabled/*.conf' line"
+  sed "s|^IncludeOptional sites-enabled/\*\.conf|IncludeOptional sites-enabled/[!z]*.conf\nInclude $apache_stage/sites.include|" /etc/apache2/apache2.conf >"$apache_check"
+  grep -qF -- "$apache_stage/sites.include" "$apache_check" || fail "/etc/apache2/apache2.conf has no 'IncludeOptional sites-enabled/*.conf' line"
   include='# Websites managed by Orchestra (last: a name no site claims goes to the default site).
 IncludeOptional /etc/apache2/orchestra/sites/*.conf'
   if [ "$(cat -- /etc/apache2/sites-enabled/zz-orchestra.conf 2>/dev/null)" != "$include" ]; then
@@ -144,26 +159,11 @@ IncludeOptional /etc/apache2/orchestra/sites/*.conf'
   fi
 }
 
-# apache_commit: the staged sites replace the live ones that differ; one graceful reload if anything changed.
+# apache_commit: the staged sites replace their live files, the removed ones go; one graceful reload if anything
+# changed (or was pending).
 apache_commit() {
-  local staged live name refusal
-  for staged in "$apache_stage"/*.conf; do
-    [ -e "$staged" ] || continue
-    name=${staged##*/}
-    cmp -s -- "$staged" "$apache_sites/$name" && continue
-    cp -p -- "$staged" "$apache_sites/.$name.new"
-    mv -f -- "$apache_sites/.$name.new" "$apache_sites/$name"
-    touch -- "$apache_marker"
-    echo "$name: written"
-  done
-  for live in "$apache_sites"/*.conf; do
-    [ -e "$live" ] || continue
-    name=${live##*/}
-    [ -e "$apache_stage/$name" ] && continue
-    rm -f -- "$live"
-    touch -- "$apache_marker"
-    echo "$name: removed"
-  done
+  local refusal
+  site_commit_files
   [ -e "$apache_marker" ] || { echo "Apache: nothing changed"; return 0; }
   if ! refusal=$(apache_test /etc/apache2/apache2.conf); then
     echo "error: apache2 -t refuses the server's whole configuration, not reloaded (pending): ${refusal//$'\n'/ }" >&2

@@ -4,8 +4,37 @@ set -euo pipefail
 # [the common prelude: tests/golden/prelude.sh]
 
 # ── prepare ────────────────────────────────────────────────────────────────
-# Websites on Apache 2.4. Each site's candidate file is checked by `apache2 -t` in a staged copy of Orchestra's sites
-# before it may replace the live one; the commit moves what passed into place and reloads Apache once (gracefully).
+# A run's staged sites of a web server (nginx-websites, apache-websites; the web server's begin sets site_live, its
+# live sites' directory, site_stage, an empty directory of this run on the same file system, and site_marker, its
+# pending-reload marker). Only the sites the run changes are staged: a site's file that differs from the live one is
+# written into the stage (a candidate), a removed one is noted; the live files are neither copied nor compared.
+site_live=''
+site_stage=''
+site_marker=''
+declare -A site_removed=()
+
+# site_commit_files: the staged sites (the candidates the check accepted) replace their live files, the removed ones
+# go; each change marks the reload pending.
+site_commit_files() {
+  local staged name
+  for staged in "$site_stage"/*.conf; do
+    [ -e "$staged" ] || continue
+    name=${staged##*/}
+    mv -f -- "$staged" "$site_live/$name"
+    touch -- "$site_marker"
+    echo "$name: written"
+  done
+  for name in "${!site_removed[@]}"; do
+    [ -e "$site_live/$name" ] || continue
+    rm -f -- "$site_live/$name"
+    touch -- "$site_marker"
+    echo "$name: removed"
+  done
+}
+
+# Websites on Apache 2.4. Each site's candidate file (../web/site-stage.sh: only the sites the run changes are
+# staged) is checked by `apache2 -t` with the other live sites before it may replace its live file; the commit moves
+# what passed into place and reloads Apache once (gracefully).
 # A reload is pending (a marker file) until one succeeded, so a failed run's changes are still loaded by the next run.
 apache_sites=/etc/apache2/orchestra/sites
 apache_marker=/var/lib/orchestra/apache-websites/reload-pending
@@ -27,7 +56,7 @@ apache_begin() {
   command -v apache2 >/dev/null || fail "Apache is not installed on this server"
   mkdir -p -- "$apache_sites" /var/log/apache2/orchestra /var/lib/orchestra/acme "${apache_marker%/*}"
   local module include
-  for module in proxy proxy_fcgi proxy_http rewrite ssl; do
+  for module in headers proxy proxy_fcgi proxy_http rewrite ssl; do
     if [ ! -e "/etc/apache2/mods-enabled/$module.load" ]; then
       a2enmod -q "$module" >/dev/null
       touch -- "$apache_marker"
@@ -36,12 +65,12 @@ apache_begin() {
   done
   apache_stage=$(mktemp -d /etc/apache2/orchestra/stage.XXXXXX)
   trap 'rm -rf -- "$apache_stage"' EXIT
-  cp -pr -- "$apache_sites"/. "$apache_stage"/
-  # The server's own configuration with Orchestra's live sites swapped for the staged ones (sites-enabled/zz-orchestra.conf
+  site_live=$apache_sites site_stage=$apache_stage site_marker=$apache_marker
+  # The server's own configuration with Orchestra's sites from the check's include list (sites-enabled/zz-orchestra.conf
   # includes the live ones: the check reads every other enabled site, but none whose name starts with "z").
   apache_check=$apache_stage/check.apache
-  sed "s|^IncludeOptional sites-enabled/\*\.conf|IncludeOptional sites-enabled/[!z]*.conf\nIncludeOptional $apache_stage/*.conf|" /etc/apache2/apache2.conf >"$apache_check"
-  grep -qF -- "$apache_stage/*.conf" "$apache_check" || fail "/etc/apache2/apache2.conf has no 'IncludeOptional sites-enabled/*.conf' line"
+  sed "s|^IncludeOptional sites-enabled/\*\.conf|IncludeOptional sites-enabled/[!z]*.conf\nInclude $apache_stage/sites.include|" /etc/apache2/apache2.conf >"$apache_check"
+  grep -qF -- "$apache_stage/sites.include" "$apache_check" || fail "/etc/apache2/apache2.conf has no 'IncludeOptional sites-enabled/*.conf' line"
   include='# Websites managed by Orchestra (last: a name no site claims goes to the default site).
 IncludeOptional /etc/apache2/orchestra/sites/*.conf'
   if [ "$(cat -- /etc/apache2/sites-enabled/zz-orchestra.conf 2>/dev/null)" != "$include" ]; then
@@ -50,26 +79,11 @@ IncludeOptional /etc/apache2/orchestra/sites/*.conf'
   fi
 }
 
-# apache_commit: the staged sites replace the live ones that differ; one graceful reload if anything changed.
+# apache_commit: the staged sites replace their live files, the removed ones go; one graceful reload if anything
+# changed (or was pending).
 apache_commit() {
-  local staged live name refusal
-  for staged in "$apache_stage"/*.conf; do
-    [ -e "$staged" ] || continue
-    name=${staged##*/}
-    cmp -s -- "$staged" "$apache_sites/$name" && continue
-    cp -p -- "$staged" "$apache_sites/.$name.new"
-    mv -f -- "$apache_sites/.$name.new" "$apache_sites/$name"
-    touch -- "$apache_marker"
-    echo "$name: written"
-  done
-  for live in "$apache_sites"/*.conf; do
-    [ -e "$live" ] || continue
-    name=${live##*/}
-    [ -e "$apache_stage/$name" ] && continue
-    rm -f -- "$live"
-    touch -- "$apache_marker"
-    echo "$name: removed"
-  done
+  local refusal
+  site_commit_files
   [ -e "$apache_marker" ] || { echo "Apache: nothing changed"; return 0; }
   if ! refusal=$(apache_test /etc/apache2/apache2.conf); then
     echo "error: apache2 -t refuses the server's whole configuration, not reloaded (pending): ${refusal//$'\n'/ }" >&2
@@ -109,65 +123,95 @@ apache_children() {
   pgrep -P "$parent" | sort || true
 }
 
-# The sites this run changes (their staged file differs from the live one), checked together by apache_site_check;
-# beside each, its TLS directory ('' : no https).
-apache_candidates=()
-apache_candidate_tls=()
+# Candidates and their check, for either web server: its save fragment defines site_test (checks the configuration
+# that includes "$site_stage/sites.include", the checker's messages on stdout), site_item_test EXTRA (what that
+# checker does not read of one site; EXTRA is the site's third argument of site_save), site_include_before and
+# site_include_after (how the configuration includes one file) and site_checker (its name in messages).
 
-# apache_site_save FILE CONTENT TLS_DIR: stages the site's file (the staged copy it replaces kept beside it); a file
-# equal to the live one with a loadable certificate is no candidate: nothing to check, nothing to write.
-apache_site_save() {
-  local file=$1 content=$2 tls=$3
-  if [ -f "$apache_stage/$file" ]; then
-    [ "$(cat -- "$apache_stage/$file"; printf x)" = "${content}x" ] && apache_tls_test "$tls" >/dev/null && return 0
-    cp -p -- "$apache_stage/$file" "$apache_stage/$file.previous"
-  fi
-  printf '%s' "$content" >"$apache_stage/$file"
-  apache_candidates+=("$file")
-  apache_candidate_tls+=("$tls")
-}
+# Candidates in order, beside each what its checker checks besides the configuration (Apache: its TLS directory).
+site_candidates=()
+site_candidate_extra=()
 
-# apache_site_check: ONE apache2 -t of the server's configuration with every candidate in place, plus openssl on each
-# https candidate's certificate and key (apache2 -t does not read them, a graceful restart would, and die); only when
-# that refuses are they checked one by one, in order, each with the ones accepted before it, so a refused site goes
-# back to its live file, the run is FAILURE with the checker's message, and the other sites still apply.
-apache_site_check() {
-  local i file refusal all=1
-  [ "${#apache_candidates[@]}" -gt 0 ] || return 0
-  apache_test "$apache_check" >/dev/null || all=0
-  for i in "${!apache_candidates[@]}"; do
-    [ "$all" = 1 ] || break
-    apache_tls_test "${apache_candidate_tls[$i]}" >/dev/null || all=0
-  done
-  if [ "$all" = 1 ]; then
-    for file in "${apache_candidates[@]}"; do
-      rm -f -- "$apache_stage/$file.previous"
-      echo "$file: accepted by apache2 -t"
-    done
+# site_save FILE CONTENT [EXTRA]: stages the site's file; a file equal to the live one (whose EXTRA passes) is no
+# candidate: nothing to check, nothing to write.
+site_save() {
+  local file=$1 content=$2 extra=${3:-}
+  if [ -f "$site_live/$file" ] && [ "$(cat -- "$site_live/$file"; printf x)" = "${content}x" ] && site_item_test "$extra" >/dev/null; then
     return 0
   fi
-  for file in "${apache_candidates[@]}"; do
-    mv -f -- "$apache_stage/$file" "$apache_stage/$file.candidate"
-    if [ -f "$apache_stage/$file.previous" ]; then mv -f -- "$apache_stage/$file.previous" "$apache_stage/$file"; fi
+  [ -e "$site_stage/$file" ] || { site_candidates+=("$file"); site_candidate_extra+=("$extra"); }
+  printf '%s' "$content" >"$site_stage/$file"
+  unset "site_removed[$file]"
+}
+
+# site_write_include CANDIDATE...: the include list of the check: every live site, the given candidates staged in
+# their place, the removed ones left out (a check of the whole configuration, without copying a file).
+site_write_include() {
+  local live name
+  local -A staged=()
+  for name in "$@"; do staged[$name]=1; done
+  {
+    for live in "$site_live"/*.conf; do
+      [ -e "$live" ] || continue
+      name=${live##*/}
+      if [ -n "${site_removed[$name]:-}" ] || [ -n "${staged[$name]:-}" ]; then continue; fi
+      printf '%s"%s"%s\n' "$site_include_before" "$live" "$site_include_after"
+    done
+    for name in "$@"; do printf '%s"%s"%s\n' "$site_include_before" "$site_stage/$name" "$site_include_after"; done
+  } >"$site_stage/sites.include"
+}
+
+# site_check: ONE check of the configuration with every candidate in place (a sync of 500 sites checked each against
+# all the others, 500 times: minutes); only when that refuses are they checked one by one, in order, each with the
+# ones accepted before it, so a refused site keeps its live file, the run is FAILURE with the checker's message, and
+# the other sites still apply.
+site_check() {
+  local i file refusal all=1
+  local -a accepted=() present=()
+  for file in "${site_candidates[@]}"; do
+    [ -e "$site_stage/$file" ] && present+=("$file")
   done
-  for i in "${!apache_candidates[@]}"; do
-    file=${apache_candidates[$i]}
-    if [ -f "$apache_stage/$file" ]; then cp -p -- "$apache_stage/$file" "$apache_stage/$file.previous"; fi
-    mv -f -- "$apache_stage/$file.candidate" "$apache_stage/$file"
-    if refusal=$(apache_test "$apache_check") && refusal=$(apache_tls_test "${apache_candidate_tls[$i]}"); then
-      rm -f -- "$apache_stage/$file.previous"
-      echo "$file: accepted by apache2 -t"
+  [ "${#present[@]}" -gt 0 ] || return 0
+  site_write_include "${present[@]}"
+  site_test >/dev/null || all=0
+  for i in "${!site_candidates[@]}"; do
+    [ "$all" = 1 ] || break
+    [ -e "$site_stage/${site_candidates[$i]}" ] || continue
+    site_item_test "${site_candidate_extra[$i]}" >/dev/null || all=0
+  done
+  if [ "$all" = 1 ]; then
+    for file in "${present[@]}"; do echo "$file: accepted by $site_checker"; done
+    return 0
+  fi
+  for i in "${!site_candidates[@]}"; do
+    file=${site_candidates[$i]}
+    [ -e "$site_stage/$file" ] || continue
+    site_write_include "${accepted[@]}" "$file"
+    if refusal=$(site_test) && refusal=$(site_item_test "${site_candidate_extra[$i]}"); then
+      accepted+=("$file")
+      echo "$file: accepted by $site_checker"
     else
-      if [ -f "$apache_stage/$file.previous" ]; then mv -f -- "$apache_stage/$file.previous" "$apache_stage/$file"; else rm -f -- "$apache_stage/$file"; fi
-      refusal=${refusal//$apache_stage/$apache_sites}
-      echo "error: $file refused by apache2 -t, the live configuration is unchanged: ${refusal//$'\n'/ }" >&2
+      rm -f -- "$site_stage/$file"
+      refusal=${refusal//$site_stage/$site_live}
+      echo "error: $file refused by $site_checker, the live configuration is unchanged: ${refusal//$'\n'/ }" >&2
       exit_code=1
     fi
   done
 }
 
-# apache_tls_test DIR: the certificate and key of DIR load ('' : no https).
-apache_tls_test() {
+# Apache as the checker of ../web/site-save.sh: `apache2 -t` of the server's own configuration with Orchestra's sites
+# from the include list (apache_begin's check.apache), and openssl on an https site's certificate and key, which
+# apache2 -t does not read (a graceful restart would, and die).
+site_checker='apache2 -t'
+site_include_before='Include '
+site_include_after=''
+
+site_test() {
+  apache_test "$apache_check"
+}
+
+# site_item_test DIR: the certificate and key of DIR load ('' : no https).
+site_item_test() {
   [ -n "$1" ] || return 0
   openssl x509 -noout -in "$1/fullchain.pem" 2>&1 && openssl pkey -noout -in "$1/privkey.pem" 2>&1
 }
@@ -175,7 +219,7 @@ apache_tls_test() {
 apache_begin
 
 # ── operation op-'1'?$(touch /tmp/canary) `id`: save Website 3`id` (alice/main)
-apache_site_save 'site-3.conf' '# Website main of alice, managed by Orchestra: changes here are overwritten.
+site_save 'site-3.conf' '# Website main of alice, managed by Orchestra: changes here are overwritten.
 <VirtualHost *:80>
     ServerName example.com
     ServerAlias www.example.com
@@ -213,6 +257,6 @@ apache_site_save 'site-3.conf' '# Website main of alice, managed by Orchestra: c
 ' ''
 
 # ── commit ─────────────────────────────────────────────────────────────────
-apache_site_check
+site_check
 apache_commit
 exit "$exit_code"

@@ -4,9 +4,38 @@ set -euo pipefail
 # [the common prelude: tests/golden/prelude.sh]
 
 # ── prepare ────────────────────────────────────────────────────────────────
-# Websites on nginx. Each site's candidate file is checked by `nginx -t` in a staged copy of Orchestra's sites before
-# it may replace the live one; the commit moves what passed into place and reloads nginx once. A reload is pending
-# (a marker file) until one succeeded, so a failed run's changes are still loaded by the next run.
+# A run's staged sites of a web server (nginx-websites, apache-websites; the web server's begin sets site_live, its
+# live sites' directory, site_stage, an empty directory of this run on the same file system, and site_marker, its
+# pending-reload marker). Only the sites the run changes are staged: a site's file that differs from the live one is
+# written into the stage (a candidate), a removed one is noted; the live files are neither copied nor compared.
+site_live=''
+site_stage=''
+site_marker=''
+declare -A site_removed=()
+
+# site_commit_files: the staged sites (the candidates the check accepted) replace their live files, the removed ones
+# go; each change marks the reload pending.
+site_commit_files() {
+  local staged name
+  for staged in "$site_stage"/*.conf; do
+    [ -e "$staged" ] || continue
+    name=${staged##*/}
+    mv -f -- "$staged" "$site_live/$name"
+    touch -- "$site_marker"
+    echo "$name: written"
+  done
+  for name in "${!site_removed[@]}"; do
+    [ -e "$site_live/$name" ] || continue
+    rm -f -- "$site_live/$name"
+    touch -- "$site_marker"
+    echo "$name: removed"
+  done
+}
+
+# Websites on nginx. Each site's candidate file (../web/site-stage.sh: only the sites the run changes are staged) is
+# checked by `nginx -t` with the other live sites before it may replace its live file; the commit moves what passed
+# into place and reloads nginx once. A reload is pending (a marker file) until one succeeded, so a failed run's
+# changes are still loaded by the next run.
 nginx_sites=/etc/nginx/orchestra/sites
 nginx_marker=/var/lib/orchestra/nginx-websites/reload-pending
 nginx_stage=''
@@ -21,9 +50,9 @@ nginx_begin() {
   mkdir -p -- "$nginx_sites" /var/log/nginx/orchestra /var/lib/orchestra/acme "${nginx_marker%/*}"
   nginx_stage=$(mktemp -d /etc/nginx/orchestra/stage.XXXXXX)
   trap 'rm -rf -- "$nginx_stage"' EXIT
-  cp -pr -- "$nginx_sites"/. "$nginx_stage"/
+  site_live=$nginx_sites site_stage=$nginx_stage site_marker=$nginx_marker
   nginx_check=$nginx_stage/check.nginx
-  printf 'error_log stderr;\nevents {}\nhttp {\n    include /etc/nginx/mime.types;\n    %s\n    include %s/*.conf;\n}\n' "$nginx_log_format" "$nginx_stage" >"$nginx_check"
+  printf 'error_log stderr;\nevents {}\nhttp {\n    include /etc/nginx/mime.types;\n    %s\n    include %s/sites.include;\n}\n' "$nginx_log_format" "$nginx_stage" >"$nginx_check"
   local include="# Websites managed by Orchestra.
 $nginx_log_format
 include /etc/nginx/orchestra/sites/*.conf;"
@@ -35,26 +64,11 @@ include /etc/nginx/orchestra/sites/*.conf;"
 
 
 
-# nginx_commit: the staged sites replace the live ones that differ; one reload if anything changed (or was pending).
+# nginx_commit: the staged sites replace their live files, the removed ones go; one reload if anything changed (or
+# was pending).
 nginx_commit() {
-  local staged live name refusal
-  for staged in "$nginx_stage"/*.conf; do
-    [ -e "$staged" ] || continue
-    name=${staged##*/}
-    cmp -s -- "$staged" "$nginx_sites/$name" && continue
-    cp -p -- "$staged" "$nginx_sites/.$name.new"
-    mv -f -- "$nginx_sites/.$name.new" "$nginx_sites/$name"
-    touch -- "$nginx_marker"
-    echo "$name: written"
-  done
-  for live in "$nginx_sites"/*.conf; do
-    [ -e "$live" ] || continue
-    name=${live##*/}
-    [ -e "$nginx_stage/$name" ] && continue
-    rm -f -- "$live"
-    touch -- "$nginx_marker"
-    echo "$name: removed"
-  done
+  local refusal
+  site_commit_files
   [ -e "$nginx_marker" ] || { echo "nginx: nothing changed"; return 0; }
   if ! refusal=$(nginx -t 2>&1); then
     echo "error: nginx -t refuses the server's whole configuration, not reloaded (pending): ${refusal//$'\n'/ }" >&2
@@ -98,15 +112,16 @@ nginx_workers() {
   pgrep -P "$master" | sort || true
 }
 
-# nginx_site_remove FILE: the site is no longer staged (the commit removes the live file).
-nginx_site_remove() {
-  rm -f -- "$nginx_stage/$1"
+# site_remove FILE: the site goes (the commit removes its live file); one staged earlier in the run goes with it.
+site_remove() {
+  rm -f -- "${site_stage:?}/$1"
+  site_removed[$1]=1
 }
 
 nginx_begin
 
 # ── operation op-1202: delete Website 3 (alice/main) ───────────────────────
-nginx_site_remove 'site-3.conf'
+site_remove 'site-3.conf'
 
 # ── commit ─────────────────────────────────────────────────────────────────
 nginx_commit

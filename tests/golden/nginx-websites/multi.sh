@@ -4,9 +4,38 @@ set -euo pipefail
 # [the common prelude: tests/golden/prelude.sh]
 
 # ── prepare ────────────────────────────────────────────────────────────────
-# Websites on nginx. Each site's candidate file is checked by `nginx -t` in a staged copy of Orchestra's sites before
-# it may replace the live one; the commit moves what passed into place and reloads nginx once. A reload is pending
-# (a marker file) until one succeeded, so a failed run's changes are still loaded by the next run.
+# A run's staged sites of a web server (nginx-websites, apache-websites; the web server's begin sets site_live, its
+# live sites' directory, site_stage, an empty directory of this run on the same file system, and site_marker, its
+# pending-reload marker). Only the sites the run changes are staged: a site's file that differs from the live one is
+# written into the stage (a candidate), a removed one is noted; the live files are neither copied nor compared.
+site_live=''
+site_stage=''
+site_marker=''
+declare -A site_removed=()
+
+# site_commit_files: the staged sites (the candidates the check accepted) replace their live files, the removed ones
+# go; each change marks the reload pending.
+site_commit_files() {
+  local staged name
+  for staged in "$site_stage"/*.conf; do
+    [ -e "$staged" ] || continue
+    name=${staged##*/}
+    mv -f -- "$staged" "$site_live/$name"
+    touch -- "$site_marker"
+    echo "$name: written"
+  done
+  for name in "${!site_removed[@]}"; do
+    [ -e "$site_live/$name" ] || continue
+    rm -f -- "$site_live/$name"
+    touch -- "$site_marker"
+    echo "$name: removed"
+  done
+}
+
+# Websites on nginx. Each site's candidate file (../web/site-stage.sh: only the sites the run changes are staged) is
+# checked by `nginx -t` with the other live sites before it may replace its live file; the commit moves what passed
+# into place and reloads nginx once. A reload is pending (a marker file) until one succeeded, so a failed run's
+# changes are still loaded by the next run.
 nginx_sites=/etc/nginx/orchestra/sites
 nginx_marker=/var/lib/orchestra/nginx-websites/reload-pending
 nginx_stage=''
@@ -21,9 +50,9 @@ nginx_begin() {
   mkdir -p -- "$nginx_sites" /var/log/nginx/orchestra /var/lib/orchestra/acme "${nginx_marker%/*}"
   nginx_stage=$(mktemp -d /etc/nginx/orchestra/stage.XXXXXX)
   trap 'rm -rf -- "$nginx_stage"' EXIT
-  cp -pr -- "$nginx_sites"/. "$nginx_stage"/
+  site_live=$nginx_sites site_stage=$nginx_stage site_marker=$nginx_marker
   nginx_check=$nginx_stage/check.nginx
-  printf 'error_log stderr;\nevents {}\nhttp {\n    include /etc/nginx/mime.types;\n    %s\n    include %s/*.conf;\n}\n' "$nginx_log_format" "$nginx_stage" >"$nginx_check"
+  printf 'error_log stderr;\nevents {}\nhttp {\n    include /etc/nginx/mime.types;\n    %s\n    include %s/sites.include;\n}\n' "$nginx_log_format" "$nginx_stage" >"$nginx_check"
   local include="# Websites managed by Orchestra.
 $nginx_log_format
 include /etc/nginx/orchestra/sites/*.conf;"
@@ -35,26 +64,11 @@ include /etc/nginx/orchestra/sites/*.conf;"
 
 
 
-# nginx_commit: the staged sites replace the live ones that differ; one reload if anything changed (or was pending).
+# nginx_commit: the staged sites replace their live files, the removed ones go; one reload if anything changed (or
+# was pending).
 nginx_commit() {
-  local staged live name refusal
-  for staged in "$nginx_stage"/*.conf; do
-    [ -e "$staged" ] || continue
-    name=${staged##*/}
-    cmp -s -- "$staged" "$nginx_sites/$name" && continue
-    cp -p -- "$staged" "$nginx_sites/.$name.new"
-    mv -f -- "$nginx_sites/.$name.new" "$nginx_sites/$name"
-    touch -- "$nginx_marker"
-    echo "$name: written"
-  done
-  for live in "$nginx_sites"/*.conf; do
-    [ -e "$live" ] || continue
-    name=${live##*/}
-    [ -e "$nginx_stage/$name" ] && continue
-    rm -f -- "$live"
-    touch -- "$nginx_marker"
-    echo "$name: removed"
-  done
+  local refusal
+  site_commit_files
   [ -e "$nginx_marker" ] || { echo "nginx: nothing changed"; return 0; }
   if ! refusal=$(nginx -t 2>&1); then
     echo "error: nginx -t refuses the server's whole configuration, not reloaded (pending): ${refusal//$'\n'/ }" >&2
@@ -98,57 +112,101 @@ nginx_workers() {
   pgrep -P "$master" | sort || true
 }
 
-# The sites this run changes (their staged file differs from the live one), checked together by nginx_site_check.
-nginx_candidates=()
+# Candidates and their check, for either web server: its save fragment defines site_test (checks the configuration
+# that includes "$site_stage/sites.include", the checker's messages on stdout), site_item_test EXTRA (what that
+# checker does not read of one site; EXTRA is the site's third argument of site_save), site_include_before and
+# site_include_after (how the configuration includes one file) and site_checker (its name in messages).
 
-# nginx_site_save FILE CONTENT: stages the site's file (the staged copy it replaces kept beside it); a file equal to the
-# live one is no candidate: nothing to check, nothing to write.
-nginx_site_save() {
-  local file=$1 content=$2
-  if [ -f "$nginx_stage/$file" ]; then
-    [ "$(cat -- "$nginx_stage/$file"; printf x)" = "${content}x" ] && return 0
-    cp -p -- "$nginx_stage/$file" "$nginx_stage/$file.previous"
-  fi
-  printf '%s' "$content" >"$nginx_stage/$file"
-  nginx_candidates+=("$file")
-}
+# Candidates in order, beside each what its checker checks besides the configuration (Apache: its TLS directory).
+site_candidates=()
+site_candidate_extra=()
 
-# nginx_site_check: ONE nginx -t of every staged site with all the candidates in place (a sync of 500 sites checked
-# each against all the others, 500 times: minutes); only when that refuses are they checked one by one, in order, each
-# with the ones accepted before it, so a refused site goes back to its live file, the run is FAILURE with nginx's
-# message, and the other sites still apply.
-nginx_site_check() {
-  local file refusal
-  [ "${#nginx_candidates[@]}" -gt 0 ] || return 0
-  if nginx -t -c "$nginx_check" >/dev/null 2>&1; then
-    for file in "${nginx_candidates[@]}"; do
-      rm -f -- "$nginx_stage/$file.previous"
-      echo "$file: accepted by nginx -t"
-    done
+# site_save FILE CONTENT [EXTRA]: stages the site's file; a file equal to the live one (whose EXTRA passes) is no
+# candidate: nothing to check, nothing to write.
+site_save() {
+  local file=$1 content=$2 extra=${3:-}
+  if [ -f "$site_live/$file" ] && [ "$(cat -- "$site_live/$file"; printf x)" = "${content}x" ] && site_item_test "$extra" >/dev/null; then
     return 0
   fi
-  for file in "${nginx_candidates[@]}"; do
-    mv -f -- "$nginx_stage/$file" "$nginx_stage/$file.candidate"
-    if [ -f "$nginx_stage/$file.previous" ]; then mv -f -- "$nginx_stage/$file.previous" "$nginx_stage/$file"; fi
+  [ -e "$site_stage/$file" ] || { site_candidates+=("$file"); site_candidate_extra+=("$extra"); }
+  printf '%s' "$content" >"$site_stage/$file"
+  unset "site_removed[$file]"
+}
+
+# site_write_include CANDIDATE...: the include list of the check: every live site, the given candidates staged in
+# their place, the removed ones left out (a check of the whole configuration, without copying a file).
+site_write_include() {
+  local live name
+  local -A staged=()
+  for name in "$@"; do staged[$name]=1; done
+  {
+    for live in "$site_live"/*.conf; do
+      [ -e "$live" ] || continue
+      name=${live##*/}
+      if [ -n "${site_removed[$name]:-}" ] || [ -n "${staged[$name]:-}" ]; then continue; fi
+      printf '%s"%s"%s\n' "$site_include_before" "$live" "$site_include_after"
+    done
+    for name in "$@"; do printf '%s"%s"%s\n' "$site_include_before" "$site_stage/$name" "$site_include_after"; done
+  } >"$site_stage/sites.include"
+}
+
+# site_check: ONE check of the configuration with every candidate in place (a sync of 500 sites checked each against
+# all the others, 500 times: minutes); only when that refuses are they checked one by one, in order, each with the
+# ones accepted before it, so a refused site keeps its live file, the run is FAILURE with the checker's message, and
+# the other sites still apply.
+site_check() {
+  local i file refusal all=1
+  local -a accepted=() present=()
+  for file in "${site_candidates[@]}"; do
+    [ -e "$site_stage/$file" ] && present+=("$file")
   done
-  for file in "${nginx_candidates[@]}"; do
-    if [ -f "$nginx_stage/$file" ]; then cp -p -- "$nginx_stage/$file" "$nginx_stage/$file.previous"; fi
-    mv -f -- "$nginx_stage/$file.candidate" "$nginx_stage/$file"
-    if refusal=$(nginx -t -c "$nginx_check" 2>&1); then
-      rm -f -- "$nginx_stage/$file.previous"
-      echo "$file: accepted by nginx -t"
+  [ "${#present[@]}" -gt 0 ] || return 0
+  site_write_include "${present[@]}"
+  site_test >/dev/null || all=0
+  for i in "${!site_candidates[@]}"; do
+    [ "$all" = 1 ] || break
+    [ -e "$site_stage/${site_candidates[$i]}" ] || continue
+    site_item_test "${site_candidate_extra[$i]}" >/dev/null || all=0
+  done
+  if [ "$all" = 1 ]; then
+    for file in "${present[@]}"; do echo "$file: accepted by $site_checker"; done
+    return 0
+  fi
+  for i in "${!site_candidates[@]}"; do
+    file=${site_candidates[$i]}
+    [ -e "$site_stage/$file" ] || continue
+    site_write_include "${accepted[@]}" "$file"
+    if refusal=$(site_test) && refusal=$(site_item_test "${site_candidate_extra[$i]}"); then
+      accepted+=("$file")
+      echo "$file: accepted by $site_checker"
     else
-      if [ -f "$nginx_stage/$file.previous" ]; then mv -f -- "$nginx_stage/$file.previous" "$nginx_stage/$file"; else rm -f -- "$nginx_stage/$file"; fi
-      refusal=${refusal//$nginx_stage/$nginx_sites}
-      echo "error: $file refused by nginx -t, the live configuration is unchanged: ${refusal//$'\n'/ }" >&2
+      rm -f -- "$site_stage/$file"
+      refusal=${refusal//$site_stage/$site_live}
+      echo "error: $file refused by $site_checker, the live configuration is unchanged: ${refusal//$'\n'/ }" >&2
       exit_code=1
     fi
   done
 }
 
-# nginx_site_remove FILE: the site is no longer staged (the commit removes the live file).
-nginx_site_remove() {
-  rm -f -- "$nginx_stage/$1"
+# nginx as the checker of ../web/site-save.sh: `nginx -t` of a configuration of Orchestra's sites only (nginx_begin's
+# check.nginx: Debian's mime types and the sites' log format, then the include list).
+site_checker='nginx -t'
+site_include_before='include '
+site_include_after=';'
+
+site_test() {
+  nginx -t -c "$nginx_check" 2>&1
+}
+
+# site_item_test: nginx -t reads the certificates itself: nothing more to check.
+site_item_test() {
+  :
+}
+
+# site_remove FILE: the site goes (the commit removes its live file); one staged earlier in the run goes with it.
+site_remove() {
+  rm -f -- "${site_stage:?}/$1"
+  site_removed[$1]=1
 }
 
 # site_tls_placeholder DIR NAME: a https website has a certificate from the start: a self-signed one for NAME until
@@ -167,12 +225,26 @@ nginx_begin
 
 # ── operation op-1203: save Website 3 (alice/main) ─────────────────────────
 site_tls_placeholder '/etc/orchestra/tls/site-3' 'example.com'
-nginx_site_save 'site-3.conf' '# Website main of alice, managed by Orchestra: changes here are overwritten.
+site_save 'site-3.conf' '# Website main of alice, managed by Orchestra: changes here are overwritten.
+upstream orchestra_acme_site_3 {
+    server 192.0.2.10:80 max_fails=0;
+    server 192.0.2.11:80 max_fails=0;
+    server [2001:db8::3]:80 max_fails=0;
+}
 server {
     listen 80;
     server_name example.com www.example.com;
     access_log "/var/log/nginx/orchestra/site-3.access.log" orchestra;
-    location ^~ /.well-known/acme-challenge/ { root "/var/lib/orchestra/acme"; default_type text/plain; }
+    location ^~ /.well-known/acme-challenge/ { root "/var/lib/orchestra/acme"; default_type text/plain; try_files $uri @orchestra_acme_peers; }
+    location @orchestra_acme_peers {
+        if ($http_x_orchestra_acme_forwarded) { return 404; }
+        proxy_pass http://orchestra_acme_site_3;
+        proxy_set_header Host $host;
+        proxy_set_header X-Orchestra-Acme-Forwarded 1;
+        proxy_next_upstream error timeout http_404;
+        proxy_connect_timeout 5s;
+        proxy_read_timeout 10s;
+    }
     location / { return 301 https://$host$request_uri; }
 }
 server {
@@ -211,7 +283,7 @@ server {
 
 # ── operation op-1204: save Website 4 (alice/shop) ─────────────────────────
 site_tls_placeholder '/etc/orchestra/tls/site-4' 'shop.example.com'
-nginx_site_save 'site-4.conf' '# Website shop of alice, managed by Orchestra: changes here are overwritten.
+site_save 'site-4.conf' '# Website shop of alice, managed by Orchestra: changes here are overwritten.
 server {
     listen 80;
     server_name shop.example.com;
@@ -232,9 +304,9 @@ server {
 '
 
 # ── operation op-1205: delete Website 5 (alice/gone) ───────────────────────
-nginx_site_remove 'site-5.conf'
+site_remove 'site-5.conf'
 
 # ── commit ─────────────────────────────────────────────────────────────────
-nginx_site_check
+site_check
 nginx_commit
 exit "$exit_code"

@@ -27,6 +27,7 @@ import { validateSiteDomain, validateWebName } from '../web/web-values.js';
 import { portsOf, siteTlsDir, WEBSITE_PROTOCOLS, type WebsiteProtocolName } from '../web/website-snapshot.js';
 
 const ACME = bashFragment(new URL('./acme.sh', import.meta.url));
+const SITE_STAGE = bashFragment(new URL('../web/site-stage.sh', import.meta.url));
 const NGINX = bashFragment(new URL('../nginx-websites/nginx.sh', import.meta.url));
 const APACHE = bashFragment(new URL('../apache-websites/apache.sh', import.meta.url));
 
@@ -88,7 +89,7 @@ export const acmeCertificatesBackend = defineBackend<CertificateSnapshot>({
     // Only the functions the sections call: shellcheck flags a function no one calls as dead code.
     if (!save) return ShellCode.trusted('# deletes only: no ACME account needed');
     const { directoryUrl, contact, caFile } = save.snapshot.acme;
-    return joinShell([NGINX, APACHE, ACME, sh`acme_begin ${directoryUrl} ${contact ?? ''} ${caFile ?? ''}`], '\n\n');
+    return joinShell([SITE_STAGE, NGINX, APACHE, ACME, sh`acme_begin ${directoryUrl} ${contact ?? ''} ${caFile ?? ''}`], '\n\n');
   },
   section(op) {
     const s = op.snapshot;

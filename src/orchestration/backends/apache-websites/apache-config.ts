@@ -4,6 +4,8 @@
  * `${}` or `%{}` (the `%{HTTP_HOST}`… below are written here, never data).
  */
 import { DISABLED_BODY } from '../nginx-websites/nginx-config.js';
+import { ACME_WEBROOT, FORWARDED_HEADER, hasPeers } from '../web/acme-peers.js';
+import { peerHostPort } from '../web/web-values.js';
 import { portsOf, siteTlsDir, type SiteContent, type WebsiteSnapshot } from '../web/website-snapshot.js';
 
 const q = (value: string) => `"${value}"`;
@@ -44,6 +46,31 @@ function hostBody(s: WebsiteSnapshot): string[] {
   return lines;
 }
 
+/**
+ * A challenge whose token is not in the webroot, asked of the first peer that is not this server (the address the
+ * request came to), with the site's name as Host and FORWARDED_HEADER set; a forwarded request is not forwarded
+ * again (../web/acme-peers.ts). mod_rewrite takes the first rule that applies, so Apache asks one peer: enough for
+ * a site on two servers.
+ */
+function challengeFallback(s: WebsiteSnapshot): string[] {
+  if (!hasPeers(s)) return [];
+  const lines = [
+    `    # ACME challenges of the site's other servers (${FORWARDED_HEADER}: forwarded once, never again).`,
+    '    RewriteEngine On',
+    '    ProxyPreserveHost On',
+    `    RequestHeader set ${FORWARDED_HEADER} "1" env=orchestra_acme_forwarded`,
+  ];
+  for (const peer of s.peers) {
+    lines.push(
+      `    RewriteCond "%{HTTP:${FORWARDED_HEADER}}" "^$"`,
+      `    RewriteCond "${ACME_WEBROOT}%{REQUEST_URI}" "!-f"`,
+      `    RewriteCond "%{SERVER_ADDR}" ${q(`!=${peer}`)}`,
+      `    RewriteRule "^/\\.well-known/acme-challenge/[A-Za-z0-9_-]+$" ${q(`http://${peerHostPort(peer, 80)}%{REQUEST_URI}`)} [P,L,E=orchestra_acme_forwarded:1]`,
+    );
+  }
+  return lines;
+}
+
 export function renderApacheSite(s: WebsiteSnapshot): string {
   const out = [`# Website ${s.name} of ${s.accountUsername}, managed by Orchestra: changes here are overwritten.`];
   const names = [`    ServerName ${s.domains[0]}`, ...(s.domains.length > 1 ? [`    ServerAlias ${s.domains.slice(1).join(' ')}`] : [])];
@@ -56,7 +83,7 @@ export function renderApacheSite(s: WebsiteSnapshot): string {
       const tls = siteTlsDir(s.id);
       out.push('    SSLEngine on', `    SSLCertificateFile ${q(`${tls}/fullchain.pem`)}`, `    SSLCertificateKeyFile ${q(`${tls}/privkey.pem`)}`, ...hostBody(s));
     } else {
-      out.push(acme, '    <Directory "/var/lib/orchestra/acme">', '        Require all granted', '    </Directory>');
+      out.push(acme, '    <Directory "/var/lib/orchestra/acme">', '        Require all granted', '    </Directory>', ...challengeFallback(s));
       if (s.protocol === 'HTTPS_ONLY' && s.isActive) out.push(...NOT_ACME, '    RewriteRule "^" "https://%{HTTP_HOST}%{REQUEST_URI}" [R=301,L]');
       else out.push(...hostBody(s));
     }

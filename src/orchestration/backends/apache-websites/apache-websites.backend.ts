@@ -6,11 +6,11 @@
  *
  * Decisions (as nginx-websites, ../nginx-websites/nginx-websites.backend.ts):
  * - Validation before replace: the candidates (files that differ from the live ones) are checked by `apache2 -t -f`
- *   against the server's own apache2.conf with Orchestra's live sites swapped for a staged copy holding them: once
+ *   against the server's own apache2.conf with Orchestra's live sites, the staged candidates in their place: once
  *   for all, and only if that refuses, one by one (as nginx-websites); refused, the live file stays and the run is
  *   FAILURE with Apache's message. `apache2 -t` does not read certificates (a graceful restart would, and
  *   die on a bad one): openssl checks an https site's certificate and key too. One graceful reload per run, pending as a marker file until it succeeded.
- * - PHP through mod_proxy_fcgi to the app's pool socket; the modules a site needs (proxy, proxy_fcgi, proxy_http,
+ * - PHP through mod_proxy_fcgi to the app's pool socket; the modules a site needs (headers, proxy, proxy_fcgi, proxy_http,
  *   rewrite, ssl) are enabled by the script when missing.
  * - Disabled: 503 "This website is disabled." for everything but ACME challenges.
  * - Reload: `systemctl reload apache2` where systemd runs it, else `apache2ctl graceful`.
@@ -23,7 +23,9 @@ import { renderApacheSite } from './apache-config.js';
 
 const APACHE = bashFragment(new URL('./apache.sh', import.meta.url));
 const APACHE_SAVE = bashFragment(new URL('./apache-save.sh', import.meta.url));
-const APACHE_REMOVE = bashFragment(new URL('./apache-remove.sh', import.meta.url));
+const SITE_STAGE = bashFragment(new URL('../web/site-stage.sh', import.meta.url));
+const SITE_SAVE = bashFragment(new URL('../web/site-save.sh', import.meta.url));
+const SITE_REMOVE = bashFragment(new URL('../web/site-remove.sh', import.meta.url));
 const SITE_TLS = bashFragment(new URL('../web/site-tls.sh', import.meta.url));
 
 export const apacheWebsitesBackend = defineBackend<WebsiteSnapshot>({
@@ -44,19 +46,19 @@ export const apacheWebsitesBackend = defineBackend<WebsiteSnapshot>({
     const saves = operations.some((op) => op.action === 'save');
     const deletes = operations.some((op) => op.action === 'delete');
     // Only the functions the sections call: shellcheck flags a function no one calls as dead code.
-    const used = [APACHE, saves ? APACHE_SAVE : null, deletes ? APACHE_REMOVE : null, tls ? SITE_TLS : null].filter((f) => f !== null);
+    const used = [SITE_STAGE, APACHE, saves ? SITE_SAVE : null, saves ? APACHE_SAVE : null, deletes ? SITE_REMOVE : null, tls ? SITE_TLS : null].filter((f) => f !== null);
     return joinShell([...used, ShellCode.trusted('apache_begin')], '\n\n');
   },
   section(op) {
     const s = op.snapshot;
-    if (op.action === 'delete') return sh`apache_site_remove ${siteFileName(s.id)}`;
+    if (op.action === 'delete') return sh`site_remove ${siteFileName(s.id)}`;
     const parts: ShellCode[] = [];
     const https = portsOf(s.protocol).includes(443);
     if (https) parts.push(sh`site_tls_placeholder ${siteTlsDir(s.id)} ${s.domains[0]!}`);
-    parts.push(sh`apache_site_save ${siteFileName(s.id)} ${renderApacheSite(s)} ${https ? siteTlsDir(s.id) : ''}`);
+    parts.push(sh`site_save ${siteFileName(s.id)} ${renderApacheSite(s)} ${https ? siteTlsDir(s.id) : ''}`);
     return joinShell(parts);
   },
   commit(operations) {
-    return ShellCode.trusted(operations.some((op) => op.action === 'save') ? 'apache_site_check\napache_commit' : 'apache_commit');
+    return ShellCode.trusted(operations.some((op) => op.action === 'save') ? 'site_check\napache_commit' : 'apache_commit');
   },
 });

@@ -3,6 +3,8 @@
  * plain characters and is written double-quoted; `$host`, `$request_uri`… below are nginx's own variables, written
  * here, never data.
  */
+import { ACME_WEBROOT, FORWARDED_HEADER, hasPeers } from '../web/acme-peers.js';
+import { peerHostPort } from '../web/web-values.js';
 import { portsOf, siteTlsDir, type SiteContent, type WebsiteSnapshot } from '../web/website-snapshot.js';
 
 const q = (value: string) => `"${value}"`;
@@ -59,8 +61,40 @@ function serverBody(s: WebsiteSnapshot): string[] {
   return lines;
 }
 
+/** The upstream of a site's servers, asked for a challenge token this one does not have (../web/acme-peers.ts). */
+const peersUpstream = (s: WebsiteSnapshot) => `orchestra_acme_site_${s.id}`;
+
+/** nginx's variable of FORWARDED_HEADER. */
+const FORWARDED_VARIABLE = `$http_${FORWARDED_HEADER.toLowerCase().replaceAll('-', '_')}`;
+
+/**
+ * Port 80's challenge location: the token from the webroot; on one server, 404 when it is not there; with peers, each
+ * of them in turn (a 404 moves on to the next; a peer that is down too) unless the request was forwarded already.
+ * The server itself is among its peers: asked with the header, it answers 404 at once.
+ */
+function challengeLocations(s: WebsiteSnapshot): string[] {
+  const root = `root ${q(ACME_WEBROOT)}; default_type text/plain;`;
+  if (!hasPeers(s)) return [`    location ^~ /.well-known/acme-challenge/ { ${root} }`];
+  return [
+    `    location ^~ /.well-known/acme-challenge/ { ${root} try_files $uri @orchestra_acme_peers; }`,
+    '    location @orchestra_acme_peers {',
+    `        if (${FORWARDED_VARIABLE}) { return 404; }`,
+    `        proxy_pass http://${peersUpstream(s)};`,
+    '        proxy_set_header Host $host;',
+    `        proxy_set_header ${FORWARDED_HEADER} 1;`,
+    '        proxy_next_upstream error timeout http_404;',
+    '        proxy_connect_timeout 5s;',
+    '        proxy_read_timeout 10s;',
+    '    }',
+  ];
+}
+
 export function renderNginxSite(s: WebsiteSnapshot): string {
   const out = [`# Website ${s.name} of ${s.accountUsername}, managed by Orchestra: changes here are overwritten.`];
+  if (hasPeers(s) && portsOf(s.protocol).includes(80)) {
+    // max_fails=0: a peer that did not answer one challenge is still asked for the next one.
+    out.push(`upstream ${peersUpstream(s)} {`, ...s.peers.map((p) => `    server ${peerHostPort(p, 80)} max_fails=0;`), '}');
+  }
   const names = `    server_name ${s.domains.join(' ')};`;
   // The `orchestra` format (./nginx.sh) is nginx's combined one plus the bytes sent: the traffic monitor sums those.
   const log = `    access_log ${q(`/var/log/nginx/orchestra/site-${s.id}.access.log`)} orchestra;`;
@@ -73,7 +107,7 @@ export function renderNginxSite(s: WebsiteSnapshot): string {
     } else {
       out.push('    listen 80;', names, log);
       // ACME HTTP-01 challenges are answered on port 80 whatever the site is (disabled and https-only included).
-      out.push('    location ^~ /.well-known/acme-challenge/ { root "/var/lib/orchestra/acme"; default_type text/plain; }');
+      out.push(...challengeLocations(s));
       if (s.protocol === 'HTTPS_ONLY' && s.isActive) out.push('    location / { return 301 https://$host$request_uri; }');
       else out.push(...serverBody(s));
     }

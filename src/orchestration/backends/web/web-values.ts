@@ -77,3 +77,20 @@ export function validateErrorStatus(status: string): string | null {
 export function validateSiteDomain(name: string): string | null {
   return name.length <= 253 && HOST.test(name) && !/^\d/.test(name.split('.').at(-1)!) ? null : 'must be a domain name (punycode, lowercase)';
 }
+
+/**
+ * The address of a server of a website (a server's stored address), where its ACME challenges are asked for: an IPv4
+ * or a bare IPv6 address (`2001:db8::1`). Not a host name: nginx resolves an upstream's names when it loads its
+ * configuration, and a name that does not resolve there would make it refuse the site. The servers' own field is
+ * free text: an address that is not one of these is left out of the peers (src/services/web/website.module.ts).
+ */
+export function validatePeerAddress(address: string): string | null {
+  const ipv4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/.test(address);
+  const ipv6 = /^[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}$/.test(address) && (address.match(/::/g) ?? []).length <= 1;
+  return ipv4 || ipv6 ? null : 'must be an IPv4 or a bare IPv6 address (lowercase)';
+}
+
+/** A peer as nginx and Apache write a host and port: IPv6 in brackets. */
+export function peerHostPort(address: string, port: number): string {
+  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
+}

@@ -3,7 +3,7 @@
  * names on which ports, every value checked by ./web-values.ts. The two backends render the same snapshot.
  */
 import { IssueList, isPlainObject, own } from '../validation.js';
-import { validateErrorStatus, validateProxyUrl, validateRedirectUrl, validateSiteDomain, validateUrlPath, validateWebName } from './web-values.js';
+import { validateErrorStatus, validatePeerAddress, validateProxyUrl, validateRedirectUrl, validateSiteDomain, validateUrlPath, validateWebName } from './web-values.js';
 import { validateHome } from '../system-users/system-users.backend.js';
 
 export const WEBSITE_PROTOCOLS = ['HTTP', 'HTTPS', 'HTTP_AND_HTTPS', 'HTTPS_ONLY'] as const;
@@ -39,10 +39,21 @@ export interface WebsiteSnapshot {
   /** Longest path first: the order a server must try them in. */
   contents: SiteContent[];
   directives: SiteDirective[];
+  /**
+   * The addresses of every server that serves the website (its nginx-websites and apache-websites routes), this one
+   * included: port 80 answers an ACME challenge whose token it does not have by asking them (./acme-peers.ts).
+   * Sorted; empty in snapshots stored before peers existed.
+   */
+  peers: string[];
 }
 
 /** What the service module passes (`isActive` and the account's are combined here). */
-export type WebsiteSource = Omit<WebsiteSnapshot, 'isActive' | 'accountType'> & { isActive: boolean; account: { isActive: boolean; type?: string | null } };
+export type WebsiteSource = Omit<WebsiteSnapshot, 'isActive' | 'accountType' | 'peers'> & {
+  isActive: boolean;
+  account: { isActive: boolean; type?: string | null };
+  /** Absent: none (a source built only to place the website on its routes). */
+  peers?: string[];
+};
 
 /** Which ports a protocol listens on. */
 export function portsOf(protocol: WebsiteProtocolName): number[] {
@@ -129,8 +140,18 @@ export function validateWebsite(raw: unknown, fromSource: boolean, backend: stri
       directives.push({ kind, path, value });
     });
   }
+  const rawPeers = own(obj, 'peers') ?? [];
+  const peers: string[] = [];
+  if (!Array.isArray(rawPeers)) issues.add('peers', 'must be a list');
+  else {
+    rawPeers.forEach((p, i) => {
+      if (typeof p !== 'string') return issues.add(`peers[${i}]`, 'must be a string');
+      if (issues.check(`peers[${i}]`, validatePeerAddress(p)) && !peers.includes(p)) peers.push(p);
+    });
+  }
+  peers.sort();
   issues.throwIfAny(backend);
-  return { id, name, accountUsername, accountType: typeof accountType === 'string' ? accountType : null, isActive, protocol, domains, contents, directives };
+  return { id, name, accountUsername, accountType: typeof accountType === 'string' ? accountType : null, isActive, protocol, domains, contents, directives, peers };
 }
 
 /** What is wrong with a directive, on which of its fields; null when it renders. */
