@@ -194,7 +194,11 @@ async function main(): Promise<void> {
   }
 
   const empty = samples.filter((s) => s.state === 'empty');
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const median = (xs: number[]) => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    const mid = Math.floor(sorted.length / 2);
+    return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  };
   const base = median(empty.map((s) => s.readyMs));
   const baseFirst = median(empty.map((s) => s.firstSuccessMs));
   console.log(`### Restart of \`npm start\`: empty and after history (${restarts} restarts each)`);
