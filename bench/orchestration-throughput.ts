@@ -10,6 +10,13 @@
 //                     i.e. the engine's own concurrency and order guarantee (4 in flight)
 //   naive, 8/server   (--parallel-naive) the same with 8 in flight per server (32 in all; the pool's channel limit), no
 //                     order guarantee
+//   piped floor       the same stored scripts, per host ONE exec on the engine's warm connection running them all in
+//                     order (bench/piped-floor.ts): what the hosts can do
+//   Ansible batch     (unless --no-ansible) the same changes as one batch playbook, pipelining + ControlPersist +
+//                     forks 8, strategy linear, then free (bench/ansible-contender.ts, bench/ansible/); ansible-core
+//                     is installed from PyPI into .tools/ansible-venv by the first run
+// Before the piped floor and each Ansible run every host's crontab is removed; after each, every host must be exactly
+// as the engine left it (its user's passwd entry and whole crontab, compared as text).
 // Also printed: CPU per operation of every process involved (this one: API, worker, clients; Temporal; PostgreSQL; sshd
 // and the scripts), because on a shared 2-core machine the throughput is bounded by CPU.
 // Needs root (host sandboxes), like the tests. Starts and stops its own PostgreSQL, Temporal dev server and sshd hosts.
@@ -20,6 +27,10 @@ import { resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { UpdateCrontabDocument } from '../tests/generated/graphql.js';
 import { ScriptRun } from '../src/entities/orchestration/script-run.js';
+import { Operation } from '../src/entities/orchestration/operation.js';
+import { crontabsBackend, renderCrontabLines } from '../src/orchestration/backends/crontabs/crontabs.backend.js';
+import { runAnsibleContender, type AnsibleHostChanges } from './ansible-contender.js';
+import { runPipedFloor } from './piped-floor.js';
 import { RunState } from '../src/entities/orchestration/run-state.js';
 import {
   claimedCount,
@@ -134,18 +145,50 @@ export async function throughputBench(env: BenchEnv, changes: number, naiveParal
     rows.push({ path, ops: total, seconds, cpu: used.total });
     notes.push(`CPU during "${path}": ${used.text}.`);
   };
-  await naiveRow('naive, ordered: workflow + new SSH connection per op, 1 per server (4 in flight)', 1);
+  // --- the floor and Ansible: the same changes from a host state the engine did not leave --------------------------
+  const engineState = await hostState(env);
+  // `runIt` returns its seconds, and the CPU seconds of processes it ran and reaped (not seen in /proc by cpuSnapshot).
+  const contender = async (path: string, runIt: () => Promise<{ seconds: number; reapedCpuSeconds?: number; reapedName?: string }>) => {
+    await removeCrontabs(env);
+    cpu = cpuSnapshot();
+    const { seconds, reapedCpuSeconds = 0, reapedName = '' } = await runIt();
+    const used = cpuDelta(cpu, (cpu = cpuSnapshot()));
+    await sameHostState(env, engineState, path);
+    rows.push({ path, ops: total, seconds, cpu: used.total + reapedCpuSeconds });
+    notes.push(`CPU during "${path}": ${reapedCpuSeconds ? `${reapedName} ${reapedCpuSeconds.toFixed(1)} s, ` : ''}${used.text}.`);
+  };
+  await contender('floor: all of a host\'s stored scripts piped into one warm SSH exec per host', async () => ({ seconds: await runPipedFloor(env, byServer) }));
+  if (!flag('no-ansible')) {
+    const changes = await crontabVersions(env, runs.map((r) => r.id));
+    if (changes.some((c) => c.crontabVersions.length !== perTarget)) throw new Error(`expected ${perTarget} crontab versions per host: ${changes.map((c) => c.crontabVersions.length)}`);
+    for (const strategy of ['linear', 'free'] as const) {
+      await contender(`Ansible batch playbook, strategy ${strategy} (pipelining, ControlPersist, forks 8)`, async () => {
+        const { seconds, controllerCpuSeconds } = await runAnsibleContender(env, changes, strategy);
+        return { seconds, reapedCpuSeconds: controllerCpuSeconds, reapedName: 'ansible-playbook (controller, its forks and ssh clients)' };
+      });
+    }
+  }
+
+  await naiveRow(NAIVE_ORDERED, 1);
   await checkHosts(env, (t) => `echo ${t.username}-tp-${perTarget}`);
   if (naiveParallel) await naiveRow('naive, 8 per server (32 in flight, no order)', 8);
 
-  const base = total / rows[1].seconds;
+  const base = total / rows.find((r) => r.path === NAIVE_ORDERED)!.seconds;
   const out: string[] = [];
   out.push(`### Throughput: ${total} changes over ${targets.length} loopback servers (${perTarget} each), until all SUCCESS`);
   out.push('');
   out.push(
     table(
-      ['path', 'ops', 'seconds', 'ops/s', 'ratio (ops/s vs naive, ordered)', 'CPU ms per op (all processes)'],
-      rows.map((r) => [r.path, r.ops, r.seconds.toFixed(1), (r.ops / r.seconds).toFixed(1), ratio(r.ops / r.seconds, base), ((1000 * r.cpu) / r.ops).toFixed(0)]),
+      ['path', 'ops', 'seconds', 'ops/s', 'ratio (ops/s vs naive, ordered)', 'engine vs it (its seconds / engine seconds)', 'CPU ms per op (all processes)'],
+      rows.map((r) => [
+        r.path,
+        r.ops,
+        r.seconds.toFixed(1),
+        (r.ops / r.seconds).toFixed(1),
+        ratio(r.ops / r.seconds, base),
+        ratio(r.seconds, rows[0].seconds),
+        ((1000 * r.cpu) / r.ops).toFixed(0),
+      ]),
     ),
   );
   out.push('');
@@ -153,6 +196,46 @@ export async function throughputBench(env: BenchEnv, changes: number, naiveParal
   out.push('');
   out.push(`Machine: before ${loadBefore}; after ${machineLoad()}.`);
   return out.join('\n');
+}
+
+const NAIVE_ORDERED = 'naive, ordered: workflow + new SSH connection per op, 1 per server (4 in flight)';
+
+/** Per host: its bench user's passwd entry and whole crontab, as text. */
+async function hostState(env: BenchEnv): Promise<Map<string, string>> {
+  const state = new Map<string, string>();
+  for (const target of env.targets) {
+    const { stdout, code } = await env.h.hosts[target.host].sandbox.bash(`getent passwd ${target.username} && crontab -l -u ${target.username}`);
+    if (code !== 0) throw new Error(`${target.host}: no passwd entry or crontab for ${target.username}`);
+    state.set(target.host, stdout);
+  }
+  return state;
+}
+
+/** Removes every bench user's crontab, so a contender that changes nothing cannot pass the state check. */
+async function removeCrontabs(env: BenchEnv): Promise<void> {
+  for (const target of env.targets) {
+    const { code, stderr } = await env.h.hosts[target.host].sandbox.bash(`crontab -r -u ${target.username}`);
+    if (code !== 0) throw new Error(`${target.host}: crontab -r -u ${target.username}: ${stderr}`);
+  }
+}
+
+async function sameHostState(env: BenchEnv, expected: Map<string, string>, path: string): Promise<void> {
+  const actual = await hostState(env);
+  for (const [host, text] of expected) {
+    if (actual.get(host) !== text) throw new Error(`after "${path}", ${host} differs from the engine's result:\n--- engine\n${text}\n--- now\n${actual.get(host)}`);
+  }
+}
+
+/** Per host, its user's crontab as each of the engine's operations (of these runs) rendered it, in commit order. */
+async function crontabVersions(env: BenchEnv, runIds: string[]): Promise<AnsibleHostChanges[]> {
+  const ops = await env.h.orm.em.fork().find(Operation, { run: { $in: runIds } }, { orderBy: { id: 'asc' }, fields: ['id', 'server', 'backend', 'snapshot'] });
+  return env.targets.map((target) => ({
+    host: target.host,
+    username: target.username,
+    crontabVersions: ops
+      .filter((op) => op.server.id === target.serverId && op.backend === crontabsBackend.name)
+      .map((op) => renderCrontabLines(crontabsBackend.parseSnapshot(op.snapshot))),
+  }));
 }
 
 /** Each host's crontab for its user ends with the last change (the engine and the ordered replay keep commit order). */

@@ -4,7 +4,7 @@
  */
 import { expect, test } from '@jest/globals';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -63,5 +63,28 @@ test('a port in use is one message naming it, and exit 1', async () => {
     expectOneMessage(output);
   } finally {
     taken.close();
+  }
+}, 60_000);
+
+test('ORCHESTRA_DATA_DIR holds the secrets npm start makes, instead of the clone\'s .data', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'orchestra-data-dir-'));
+  const notExecutable = mkdtempSync(join(tmpdir(), 'orchestra-not-a-program-'));
+  try {
+    // No secret given: start-up makes both in the data directory, then fails at the Temporal CLI (EACCES).
+    const { code, output } = await startDev({
+      ORCHESTRA_DATA_DIR: dataDir,
+      ORCHESTRA_TOKEN_SECRET: '',
+      ORCHESTRA_SSH_KEY: '',
+      TEMPORAL_CLI: notExecutable,
+      EMBEDDED_TEMPORAL_PORT: String(await freePort()),
+      PORT: String(await freePort()),
+    });
+    expect(code).toBe(1);
+    expectOneMessage(output);
+    expect(existsSync(join(dataDir, 'secrets', 'token-secret'))).toBe(true);
+    expect(existsSync(join(dataDir, 'ssh', 'id_ed25519'))).toBe(true);
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(notExecutable, { recursive: true, force: true });
   }
 }, 60_000);

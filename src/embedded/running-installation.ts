@@ -1,8 +1,11 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-/** `.data/` of this clone: where `npm start` keeps its data and secrets. */
-export const DATA_DIR = resolve(import.meta.dirname, '../../.data');
+/**
+ * `.data/` of this clone: where `npm start` keeps its data and secrets. ORCHESTRA_DATA_DIR puts them elsewhere (a
+ * second installation from the same clone; bench/restart.ts, which must never touch the clone's own).
+ */
+export const DATA_DIR = process.env.ORCHESTRA_DATA_DIR ? resolve(process.env.ORCHESTRA_DATA_DIR) : resolve(import.meta.dirname, '../../.data');
 
 /**
  * What a running `npm start` serves itself, so that the CLI of the same clone finds it with no configuration. Kept in

@@ -14,6 +14,8 @@ import { Server } from './server.js';
 @Index({ properties: ['server', 'state'] })
 // A server's last run (its queue position), read by every commit that writes operations: src/orchestration/outbox/server-positions.ts.
 @Index({ properties: ['server', 'id'] })
+// A batch's waiting runs, read by every commit's wake (src/orchestration/outbox/temporal-batch-starter.ts).
+@Index({ properties: ['batch'] })
 export class ScriptRun extends BaseEntity<
   'state' | 'stdout' | 'stderr' | 'exitCode' | 'attempts' | 'lastError' | 'startedAt' | 'finishedAt' | 'workflowId' | 'workflowRunId' | 'heartbeatAt'
   | 'cancelRequestedAt' | 'cancelRequestedBy' | 'worker'
