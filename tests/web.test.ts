@@ -11,6 +11,9 @@ import { ScriptRun } from '../src/entities/orchestration/script-run.js';
 import { Server } from '../src/entities/orchestration/server.js';
 import { WebApp } from '../src/entities/web/web-app.js';
 import { Website } from '../src/entities/web/website.js';
+import { idOf } from '../src/schema/relay/global-id.js';
+import { websiteModule } from '../src/services/web/website.module.js';
+import type { WebsiteSource } from '../src/orchestration/backends/web/website-snapshot.js';
 import { CreateDomainDocument, CreateWebAppDocument, CreateWebsiteDocument, UpdateWebAppDocument, UpdateWebsiteDocument, WebsitesDocument } from './generated/graphql.js';
 import { startApiHarness, type ApiHarness } from './support/api-harness.js';
 import { accountWithUser } from './support/fixtures.js';
@@ -181,4 +184,15 @@ describe('ownership and ports', () => {
     for (const run of scripts) expect(run.script).toContain('"https://example.org/a?b=1&c=(2)"');
     expect(scripts.map((r) => r.backend).sort()).toEqual(['apache-websites', 'nginx-websites']);
   });
+});
+
+test("one plan reads the web routes once for all its websites' peers, not twice per website (a 500-site sync read them 1,000 times)", async () => {
+  const em = h.orm.em.fork();
+  const site = await em.findOneOrFail(Website, { id: idOf('Website', websiteId) }, { populate: ['account'], filters: false });
+  const shared = new Map<string, unknown>(); // what the collector gives every source of one plan
+  h.takeSql();
+  const peers: string[][] = [];
+  for (let i = 0; i < 3; i++) peers.push(((await websiteModule.source(em, site, shared)).source as WebsiteSource).peers ?? []);
+  expect(h.takeSql().filter((line) => /from "route"/.test(line))).toHaveLength(2); // nginx-websites, apache-websites
+  expect(peers).toEqual([['192.0.2.80'], ['192.0.2.80'], ['192.0.2.80']]);
 });

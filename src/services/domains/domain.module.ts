@@ -23,7 +23,7 @@ export const domainModule = defineServiceModule<Domain>({
   model: 'Domain',
   entity: Domain,
   populate: DOMAIN_POPULATE,
-  async source(em: EntityManager, domain) {
+  async source(em: EntityManager, domain, shared) {
     const account = await entityOf(domain.account as Reference<Account>);
     const top = domain.top ? await entityOf(domain.top as Reference<Domain>) : null;
     const base = { name: domain.name, top: top?.name ?? null, account: { type: account.type as string } };
@@ -31,8 +31,8 @@ export const domainModule = defineServiceModule<Domain>({
     const source: DomainSource = {
       ...base,
       zone: top === null ? await buildZone(em, domain) : null,
-      slaves: await routedServerAddresses(em, 'bind9-slave', context),
-      masters: await routedServerAddresses(em, 'bind9-master', context),
+      slaves: await routedServerAddresses(em, 'bind9-slave', context, shared),
+      masters: await routedServerAddresses(em, 'bind9-master', context, shared),
     };
     return { account, label: domain.name, source };
   },

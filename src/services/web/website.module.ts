@@ -29,12 +29,15 @@ async function siteContents(em: EntityManager, website: Website, account: Accoun
  * their matchContext): each answers the ACME challenges of the others (a CA asks the one the name resolves to). An
  * address no web server configuration could name (the servers' field is free text) is left out.
  */
-async function sitePeers(em: EntityManager, website: Website, account: Account): Promise<string[]> {
+async function sitePeers(em: EntityManager, website: Website, account: Account, shared?: Map<string, unknown>): Promise<string[]> {
   const context = {
     website: { name: website.name, protocol: website.protocol, isActive: website.isActive && account.isActive },
     account: { username: account.username, type: account.type },
   };
-  const addresses = [...(await routedServerAddresses(em, 'nginx-websites', context)), ...(await routedServerAddresses(em, 'apache-websites', context))];
+  const addresses = [
+    ...(await routedServerAddresses(em, 'nginx-websites', context, shared)),
+    ...(await routedServerAddresses(em, 'apache-websites', context, shared)),
+  ];
   return [...new Set(addresses)].filter((a) => validatePeerAddress(a) === null).sort();
 }
 
@@ -43,7 +46,7 @@ export const websiteModule = defineServiceModule<Website>({
   model: 'Website',
   entity: Website,
   populate: ['account'],
-  async source(em, website) {
+  async source(em, website, shared) {
     const account = await entityOf(website.account as Reference<Account>);
     const source: WebsiteSource = {
       id: website.id,
@@ -55,7 +58,7 @@ export const websiteModule = defineServiceModule<Website>({
       domains: website.domains,
       contents: await siteContents(em, website, account),
       directives: website.directives,
-      peers: await sitePeers(em, website, account),
+      peers: await sitePeers(em, website, account, shared),
     };
     return { account, label: `${account.username}/${website.name}`, source };
   },
