@@ -463,9 +463,10 @@ export function wrapLikeEngine(script: string, fakeRunId: number): string {
 
 /** The run or batch id an engine activity was called with: `f(id)`, `f([first id, …])` or `f({ runId | batchId })`. */
 export function idArg(a: ActivityTiming): string | undefined {
-  const first = a.args[0] as string | string[] | { runId?: string; batchId?: string } | undefined;
+  const first = a.args[0] as string | string[] | { runId?: string; batchId?: string; runIds?: string[] } | undefined;
   if (Array.isArray(first)) return first[0];
-  return typeof first === 'string' ? first : (first?.runId ?? first?.batchId);
+  // A claim (runScript as an activity of the server queue, issue 17): its first run.
+  return typeof first === 'string' ? first : (first?.runId ?? first?.batchId ?? first?.runIds?.[0]);
 }
 
 /** The (first) run a claimNextRun call returned, if any: a claim carries the waiting runs in commit order. */

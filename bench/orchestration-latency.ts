@@ -123,7 +123,7 @@ function breakdown(env: BenchEnv, samples: EngineSample[], n: number): string | 
   const steps = [
     '1. response → claimNextRun starts (wake signal after commit, queue workflow task, activity dispatch)',
     '2. claimNextRun runs (server row, waiting scripts, their operations)',
-    '3. → runScript starts (queue task: start child; child first task: schedule activity)',
+    '3. → runScript starts (queue task: schedule runScript; before issue 17: start child, child first task)',
     '4. runScript before SSH (carrier link, load run, STARTED transaction)',
     '5. SSH exec (warm pooled connection)',
     '6. SUCCESS transaction (run + operations)',
@@ -178,6 +178,18 @@ async function childStartBreakdown(env: BenchEnv, samples: EngineSample[]): Prom
     const completedId = Number(initiated?.startChildWorkflowExecutionInitiatedEventAttributes?.workflowTaskCompletedEventId ?? 0);
     const qCompleted = byId.get(completedId);
     const qStarted = byId.get(Number(qCompleted?.workflowTaskCompletedEventAttributes?.startedEventId ?? 0));
+    if (rs.workflowId === claim.workflowId) {
+      // runScript is an activity of the queue (issue 17): the queue's task schedules it.
+      // The first runScript scheduled after its claim was (the next claim waits for that runScript).
+      const scheduled = queue.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'runScript' && at(e) >= claim.scheduledEpochMs);
+      const qDone = byId.get(Number(scheduled?.activityTaskScheduledEventAttributes?.workflowTaskCompletedEventId ?? 0));
+      const qBegun = byId.get(Number(qDone?.workflowTaskCompletedEventAttributes?.startedEventId ?? 0));
+      if (!scheduled || !qDone || !qBegun) return `(step 3 split unavailable for run ${s.runId}: no runScript scheduled after its claim)`;
+      add('3a. claimNextRun returns → queue workflow task starts', at(qBegun) - (origin + claim.end));
+      add('3b. queue workflow task on the worker (→ schedule runScript)', at(qDone) - at(qBegun));
+      add('3c. → runScript starts (activity dispatch)', origin + rs.start - at(qDone));
+      continue;
+    }
     const child = await historyOf(env, rs.workflowId, rs.workflowRunId);
     const cStarted = child.find((e) => e.workflowExecutionStartedEventAttributes);
     const cTaskStarted = child.find((e) => e.workflowTaskStartedEventAttributes);

@@ -135,11 +135,10 @@ test('one mutation is one trace, from its GraphQL request to the SSH exec on the
   const spans = await traceOf(requestId, 'ssh.exec');
   expect(spans.filter((s) => !s.parentSpanId).map((s) => s.name)).toEqual(['mutation createAccount']);
 
-  // The SSH exec hangs from the request through the outbox, the run workflow and its activity (worker side).
+  // The SSH exec hangs from the request through the outbox and the server queue's activity (worker side).
   const exec = spans.find((s) => s.name === 'ssh.exec')!;
   expect(pathToRoot(spans, exec)).toEqual([
-    'ssh.exec', 'RunActivity:runScript', 'StartActivity:runScript', 'RunWorkflow:scriptRunWorkflow', 'outbox.write',
-    'resolve Mutation.createAccount', 'mutation createAccount',
+    'ssh.exec', 'RunActivity:runScript', 'outbox.write', 'resolve Mutation.createAccount', 'mutation createAccount',
   ]);
   expect(exec.attributes).toMatchObject({
     'orchestra.server': 'trace1', 'server.address': h.hosts.trace1.endpoint.address, 'orchestra.backend': 'system-users',
@@ -175,9 +174,9 @@ test('a production worker process with OTEL_EXPORTER_OTLP_ENDPOINT exports its s
       500,
     );
     expect(new Set(exported.map((s) => s.service))).toEqual(new Set(['orchestra-worker']));
-    expect(exported.map((s) => s.name)).toEqual(expect.arrayContaining(['RunWorkflow:scriptRunWorkflow', 'RunActivity:runScript', 'ssh.exec']));
-    // The run workflow's parent is the API's outbox span: the trace crosses the processes.
-    const run = exported.find((s) => s.name === 'RunWorkflow:scriptRunWorkflow')!;
+    expect(exported.map((s) => s.name)).toEqual(expect.arrayContaining(['RunActivity:runScript', 'ssh.exec']));
+    // The run activity's parent is the API's outbox span: the trace crosses the processes.
+    const run = exported.find((s) => s.name === 'RunActivity:runScript')!;
     expect(apiSpans.find((s) => s.spanContext().spanId === run.parentSpanId)?.name).toBe('outbox.write');
   } finally {
     await worker.stop();

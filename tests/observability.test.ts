@@ -16,7 +16,7 @@ import { TemporalBatchStarter } from '../src/orchestration/outbox/temporal-batch
 import { relayUnstartedBatches } from '../src/orchestration/outbox/relay.js';
 import { startWorkerMetrics } from '../src/observability/worker-metrics.js';
 import { SCHEDULES, reconcileSchedules, relayScheduleId } from '../src/temporal/schedules/index.js';
-import { REQUEST_IDS_MEMO } from '../src/workflows/contracts/orchestration.js';
+import { serverQueueWorkflowId } from '../src/workflows/contracts/workflow-ids.js';
 import { CreateAccountDocument, OperationsDocument } from './generated/graphql.js';
 import { startOrchestraHarness, type OrchestraHarness } from './support/orchestra-harness.js';
 import { scrape, sampleValue, type Sample } from './support/prometheus-text.js';
@@ -52,14 +52,15 @@ test('the log lines of one mutation, filtered by its request id, show the reques
   expect(response.data?.createAccount.userErrors).toEqual([]);
   const ops = await h.settle({ accountUsername: 'obslog' }, 2);
 
-  // The batch keeps the request id; the run workflows carry it in their memo.
+  // The batch keeps the request id; each server queue's runScript activity is given it with the claim, and logs it.
   const batch = await h.orm.em.fork().findOneOrFail(Batch, { requestId });
   expect(ops.map((o) => o.batch.id)).toEqual([batch.id, batch.id]);
   const runs = await h.orm.em.fork().find(ScriptRun, { batch: batch.id }, { populate: ['server'] });
   expect(runs.map((r) => r.server.getEntity().name).sort()).toEqual(['web1', 'web2']);
   for (const run of runs) {
-    const description = await h.temporal.workflow.getHandle(run.workflowId!).describe();
-    expect(description.memo?.[REQUEST_IDS_MEMO]).toEqual([requestId]);
+    expect(run.workflowId).toBe(serverQueueWorkflowId(h.config.temporalTaskQueue, run.server.id));
+    const claim = logLines().find((line) => line.msg === 'claim starting' && (line.scriptRunIds as string[]).includes(run.id));
+    expect(claim).toMatchObject({ requestIds: [requestId], activity: 'runScript', workflowId: run.workflowId });
   }
 
   const lines = logLines().filter((line) => line.requestId === requestId);

@@ -13,6 +13,10 @@ import {
   UpdateSystemUserDocument,
 } from './generated/graphql.js';
 import { startOrchestraHarness, type OrchestraHarness } from './support/orchestra-harness.js';
+import { hold, installEffectsLog, effectsOf, invoked, release, removeEffectsLog } from './support/effects-log.js';
+import { serverQueueWorkflowId } from '../src/workflows/contracts/workflow-ids.js';
+import { CANCEL_RUN_SIGNAL } from '../src/workflows/contracts/orchestration.js';
+import { defaultPayloadConverter } from '@temporalio/common';
 import { processRunning } from './support/sshd-host.js';
 import {
   dbId, installStub, operationGid, operationView, operationsOf, passwdEntry, pollUntil, removeStub,
@@ -137,7 +141,8 @@ test('cancelling a long script: REVOKED, its remote processes are gone, and the 
     expect((await h.hosts.web1.sandbox.bash(`pgrep -f ${uid}`)).stdout.trim()).toBe('');
     expect((await h.hosts.web1.sandbox.bash('pgrep -f "useradd.*slowuser"')).stdout.trim()).toBe('');
 
-    // The queue went on.
+    // The queue went on: the cancel reached its activity by signal, the queue itself was not cancelled.
+    expect((await queueOf('web1').describe()).status.name).toBe('RUNNING');
     const [afterDone] = await h.settle({ objectLabel: 'afteruser', server: serverDbId('web1') }, 1);
     expect(afterDone.state).toBe(RunState.SUCCESS);
     expect(afterDone.run.getEntity().startedAt!.getTime()).toBeGreaterThanOrEqual(new Date(revoked!.run.finishedAt!).getTime());
@@ -145,6 +150,49 @@ test('cancelling a long script: REVOKED, its remote processes are gone, and the 
     expect(await passwdEntry(h.hosts.web1, 'slowuser')).toBe('');
   } finally {
     await removeStub(h.hosts.web1, 'useradd');
+  }
+}, 120_000);
+
+const queueOf = (server: string) => h.temporal.workflow.getHandle(serverQueueWorkflowId(h.config.temporalTaskQueue, serverDbId(server)));
+const cancelSignalsSeen = async (server: string) => (await queueOf(server).query<{ cancelSignals: number }>('queueState')).cancelSignals;
+
+test('a cancelRun signal naming a run its queue is not running (finished, or unknown) leaves the running script alone: it ends SUCCESS, run once', async () => {
+  await installEffectsLog(h.hosts.web1);
+  try {
+    await hold(h.hosts.web1, 'useradd', 'aloneuser');
+    await createSystemUser('aloneuser');
+    await invoked(h.hosts.web1, 'useradd aloneuser');
+    const [alone] = await userOps('aloneuser');
+    const running = await pollUntil('the held script to be STARTED', () => operationView(h, alone.id), (op) => op?.state === 'STARTED');
+    const run = await h.orm.em.fork().findOneOrFail(ScriptRun, { id: dbId('ScriptRun', running!.run.id) });
+    const finished = await h.orm.em.fork().findOneOrFail(ScriptRun, { server: serverDbId('web1'), state: RunState.SUCCESS }, { orderBy: { id: 'desc' } });
+
+    // The claim is in flight, so the queue does not continue as new meanwhile: its signal count only grows.
+    const before = await cancelSignalsSeen('web1');
+    await queueOf('web1').signal(CANCEL_RUN_SIGNAL, finished.id);
+    await queueOf('web1').signal(CANCEL_RUN_SIGNAL, String(Number(run.id) + 1_000_000));
+    await pollUntil('the queue to handle both signals', () => cancelSignalsSeen('web1'), (n) => n >= before + 2);
+
+    // Still running on the host, still STARTED, and it finishes normally once released.
+    expect((await h.hosts.web1.sandbox.bash(`pgrep -f ${run.uid} || true`)).stdout.trim()).not.toBe('');
+    expect((await operationView(h, alone.id))!.state).toBe('STARTED');
+    await release(h.hosts.web1, 'useradd', 'aloneuser');
+    const [done] = await h.settle({ objectLabel: 'aloneuser', server: serverDbId('web1') }, 1);
+    expect([done.state, done.run.getEntity().attempts]).toEqual([RunState.SUCCESS, 1]);
+    expect(await passwdEntry(h.hosts.web1, 'aloneuser')).toMatch(/^aloneuser:/);
+    expect(await effectsOf(h.hosts.web1, 'aloneuser')).toEqual(['useradd aloneuser']);
+    // Its activity was never cancelled nor scheduled again: one runScript carried it, in the execution it links to.
+    const carrier = await h.orm.em.fork().findOneOrFail(ScriptRun, { id: run.id });
+    const events = (await h.temporal.workflow.getHandle(carrier.workflowId!, carrier.workflowRunId!).fetchHistory()).events ?? [];
+    const claims = events
+      .map((e) => e.activityTaskScheduledEventAttributes)
+      .filter((a) => a?.activityType?.name === 'runScript')
+      .map((a) => defaultPayloadConverter.fromPayload<{ runIds: string[] }>(a!.input!.payloads![0]).runIds);
+    expect(claims.filter((ids) => ids.includes(run.id))).toHaveLength(1);
+    expect(events.filter((e) => e.activityTaskCancelRequestedEventAttributes)).toEqual([]);
+  } finally {
+    await release(h.hosts.web1, 'useradd', 'aloneuser');
+    await removeEffectsLog(h.hosts.web1);
   }
 }, 120_000);
 

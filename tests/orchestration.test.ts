@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { Operation } from '../src/entities/orchestration/operation.js';
 import { ScriptRun } from '../src/entities/orchestration/script-run.js';
-import { scriptRunWorkflowId, serverQueueWorkflowId } from '../src/workflows/contracts/workflow-ids.js';
+import { serverQueueWorkflowId } from '../src/workflows/contracts/workflow-ids.js';
 import { RunState } from '../src/entities/orchestration/run-state.js';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -13,9 +13,8 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { Account } from '../src/entities/accounts/account.js';
 import { SystemUser } from '../src/entities/services/system-user.js';
-import {
-  AccountSearchAttribute, BackendSearchAttribute, ObjectSearchAttribute, ServerSearchAttribute,
-} from '../src/temporal/search-attributes.js';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { ServerSearchAttribute } from '../src/temporal/search-attributes.js';
 import {
   CreateAccountDocument, CreateAccountDryRunDocument, CreateAccountWithOperationsDocument, DeleteAccountDocument,
   DisableAccountDocument, EnableAccountDocument, OperationsDocument, OperationUpdatedDocument, PreviewOperationsDocument,
@@ -81,27 +80,38 @@ test('operators see each operation with its script, output, and a link to its wo
   expect(op.run!.script).toContain("'bob'");
   expect(op.run!.exitCode).toBe(0);
   expect(op.run!.attempts).toBe(1);
-  expect(op.workflowUrl).toMatch(new RegExp(`^http://localhost:8233/namespaces/default/workflows/${h.config.temporalTaskQueue}-run-${Buffer.from(op.run!.id, 'base64url').toString().split(':')[1]}/`));
+  // The link names the queue of web1, at the execution whose history holds the activity that ran the script.
+  const row = await h.orm.em.fork().findOneOrFail(Operation, { objectLabel: 'bob' }, { populate: ['run'] });
+  const queueId = serverQueueWorkflowId(h.config.temporalTaskQueue, row.run.getEntity().server.id);
+  expect(op.workflowUrl).toMatch(new RegExp(`^http://localhost:8233/namespaces/default/workflows/${queueId}/[0-9a-f-]{36}/history$`));
+  const linked = await linkedWorkflow(op.workflowUrl!);
+  expect([linked.type, linked.typedSearchAttributes.get(ServerSearchAttribute)]).toEqual(['serverQueueWorkflow', ['web1']]);
+  expect((await runScriptClaims(op.workflowUrl!)).filter((ids) => ids.includes(row.run.id))).toEqual([[row.run.id]]);
   // Only COMPANY accounts go to web2.
   expect(result.operations.nodes.filter((n) => n.objectLabel === 'bob').map((n) => n.server?.name)).toEqual(['web1']);
   expect(await passwd('web2', 'bob')).toBe('');
-  const row = await h.orm.em.fork().findOneOrFail(Operation, { objectLabel: 'bob' }, { populate: ['run'] });
   expect(await h.orm.em.fork().count(Operation, { objectLabel: 'bob' })).toBe(1);
-  // Admins find the runs in the Temporal UI by account, server, backend and object.
-  for (const workflowId of [scriptRunWorkflowId(h.config.temporalTaskQueue, row.run.id)]) {
-    const attrs = (await h.temporal.workflow.getHandle(workflowId).describe()).typedSearchAttributes;
-    expect([workflowId, attrs.get(AccountSearchAttribute), attrs.get(ServerSearchAttribute), attrs.get(BackendSearchAttribute), attrs.get(ObjectSearchAttribute)]).toEqual([
-      workflowId, ['bob'], ['web1'], ['system-users'], `SystemUser:${row.objectId}`,
-    ]);
-  }
 });
+
+/** The workflow execution a deep link names. */
+function linkedHandle(url: string) {
+  const match = new RegExp('/namespaces/default/workflows/([^/]+)(?:/([^/]+)/history)?$').exec(url);
+  if (!match) throw new Error(`not a workflow link: ${url}`);
+  return h.temporal.workflow.getHandle(decodeURIComponent(match[1]), match[2] && decodeURIComponent(match[2]));
+}
+
+/** The script-run ids of each runScript activity in the history of the execution a deep link names. */
+async function runScriptClaims(url: string): Promise<string[][]> {
+  const history = await linkedHandle(url).fetchHistory();
+  return (history.events ?? [])
+    .map((e) => e.activityTaskScheduledEventAttributes)
+    .filter((a) => a?.activityType?.name === 'runScript')
+    .map((a) => defaultPayloadConverter.fromPayload<{ runIds: string[] }>(a!.input!.payloads![0]).runIds);
+}
 
 /** The workflow a deep link points to: it must exist, or the link is broken. */
 async function linkedWorkflow(url: string) {
-  const match = new RegExp('/namespaces/default/workflows/([^/]+)(?:/([^/]+)/history)?$').exec(url);
-  if (!match) throw new Error(`not a workflow link: ${url}`);
-  const handle = h.temporal.workflow.getHandle(decodeURIComponent(match[1]), match[2] && decodeURIComponent(match[2]));
-  return handle.describe();
+  return linkedHandle(url).describe();
 }
 
 test('under a backlog, every operation links to a workflow that exists (its queue while it waits, its carrier after), and mixed runs are found by each backend', async () => {
@@ -138,19 +148,19 @@ test('under a backlog, every operation links to a workflow that exists (its queu
     expect(done.every((o) => o.state === RunState.SUCCESS)).toBe(true);
 
     const after = await h.admin.data(OperationsDocument, { first: 20, filter: { accountId } });
-    for (const op of after.operations.nodes) expect((await linkedWorkflow(op.workflowUrl!)).type).toBe('scriptRunWorkflow');
-    // The four waiting scripts went to one run workflow (a backlog), named after the first: a link built from each
-    // script's own id would point to three workflows that never existed.
+    for (const op of after.operations.nodes) expect((await linkedWorkflow(op.workflowUrl!)).type).toBe('serverQueueWorkflow');
+    // The four waiting scripts went to one runScript activity (a backlog) of the queue, and each one's link names the
+    // execution whose history holds it.
     const runs = await h.orm.em.fork().find(ScriptRun, { id: { $in: waitingOps.map((o) => o.run.id) } }, { orderBy: { id: 'asc' } });
-    const carrierOfWaiting = scriptRunWorkflowId(h.config.temporalTaskQueue, runs[0].id);
-    expect(runs.map((r) => r.workflowId)).toEqual(runs.map(() => carrierOfWaiting));
-    const attrs = (await h.temporal.workflow.getHandle(carrierOfWaiting).describe()).typedSearchAttributes;
-    expect([...attrs.get(BackendSearchAttribute)!].sort()).toEqual(['crontabs', 'system-users']);
-    expect(attrs.get(ServerSearchAttribute)).toEqual(['web1']);
-    // Found by either backend in the Temporal UI's query language.
+    expect(runs.map((r) => r.workflowId)).toEqual(runs.map(() => serverQueueWorkflowId(h.config.temporalTaskQueue, dbIdOf('Server', h.serverIds.web1))));
+    const waitingLinks = after.operations.nodes.filter((n) => waitingOps.some((o) => o.id === dbIdOf('Operation', n.id)));
+    expect(waitingLinks).toHaveLength(4);
+    for (const op of waitingLinks) expect(await runScriptClaims(op.workflowUrl!)).toContainEqual(runs.map((r) => r.id));
+    // Found by either backend in the operations list.
     for (const backend of ['crontabs', 'system-users']) {
-      const found = await pollUntilFound(`OrchestraBackend = '${backend}' AND OrchestraAccounts = 'linked'`, carrierOfWaiting);
-      expect(found).toBe(true);
+      const found = await h.admin.data(OperationsDocument, { first: 20, filter: { accountId, backend } });
+      const ids = found.operations.nodes.map((n) => dbIdOf('Operation', n.id));
+      expect(waitingOps.filter((o) => o.backend === backend).every((o) => ids.includes(o.id))).toBe(true);
     }
   } finally {
     await release(h.hosts.web1, 'useradd', 'linkhold');
@@ -158,15 +168,6 @@ test('under a backlog, every operation links to a workflow that exists (its queu
   }
 });
 
-/** Visibility is eventually consistent: lists until the workflow shows up (or gives up after the harness deadline). */
-async function pollUntilFound(query: string, workflowId: string): Promise<boolean> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    for await (const wf of h.temporal.workflow.list({ query })) if (wf.workflowId === workflowId) return true;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return false;
-}
 
 test('a dry run returns the scripts and servers and saves nothing', async () => {
   const before = await h.orm.em.fork().count(Operation);

@@ -1,19 +1,38 @@
 import {
-  ParentClosePolicy, condition, continueAsNew, defineQuery, defineSignal, executeChild, proxyActivities, setHandler,
+  CancellationScope, condition, continueAsNew, defineQuery, defineSignal, isCancellation, proxyActivities, setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import { REQUEST_IDS_MEMO, WAKE_SIGNAL, type OrchestrationActivities, type ServerQueueInput } from './contracts/orchestration.js';
-import { scriptRunWorkflow } from './script-run.js';
-import { scriptRunWorkflowId } from './contracts/workflow-ids.js';
+import {
+  CANCEL_RUN_SIGNAL, WAKE_SIGNAL, type ClaimedRun, type OrchestrationActivities, type ServerQueueInput,
+} from './contracts/orchestration.js';
 
 const { claimNextRun } = proxyActivities<OrchestrationActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
+const { markRun } = proxyActivities<OrchestrationActivities>({ startToCloseTimeout: '30 seconds' });
+
+/**
+ * Errors that must not be retried (src/orchestration/ssh/errors.ts). The activity records most failures itself and
+ * goes on; these stop it only if thrown by code outside a script run.
+ */
+const NON_RETRYABLE = [
+  'SshAuthError', 'HostKeyMismatchError', 'HostKeyNotTrustedError', 'ScriptTimeoutError', 'ScriptCancelledError',
+  'RunNotRunnable', 'BackendError',
+];
+
+/**
+ * A worker that died is noticed after this long without a heartbeat, and its run retried elsewhere. The activity
+ * heartbeats every second for its whole life; a starved worker that misses this only costs a spare attempt, never a
+ * changed outcome (the stale attempt detaches, the run-once wrapper keeps the script single).
+ */
+const HEARTBEAT_TIMEOUT = '20 seconds';
 
 /** "There may be new scripts for you": sent when a batch is committed and when a host key is trusted. The queue reads what to run from the database. */
 export const wakeSignal = defineSignal(WAKE_SIGNAL);
-export const queueStateQuery = defineQuery<{ running: string | null; completed: number }>('queueState');
+/** An operator's cancelOperation, its intent committed: kill the script run named if the running claim carries it. */
+export const cancelRunSignal = defineSignal<[runId: string]>(CANCEL_RUN_SIGNAL);
+export const queueStateQuery = defineQuery<{ running: string | null; completed: number; cancelSignals: number }>('queueState');
 
 /** How long an idle queue waits before looking at the database again anyway (a lost signal costs at most this). */
 const IDLE_RECHECK = '5 minutes';
@@ -22,20 +41,30 @@ const RUNS_PER_HISTORY = 500;
 
 /**
  * The queue of one server (workflow id `<queue>-server-<id>`): runs that server's scripts one at a time, strictly in commit
- * order (script-run ids are handed out in commit order, design §3.6). Each script runs as a child workflow
- * `<queue>-run-<id>`, so every run has its own history, deep link and cancel button.
+ * order (script-run ids are handed out in commit order, design §3.6). Each claim (one script, or the next few of a
+ * backlog) runs as a `runScript` activity of this workflow, in a cancellation scope of its own: the cancelRun signal
+ * cancels it when it carries the run named, and its activity kills the script. A run's deep link is this workflow's
+ * run (execution) that carried it; its history holds the activity with the run ids as input.
  */
 export async function serverQueueWorkflow(input: ServerQueueInput): Promise<void> {
   let woken = true;
   let running: string | null = null;
+  let carrying: { runIds: string[]; scope: CancellationScope } | null = null;
   let completed = input.completed ?? 0;
+  let cancelSignals = 0;
   const startedWith = completed;
   setHandler(wakeSignal, () => {
     woken = true;
   });
-  setHandler(queueStateQuery, () => ({ running, completed }));
+  setHandler(cancelRunSignal, (runId) => {
+    cancelSignals++;
+    // A run not carried is either not claimed yet (its intent REVOKED it) or finished: nothing to kill.
+    if (carrying?.runIds.includes(runId)) carrying.scope.cancel();
+  });
+  setHandler(queueStateQuery, () => ({ running, completed, cancelSignals }));
 
   for (;;) {
+    // Only between claims: a claim's activity is never in flight when the history is handed to the next run.
     if (workflowInfo().continueAsNewSuggested || completed - startedWith >= RUNS_PER_HISTORY) {
       await continueAsNew<typeof serverQueueWorkflow>({ serverId: input.serverId, completed });
     }
@@ -46,15 +75,34 @@ export async function serverQueueWorkflow(input: ServerQueueInput): Promise<void
       continue;
     }
     running = next.runIds[0];
-    await executeChild(scriptRunWorkflow, {
-      workflowId: scriptRunWorkflowId(workflowInfo().taskQueue, next.runIds[0]),
-      args: [{ runIds: next.runIds, timeoutMs: next.timeoutMs, traceParent: next.traceParent }],
-      typedSearchAttributes: next.searchAttributes,
-      memo: next.requestIds?.length ? { [REQUEST_IDS_MEMO]: next.requestIds } : undefined,
-      // The run must finish even if the queue is terminated or continues as new meanwhile.
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-    }).catch(() => undefined); // its outcome is in the database; a failed or cancelled run must not stop the queue
+    const scope = new CancellationScope();
+    carrying = { runIds: next.runIds, scope };
+    try {
+      await scope.run(() => runClaim(next));
+    } catch (err) {
+      // Its outcome is in the database; a failed or cancelled claim must not stop the queue.
+      const cancelled = isCancellation(err);
+      const reason = cancelled ? 'its activity was cancelled' : err instanceof Error ? err.message : String(err);
+      await CancellationScope.nonCancellable(() => markRun(next.runIds, cancelled ? 'CANCELLED' : 'FAILED', reason));
+    }
+    carrying = null;
     running = null;
     completed += next.runIds.length;
   }
+}
+
+/**
+ * Transport failures are retried with backoff for as long as it takes (the run shows RETRYING); a script that ran and
+ * failed is final (FAILURE) and waits for an operator. Cancelled (WAIT_CANCELLATION_COMPLETED), the activity kills the
+ * script if an operator's intent is recorded, and otherwise detaches from it (markRun puts it back in the queue).
+ */
+function runClaim(claim: ClaimedRun) {
+  const { runScript } = proxyActivities<OrchestrationActivities>({
+    // The SSH runner enforces each script's own timeout; this leaves room for connecting and saving the output.
+    startToCloseTimeout: claim.timeoutMs + 60_000,
+    heartbeatTimeout: HEARTBEAT_TIMEOUT,
+    cancellationType: 'WAIT_CANCELLATION_COMPLETED',
+    retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', nonRetryableErrorTypes: NON_RETRYABLE },
+  });
+  return runScript(claim);
 }

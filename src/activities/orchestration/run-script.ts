@@ -14,7 +14,7 @@ import {
 } from '../../orchestration/ssh/index.js';
 import type { ScriptResult } from '../../orchestration/types.js';
 import { endpointOf } from '../../orchestration/server-access.js';
-import type { RunOutcome } from '../../workflows/contracts/orchestration.js';
+import type { ClaimedRun, RunOutcome } from '../../workflows/contracts/orchestration.js';
 import { whyAttemptStopped } from './attempt-stop.js';
 import { currentLogContext, withLogContext } from '../../observability/log-context.js';
 import { log } from '../../observability/logger.js';
@@ -39,21 +39,25 @@ interface Attempt {
 
 /**
  * Runs stored scripts of one server over SSH, one after the other in the order given (commit order), and records
- * everything: state, attempts, output as it comes, exit code, timings, the Temporal workflow that carries it.
+ * everything: state, attempts, output as it comes, exit code, timings, the Temporal workflow that carries it. An
+ * activity of the server's queue workflow (src/workflows/server-queue.ts); a bare id list is how a run workflow of
+ * before issue 17 still in flight calls it.
  *
  * Outcomes: exit 0 SUCCESS, non-zero FAILURE, timeout TIMEOUT, auth problem ERROR (final, and the next script runs);
  * a transport error, or a wrapper killed on the host before it recorded an exit (a signal, no exit status), RETRYING
  * and thrown (Temporal retries; the retry skips what is final). A server whose host key is
  * not trusted, or changed, holds its scripts in the queue (RECEIVED, `lastError` says why) until an operator trusts it.
  *
- * Only an operator's cancel (its intent recorded in the database before the workflow was cancelled) kills a script
+ * Only an operator's cancel (its intent recorded in the database before the activity was cancelled) kills a script
  * and makes it REVOKED. Every other end of an attempt — a heartbeat or start-to-close timeout on a starved worker,
  * a worker shutting down, a cancel from the Temporal UI — only stops waiting: the script goes on to its end on the
  * server, where the run-once wrapper keeps its exit code, and the next attempt reports it instead of running it again.
  */
 export function runScriptActivity(deps: { orm: Orm; runner: ScriptRunner; workerIdentity: string }) {
-  return async function runScript(scriptRunIds: string[]): Promise<RunOutcome[]> {
+  return async function runScript(claim: ClaimedRun | string[]): Promise<RunOutcome[]> {
+    const { runIds: scriptRunIds, requestIds } = Array.isArray(claim) ? { runIds: claim, requestIds: undefined } : claim;
     const ctx = Context.current();
+    log.debug({ scriptRunIds, requestIds }, 'claim starting');
     // For the attempt's whole life, not only while a script runs: loading, saving and waiting for a slot count too.
     ctx.heartbeat();
     const beat = setInterval(() => ctx.heartbeat(), PROGRESS_INTERVAL_MS);
@@ -77,7 +81,10 @@ export function runScriptActivity(deps: { orm: Orm; runner: ScriptRunner; worker
   };
 }
 
-/** Links the scripts to the workflow carrying them from now on (the deep link of their operations). */
+/**
+ * Links the scripts to the workflow execution carrying them from now on (the deep link of their operations): their
+ * server's queue, at the run (execution) whose history holds this activity.
+ */
 async function noteCarrier(a: Attempt, scriptRunIds: string[]): Promise<void> {
   const execution = a.ctx.info.workflowExecution;
   if (!execution) return;
@@ -201,7 +208,8 @@ async function hasCancelIntent(em: Em, scriptRunId: string): Promise<boolean> {
 /** The error that ends an attempt stopped by anything but an operator's cancel; the script is left to finish. */
 function attemptStopped(a: Attempt): Error {
   const details = a.ctx.cancellationDetails;
-  // Its workflow was cancelled: the workflow puts the scripts back in the queue (none of them is revoked).
+  // Its workflow cancelled it (a cancelRun signal for a script that ended meanwhile, a cancel from the Temporal UI):
+  // the workflow puts the scripts back in the queue (none of them is revoked).
   if (details?.cancelRequested) return new CancelledFailure(`attempt ${a.number} stopped: ${whyAttemptStopped(details)}`);
   // Timed out, unknown to Temporal or shutting down: Temporal retries (a timed-out attempt's result is dropped anyway).
   return ApplicationFailure.retryable(`attempt ${a.number} stopped: ${whyAttemptStopped(details)}`, 'AttemptStopped');

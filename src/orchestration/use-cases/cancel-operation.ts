@@ -23,7 +23,7 @@ export async function cancelOperation({ em, actor, audit }: UseCase, id: string)
   return { operation, started };
 }
 
-/** Step 2, after the intent is committed: the workflow carrying the script is cancelled; its activity kills it. */
-export function killCancelledScript(em: UseCase['em'], temporal: Client, operation: Operation): Promise<void> {
-  return cancelRunningScript(em, temporal, operation.run.id);
+/** Step 2, after the intent is committed: the server queue carrying the script is told (cancelRun); its activity kills it. */
+export function killCancelledScript(em: UseCase['em'], temporal: Client, taskQueue: string, operation: Operation): Promise<void> {
+  return cancelRunningScript(em, temporal, taskQueue, operation.run.id);
 }

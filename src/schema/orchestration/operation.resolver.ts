@@ -22,9 +22,10 @@ import { Parent } from '../parent.js';
 const OperationPayload = Payload('Operation', 'operation', OperationNode);
 
 /**
- * The deep link of a script run: to the workflow that carries it once one took it up (set by that workflow's
- * activity, so it exists), to its server's queue while it waits, and none for a run no workflow ever carried (revoked
- * before it started, or empty). Never to an id that may not exist.
+ * The deep link of a script run: to the workflow execution that carries it once one took it up (its server queue's
+ * run whose history holds the runScript activity; set by that activity, so it exists), to its server's queue while it
+ * waits, and none for a run no workflow ever carried (revoked before it started, or empty). Never to an id that may
+ * not exist.
  */
 function runLink(ctx: Context, run: ScriptRun): string | null {
   const link = (workflowId: string, workflowRunId?: string | null) => workflowHistoryUrl(ctx.config.temporalUiUrl, ctx.config.temporalNamespace, workflowId, workflowRunId ?? undefined);
@@ -118,7 +119,7 @@ export class OperationResolver {
     const result = await runMutation(ctx, (uc) => cancelOperation(uc, id));
     if (!result.operation) return result;
     // The intent is committed now: only then is the workflow carrying a started script cancelled.
-    if (result.started) await killCancelledScript(ctx.em.fork(), ctx.temporal, result.operation);
+    if (result.started) await killCancelledScript(ctx.em.fork(), ctx.temporal, ctx.config.temporalTaskQueue, result.operation);
     return { ...result, operation: await findOperation(ctx.em.fork(), id) };
   }
 }
