@@ -59,7 +59,10 @@ test('the log lines of one mutation, filtered by its request id, show the reques
   expect(runs.map((r) => r.server.getEntity().name).sort()).toEqual(['web1', 'web2']);
   for (const run of runs) {
     expect(run.workflowId).toBe(serverQueueWorkflowId(h.config.temporalTaskQueue, run.server.id));
-    const claim = logLines().find((line) => line.msg === 'claim starting' && (line.scriptRunIds as string[]).includes(run.id));
+    // Run ids are per database: another installation in this process (its own task queue) has a run 1 too.
+    const claim = logLines().find(
+      (line) => line.msg === 'claim starting' && line.workflowId === run.workflowId && (line.scriptRunIds as string[]).includes(run.id),
+    );
     expect(claim).toMatchObject({ requestIds: [requestId], activity: 'runScript', workflowId: run.workflowId });
   }
 
