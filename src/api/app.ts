@@ -16,6 +16,7 @@ import { queryLimits } from '../schema/limits.js';
 import { connectionAuthorization } from './connection-authorization.js';
 import { uncacheableResponses } from './uncacheable-responses.js';
 import { graphqlPost } from './graphql-post.js';
+import { httpErrorBody } from './http-error-body.js';
 import { createContext } from './create-context.js';
 import { compiledExecution } from './compiled-executor.js';
 import { RunStateFeed } from '../orchestration/run-state-feed.js';
@@ -157,8 +158,7 @@ export async function startApi(opts: {
   app.use((err: { status?: number; type?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
     if (status === 500) log(err);
-    const message = err.type === 'entity.parse.failed' ? 'Request body is not valid JSON' : status === 500 ? 'Internal server error' : 'Bad request';
-    res.status(status).json({ errors: [{ message, extensions: { code: status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' } }] });
+    res.status(status).type('json').send(httpErrorBody(status, err.type === 'entity.parse.failed'));
   });
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
   const { port } = httpServer.address() as AddressInfo;

@@ -1,14 +1,15 @@
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { httpErrorBody } from './http-error-body.js';
 
 /** What `express.json({ limit: '1mb' })` accepts; a larger body goes to Express, which refuses it as before. */
 const BODY_LIMIT_BYTES = 1024 * 1024;
 /** The Content-Type values taken here, lower-cased with spaces removed; any other goes to Express. */
 const JSON_CONTENT_TYPES = new Set(['application/json', 'application/json;charset=utf-8']);
 
-/** The answer Express's error handler (src/api/app.ts) gives to a body that is not JSON, byte for byte. */
-const NOT_JSON_BODY = JSON.stringify({ errors: [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
-const INTERNAL_ERROR_BODY = JSON.stringify({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+/** What Express's error handler (src/api/app.ts) answers to a body that is not JSON and to an internal error. */
+const NOT_JSON_BODY = httpErrorBody(400, true);
+const INTERNAL_ERROR_BODY = httpErrorBody(500);
 
 export interface GraphqlPostOptions<TContext extends BaseContext> {
   apollo: ApolloServer<TContext>;
