@@ -38,6 +38,14 @@ export const queueStateQuery = defineQuery<{ running: string | null; completed: 
 const IDLE_RECHECK = '5 minutes';
 /** Continue-as-new after this many runs even if the server does not suggest it, to keep histories short. */
 const RUNS_PER_HISTORY = 500;
+/**
+ * An idle queue with more history than this continues as new before it waits: a worker that starts later (a restart,
+ * a deploy, the sticky cache evicted) replays each queue's current history before its next claim, so a queue left
+ * idle after a burst must not keep the burst's history. About three claims; low enough that a replay is a few
+ * milliseconds, high enough that a trickle of single changes does not start a new run (a new workflow context on the
+ * worker) for every change.
+ */
+const IDLE_HISTORY_EVENTS = 40;
 
 /**
  * The queue of one server (workflow id `<queue>-server-<id>`): runs that server's scripts one at a time, strictly in commit
@@ -71,6 +79,11 @@ export async function serverQueueWorkflow(input: ServerQueueInput): Promise<void
     woken = false;
     const next = await claimNextRun(input.serverId);
     if (!next) {
+      // Nothing to run: keep only a short history while waiting. The next run claims first, so a wake that arrives
+      // during the hand-over is not lost.
+      if (workflowInfo().historyLength > IDLE_HISTORY_EVENTS) {
+        await continueAsNew<typeof serverQueueWorkflow>({ serverId: input.serverId, completed });
+      }
       await condition(() => woken || workflowInfo().continueAsNewSuggested, IDLE_RECHECK);
       continue;
     }
