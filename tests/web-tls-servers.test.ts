@@ -1,7 +1,7 @@
 /**
  * Certificates on Apache, and on several servers: three sandboxed web hosts running Apache (tests/support/web-host.ts),
  * each listening on its own address of one LAN, and Debian's pebble on that LAN (tests/support/pebble.ts). Routes:
- * the site `apsite` is on ap1 only, `both` on ap1 and ap2, `other` on ap3 only; acme-certificates follows the same
+ * the site `apsite` is on ap1 only, `both` on ap1 and ap2, `other` on ap3 only, `trio` on all three; acme-certificates follows the same
  * routes as the sites. (nginx's `listen 80` takes every address of the network namespace the LAN's hosts share:
  * one nginx per LAN; tests/web-tls.test.ts has it.)
  */
@@ -26,7 +26,7 @@ const CA_FILE = '/etc/orchestra/acme-test-ca.pem';
 const HOSTS = ['ap1', 'ap2', 'ap3'] as const;
 type HostName = (typeof HOSTS)[number];
 /** The sites each host serves (its web server's route and its acme-certificates route). */
-const SITES_OF: Record<HostName, string[]> = { ap1: ['apsite', 'both'], ap2: ['both'], ap3: ['other'] };
+const SITES_OF: Record<HostName, string[]> = { ap1: ['apsite', 'both', 'trio'], ap2: ['both', 'trio'], ap3: ['other', 'trio'] };
 
 let lan: DnsLan;
 let h: OrchestraHarness;
@@ -37,11 +37,14 @@ let client: GraphQLClient;
 let accountId: string;
 let lastOperation = '0';
 
+const sitesMatch = (sites: string[]) => `website.name in [${sites.map((s) => `"${s}"`).join(', ')}]`;
+
 const run = async (on: HostName, script: string, ...args: string[]) => (await h.hosts[on]!.sandbox.exec(['bash', '-c', script, '-', ...args])).stdout.trim();
 
 /**
  * A pebble whose DNS answers ap3's address for `other` and ap1's for every other name (its HTTP-01 validation asks
- * ap1's Apache, `both`'s included: ap1 asks ap2 for the tokens ap2's certificate order put there).
+ * ap1's Apache, `both`'s and `trio`'s included: ap1 asks ap2 for the tokens ap2's certificate order put there, and
+ * ap2 asks ap3 for ap3's).
  */
 async function startPebble(opts: { validitySeconds?: number } = {}): Promise<void> {
   await pebble?.stop();
@@ -61,9 +64,8 @@ beforeAll(async () => {
   await h.startWorker();
   for (const name of HOSTS) {
     const serverId = await h.addServer(name, ['system-users', 'webapps']);
-    const match = `website.name in [${SITES_OF[name].map((s) => `"${s}"`).join(', ')}]`;
     for (const backend of ['apache-websites', 'acme-certificates']) {
-      const route = await h.admin.data(CreateRouteDocument, { input: { backend, serverId, match } });
+      const route = await h.admin.data(CreateRouteDocument, { input: { backend, serverId, match: sitesMatch(SITES_OF[name]) } });
       expect(route.createRoute.userErrors).toEqual([]);
     }
   }
@@ -212,6 +214,41 @@ describe('ACME challenges of a site on two servers', () => {
     expect(await ask('ap1', false)).toBe('404');
     // `apsite` is on ap1 only: no peer to ask.
     expect(await run('ap1', 'grep -c X-Orchestra-Acme-Forwarded /etc/apache2/orchestra/sites/*.conf || true')).toMatch(/site-[0-9]+\.conf:0/);
+  });
+});
+
+describe('ACME challenges of a site on three servers', () => {
+  test('pebble (validation on, the name resolving to ap1) issues each server its certificate; a token only ap3 has is answered through ap1 and ap2, whichever server is asked', async () => {
+    const id = await staticSite('trio');
+    const ops = await settled();
+    expect(ops.map(where).sort()).toEqual([
+      'acme-certificates/save@ap1', 'acme-certificates/save@ap2', 'acme-certificates/save@ap3',
+      'apache-websites/save@ap1', 'apache-websites/save@ap2', 'apache-websites/save@ap3',
+    ]);
+    // ap3's order put its token on ap3 only; pebble asked ap1, which asked ap2, which asked ap3.
+    for (const on of HOSTS) {
+      const acme = ops.find((o) => o.backend === 'acme-certificates' && o.server.getEntity().name === on)!.run.getEntity().stdout;
+      expect(acme).toMatch(new RegExp(`orchestra-certificate ${id} ISSUED `));
+      expect(await servedSerial(on, 'trio.multi.example')).toBe(await storedSerial(on, id));
+    }
+
+    const token = 'ring-token_3';
+    const tokenFile = `/var/lib/orchestra/acme/.well-known/acme-challenge/${token}`;
+    const ask = (on: HostName, hops: string) =>
+      run(on, 'curl -s -w " %{http_code}" --max-time 30 --resolve "trio.multi.example:80:$1" -H "$2" "http://trio.multi.example/.well-known/acme-challenge/$3"; true',
+        h.hosts[on]!.endpoint.address, `X-Orchestra-Acme-Forwarded:${hops}`, token);
+    await run('ap3', 'mkdir -p "$(dirname "$1")" && printf %s ap3-key-authorization > "$1"', tokenFile);
+    expect(await ask('ap1', '')).toBe('ap3-key-authorization 200'); // ap1 -> ap2 -> ap3
+    expect(await ask('ap2', '')).toBe('ap3-key-authorization 200'); // ap2 -> ap3
+    // One hop made: it came from ap3 (ap1's predecessor), so ap1 asks ap2 only, the last hop, which does not ask on.
+    expect(await ask('ap1', ' 1')).toMatch(/ 404$/);
+    expect(await ask('ap1', ' 2')).toMatch(/ 404$/); // been everywhere: the webroot alone
+    await run('ap3', 'rm -f "$1"', tokenFile);
+    await run('ap1', 'mkdir -p "$(dirname "$1")" && printf %s ap1-key-authorization > "$1"', tokenFile);
+    expect(await ask('ap2', '')).toBe('ap1-key-authorization 200'); // ap2 -> ap3 -> ap1: the last asks the first
+    await run('ap1', 'rm -f "$1"', tokenFile);
+    // A token no server has: once round the ring, then 404 (no loop).
+    expect(await ask('ap3', '')).toMatch(/ 404$/);
   });
 });
 
