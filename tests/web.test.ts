@@ -196,3 +196,30 @@ test("one plan reads the web routes once for all its websites' peers, not twice 
   expect(h.takeSql().filter((line) => /from "route"/.test(line))).toHaveLength(2); // nginx-websites, apache-websites
   expect(peers).toEqual([['192.0.2.80'], ['192.0.2.80'], ['192.0.2.80']]);
 });
+
+test("servers stored by host name are peers by their addresses; a name that does not resolve is left out, and the operation's output says so", async () => {
+  // `localhost` resolves (the system's resolver, /etc/hosts); `.invalid` never does (RFC 6761).
+  const em = h.orm.em.fork();
+  for (const [name, address] of [['web-by-name', 'localhost'], ['web-unresolved', 'web3.orchestra.invalid']]) {
+    const server = em.create(Server, { name, address });
+    em.create(Route, { backend: 'nginx-websites', server, match: 'website.name == "named"' });
+  }
+  await em.flush();
+  const domain = await client.data(CreateDomainDocument, { input: { accountId, name: 'named.webapi.example' } });
+  const site = await client.data(CreateWebsiteDocument, { input: { accountId, name: 'named', domainIds: [domain.createDomain.domain!.id], contents: [{ path: '/', webAppId: appId }] } });
+  expect(site.createWebsite.userErrors).toEqual([]);
+
+  const ops = await h.orm.em.fork().find(Operation, { objectId: idOf('Website', site.createWebsite.website!.id), backend: 'nginx-websites' }, { populate: ['server', 'run'] });
+  expect(ops.map((o) => o.server.getEntity().name).sort()).toEqual(['web-by-name', 'web-nowhere', 'web-unresolved']);
+  for (const op of ops) {
+    const snapshot = op.snapshot as { peers: string[]; unresolvedPeers?: string[] };
+    expect(snapshot.peers).toContain('127.0.0.1');
+    expect(snapshot.peers).toContain('192.0.2.80');
+    expect(snapshot.peers.join(' ')).not.toMatch(/[a-z]{2}/); // addresses only: no name nginx would resolve at load
+    expect(snapshot.unresolvedPeers).toEqual(['web3.orchestra.invalid']);
+    const script = op.run.getEntity().script;
+    expect(script).toContain('server 127.0.0.1:80 max_fails=0;');
+    for (const name of ['web3.orchestra.invalid', 'localhost']) expect(script).not.toContain(`server ${name}:80`); // no upstream server by name
+    expect(script).toContain("echo 'warning: server web3.orchestra.invalid does not resolve: not asked for this site'\\''s ACME challenges'");
+  }
+});

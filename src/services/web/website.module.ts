@@ -7,6 +7,7 @@ import { phpSocket, webAppDocumentRoot } from '../../orchestration/backends/weba
 import type { SiteContent, WebsiteSource } from '../../orchestration/backends/web/website-snapshot.js';
 import { validatePeerAddress } from '../../orchestration/backends/web/web-values.js';
 import { entityOf } from '../entity-of.js';
+import { resolvedServerAddresses } from '../resolved-server-addresses.js';
 import { routedServerAddresses } from '../routed-server-addresses.js';
 import { defineServiceModule } from '../service-module.js';
 import { webAppSource } from './web-app.module.js';
@@ -26,10 +27,11 @@ async function siteContents(em: EntityManager, website: Website, account: Accoun
 
 /**
  * Every server that serves the website, on nginx or Apache (the routes of both, matched as the backends match:
- * their matchContext): each answers the ACME challenges of the others (a CA asks the one the name resolves to). An
- * address no web server configuration could name (the servers' field is free text) is left out.
+ * their matchContext): each answers the ACME challenges of the others (a CA asks the one the name resolves to).
+ * Servers stored by name are resolved to their addresses now; a name that does not resolve is left out and named
+ * (`unresolved`), and an address no web server configuration could name is left out.
  */
-async function sitePeers(em: EntityManager, website: Website, account: Account, shared?: Map<string, unknown>): Promise<string[]> {
+async function sitePeers(em: EntityManager, website: Website, account: Account, shared?: Map<string, unknown>): Promise<{ peers: string[]; unresolved: string[] }> {
   const context = {
     website: { name: website.name, protocol: website.protocol, isActive: website.isActive && account.isActive },
     account: { username: account.username, type: account.type },
@@ -38,7 +40,8 @@ async function sitePeers(em: EntityManager, website: Website, account: Account, 
     ...(await routedServerAddresses(em, 'nginx-websites', context, shared)),
     ...(await routedServerAddresses(em, 'apache-websites', context, shared)),
   ];
-  return [...new Set(addresses)].filter((a) => validatePeerAddress(a) === null).sort();
+  const resolved = await resolvedServerAddresses(addresses, shared);
+  return { peers: resolved.addresses.filter((a) => validatePeerAddress(a) === null), unresolved: resolved.unresolved };
 }
 
 /** Websites (backends `nginx-websites` and `apache-websites`). */
@@ -48,6 +51,7 @@ export const websiteModule = defineServiceModule<Website>({
   populate: ['account'],
   async source(em, website, shared) {
     const account = await entityOf(website.account as Reference<Account>);
+    const { peers, unresolved } = await sitePeers(em, website, account, shared);
     const source: WebsiteSource = {
       id: website.id,
       name: website.name,
@@ -58,7 +62,8 @@ export const websiteModule = defineServiceModule<Website>({
       domains: website.domains,
       contents: await siteContents(em, website, account),
       directives: website.directives,
-      peers: await sitePeers(em, website, account, shared),
+      peers,
+      ...(unresolved.length ? { unresolvedPeers: unresolved } : {}),
     };
     return { account, label: `${account.username}/${website.name}`, source };
   },

@@ -9,6 +9,8 @@
  * the hops (a request with the header is forwarded only while it has not been everywhere).
  */
 
+import { sh, type ShellCode } from '../../shell/quote.js';
+
 /** Where both web servers answer challenges from (acme.sh writes the tokens there). */
 export const ACME_WEBROOT = '/var/lib/orchestra/acme';
 
@@ -20,3 +22,7 @@ export function hasPeers(s: { peers: readonly string[] }): boolean {
   return s.peers.length > 1;
 }
 
+/** The operation's note of the site's servers left out of its peers because their names did not resolve. */
+export function unresolvedPeersWarning(s: { unresolvedPeers?: readonly string[] }): ShellCode[] {
+  return (s.unresolvedPeers ?? []).map((name) => sh`echo ${`warning: server ${name} does not resolve: not asked for this site's ACME challenges`}`);
+}
