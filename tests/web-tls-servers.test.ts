@@ -11,7 +11,7 @@ import type { Operation } from '../src/entities/orchestration/operation.js';
 import { RunState } from '../src/entities/orchestration/run-state.js';
 import { reconcileSchedules, renewCertificatesSchedule } from '../src/temporal/schedules/index.js';
 import { scheduleId } from '../src/temporal/schedules/schedule-declaration.js';
-import { CreateDomainDocument, CreateRouteDocument, CreateWebAppDocument, CreateWebsiteDocument } from './generated/graphql.js';
+import { CreateDomainDocument, CreateRouteDocument, CreateWebAppDocument, CreateWebsiteDocument, UpdateRouteDocument } from './generated/graphql.js';
 import { DnsLan } from './support/dns-lan.js';
 import { accountWithUser } from './support/fixtures.js';
 import type { GraphQLClient } from './support/graphql-client.js';
@@ -36,6 +36,8 @@ let apacheAddress: string;
 let client: GraphQLClient;
 let accountId: string;
 let lastOperation = '0';
+/** The routes' global ids, by host and backend. */
+const routeIds = {} as Record<HostName, Record<string, string>>;
 
 const sitesMatch = (sites: string[]) => `website.name in [${sites.map((s) => `"${s}"`).join(', ')}]`;
 
@@ -64,9 +66,11 @@ beforeAll(async () => {
   await h.startWorker();
   for (const name of HOSTS) {
     const serverId = await h.addServer(name, ['system-users', 'webapps']);
+    routeIds[name] = {};
     for (const backend of ['apache-websites', 'acme-certificates']) {
       const route = await h.admin.data(CreateRouteDocument, { input: { backend, serverId, match: sitesMatch(SITES_OF[name]) } });
       expect(route.createRoute.userErrors).toEqual([]);
+      routeIds[name][backend] = route.createRoute.route!.id;
     }
   }
   const a = await accountWithUser(h.admin, 'multi');
@@ -249,6 +253,46 @@ describe('ACME challenges of a site on three servers', () => {
     await run('ap1', 'rm -f "$1"', tokenFile);
     // A token no server has: once round the ring, then 404 (no loop).
     expect(await ask('ap3', '')).toMatch(/ 404$/);
+  });
+});
+
+describe('a route change moves a site', () => {
+  test('a route that adds ap2 to apsite (on ap1 only) saves apsite on ap2 and re-saves it on ap1 with ap2 as its peer, the site itself untouched; its certificate route then gets ap2 a certificate through ap1; the route back removes it from ap2', async () => {
+    const apsite = '/etc/apache2/orchestra/sites';
+    const ap2Address = h.hosts.ap2!.endpoint.address;
+    const id = (await run('ap1', 'grep -l "ServerName apsite.multi.example" "$1"/*.conf | sed "s/.*site-\\([0-9]*\\)\\.conf/\\1/"', apsite));
+    expect(id).toMatch(/^[0-9]+$/);
+    expect(await run('ap1', 'cat "$1"', `${apsite}/site-${id}.conf`)).not.toContain(ap2Address);
+
+    const routed = await h.admin.data(UpdateRouteDocument, { input: { id: routeIds.ap2['apache-websites']!, match: sitesMatch([...SITES_OF.ap2, 'apsite']) } });
+    expect(routed.updateRoute.userErrors).toEqual([]);
+    const ops = await settled();
+    // apsite only (`both` and `trio`, still on ap2, are not moved): saved on both servers of its new set.
+    expect(ops.map((o) => `${where(o)} ${o.objectLabel}`).sort()).toEqual([
+      'acme-certificates/save@ap1 multi/apsite', 'apache-websites/save@ap1 multi/apsite', 'apache-websites/save@ap2 multi/apsite',
+    ]);
+    expect(await run('ap2', 'test -f "$1" && echo present', `${apsite}/site-${id}.conf`)).toBe('present');
+    const ap1Config = await run('ap1', 'cat "$1"', `${apsite}/site-${id}.conf`);
+    expect(ap1Config).toContain(`RewriteCond "%{SERVER_ADDR}" "=${h.hosts.ap1!.endpoint.address}"`);
+    expect(ap1Config).toContain(`"http://${ap2Address}:80%{REQUEST_URI}" [P,L]`);
+
+    // ap2's certificate route too: ap2 orders apsite's certificate; pebble asks ap1, which now asks ap2.
+    const certified = await h.admin.data(UpdateRouteDocument, { input: { id: routeIds.ap2['acme-certificates']!, match: sitesMatch([...SITES_OF.ap2, 'apsite']) } });
+    expect(certified.updateRoute.userErrors).toEqual([]);
+    const acme = (await settled()).find((o) => o.backend === 'acme-certificates' && o.server.getEntity().name === 'ap2')!;
+    expect(acme.run.getEntity().stdout).toMatch(new RegExp(`orchestra-certificate ${id} ISSUED `));
+    expect(await servedSerial('ap2', 'apsite.multi.example')).toBe(await storedSerial('ap2', id));
+
+    // Back to ap1 alone: ap2 removes the site (its web server's route left it), ap1 forgets its peer.
+    for (const backend of ['apache-websites', 'acme-certificates']) {
+      const back = await h.admin.data(UpdateRouteDocument, { input: { id: routeIds.ap2[backend]!, match: sitesMatch(SITES_OF.ap2) } });
+      expect(back.updateRoute.userErrors).toEqual([]);
+    }
+    const back = (await settled()).map((o) => `${where(o)} ${o.objectLabel}`);
+    expect(back).toContain('apache-websites/save@ap1 multi/apsite');
+    expect(back.filter((o) => o.includes('@ap2') && o.startsWith('apache-websites/'))).toEqual(['apache-websites/delete@ap2 multi/apsite']);
+    expect(await run('ap2', 'test -f "$1" && echo present || echo absent', `${apsite}/site-${id}.conf`)).toBe('absent');
+    expect(await run('ap1', 'cat "$1"', `${apsite}/site-${id}.conf`)).not.toContain(ap2Address);
   });
 });
 

@@ -223,3 +223,31 @@ test("servers stored by host name are peers by their addresses; a name that does
     expect(script).toContain("echo 'warning: server web3.orchestra.invalid does not resolve: not asked for this site'\\''s ACME challenges'");
   }
 });
+
+test("a web route created, changed or deleted saves the sites whose servers it changes on every server of their new set, and removes them where they left", async () => {
+  const site = idOf('Website', websiteId); // `main`, on web-nowhere (nginx and Apache) so far
+  const em = h.orm.em.fork();
+  let seen = await em.count(Operation);
+  const newOperations = async () => {
+    const ops = await h.orm.em.fork().find(Operation, {}, { populate: ['server'], orderBy: { id: 'asc' }, offset: seen });
+    seen += ops.length;
+    return ops.map((o) => ({ what: `${o.backend}/${o.action}@${o.server.getEntity().name} ${o.objectId === site ? 'main' : o.objectId}`, peers: (o.snapshot as { peers: string[] }).peers }));
+  };
+  const server = em.create(Server, { name: 'web-joining', address: '192.0.2.81' });
+  const route = em.create(Route, { backend: 'nginx-websites', server, match: 'website.name == "main"' });
+  await em.flush();
+  const joined = await newOperations();
+  expect(joined.map((o) => o.what).sort()).toEqual(['apache-websites/save@web-nowhere main', 'nginx-websites/save@web-joining main', 'nginx-websites/save@web-nowhere main']);
+  for (const op of joined) expect(op.peers).toEqual(['192.0.2.80', '192.0.2.81']);
+
+  // Another expression selecting the same sites moves none: nothing to do.
+  route.match = 'website.name in ["main"]';
+  await em.flush();
+  expect(await newOperations()).toEqual([]);
+
+  em.remove(route);
+  await em.flush();
+  const left = await newOperations();
+  expect(left.map((o) => o.what).sort()).toEqual(['apache-websites/save@web-nowhere main', 'nginx-websites/delete@web-joining main', 'nginx-websites/save@web-nowhere main']);
+  for (const op of left.filter((o) => o.what.includes('/save@'))) expect(op.peers).toEqual(['192.0.2.80']);
+});

@@ -11,6 +11,8 @@ import { resolvedServerAddresses } from '../resolved-server-addresses.js';
 import { routedServerAddresses } from '../routed-server-addresses.js';
 import { defineServiceModule } from '../service-module.js';
 import { webAppSource } from './web-app.module.js';
+import { websiteMatchContext, websitesMovedByRoute } from './websites-moved-by-route.js';
+import type { Route } from '../../entities/orchestration/route.js';
 
 /** What the web servers need of each mounted app: its served directory and, for PHP, its pool's socket. */
 async function siteContents(em: EntityManager, website: Website, account: Account): Promise<SiteContent[]> {
@@ -32,10 +34,7 @@ async function siteContents(em: EntityManager, website: Website, account: Accoun
  * (`unresolved`), and an address no web server configuration could name is left out.
  */
 async function sitePeers(em: EntityManager, website: Website, account: Account, shared?: Map<string, unknown>): Promise<{ peers: string[]; unresolved: string[] }> {
-  const context = {
-    website: { name: website.name, protocol: website.protocol, isActive: website.isActive && account.isActive },
-    account: { username: account.username, type: account.type },
-  };
+  const context = websiteMatchContext(website, account);
   const addresses = [
     ...(await routedServerAddresses(em, 'nginx-websites', context, shared)),
     ...(await routedServerAddresses(em, 'apache-websites', context, shared)),
@@ -69,6 +68,14 @@ export const websiteModule = defineServiceModule<Website>({
   },
   savedWhen: [
     {
+      // A web route created, changed or deleted: the websites it moves are saved on every server of their new set.
+      model: 'Route',
+      fields: ['match', 'isActive'],
+      onCreate: true,
+      onDelete: true,
+      objects: (em, route, change) => websitesMovedByRoute(em, route as Route, change),
+    },
+    {
       // A disabled account's websites answer the disabled response; routes may match on its type.
       model: 'Account',
       fields: ['isActive', 'type'],
@@ -86,6 +93,9 @@ export const websiteModule = defineServiceModule<Website>({
       },
     },
   ],
+  // A site a web server's route no longer selects is removed there (its certificate stays: the server may still
+  // serve it through its other web server's route).
+  removedWhereRoutesLeave: ['nginx-websites', 'apache-websites'],
   ownedBy: [{ model: 'Account', where: (accountId) => ({ account: accountId }) }],
   filterFields: ['id', 'name', 'isActive'],
 });
