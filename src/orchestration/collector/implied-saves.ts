@@ -6,7 +6,8 @@ import { firstOfEachSyncKey } from './first-of-each-sync-key.js';
 /**
  * The saves a transaction's updates imply, as the service modules declare them (`savedWhen`): an account disabled
  * re-renders its services, a system user disabled its crontab; creates and deletes only where a module asks
- * (`onCreate`: a mailbox's first disk allocation; `onDelete`: a web route deleted, the servers its sites keep). Every field of such a save counts (`*`); objects sharing a sync key get one save.
+ * (`onCreate`: a mailbox's first disk allocation; `onDelete`: a web route deleted, the servers its sites keep).
+ * Every field of such a save counts (`*`); objects sharing a sync key get one save.
  */
 export async function impliedSaves(em: EntityManager, changes: readonly Change[]): Promise<Change[]> {
   const implied: Change[] = [];

@@ -21,8 +21,8 @@ function selector(backend: Backend, match: unknown, isActive: unknown): Selector
  * The deletes a route's change or delete means on its own server: the objects the route selected before and does
  * not now have left that server, and nothing else would remove them there (the collector plans by the routes as they
  * are). Only for the backends a service module names (`removedWhereRoutesLeave`: a website's web server
- * configuration; never data such as a mailbox, nor a certificate the server may still serve). Every object of the model is matched: a route
- * change is rare, and the planner has no index of what a server holds.
+ * configuration; never data such as a mailbox, nor a certificate the server may still serve). Every object of the
+ * model is matched: a route change is rare, and the planner has no index of what a server holds.
  */
 export async function routeLeavers(em: EntityManager, changes: readonly Change[]): Promise<PlannedGroup[]> {
   const groups: PlannedGroup[] = [];
