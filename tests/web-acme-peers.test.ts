@@ -40,17 +40,27 @@ describe('the challenge fallback is rendered for a site on two servers or more, 
     }
   });
 
-  test('two servers: nginx asks every peer (404 moves on), loop-guarded; Apache asks the one that is not itself', () => {
+  test('two servers: nginx asks every peer (404 moves on), loop-guarded; Apache asks the next server of the ring, one hop at most', () => {
     const nginx = renderNginxSite(site(['10.0.0.2', '10.0.0.1']));
     expect(nginx).toContain('upstream orchestra_acme_site_3 {\n    server 10.0.0.1:80 max_fails=0;\n    server 10.0.0.2:80 max_fails=0;\n}');
     expect(nginx).toContain('try_files $uri @orchestra_acme_peers;');
     expect(nginx).toContain('if ($http_x_orchestra_acme_forwarded) { return 404; }');
     expect(nginx).toContain('proxy_next_upstream error timeout http_404;');
     const apache = renderApacheSite(site(['10.0.0.1', '10.0.0.2']));
-    expect(apache).toContain('RewriteCond "%{HTTP:X-Orchestra-Acme-Forwarded}" "^$"');
-    expect(apache).toContain('RewriteCond "%{SERVER_ADDR}" "!=10.0.0.2"\n    RewriteRule "^/\\.well-known/acme-challenge/[A-Za-z0-9_-]+$" "http://10.0.0.2:80%{REQUEST_URI}" [P,L,E=orchestra_acme_forwarded:1]');
+    expect(apache).toContain('RewriteCond "%{HTTP:X-Orchestra-Acme-Forwarded}" "^$"\n    RewriteRule "^/\\.well-known/acme-challenge/[A-Za-z0-9_-]+$" "-" [E=orchestra_acme_hops:1]');
+    expect(apache).not.toContain('orchestra_acme_hops:2');
+    expect(apache).toContain('RewriteCond "%{SERVER_ADDR}" "=10.0.0.1"\n    RewriteRule "^/\\.well-known/acme-challenge/[A-Za-z0-9_-]+$" "http://10.0.0.2:80%{REQUEST_URI}" [P,L]');
+    expect(apache).toContain('RewriteCond "%{SERVER_ADDR}" "=10.0.0.2"\n    RewriteRule "^/\\.well-known/acme-challenge/[A-Za-z0-9_-]+$" "http://10.0.0.1:80%{REQUEST_URI}" [P,L]');
     // The fallback is on port 80 only: the https virtual host has none.
     expect(apache.slice(apache.indexOf('<VirtualHost *:443>'))).not.toContain('X-Orchestra-Acme-Forwarded');
+  });
+
+  test('three servers: Apache passes a missing token along the ring (each to the next after itself, the last to the first), two hops at most', () => {
+    const apache = renderApacheSite(site(['10.0.0.3', '10.0.0.1', '2001:db8::2']));
+    const forwards = [...apache.matchAll(/"%\{SERVER_ADDR\}" "=([^"]+)"\n {4}RewriteRule \S+ "http:\/\/(\S+)%\{REQUEST_URI\}" \[P,L\]/g)].map((m) => `${m[1]} -> ${m[2]}`);
+    expect(forwards).toEqual(['10.0.0.1 -> 10.0.0.3:80', '10.0.0.3 -> [2001:db8::2]:80', '2001:db8::2 -> 10.0.0.1:80']);
+    const hops = [...apache.matchAll(/"%\{HTTP:X-Orchestra-Acme-Forwarded\}" "([^"]+)"\n {4}RewriteRule \S+ "-" \[E=orchestra_acme_hops:(\d)\]/g)].map((m) => `${m[1]} -> ${m[2]}`);
+    expect(hops).toEqual(['^$ -> 1', '^1$ -> 2']);
   });
 
   test('a site without port 80 (HTTPS) has no fallback', () => {

@@ -1,7 +1,7 @@
 /**
  * Certificates on Apache, and on several servers: three sandboxed web hosts running Apache (tests/support/web-host.ts),
  * each listening on its own address of one LAN, and Debian's pebble on that LAN (tests/support/pebble.ts). Routes:
- * the site `apsite` is on ap1 only, `both` on ap1 and ap2, `other` on ap3 only; acme-certificates follows the same
+ * the site `apsite` is on ap1 only, `both` on ap1 and ap2, `other` on ap3 only, `trio` on all three; acme-certificates follows the same
  * routes as the sites. (nginx's `listen 80` takes every address of the network namespace the LAN's hosts share:
  * one nginx per LAN; tests/web-tls.test.ts has it.)
  */
@@ -11,7 +11,7 @@ import type { Operation } from '../src/entities/orchestration/operation.js';
 import { RunState } from '../src/entities/orchestration/run-state.js';
 import { reconcileSchedules, renewCertificatesSchedule } from '../src/temporal/schedules/index.js';
 import { scheduleId } from '../src/temporal/schedules/schedule-declaration.js';
-import { CreateDomainDocument, CreateRouteDocument, CreateWebAppDocument, CreateWebsiteDocument } from './generated/graphql.js';
+import { CreateDomainDocument, CreateRouteDocument, CreateWebAppDocument, CreateWebsiteDocument, UpdateRouteDocument } from './generated/graphql.js';
 import { DnsLan } from './support/dns-lan.js';
 import { accountWithUser } from './support/fixtures.js';
 import type { GraphQLClient } from './support/graphql-client.js';
@@ -26,7 +26,7 @@ const CA_FILE = '/etc/orchestra/acme-test-ca.pem';
 const HOSTS = ['ap1', 'ap2', 'ap3'] as const;
 type HostName = (typeof HOSTS)[number];
 /** The sites each host serves (its web server's route and its acme-certificates route). */
-const SITES_OF: Record<HostName, string[]> = { ap1: ['apsite', 'both'], ap2: ['both'], ap3: ['other'] };
+const SITES_OF: Record<HostName, string[]> = { ap1: ['apsite', 'both', 'trio'], ap2: ['both', 'trio'], ap3: ['other', 'trio'] };
 
 let lan: DnsLan;
 let h: OrchestraHarness;
@@ -36,12 +36,17 @@ let apacheAddress: string;
 let client: GraphQLClient;
 let accountId: string;
 let lastOperation = '0';
+/** The routes' global ids, by host and backend. */
+const routeIds = {} as Record<HostName, Record<string, string>>;
+
+const sitesMatch = (sites: string[]) => `website.name in [${sites.map((s) => `"${s}"`).join(', ')}]`;
 
 const run = async (on: HostName, script: string, ...args: string[]) => (await h.hosts[on]!.sandbox.exec(['bash', '-c', script, '-', ...args])).stdout.trim();
 
 /**
  * A pebble whose DNS answers ap3's address for `other` and ap1's for every other name (its HTTP-01 validation asks
- * ap1's Apache, `both`'s included: ap1 asks ap2 for the tokens ap2's certificate order put there).
+ * ap1's Apache, `both`'s and `trio`'s included: ap1 asks ap2 for the tokens ap2's certificate order put there, and
+ * ap2 asks ap3 for ap3's).
  */
 async function startPebble(opts: { validitySeconds?: number } = {}): Promise<void> {
   await pebble?.stop();
@@ -61,10 +66,11 @@ beforeAll(async () => {
   await h.startWorker();
   for (const name of HOSTS) {
     const serverId = await h.addServer(name, ['system-users', 'webapps']);
-    const match = `website.name in [${SITES_OF[name].map((s) => `"${s}"`).join(', ')}]`;
+    routeIds[name] = {};
     for (const backend of ['apache-websites', 'acme-certificates']) {
-      const route = await h.admin.data(CreateRouteDocument, { input: { backend, serverId, match } });
+      const route = await h.admin.data(CreateRouteDocument, { input: { backend, serverId, match: sitesMatch(SITES_OF[name]) } });
       expect(route.createRoute.userErrors).toEqual([]);
+      routeIds[name][backend] = route.createRoute.route!.id;
     }
   }
   const a = await accountWithUser(h.admin, 'multi');
@@ -212,6 +218,81 @@ describe('ACME challenges of a site on two servers', () => {
     expect(await ask('ap1', false)).toBe('404');
     // `apsite` is on ap1 only: no peer to ask.
     expect(await run('ap1', 'grep -c X-Orchestra-Acme-Forwarded /etc/apache2/orchestra/sites/*.conf || true')).toMatch(/site-[0-9]+\.conf:0/);
+  });
+});
+
+describe('ACME challenges of a site on three servers', () => {
+  test('pebble (validation on, the name resolving to ap1) issues each server its certificate; a token only ap3 has is answered through ap1 and ap2, whichever server is asked', async () => {
+    const id = await staticSite('trio');
+    const ops = await settled();
+    expect(ops.map(where).sort()).toEqual([
+      'acme-certificates/save@ap1', 'acme-certificates/save@ap2', 'acme-certificates/save@ap3',
+      'apache-websites/save@ap1', 'apache-websites/save@ap2', 'apache-websites/save@ap3',
+    ]);
+    // ap3's order put its token on ap3 only; pebble asked ap1, which asked ap2, which asked ap3.
+    for (const on of HOSTS) {
+      const acme = ops.find((o) => o.backend === 'acme-certificates' && o.server.getEntity().name === on)!.run.getEntity().stdout;
+      expect(acme).toMatch(new RegExp(`orchestra-certificate ${id} ISSUED `));
+      expect(await servedSerial(on, 'trio.multi.example')).toBe(await storedSerial(on, id));
+    }
+
+    const token = 'ring-token_3';
+    const tokenFile = `/var/lib/orchestra/acme/.well-known/acme-challenge/${token}`;
+    const ask = (on: HostName, hops: string) =>
+      run(on, 'curl -s -w " %{http_code}" --max-time 30 --resolve "trio.multi.example:80:$1" -H "$2" "http://trio.multi.example/.well-known/acme-challenge/$3"; true',
+        h.hosts[on]!.endpoint.address, `X-Orchestra-Acme-Forwarded:${hops}`, token);
+    await run('ap3', 'mkdir -p "$(dirname "$1")" && printf %s ap3-key-authorization > "$1"', tokenFile);
+    expect(await ask('ap1', '')).toBe('ap3-key-authorization 200'); // ap1 -> ap2 -> ap3
+    expect(await ask('ap2', '')).toBe('ap3-key-authorization 200'); // ap2 -> ap3
+    // One hop made: it came from ap3 (ap1's predecessor), so ap1 asks ap2 only, the last hop, which does not ask on.
+    expect(await ask('ap1', ' 1')).toMatch(/ 404$/);
+    expect(await ask('ap1', ' 2')).toMatch(/ 404$/); // been everywhere: the webroot alone
+    await run('ap3', 'rm -f "$1"', tokenFile);
+    await run('ap1', 'mkdir -p "$(dirname "$1")" && printf %s ap1-key-authorization > "$1"', tokenFile);
+    expect(await ask('ap2', '')).toBe('ap1-key-authorization 200'); // ap2 -> ap3 -> ap1: the last asks the first
+    await run('ap1', 'rm -f "$1"', tokenFile);
+    // A token no server has: once round the ring, then 404 (no loop).
+    expect(await ask('ap3', '')).toMatch(/ 404$/);
+  });
+});
+
+describe('a route change moves a site', () => {
+  test('a route that adds ap2 to apsite (on ap1 only) saves apsite on ap2 and re-saves it on ap1 with ap2 as its peer, the site itself untouched; its certificate route then gets ap2 a certificate through ap1; the route back removes it from ap2', async () => {
+    const apsite = '/etc/apache2/orchestra/sites';
+    const ap2Address = h.hosts.ap2!.endpoint.address;
+    const id = (await run('ap1', 'grep -l "ServerName apsite.multi.example" "$1"/*.conf | sed "s/.*site-\\([0-9]*\\)\\.conf/\\1/"', apsite));
+    expect(id).toMatch(/^[0-9]+$/);
+    expect(await run('ap1', 'cat "$1"', `${apsite}/site-${id}.conf`)).not.toContain(ap2Address);
+
+    const routed = await h.admin.data(UpdateRouteDocument, { input: { id: routeIds.ap2['apache-websites']!, match: sitesMatch([...SITES_OF.ap2, 'apsite']) } });
+    expect(routed.updateRoute.userErrors).toEqual([]);
+    const ops = await settled();
+    // apsite only (`both` and `trio`, still on ap2, are not moved): saved on both servers of its new set.
+    expect(ops.map((o) => `${where(o)} ${o.objectLabel}`).sort()).toEqual([
+      'acme-certificates/save@ap1 multi/apsite', 'apache-websites/save@ap1 multi/apsite', 'apache-websites/save@ap2 multi/apsite',
+    ]);
+    expect(await run('ap2', 'test -f "$1" && echo present', `${apsite}/site-${id}.conf`)).toBe('present');
+    const ap1Config = await run('ap1', 'cat "$1"', `${apsite}/site-${id}.conf`);
+    expect(ap1Config).toContain(`RewriteCond "%{SERVER_ADDR}" "=${h.hosts.ap1!.endpoint.address}"`);
+    expect(ap1Config).toContain(`"http://${ap2Address}:80%{REQUEST_URI}" [P,L]`);
+
+    // ap2's certificate route too: ap2 orders apsite's certificate; pebble asks ap1, which now asks ap2.
+    const certified = await h.admin.data(UpdateRouteDocument, { input: { id: routeIds.ap2['acme-certificates']!, match: sitesMatch([...SITES_OF.ap2, 'apsite']) } });
+    expect(certified.updateRoute.userErrors).toEqual([]);
+    const acme = (await settled()).find((o) => o.backend === 'acme-certificates' && o.server.getEntity().name === 'ap2')!;
+    expect(acme.run.getEntity().stdout).toMatch(new RegExp(`orchestra-certificate ${id} ISSUED `));
+    expect(await servedSerial('ap2', 'apsite.multi.example')).toBe(await storedSerial('ap2', id));
+
+    // Back to ap1 alone: ap2 removes the site (its web server's route left it), ap1 forgets its peer.
+    for (const backend of ['apache-websites', 'acme-certificates']) {
+      const back = await h.admin.data(UpdateRouteDocument, { input: { id: routeIds.ap2[backend]!, match: sitesMatch(SITES_OF.ap2) } });
+      expect(back.updateRoute.userErrors).toEqual([]);
+    }
+    const back = (await settled()).map((o) => `${where(o)} ${o.objectLabel}`);
+    expect(back).toContain('apache-websites/save@ap1 multi/apsite');
+    expect(back.filter((o) => o.includes('@ap2') && o.startsWith('apache-websites/'))).toEqual(['apache-websites/delete@ap2 multi/apsite']);
+    expect(await run('ap2', 'test -f "$1" && echo present || echo absent', `${apsite}/site-${id}.conf`)).toBe('absent');
+    expect(await run('ap1', 'cat "$1"', `${apsite}/site-${id}.conf`)).not.toContain(ap2Address);
   });
 });
 

@@ -196,3 +196,58 @@ test("one plan reads the web routes once for all its websites' peers, not twice 
   expect(h.takeSql().filter((line) => /from "route"/.test(line))).toHaveLength(2); // nginx-websites, apache-websites
   expect(peers).toEqual([['192.0.2.80'], ['192.0.2.80'], ['192.0.2.80']]);
 });
+
+test("servers stored by host name are peers by their addresses; a name that does not resolve is left out, and the operation's output says so", async () => {
+  // `localhost` resolves (the system's resolver, /etc/hosts); `.invalid` never does (RFC 6761).
+  const em = h.orm.em.fork();
+  for (const [name, address] of [['web-by-name', 'localhost'], ['web-unresolved', 'web3.orchestra.invalid']]) {
+    const server = em.create(Server, { name, address });
+    em.create(Route, { backend: 'nginx-websites', server, match: 'website.name == "named"' });
+  }
+  await em.flush();
+  const domain = await client.data(CreateDomainDocument, { input: { accountId, name: 'named.webapi.example' } });
+  const site = await client.data(CreateWebsiteDocument, { input: { accountId, name: 'named', domainIds: [domain.createDomain.domain!.id], contents: [{ path: '/', webAppId: appId }] } });
+  expect(site.createWebsite.userErrors).toEqual([]);
+
+  const ops = await h.orm.em.fork().find(Operation, { objectId: idOf('Website', site.createWebsite.website!.id), backend: 'nginx-websites' }, { populate: ['server', 'run'] });
+  expect(ops.map((o) => o.server.getEntity().name).sort()).toEqual(['web-by-name', 'web-nowhere', 'web-unresolved']);
+  for (const op of ops) {
+    const snapshot = op.snapshot as { peers: string[]; unresolvedPeers?: string[] };
+    expect(snapshot.peers).toContain('127.0.0.1');
+    expect(snapshot.peers).toContain('192.0.2.80');
+    expect(snapshot.peers.join(' ')).not.toMatch(/[a-z]{2}/); // addresses only: no name nginx would resolve at load
+    expect(snapshot.unresolvedPeers).toEqual(['web3.orchestra.invalid']);
+    const script = op.run.getEntity().script;
+    expect(script).toContain('server 127.0.0.1:80 max_fails=0;');
+    for (const name of ['web3.orchestra.invalid', 'localhost']) expect(script).not.toContain(`server ${name}:80`); // no upstream server by name
+    expect(script).toContain("echo 'warning: server web3.orchestra.invalid does not resolve: not asked for this site'\\''s ACME challenges'");
+  }
+});
+
+test("a web route created, changed or deleted saves the sites whose servers it changes on every server of their new set, and removes them where they left", async () => {
+  const site = idOf('Website', websiteId); // `main`, on web-nowhere (nginx and Apache) so far
+  const em = h.orm.em.fork();
+  let seen = await em.count(Operation);
+  const newOperations = async () => {
+    const ops = await h.orm.em.fork().find(Operation, {}, { populate: ['server'], orderBy: { id: 'asc' }, offset: seen });
+    seen += ops.length;
+    return ops.map((o) => ({ what: `${o.backend}/${o.action}@${o.server.getEntity().name} ${o.objectId === site ? 'main' : o.objectId}`, peers: (o.snapshot as { peers: string[] }).peers }));
+  };
+  const server = em.create(Server, { name: 'web-joining', address: '192.0.2.81' });
+  const route = em.create(Route, { backend: 'nginx-websites', server, match: 'website.name == "main"' });
+  await em.flush();
+  const joined = await newOperations();
+  expect(joined.map((o) => o.what).sort()).toEqual(['apache-websites/save@web-nowhere main', 'nginx-websites/save@web-joining main', 'nginx-websites/save@web-nowhere main']);
+  for (const op of joined) expect(op.peers).toEqual(['192.0.2.80', '192.0.2.81']);
+
+  // Another expression selecting the same sites moves none: nothing to do.
+  route.match = 'website.name in ["main"]';
+  await em.flush();
+  expect(await newOperations()).toEqual([]);
+
+  em.remove(route);
+  await em.flush();
+  const left = await newOperations();
+  expect(left.map((o) => o.what).sort()).toEqual(['apache-websites/save@web-nowhere main', 'nginx-websites/delete@web-joining main', 'nginx-websites/save@web-nowhere main']);
+  for (const op of left.filter((o) => o.what.includes('/save@'))) expect(op.peers).toEqual(['192.0.2.80']);
+});

@@ -32,6 +32,12 @@ export interface ServiceModule<E extends ServiceEntity = ServiceEntity> {
    * crontab carries the user's whole crontab), so one per key is enough. Default: every object.
    */
   syncKey?(entity: E): string;
+  /**
+   * The backends whose configuration of an object a server loses when its route no longer selects the object (a
+   * route changed or deleted): a delete is planned there (src/orchestration/collector/route-leavers.ts). Default:
+   * none — what a route stops selecting stays on its server (data such as a mailbox is never removed this way).
+   */
+  readonly removedWhereRoutesLeave?: readonly string[];
   /** Plain fields the `orchestrate` command may filter on (`field=value`). */
   readonly filterFields: readonly string[];
   /**
@@ -64,7 +70,10 @@ export interface ImpliedSave<E> {
   fields: readonly string[];
   /** Whether creating an object of `model` implies the saves too (default: only updates of `fields`). */
   onCreate?: boolean;
-  objects(em: EntityManager, changed: { id: string }): Promise<E[]>;
+  /** Whether deleting an object of `model` implies the saves too (`changed` is then its last state). */
+  onDelete?: boolean;
+  /** `change.before`: for an update, the changed object's data as it was (its former values, by property name). */
+  objects(em: EntityManager, changed: { id: string }, change?: { kind: 'create' | 'update' | 'delete'; before?: Record<string, unknown> }): Promise<E[]>;
 }
 
 /** "When an object of `model` is deleted, delete these objects of ours first." */

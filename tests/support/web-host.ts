@@ -18,7 +18,8 @@ export async function webHostSpec(lan: DnsLan, name: string): Promise<{ name: st
     name,
     address: await lan.newAddress(),
     networkOf: lan.pid,
-    privateDirs: ['/var/log', '/var/lib/nginx', '/var/lib/php', '/var/www'],
+    // /var/lib/apache2: a2enmod's markers (hosts enabling a module at the same time raced on this machine's copy).
+    privateDirs: ['/var/log', '/var/lib/nginx', '/var/lib/php', '/var/www', '/var/lib/apache2'],
     emptyDirs: [{ path: '/run/nginx' }, { path: '/run/php' }, { path: '/run/apache2' }, { path: '/run/lock/apache2' }],
   };
 }

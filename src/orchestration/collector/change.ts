@@ -8,6 +8,8 @@ export interface Change {
   fields: string[];
   /** The entity as it was flushed; for a delete, the last state it had. */
   entity: object;
+  /** For an update, the entity's data as loaded before it (a route's former match: the objects it selected). */
+  before?: Record<string, unknown>;
 }
 
 /**

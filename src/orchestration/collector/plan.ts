@@ -8,6 +8,7 @@ import { compileMatch } from '../routes/match-expression.js';
 import { collapseChanges, type Change, type ObjectChange } from './change.js';
 import { serviceModule } from '../../services/index.js';
 import { impliedSaves } from './implied-saves.js';
+import { routeLeavers } from './route-leavers.js';
 
 /** One operation before it is written: what to do to which object on which server, with its snapshot. */
 export interface PlannedOperation {
@@ -36,6 +37,19 @@ export interface PlannedGroup {
  * reverse order (a crontab goes before its user).
  */
 export async function planGroups(em: EntityManager, changes: readonly Change[], only: { serverId?: string; backend?: string } = {}): Promise<PlannedGroup[]> {
+  const groups = await routedGroups(em, changes, only);
+  // A sync (narrowed to a server or a backend) changes no route: no server is left.
+  const leavers = only.serverId || only.backend ? [] : await routeLeavers(em, changes);
+  if (leavers.length === 0) return groups;
+  for (const leaver of leavers) {
+    const same = groups.find((g) => g.server.id === leaver.server.id && g.backend.name === leaver.backend.name);
+    if (same) same.operations.push(...leaver.operations);
+    else groups.push(leaver);
+  }
+  return sortGroups(groups);
+}
+
+async function routedGroups(em: EntityManager, changes: readonly Change[], only: { serverId?: string; backend?: string }): Promise<PlannedGroup[]> {
   // Implied saves first, so a delete of the same object in this transaction wins.
   const objects = collapseChanges([...(await impliedSaves(em, changes)), ...changes]);
   const backends = [...new Set(objects.flatMap((o) => backendsForModel(o.model)))].filter((b) => !only.backend || b.name === only.backend);
@@ -107,10 +121,14 @@ function group(operations: PlannedOperation[], routes: Map<string, CompiledRoute
       groups.set(key, g);
     }
   }
+  return sortGroups([...groups.values()]);
+}
+
+function sortGroups(groups: PlannedGroup[]): PlannedGroup[] {
   const order = listBackends().map((b) => b.name);
   const rank = (g: PlannedGroup) => {
     const position = order.indexOf(g.backend.name);
     return g.operations.every((o) => o.action === 'delete') ? -position - 1 : position;
   };
-  return [...groups.values()].sort((a, b) => rank(a) - rank(b) || a.server.name.localeCompare(b.server.name));
+  return groups.sort((a, b) => rank(a) - rank(b) || a.server.name.localeCompare(b.server.name));
 }

@@ -48,7 +48,8 @@ export class OutboxSubscriber implements EventSubscriber {
       const model = cs.meta.className;
       if (!mattersToServers(model)) continue;
       const kind = cs.type === ChangeSetType.CREATE ? 'create' : cs.type === ChangeSetType.DELETE ? 'delete' : 'update';
-      changes.push({ model, id: String(cs.getPrimaryKey() ?? ''), kind, fields: Object.keys(cs.payload ?? {}), entity: cs.entity });
+      const before = kind === 'update' ? (cs.originalEntity as Record<string, unknown> | undefined) : undefined;
+      changes.push({ model, id: String(cs.getPrimaryKey() ?? ''), kind, fields: Object.keys(cs.payload ?? {}), entity: cs.entity, ...(before ? { before } : {}) });
     }
     if (changes.length) this.pending.set(key, changes);
   }

@@ -7,9 +7,12 @@ import { phpSocket, webAppDocumentRoot } from '../../orchestration/backends/weba
 import type { SiteContent, WebsiteSource } from '../../orchestration/backends/web/website-snapshot.js';
 import { validatePeerAddress } from '../../orchestration/backends/web/web-values.js';
 import { entityOf } from '../entity-of.js';
+import { resolvedServerAddresses } from '../resolved-server-addresses.js';
 import { routedServerAddresses } from '../routed-server-addresses.js';
 import { defineServiceModule } from '../service-module.js';
 import { webAppSource } from './web-app.module.js';
+import { websiteMatchContext, websitesMovedByRoute } from './websites-moved-by-route.js';
+import type { Route } from '../../entities/orchestration/route.js';
 
 /** What the web servers need of each mounted app: its served directory and, for PHP, its pool's socket. */
 async function siteContents(em: EntityManager, website: Website, account: Account): Promise<SiteContent[]> {
@@ -26,19 +29,18 @@ async function siteContents(em: EntityManager, website: Website, account: Accoun
 
 /**
  * Every server that serves the website, on nginx or Apache (the routes of both, matched as the backends match:
- * their matchContext): each answers the ACME challenges of the others (a CA asks the one the name resolves to). An
- * address no web server configuration could name (the servers' field is free text) is left out.
+ * their matchContext): each answers the ACME challenges of the others (a CA asks the one the name resolves to).
+ * Servers stored by name are resolved to their addresses now; a name that does not resolve is left out and named
+ * (`unresolved`), and an address no web server configuration could name is left out.
  */
-async function sitePeers(em: EntityManager, website: Website, account: Account, shared?: Map<string, unknown>): Promise<string[]> {
-  const context = {
-    website: { name: website.name, protocol: website.protocol, isActive: website.isActive && account.isActive },
-    account: { username: account.username, type: account.type },
-  };
+async function sitePeers(em: EntityManager, website: Website, account: Account, shared?: Map<string, unknown>): Promise<{ peers: string[]; unresolved: string[] }> {
+  const context = websiteMatchContext(website, account);
   const addresses = [
     ...(await routedServerAddresses(em, 'nginx-websites', context, shared)),
     ...(await routedServerAddresses(em, 'apache-websites', context, shared)),
   ];
-  return [...new Set(addresses)].filter((a) => validatePeerAddress(a) === null).sort();
+  const resolved = await resolvedServerAddresses(addresses, shared);
+  return { peers: resolved.addresses.filter((a) => validatePeerAddress(a) === null), unresolved: resolved.unresolved };
 }
 
 /** Websites (backends `nginx-websites` and `apache-websites`). */
@@ -48,6 +50,7 @@ export const websiteModule = defineServiceModule<Website>({
   populate: ['account'],
   async source(em, website, shared) {
     const account = await entityOf(website.account as Reference<Account>);
+    const { peers, unresolved } = await sitePeers(em, website, account, shared);
     const source: WebsiteSource = {
       id: website.id,
       name: website.name,
@@ -58,11 +61,20 @@ export const websiteModule = defineServiceModule<Website>({
       domains: website.domains,
       contents: await siteContents(em, website, account),
       directives: website.directives,
-      peers: await sitePeers(em, website, account, shared),
+      peers,
+      ...(unresolved.length ? { unresolvedPeers: unresolved } : {}),
     };
     return { account, label: `${account.username}/${website.name}`, source };
   },
   savedWhen: [
+    {
+      // A web route created, changed or deleted: the websites it moves are saved on every server of their new set.
+      model: 'Route',
+      fields: ['match', 'isActive'],
+      onCreate: true,
+      onDelete: true,
+      objects: (em, route, change) => websitesMovedByRoute(em, route as Route, change),
+    },
     {
       // A disabled account's websites answer the disabled response; routes may match on its type.
       model: 'Account',
@@ -81,6 +93,9 @@ export const websiteModule = defineServiceModule<Website>({
       },
     },
   ],
+  // A site a web server's route no longer selects is removed there (its certificate stays: the server may still
+  // serve it through its other web server's route).
+  removedWhereRoutesLeave: ['nginx-websites', 'apache-websites'],
   ownedBy: [{ model: 'Account', where: (accountId) => ({ account: accountId }) }],
   filterFields: ['id', 'name', 'isActive'],
 });

@@ -247,22 +247,25 @@ site_save 'site-3.conf' '# Website main of alice, managed by Orchestra: changes 
     <Directory "/var/lib/orchestra/acme">
         Require all granted
     </Directory>
-    # ACME challenges of the site'\''s other servers (X-Orchestra-Acme-Forwarded: forwarded once, never again).
+    # ACME challenges of the site'\''s other servers, along the ring of its 3 servers (X-Orchestra-Acme-Forwarded: the hops so far).
     RewriteEngine On
     ProxyPreserveHost On
-    RequestHeader set X-Orchestra-Acme-Forwarded "1" env=orchestra_acme_forwarded
-    RewriteCond "%{HTTP:X-Orchestra-Acme-Forwarded}" "^$"
+    RequestHeader set X-Orchestra-Acme-Forwarded "%{orchestra_acme_hops}e" env=orchestra_acme_hops
     RewriteCond "/var/lib/orchestra/acme%{REQUEST_URI}" "!-f"
-    RewriteCond "%{SERVER_ADDR}" "!=192.0.2.10"
-    RewriteRule "^/\.well-known/acme-challenge/[A-Za-z0-9_-]+$" "http://192.0.2.10:80%{REQUEST_URI}" [P,L,E=orchestra_acme_forwarded:1]
     RewriteCond "%{HTTP:X-Orchestra-Acme-Forwarded}" "^$"
+    RewriteRule "^/\.well-known/acme-challenge/[A-Za-z0-9_-]+$" "-" [E=orchestra_acme_hops:1]
     RewriteCond "/var/lib/orchestra/acme%{REQUEST_URI}" "!-f"
-    RewriteCond "%{SERVER_ADDR}" "!=192.0.2.11"
-    RewriteRule "^/\.well-known/acme-challenge/[A-Za-z0-9_-]+$" "http://192.0.2.11:80%{REQUEST_URI}" [P,L,E=orchestra_acme_forwarded:1]
-    RewriteCond "%{HTTP:X-Orchestra-Acme-Forwarded}" "^$"
-    RewriteCond "/var/lib/orchestra/acme%{REQUEST_URI}" "!-f"
-    RewriteCond "%{SERVER_ADDR}" "!=2001:db8::3"
-    RewriteRule "^/\.well-known/acme-challenge/[A-Za-z0-9_-]+$" "http://[2001:db8::3]:80%{REQUEST_URI}" [P,L,E=orchestra_acme_forwarded:1]
+    RewriteCond "%{HTTP:X-Orchestra-Acme-Forwarded}" "^1$"
+    RewriteRule "^/\.well-known/acme-challenge/[A-Za-z0-9_-]+$" "-" [E=orchestra_acme_hops:2]
+    RewriteCond "%{ENV:orchestra_acme_hops}" "!^$"
+    RewriteCond "%{SERVER_ADDR}" "=192.0.2.10"
+    RewriteRule "^/\.well-known/acme-challenge/[A-Za-z0-9_-]+$" "http://192.0.2.11:80%{REQUEST_URI}" [P,L]
+    RewriteCond "%{ENV:orchestra_acme_hops}" "!^$"
+    RewriteCond "%{SERVER_ADDR}" "=192.0.2.11"
+    RewriteRule "^/\.well-known/acme-challenge/[A-Za-z0-9_-]+$" "http://[2001:db8::3]:80%{REQUEST_URI}" [P,L]
+    RewriteCond "%{ENV:orchestra_acme_hops}" "!^$"
+    RewriteCond "%{SERVER_ADDR}" "=2001:db8::3"
+    RewriteRule "^/\.well-known/acme-challenge/[A-Za-z0-9_-]+$" "http://192.0.2.10:80%{REQUEST_URI}" [P,L]
     RewriteEngine On
     RewriteCond "%{REQUEST_URI}" "!^/\.well-known/acme-challenge/"
     RewriteRule "^" "https://%{HTTP_HOST}%{REQUEST_URI}" [R=301,L]

@@ -47,27 +47,35 @@ function hostBody(s: WebsiteSnapshot): string[] {
 }
 
 /**
- * A challenge whose token is not in the webroot, asked of the first peer that is not this server (the address the
- * request came to), with the site's name as Host and FORWARDED_HEADER set; a forwarded request is not forwarded
- * again (../web/acme-peers.ts). mod_rewrite takes the first rule that applies, so Apache asks one peer: enough for
- * a site on two servers.
+ * A challenge whose token is not in the webroot, passed along the ring of the site's servers (sorted peers, the last
+ * followed by the first): each asks the next one after itself (found by the address the request came to), with the
+ * site's name as Host and FORWARDED_HEADER counting the hops so far. A request that made as many hops as there are
+ * other servers has been to every one of them and is answered from the webroot alone (../web/acme-peers.ts).
+ * mod_rewrite cannot retry a 404 with another peer (and mod_proxy_balancer's failonstatus would take the peer out
+ * of the balancer for later requests), so a chain it is: whichever server the CA reaches, every server is asked.
  */
 function challengeFallback(s: WebsiteSnapshot): string[] {
   if (!hasPeers(s)) return [];
+  const challenge = '"^/\\.well-known/acme-challenge/[A-Za-z0-9_-]+$"';
+  const missing = `    RewriteCond "${ACME_WEBROOT}%{REQUEST_URI}" "!-f"`;
   const lines = [
-    `    # ACME challenges of the site's other servers (${FORWARDED_HEADER}: forwarded once, never again).`,
+    `    # ACME challenges of the site's other servers, along the ring of its ${s.peers.length} servers (${FORWARDED_HEADER}: the hops so far).`,
     '    RewriteEngine On',
     '    ProxyPreserveHost On',
-    `    RequestHeader set ${FORWARDED_HEADER} "1" env=orchestra_acme_forwarded`,
+    `    RequestHeader set ${FORWARDED_HEADER} "%{orchestra_acme_hops}e" env=orchestra_acme_hops`,
   ];
-  for (const peer of s.peers) {
-    lines.push(
-      `    RewriteCond "%{HTTP:${FORWARDED_HEADER}}" "^$"`,
-      `    RewriteCond "${ACME_WEBROOT}%{REQUEST_URI}" "!-f"`,
-      `    RewriteCond "%{SERVER_ADDR}" ${q(`!=${peer}`)}`,
-      `    RewriteRule "^/\\.well-known/acme-challenge/[A-Za-z0-9_-]+$" ${q(`http://${peerHostPort(peer, 80)}%{REQUEST_URI}`)} [P,L,E=orchestra_acme_forwarded:1]`,
-    );
+  // The hop count this server would send: one more than it received, unless the request has been everywhere.
+  for (let hops = 0; hops < s.peers.length - 1; hops++) {
+    lines.push(missing, `    RewriteCond "%{HTTP:${FORWARDED_HEADER}}" ${q(hops === 0 ? '^$' : `^${hops}$`)}`, `    RewriteRule ${challenge} "-" [E=orchestra_acme_hops:${hops + 1}]`);
   }
+  s.peers.forEach((self, i) => {
+    const next = s.peers[(i + 1) % s.peers.length]!;
+    lines.push(
+      '    RewriteCond "%{ENV:orchestra_acme_hops}" "!^$"',
+      `    RewriteCond "%{SERVER_ADDR}" ${q(`=${self}`)}`,
+      `    RewriteRule ${challenge} ${q(`http://${peerHostPort(next, 80)}%{REQUEST_URI}`)} [P,L]`,
+    );
+  });
   return lines;
 }
 

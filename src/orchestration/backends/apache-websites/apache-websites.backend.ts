@@ -16,6 +16,7 @@
  * - Reload: `systemctl reload apache2` where systemd runs it, else `apache2ctl graceful`.
  */
 import { defineBackend } from '../backend.js';
+import { unresolvedPeersWarning } from '../web/acme-peers.js';
 import { ShellCode, joinShell, sh } from '../../shell/quote.js';
 import { bashFragment } from '../../shell/fragment.js';
 import { portsOf, siteFileName, siteTlsDir, validateWebsite, type WebsiteSnapshot } from '../web/website-snapshot.js';
@@ -52,7 +53,7 @@ export const apacheWebsitesBackend = defineBackend<WebsiteSnapshot>({
   section(op) {
     const s = op.snapshot;
     if (op.action === 'delete') return sh`site_remove ${siteFileName(s.id)}`;
-    const parts: ShellCode[] = [];
+    const parts: ShellCode[] = unresolvedPeersWarning(s);
     const https = portsOf(s.protocol).includes(443);
     if (https) parts.push(sh`site_tls_placeholder ${siteTlsDir(s.id)} ${s.domains[0]!}`);
     parts.push(sh`site_save ${siteFileName(s.id)} ${renderApacheSite(s)} ${https ? siteTlsDir(s.id) : ''}`);

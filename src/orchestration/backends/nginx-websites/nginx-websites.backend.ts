@@ -19,6 +19,7 @@
  * - Reload: `systemctl reload nginx` where systemd runs it, else `nginx -s reload` (the pid file of nginx.conf).
  */
 import { defineBackend } from '../backend.js';
+import { unresolvedPeersWarning } from '../web/acme-peers.js';
 import { ShellCode, joinShell, sh } from '../../shell/quote.js';
 import { bashFragment } from '../../shell/fragment.js';
 import { portsOf, siteFileName, siteTlsDir, validateWebsite, type WebsiteSnapshot } from '../web/website-snapshot.js';
@@ -55,7 +56,7 @@ export const nginxWebsitesBackend = defineBackend<WebsiteSnapshot>({
   section(op) {
     const s = op.snapshot;
     if (op.action === 'delete') return sh`site_remove ${siteFileName(s.id)}`;
-    const parts: ShellCode[] = [];
+    const parts: ShellCode[] = unresolvedPeersWarning(s);
     if (portsOf(s.protocol).includes(443)) parts.push(sh`site_tls_placeholder ${siteTlsDir(s.id)} ${s.domains[0]!}`);
     parts.push(sh`site_save ${siteFileName(s.id)} ${renderNginxSite(s)}`);
     return joinShell(parts);

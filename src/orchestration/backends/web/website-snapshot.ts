@@ -45,6 +45,11 @@ export interface WebsiteSnapshot {
    * Sorted; empty in snapshots stored before peers existed.
    */
   peers: string[];
+  /**
+   * Servers of the website stored by a host name that did not resolve when the plan was built: left out of `peers`
+   * (a name there could make nginx refuse the site), named in the operation's output. Absent when there is none.
+   */
+  unresolvedPeers?: string[];
 }
 
 /** What the service module passes (`isActive` and the account's are combined here). */
@@ -53,7 +58,11 @@ export type WebsiteSource = Omit<WebsiteSnapshot, 'isActive' | 'accountType' | '
   account: { isActive: boolean; type?: string | null };
   /** Absent: none (a source built only to place the website on its routes). */
   peers?: string[];
+  unresolvedPeers?: string[];
 };
+
+/** A server's host name as the API accepts it (src/schema/orchestration/server-connection.ts): only ever printed. */
+const HOST_NAME = /^[A-Za-z0-9.-]{1,253}$/;
 
 /** Which ports a protocol listens on. */
 export function portsOf(protocol: WebsiteProtocolName): number[] {
@@ -150,8 +159,19 @@ export function validateWebsite(raw: unknown, fromSource: boolean, backend: stri
     });
   }
   peers.sort();
+  const rawUnresolved = own(obj, 'unresolvedPeers') ?? [];
+  const unresolvedPeers: string[] = [];
+  if (!Array.isArray(rawUnresolved)) issues.add('unresolvedPeers', 'must be a list');
+  else {
+    rawUnresolved.forEach((n, i) => {
+      if (typeof n !== 'string' || !HOST_NAME.test(n)) return issues.add(`unresolvedPeers[${i}]`, 'must be a host name');
+      if (!unresolvedPeers.includes(n)) unresolvedPeers.push(n);
+    });
+  }
   issues.throwIfAny(backend);
-  return { id, name, accountUsername, accountType: typeof accountType === 'string' ? accountType : null, isActive, protocol, domains, contents, directives, peers };
+  const snapshot: WebsiteSnapshot = { id, name, accountUsername, accountType: typeof accountType === 'string' ? accountType : null, isActive, protocol, domains, contents, directives, peers };
+  if (unresolvedPeers.length) snapshot.unresolvedPeers = unresolvedPeers.sort();
+  return snapshot;
 }
 
 /** What is wrong with a directive, on which of its fields; null when it renders. */
