@@ -108,6 +108,23 @@ test('scalar fields resolve synchronously: no field middleware makes them promis
   }
 });
 
+test('the list pages\' node types leave their plain fields to the executor, and keep their resolvers for id and relations', async () => {
+  // simpleResolvers (src/schema/accounts/contact.type.ts): no resolve function, so graphql-jit compiles a property read
+  // instead of calling type-graphql's wrapper per field; fields with a resolver method keep it.
+  const schema = await createSchema();
+  const plain: Record<string, string[]> = {
+    Account: ['username', 'type', 'language', 'isActive', 'shortName', 'fullName', 'createdAt', 'updatedAt'],
+    Contact: ['shortName', 'fullName', 'email', 'emailUsages', 'phone', 'phone2', 'address', 'city', 'zipcode', 'country', 'createdAt', 'updatedAt'],
+    BillContact: ['name', 'address', 'city', 'zipcode', 'country', 'vat'],
+  };
+  const resolved: Record<string, string[]> = { Account: ['id', 'contacts', 'billContact'], Contact: ['id', 'account'], BillContact: ['id'] };
+  for (const [name, fields] of Object.entries(plain)) {
+    const type = schema.getType(name) as GraphQLObjectType;
+    expect([name, fields.filter((field) => type.getFields()[field].resolve)]).toEqual([name, []]);
+    expect([name, resolved[name].filter((field) => !type.getFields()[field].resolve)]).toEqual([name, []]);
+  }
+});
+
 test('answers over HTTP say Cache-Control: no-store (they depend on who asks)', async () => {
   for (const token of [h.admin.token, null]) {
     const response = await fetch(h.api.url, {
