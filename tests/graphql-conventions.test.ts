@@ -7,6 +7,7 @@ import { Account } from '../src/entities/accounts/account.js';
 import { Contact } from '../src/entities/accounts/contact.js';
 import { BillContact } from '../src/entities/accounts/bill-contact.js';
 import { parse, validate, type GraphQLObjectType } from 'graphql';
+import { getMetadataStorage } from 'type-graphql';
 import { createSchema } from '../src/schema/build-schema.js';
 import { queryLimits } from '../src/schema/limits.js';
 import { AccountsWithContactsDocument, NodeDocument } from './generated/graphql.js';
@@ -123,6 +124,18 @@ test('the list pages\' node types leave their plain fields to the executor, and 
     expect([name, fields.filter((field) => type.getFields()[field].resolve)]).toEqual([name, []]);
     expect([name, resolved[name].filter((field) => !type.getFields()[field].resolve)]).toEqual([name, []]);
   }
+  // type-graphql does not run the roles or middlewares of a plain field (no resolver method) of such a type: none may
+  // have either, or it would be silently open. Fields with a resolver method keep theirs (Account.comments: admins).
+  const storage = getMetadataStorage();
+  const methods = new Set(storage.fieldResolvers.map((resolver) => `${String(resolver.getObjectType?.().name)}.${resolver.methodName}`));
+  const simpleTypes = storage.objectTypes.filter((type) => type.simpleResolvers);
+  expect(simpleTypes.map((type) => type.name).sort()).toEqual(['Account', 'BillContact', 'Contact']);
+  for (const type of simpleTypes) {
+    const plainFields = (type.fields ?? []).filter((field) => !methods.has(`${field.target.name}.${field.name}`));
+    const guarded = plainFields.filter((field) => field.roles || field.middlewares?.length);
+    expect([type.name, guarded.map((field) => field.name)]).toEqual([type.name, []]);
+  }
+  expect((schema.getType('Account') as GraphQLObjectType).getFields().comments.resolve).toBeDefined();
 });
 
 test('answers over HTTP say Cache-Control: no-store (they depend on who asks)', async () => {
