@@ -7,6 +7,7 @@ import { Account } from '../src/entities/accounts/account.js';
 import { Contact } from '../src/entities/accounts/contact.js';
 import { BillContact } from '../src/entities/accounts/bill-contact.js';
 import { parse, validate, type GraphQLObjectType } from 'graphql';
+import { getMetadataStorage } from 'type-graphql';
 import { createSchema } from '../src/schema/build-schema.js';
 import { queryLimits } from '../src/schema/limits.js';
 import { AccountsWithContactsDocument, NodeDocument } from './generated/graphql.js';
@@ -66,6 +67,7 @@ test('a page counts its total only when totalCount is selected, and the page cos
 
 test('the page, its total and its contacts are read in plain SQL, and the session user in one statement, for 5 or 50 accounts', async () => {
   const page = (first: number) => `{ accounts(first: ${first}, filter: { search: "bulk" }) { totalCount nodes { username contacts { email } } } }`;
+  const texts: string[][] = [];
   for (const first of [5, 50]) {
     h.takeSql();
     const { statements } = await statementsOf(page(first));
@@ -75,8 +77,12 @@ test('the page, its total and its contacts are read in plain SQL, and the sessio
     // statements alias every table: "a0", "c1").
     expect(sql.filter((line) => /"[a-z]+\d+"\./.test(line))).toEqual([]);
     expect(sql.map((line) => /from ("\w+")/.exec(line)?.[1]).sort()).toEqual(['"account"', '"account"', '"contact"', '"user"']);
-    expect(sql.find((line) => /from "contact"/.test(line))).toContain(' in (');
+    expect(sql.find((line) => /from "contact"/.test(line))).toContain(' = any(?)');
+    texts.push(sql.map((line) => line.replace(/ \[took .*$/, '')).sort());
   }
+  // Prepared statements (src/db/prepared-read.ts): the values are parameters (an $in list one array, the limit one
+  // number), so a page of 5 and one of 50 send the same texts and PostgreSQL plans each once per connection.
+  expect(texts[1]).toEqual(texts[0]);
 });
 
 test('totalCount counts the whole filtered list on every page, and selected twice is counted once', async () => {
@@ -101,6 +107,35 @@ test('scalar fields resolve synchronously: no field middleware makes them promis
     const value = resolve(root, {}, {}, { fieldName: field, parentType: type } as never);
     expect(value).toBe(root[field as keyof typeof root]);
   }
+});
+
+test('the list pages\' node types leave their plain fields to the executor, and keep their resolvers for id and relations', async () => {
+  // simpleResolvers (src/schema/accounts/contact.type.ts): no resolve function, so graphql-jit compiles a property read
+  // instead of calling type-graphql's wrapper per field; fields with a resolver method keep it.
+  const schema = await createSchema();
+  const plain: Record<string, string[]> = {
+    Account: ['username', 'type', 'language', 'isActive', 'shortName', 'fullName', 'createdAt', 'updatedAt'],
+    Contact: ['shortName', 'fullName', 'email', 'emailUsages', 'phone', 'phone2', 'address', 'city', 'zipcode', 'country', 'createdAt', 'updatedAt'],
+    BillContact: ['name', 'address', 'city', 'zipcode', 'country', 'vat'],
+  };
+  const resolved: Record<string, string[]> = { Account: ['id', 'contacts', 'billContact'], Contact: ['id', 'account'], BillContact: ['id'] };
+  for (const [name, fields] of Object.entries(plain)) {
+    const type = schema.getType(name) as GraphQLObjectType;
+    expect([name, fields.filter((field) => type.getFields()[field].resolve)]).toEqual([name, []]);
+    expect([name, resolved[name].filter((field) => !type.getFields()[field].resolve)]).toEqual([name, []]);
+  }
+  // type-graphql does not run the roles or middlewares of a plain field (no resolver method) of such a type: none may
+  // have either, or it would be silently open. Fields with a resolver method keep theirs (Account.comments: admins).
+  const storage = getMetadataStorage();
+  const methods = new Set(storage.fieldResolvers.map((resolver) => `${String(resolver.getObjectType?.().name)}.${resolver.methodName}`));
+  const simpleTypes = storage.objectTypes.filter((type) => type.simpleResolvers);
+  expect(simpleTypes.map((type) => type.name).sort()).toEqual(['Account', 'BillContact', 'Contact']);
+  for (const type of simpleTypes) {
+    const plainFields = (type.fields ?? []).filter((field) => !methods.has(`${field.target.name}.${field.name}`));
+    const guarded = plainFields.filter((field) => field.roles || field.middlewares?.length);
+    expect([type.name, guarded.map((field) => field.name)]).toEqual([type.name, []]);
+  }
+  expect((schema.getType('Account') as GraphQLObjectType).getFields().comments.resolve).toBeDefined();
 });
 
 test('answers over HTTP say Cache-Control: no-store (they depend on who asks)', async () => {

@@ -255,3 +255,24 @@ test('plain SQL writes the resolvers\' filters as MikroORM does, sorts by a seco
   expect(selectRowsSql(h.orm.em.fork(), contactMeta, {}, {})).toBeUndefined();
   expect(selectRowsSql(em, contactMeta, {}, { orderBy: { id: 'asc' }, after: Buffer.from('[1,2]').toString('base64url') })).toBeUndefined();
 });
+
+test('inside a transaction, list pages and counts read on the transaction\'s connection: its uncommitted rows are seen', async () => {
+  // Plain SQL runs as prepared statements on the pool (src/db/prepared-read.ts); a transaction's statements must run
+  // on its own connection, or a use case would not see what it has just written.
+  const alphaUser = await h.orm.em.fork().findOneOrFail(User, { username: 'alpha' });
+  const viewer = viewersForPlainSql(alphaUser.id)[0];
+  const committed = await countRows(scoped(viewer), Contact, { account: alphaId });
+  const tx = h.orm.em.fork();
+  await tx.begin();
+  try {
+    applyTenantScope(tx, viewer);
+    tx.create(Contact, { account: alphaId, shortName: 'uncommitted', email: 'uncommitted@example.org' });
+    await tx.flush();
+    expect(await countRows(tx, Contact, { account: alphaId })).toBe(committed + 1);
+    const rows = await findRows(tx, Contact, { account: { $in: [alphaId] } }, { orderBy: { id: 'desc' }, first: 1 });
+    expect(rows.map((row) => row.shortName)).toEqual(['uncommitted']);
+  } finally {
+    await tx.rollback();
+  }
+  expect(await countRows(scoped(viewer), Contact, { account: alphaId })).toBe(committed);
+});

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { readPrepared } from '../db/prepared-read.js';
 
 /** What checking a session token needs of its user and the user's account. */
 export interface SessionUser {
@@ -18,12 +19,12 @@ export interface SessionUser {
  * subject (src/auth/session-token.ts), passed as a parameter.
  */
 export async function findSessionUser(em: EntityManager, userId: string): Promise<SessionUser | null> {
-  const rows = await em.getConnection().execute<SessionUser[]>(
-    `select u.id::text as "id", u.username as "username", u.account_id::text as "accountId", u.is_admin as "isAdmin",
-            u.is_active as "isActive", a.is_active as "accountIsActive", u.session_generation as "sessionGeneration"
-       from "user" u join "account" a on a.id = u.account_id
-      where u.id = ?`,
-    [userId],
-  );
+  const rows = (await readPrepared<SessionUser>(em, SESSION_USER_SQL, [userId])) ?? (await em.getConnection().execute<SessionUser[]>(SESSION_USER_SQL, [userId]));
   return rows[0] ?? null;
 }
+
+/** One statement, prepared once per pooled connection (src/db/prepared-read.ts); MikroORM's `execute` in a transaction. */
+const SESSION_USER_SQL = `select u.id::text as "id", u.username as "username", u.account_id::text as "accountId", u.is_admin as "isAdmin",
+            u.is_active as "isActive", a.is_active as "accountIsActive", u.session_generation as "sessionGeneration"
+       from "user" u join "account" a on a.id = u.account_id
+      where u.id = ?`;

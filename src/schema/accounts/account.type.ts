@@ -6,7 +6,8 @@ import { Connection } from '../relay/connection.js';
 registerEnumType(AccountType, { name: 'AccountType' });
 
 /** GraphQL shape of an Account; resolvers return the ORM entity itself as the root value. */
-@ObjectType('Account', { implements: Node, description: 'A customer of the provider: owns every service object.' })
+// simpleResolvers: see ContactNode (./contact.type.ts).
+@ObjectType('Account', { implements: Node, simpleResolvers: true, description: 'A customer of the provider: owns every service object.' })
 export class AccountNode extends Node {
   @Field({ description: 'At most 32 of [a-z0-9._-]; also the name of its main system user. Cannot change.' })
   username!: string;

@@ -1,5 +1,6 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { countRowsSql, selectRowsSql, type RowReadOptions } from './row-sql.js';
+import { readPrepared } from '../../db/prepared-read.js';
 import { ReferenceKind, Type, type EntityMetadata, type EntityName, type FindOptions, type Ref } from '@mikro-orm/core';
 
 /**
@@ -109,21 +110,22 @@ export async function findRows<T extends object>(
 ): Promise<Row<T>[]> {
   const meta = em.getMetadata().get(entity);
   const RowClass = rowClassOf(meta);
-  // Plain SQL where it is written exactly as MikroORM would (./row-sql.ts); otherwise MikroORM builds the query.
+  // Plain SQL where it is written exactly as MikroORM would (./row-sql.ts), as a prepared statement where the pool
+  // alone runs it (src/db/prepared-read.ts); otherwise MikroORM builds and runs the query.
   const plain = selectRowsSql(em, meta, where, options as RowReadOptions);
-  if (!plain) return findRowsThroughOrm(em, entity, where, options);
+  const data = plain && (await readPrepared<Record<string, unknown>>(em, plain.sql, plain.params));
+  if (!data) return findRowsThroughOrm(em, entity, where, options);
   // The driver's own mapping of columns to properties, as its find applies it to each row.
   const driver = em.getDriver();
-  const data: Record<string, unknown>[] = await em.getConnection().execute(plain.sql, plain.params, 'all', em.getTransactionContext());
   return data.map((fields) => new RowClass(em, driver.mapResult(fields as never, meta) as Record<string, unknown>) as T);
 }
 
 /** `em.count` for a list's total: the same where (with the request's filters), in plain SQL where ./row-sql.ts can. */
 export async function countRows<T extends object>(em: EntityManager, entity: EntityName<T>, where: FilterQuery<T>): Promise<number> {
   const plain = countRowsSql(em, em.getMetadata().get(entity), where);
-  if (!plain) return em.count(entity, where as never, { flushMode: 'commit' });
-  const [row] = await em.getConnection().execute<{ count: string | number }[]>(plain.sql, plain.params, 'all', em.getTransactionContext());
-  return Number(row.count);
+  const rows = plain && (await readPrepared<{ count: string | number }>(em, plain.sql, plain.params));
+  if (!rows) return em.count(entity, where as never, { flushMode: 'commit' });
+  return Number(rows[0].count);
 }
 
 /** findRows through MikroORM's query building (what plain SQL does not cover; the tests compare both). */

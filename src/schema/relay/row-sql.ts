@@ -14,7 +14,8 @@ import { scopeOf, tenantCondition } from '../../auth/tenant-scope.js';
  *
  * The tenant scope is the request's: the EntityManager must be one applyTenantScope scoped (scopeOf), and its
  * condition comes from the same function its filters are built from (tenantCondition). Values reach the SQL as `?`
- * parameters, inlined by MikroORM's own quoting (`connection.execute`), as its queries are.
+ * parameters, sent apart from the text (src/db/prepared-read.ts: a named prepared statement); an `$in` list is one
+ * array parameter, so a statement's text depends on the where's shape, never on its values or their number.
  *
  * Supported where: `{ prop: value }` (a scalar or a relation's key; null: `is null`), `{ prop: { $eq, $ne: null, $gt,
  * $gte, $lt, $lte, $in, $like, $ilike } }`, `$and` / `$or` of those. Order: properties that are never null (id last).
@@ -52,7 +53,8 @@ export function selectRowsSql(em: EntityManager, meta: EntityMetadata, where: un
   if (order.length) sql += ` order by ${order.map(([prop, desc]) => `${quote(column(prop))} ${desc ? 'desc' : 'asc'}`).join(', ')}`;
   if (options.first !== undefined) {
     if (!Number.isInteger(options.first) || options.first < 0) return undefined;
-    sql += ` limit ${options.first + (options.overfetch ? 1 : 0)}`;
+    params.push(options.first + (options.overfetch ? 1 : 0));
+    sql += ' limit ?';
   }
   return { sql, params };
 }
@@ -136,8 +138,10 @@ function propertySql(em: EntityManager, prop: EntityProperty, value: unknown, pa
     else if (operator === '$in' && Array.isArray(operand) && operand.length > 0) {
       const values = operand.map((item) => databaseValue(em, prop, item));
       if (values.some((item) => item === undefined)) return undefined;
-      params.push(...values);
-      term = `${col} in (${values.map(() => '?').join(', ')})`;
+      // One array parameter, whatever its length: the statement's text (and its prepared plan) does not depend on
+      // the page size. `= any(array)` matches what `in (list)` matches (a null in either matches nothing).
+      params.push(values);
+      term = `${col} = any(?)`;
     } else if (COMPARISONS[operator]) term = comparison(em, prop, col, COMPARISONS[operator], operand, params);
     if (term === undefined) return undefined;
     terms.push(term);
@@ -168,8 +172,19 @@ function databaseValue(em: EntityManager, prop: EntityProperty, value: unknown):
   return value;
 }
 
-/** The columns find() selects: every column, or the non-lazy ones by name; undefined for what this does not cover. */
+/**
+ * The columns find() selects (the non-lazy ones), by name; undefined for what this does not cover. By name even when
+ * that is every column: a prepared statement of `select *` fails ("cached plan must not change result type") once a
+ * migration adds a column while the API runs. Once per entity: metadata does not change while the process runs.
+ */
 function selectedColumns(em: EntityManager, meta: EntityMetadata): string | undefined {
+  if (!columnLists.has(meta)) columnLists.set(meta, columnListOf(em, meta));
+  return columnLists.get(meta);
+}
+
+const columnLists = new WeakMap<EntityMetadata, string | undefined>();
+
+function columnListOf(em: EntityManager, meta: EntityMetadata): string | undefined {
   if (meta.virtual || meta.embeddable || meta.abstract || meta.discriminatorColumn || meta.inheritanceType || (meta.schema && meta.schema !== '*')) return undefined;
   const props = Object.values(meta.properties).filter((prop) => prop.persist !== false && prop.kind !== ReferenceKind.ONE_TO_MANY && prop.kind !== ReferenceKind.MANY_TO_MANY);
   for (const prop of props) {
@@ -177,7 +192,6 @@ function selectedColumns(em: EntityManager, meta: EntityMetadata): string | unde
     // A type that reads its column through SQL of its own (MikroORM then lists the columns with it).
     if (prop.customType?.convertToJSValueSQL && prop.customType.convertToJSValueSQL('x', em.getPlatform()) !== 'x') return undefined;
   }
-  if (!props.some((prop) => prop.lazy)) return '*';
   return props.filter((prop) => !prop.lazy).flatMap((prop) => prop.fieldNames.map(quote)).join(', ');
 }
 
