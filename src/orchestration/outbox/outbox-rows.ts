@@ -6,7 +6,7 @@ import { unsavedIdsFor } from '../../db/unsaved-ids.js';
 /** The ids of a batch's rows, handed out before they are written (the scripts name their operations' ids). */
 export interface OutboxIds {
   batch: string;
-  /** Ascending: a server's runs of one batch keep the groups' order in its queue. */
+  /** Ascending as numbers: a server's runs of one batch keep the groups' order in its queue. */
   runs: string[];
   operations: string[];
 }
@@ -18,10 +18,11 @@ export interface OutboxIds {
 export async function reserveOutboxIds(em: EntityManager, runs: number, operations: number): Promise<OutboxIds> {
   const unsaved = unsavedIdsFor(em, 1 + runs + operations);
   if (unsaved) return { batch: unsaved[0], runs: unsaved.slice(1, 1 + runs), operations: unsaved.slice(1 + runs) };
-  const [row] = await em.getConnection().execute<{ batch: string; runs: string[]; operations: string[] }[]>(
+  // Sorted as bigints (sorted as text, 10 came before 9 and a crontab's run before its user's).
+  const [row] = await em.getConnection().execute<{ batch: string; runs: (string | number)[]; operations: (string | number)[] }[]>(
     `select nextval(pg_get_serial_sequence('batch', 'id'))::text as batch,
-            array(select v::text from (select nextval(pg_get_serial_sequence('script_run', 'id')) as v from generate_series(1, ?)) s order by v) as runs,
-            array(select v::text from (select nextval(pg_get_serial_sequence('operation', 'id')) as v from generate_series(1, ?)) s order by v) as operations`,
+            array(select v from (select nextval(pg_get_serial_sequence('script_run', 'id')) as v from generate_series(1, ?)) s order by v) as runs,
+            array(select v from (select nextval(pg_get_serial_sequence('operation', 'id')) as v from generate_series(1, ?)) s order by v) as operations`,
     [runs, operations],
     'all',
     em.getTransactionContext(),
