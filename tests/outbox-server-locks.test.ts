@@ -9,6 +9,8 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import type { EventSubscriber, TransactionEventArgs } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { AuditEntry, AuditOutcome } from '../src/entities/audit/audit-entry.js';
+import { Batch } from '../src/entities/orchestration/batch.js';
 import { Route } from '../src/entities/orchestration/route.js';
 import { ScriptRun } from '../src/entities/orchestration/script-run.js';
 import { Server } from '../src/entities/orchestration/server.js';
@@ -24,8 +26,10 @@ import { systemActor } from '../src/use-cases/actor.js';
 import { runUseCase } from '../src/use-cases/run-use-case.js';
 import { CreateAccountDocument, CreateCrontabDocument, CreateRouteDocument, UpdateCrontabDocument } from './generated/graphql.js';
 import { startOrchestraHarness, type OrchestraHarness } from './support/orchestra-harness.js';
-import { assertSerialInIdOrder, dbId, expectedCrontab, hostCrontab, operationsOf, pollUntil } from './support/resilience.js';
+import { assertSerialInIdOrder, dbId, expectedCrontab, hostCrontab, operationsOf, pollUntil, queueIdle } from './support/resilience.js';
 import { systemUserFor } from './support/service-fixtures.js';
+import { toGlobalId } from '../src/schema/relay/global-id.js';
+import { reserveOutboxIds } from '../src/orchestration/outbox/outbox-rows.js';
 
 let h: OrchestraHarness;
 let accountId: string;
@@ -234,3 +238,88 @@ test('the first plan is kept unless a commit for its server lands between its st
   expect(sameServer.plans).toBe(2);
   expect(described(sameServer.groups)).toEqual([{ server: 'lock4', snapshots: expect.stringContaining('echo s2-meanwhile') }]);
 }, 300_000);
+
+test('a crontab line changed through GraphQL commits in at most 17 statements, with the same operation, run, batch and audit entry, and reaches the host', async () => {
+  // lkb's user on lockhostb, as the first test leaves them (a server has one route per backend).
+  if (!h.serverIds.lockhostb) {
+    await h.addServer('lockhostb', []);
+    await routeTo(h.serverIds.lockhostb, 'lkb');
+  }
+  const existing = await h.orm.em.fork().findOne(SystemUser, { username: 'lkb' }, { filters: false });
+  const userB = existing ? toGlobalId('SystemUser', existing.id) : (await systemUserFor(h.admin, accountId, 'lkb')).id;
+  const line = await crontabLine(userB, 'echo c-start');
+  await pollUntil('the new line on the host', () => hostCrontab(h.hosts.lockhostb, 'lkb'), (text) => text.includes('echo c-start'), 120_000);
+  const mark = (await operationsOf(h, {})).at(-1)!.id;
+
+  const query = 'mutation ($input: UpdateCrontabInput!) { updateCrontab(input: $input) { crontab { id } userErrors { field message } } }';
+  // The worker shares the API's ORM (and its statement count): stopped while the API's statements are counted.
+  await queueIdle(h, dbId('Server', h.serverIds.lockhostb));
+  await h.stopWorker();
+  const lastBatch = (await h.orm.em.fork().find(Batch, {}, { orderBy: { id: 'desc' }, limit: 1, filters: false }))[0].id;
+  h.takeSql();
+  const changed = await h.admin.raw<{ updateCrontab: { crontab: { id: string }; userErrors: unknown[] } }>({ query, variables: { input: { id: line, command: 'echo c-changed' } } });
+  // The batch is marked started after commit, maybe after the response: counted once it is. (The poll's own reads of
+  // "batch" are left out of the count, and whatever follows the first mark.)
+  await pollUntil('the batch marked started', () => h.orm.em.fork().count(Batch, { id: { $gt: lastBatch }, startedAt: null }, { filters: false }), (n) => n === 0);
+  const own = h.takeSql().filter((line) => !line.includes('from "batch" as "b0"'));
+  const marked = own.findIndex((line) => line.includes('update "batch" set "started_at"'));
+  expect(marked).toBeGreaterThan(0);
+  const sql = own.slice(0, marked + 1);
+  const statements = sql.length;
+  await h.startWorker();
+  expect(changed.errors).toBeUndefined();
+  expect(changed.data!.updateCrontab).toEqual({ crontab: { id: line }, userErrors: [] });
+  // Session check; begin, the line with its account, its user, the user's other lines (validation), the update;
+  // positions, routes, the user's lines (snapshot), the server's lock, positions again; the outbox's ids and rows;
+  // billing's service models; commit; the audit entry; the batch marked started (after commit, maybe after the
+  // response). Before: 23 (one ORM statement per outbox row, a read of the runs to wake, the operations the query did
+  // not select, a count before the audit insert).
+  expect({ atMost17: statements <= 17, sql: statements <= 17 ? [] : sql }).toEqual({ atMost17: true, sql: [] });
+
+  const [op] = await h.settle({ id: { $gt: mark } }, 1, 120_000);
+  expect([op.objectLabel, op.state, op.action, op.model, op.objectId, op.accountUsername, op.account?.id]).toEqual([
+    'lkb: echo c-changed',
+    RunState.SUCCESS,
+    'save',
+    'Crontab',
+    dbId('Crontab', line),
+    'lk',
+    dbId('Account', accountId),
+  ]);
+  expect(JSON.stringify(op.snapshot)).toContain('lkb');
+  expect(JSON.stringify(op.snapshot)).toContain('echo c-changed');
+  const run = op.run.getEntity();
+  expect([run.state, run.backend, run.server.id, BigInt(run.id) > 0n]).toEqual([RunState.SUCCESS, 'crontabs', dbId('Server', h.serverIds.lockhostb), true]);
+  expect(run.script).toContain('echo c-changed');
+  const batch = await pollUntil('the batch marked started', () => h.orm.em.fork().findOneOrFail(Batch, op.batch.id, { filters: false }), (b) => b.startedAt !== null);
+  expect([batch.actor, batch.id]).toEqual(['admin', run.batch.id]);
+  expect(await hostCrontab(h.hosts.lockhostb, 'lkb')).toEqual(await expectedCrontab(h, 'lkb'));
+  const audit = await h.orm.em.fork().findOneOrFail(AuditEntry, { operation: 'updateCrontab' }, { orderBy: { id: 'desc' }, filters: false });
+  expect([audit.account?.id, audit.accountUsername, audit.actor, audit.objectIds, audit.changedFields, audit.outcome, audit.userId !== null]).toEqual([
+    dbId('Account', accountId),
+    'lk',
+    'admin',
+    [line],
+    ['command'],
+    AuditOutcome.OK,
+    true,
+  ]);
+
+  // The payload's operations, read only when selected, are there when they are.
+  const withOperations = 'mutation ($input: UpdateCrontabInput!) { updateCrontab(input: $input) { userErrors { field } operations { objectLabel } } }';
+  const again = await h.admin.raw<{ updateCrontab: { userErrors: unknown[]; operations: { objectLabel: string }[] } }>({ query: withOperations, variables: { input: { id: line, command: 'echo c-again' } } });
+  expect(again.errors).toBeUndefined();
+  expect(again.data!.updateCrontab).toEqual({ userErrors: [], operations: [{ objectLabel: 'lkb: echo c-again' }] });
+}, 300_000);
+
+test('the ids of a batch are handed out ascending as numbers, across a power of ten (a server runs its runs in id order)', async () => {
+  const em = h.orm.em.fork();
+  // Moves the sequences forward only (harmless to the other tests): the next ids cross 10,000,000.
+  for (const table of ['batch', 'script_run', 'operation']) {
+    await em.getConnection().execute(`select setval(pg_get_serial_sequence('${table}', 'id'), greatest((select max(id) from "${table}"), 9999995))`);
+  }
+  const ids = await em.transactional((tx) => reserveOutboxIds(tx as EntityManager, 12, 12));
+  const ascending = (list: string[]) => list.every((id, i) => i === 0 || BigInt(list[i - 1]) < BigInt(id));
+  expect([ids.runs.length, ascending(ids.runs), ids.operations.length, ascending(ids.operations)]).toEqual([12, true, 12, true]);
+  expect(BigInt(ids.runs[0]) < 10_000_000n && BigInt(ids.runs[11]) >= 10_000_000n).toBe(true);
+}, 60_000);

@@ -38,3 +38,13 @@ export class UnsavedIds implements EventSubscriber {
     if (entity[key] === undefined || entity[key] === null) entity[key] = String(next++);
   }
 }
+
+/**
+ * `count` unsaved ids when `em`'s transaction is a dry run's, for rows written in plain SQL (the outbox), which the
+ * ORM's `beforeCreate` never sees; null otherwise (take them from the sequence).
+ */
+export function unsavedIdsFor(em: EntityManager, count: number): string[] | null {
+  const tx = em.getTransactionContext();
+  if (!tx || !dryRunTransactions.has(tx)) return null;
+  return Array.from({ length: count }, () => String(next++));
+}

@@ -2,9 +2,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Account } from '../entities/accounts/account.js';
 import { MonitorRun } from '../entities/resources/monitor-run.js';
 import type { Resource } from '../entities/resources/resource.js';
-import type { Server } from '../entities/orchestration/server.js';
 import { getBackend } from '../orchestration/backends/registry.js';
-import { routesFor } from '../orchestration/collector/plan.js';
+import { routesFor, type PlannedServer } from '../orchestration/collector/plan.js';
 import { findMonitor } from './monitors/registry.js';
 import { renderMonitorScript, type MonitorTarget } from './monitors/monitor.js';
 import { relationPath } from './resource-paths.js';
@@ -39,7 +38,7 @@ export async function planMonitorRun(em: EntityManager, resource: Resource, obje
     if (monitor.serves) targets = targets.filter((t) => monitor.serves!(t));
     const backend = getBackend(monitor.backend);
     const routes = (await routesFor(em, [backend])).get(backend.name) ?? [];
-    const byServer = new Map<string, { server: Server; targets: MonitorTarget[] }>();
+    const byServer = new Map<string, { server: PlannedServer; targets: MonitorTarget[] }>();
     for (const target of targets) {
       const context = backend.matchContext(backend.snapshot(target.routeSource));
       for (const route of routes) {
@@ -52,7 +51,7 @@ export async function planMonitorRun(em: EntityManager, resource: Resource, obje
     for (const { server, targets: onServer } of byServer.values()) {
       const run = em.create(MonitorRun, {
         resourceId: resource.id,
-        server,
+        server: server.id,
         monitor: monitor.name,
         script: renderMonitorScript(monitor, onServer),
         objectIds: onServer.map((t) => t.objectId),

@@ -35,7 +35,7 @@ export async function runMutation<T extends object>(
   ctx: Context,
   body: (uc: UseCase) => Promise<T>,
   options: MutationOptions = {},
-): Promise<Partial<T> & { userErrors: UserError[]; batchIds: string[]; operations: Operation[]; plan: PayloadPlan[] | null; dryRun: boolean }> {
+): Promise<Partial<T> & { userErrors: UserError[]; batchIds: string[]; operations: Operation[] | Promise<Operation[]>; plan: PayloadPlan[] | null; dryRun: boolean }> {
   const dryRun = options.dryRun ?? ctx.dryRun ?? false;
   const outcome = await runUseCase(ctx.em, actorOf(ctx), ctx.mutation?.name ?? 'mutation', body, { dryRun, audit: ctx.audit, inputFields: ctx.mutation?.inputFields });
   const { result, userErrors, batchIds } = outcome;
@@ -47,7 +47,17 @@ export async function runMutation<T extends object>(
     }));
     return { ...withoutUnsaved(result as T), userErrors: [], batchIds: [], operations: [], plan, dryRun };
   }
-  return { ...(result as T), userErrors: [], batchIds, operations: await operationsOfBatches(ctx, batchIds), plan: null, dryRun };
+  return withOperations({ ...(result as T), userErrors: [], batchIds, plan: null, dryRun }, () => operationsOfBatches(ctx, batchIds));
+}
+
+/**
+ * The payload's `operations`, read from the database when first asked for (a getter: GraphQL reads it only when the
+ * query selects it, a resolver by awaiting it). Most clients changing an object select the object and userErrors:
+ * reading and hydrating the operations for them was one statement and a tenth of the API's CPU per change.
+ */
+function withOperations<P extends object>(payload: P, load: () => Promise<Operation[]>): P & { operations: Promise<Operation[]> } {
+  let operations: Promise<Operation[]> | undefined;
+  return Object.defineProperty(payload, 'operations', { enumerable: true, get: () => (operations ??= load()) }) as P & { operations: Promise<Operation[]> };
 }
 
 /** A dry run's result, with null for each object it would have created: it has no id, it was never saved. */

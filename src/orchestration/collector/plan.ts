@@ -1,6 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Account } from '../../entities/accounts/account.js';
-import { Route } from '../../entities/orchestration/route.js';
 import type { Server } from '../../entities/orchestration/server.js';
 import type { Backend } from '../backends/backend.js';
 import { backendsForModel, listBackends } from '../backends/registry.js';
@@ -25,7 +24,7 @@ export interface PlannedOperation {
 
 /** The operations of one (server, backend) pair: one script. */
 export interface PlannedGroup {
-  server: Server;
+  server: PlannedServer;
   backend: Backend;
   operations: PlannedOperation[];
 }
@@ -86,28 +85,52 @@ async function plannedOperations(em: EntityManager, objects: ObjectChange[], rou
   return result;
 }
 
+/** What a plan needs of a server: which one (its queue, its lock), and its name (order, previews, search attributes). */
+export type PlannedServer = Pick<Server, 'id' | 'name'>;
+
 export interface CompiledRoute {
-  server: Server;
+  server: PlannedServer;
   matches(context: Record<string, unknown>): boolean;
 }
 
+/**
+ * The active routes of `backends` with their compiled matches, servers by name. Read as rows (every commit reads
+ * them: hydrating each route and its server as entities cost more than the rest of the plan) and compiled once per
+ * (backend, expression) for the process: an expression's compiled form depends on nothing else.
+ */
 export async function routesFor(em: EntityManager, backends: Backend[], serverId?: string): Promise<Map<string, CompiledRoute[]>> {
-  const routes = await em.find(
-    Route,
-    { backend: { $in: backends.map((b) => b.name) }, isActive: true, ...(serverId ? { server: serverId } : {}) },
-    { populate: ['server'], orderBy: { server: { name: 'asc' } }, filters: false },
+  const rows = await em.getConnection().execute<{ backend: string; match: string; server_id: string | number; server_name: string }[]>(
+    `select r."backend", r."match", s."id" as server_id, s."name" as server_name
+       from "route" r join "server" s on s."id" = r."server_id"
+      where r."backend" in (?) and r."is_active"${serverId ? ' and r."server_id" = ?' : ''}
+      order by s."name" asc`,
+    serverId ? [backends.map((b) => b.name), serverId] : [backends.map((b) => b.name)],
+    'all',
+    em.getTransactionContext(),
   );
   const byBackend = new Map<string, CompiledRoute[]>();
-  for (const route of routes) {
-    const backend = backends.find((b) => b.name === route.backend)!;
-    const compiled = compileMatch(route.match, backend.matchFields, backend.booleanMatchFields);
-    // Expressions are checked when a route is saved; one that no longer compiles (a backend changed) matches nothing.
-    const matches = compiled.ok ? compiled.evaluate : () => false;
-    const list = byBackend.get(route.backend) ?? [];
-    list.push({ server: route.server.getEntity(), matches });
-    byBackend.set(route.backend, list);
+  for (const row of rows) {
+    const backend = backends.find((b) => b.name === row.backend)!;
+    const list = byBackend.get(row.backend) ?? [];
+    list.push({ server: { id: String(row.server_id), name: row.server_name }, matches: compiledRouteMatch(backend, row.match) });
+    byBackend.set(row.backend, list);
   }
   return byBackend;
+}
+
+const compiledMatches = new Map<string, (context: Record<string, unknown>) => boolean>();
+
+function compiledRouteMatch(backend: Backend, match: string): (context: Record<string, unknown>) => boolean {
+  const key = `${backend.name}\0${match}`;
+  let matches = compiledMatches.get(key);
+  if (!matches) {
+    const compiled = compileMatch(match, backend.matchFields, backend.booleanMatchFields);
+    // Expressions are checked when a route is saved; one that no longer compiles (a backend changed) matches nothing.
+    matches = compiled.ok ? compiled.evaluate : () => false;
+    if (compiledMatches.size >= 10_000) compiledMatches.clear(); // a bound, not a policy: routes are few
+    compiledMatches.set(key, matches);
+  }
+  return matches;
 }
 
 function group(operations: PlannedOperation[], routes: Map<string, CompiledRoute[]>): PlannedGroup[] {

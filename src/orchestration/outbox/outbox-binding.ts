@@ -13,9 +13,15 @@ export interface OutboxBinding {
   dryRun?: (groups: PlannedGroup[]) => void;
 }
 
+/** A batch a transaction wrote, and the servers (id, name) whose queues its commit wakes. */
+export interface WrittenBatch {
+  id: string;
+  servers: { id: string; name: string }[];
+}
+
 /** Keyed by the driver's transaction object. */
 const bindings = new WeakMap<object, OutboxBinding>();
-const written = new WeakMap<object, string[]>();
+const written = new WeakMap<object, WrittenBatch[]>();
 
 /** Call inside `em.transactional(...)`: the transaction that will commit is described by `binding`. */
 export function bindOutbox(em: EntityManager, binding: OutboxBinding): void {
@@ -29,15 +35,15 @@ export function bindingOf(transaction: object): OutboxBinding | undefined {
 }
 
 /** A batch written in `em`'s transaction: it is started when that transaction commits, whoever wrote it. */
-export function noteWrittenBatch(em: EntityManager, batchId: string): void {
+export function noteWrittenBatch(em: EntityManager, batchId: string, servers: WrittenBatch['servers']): void {
   const tx = em.getTransactionContext();
   if (!tx) throw new Error('a batch is written inside a transaction');
-  written.set(tx, [...(written.get(tx) ?? []), batchId]);
+  written.set(tx, [...(written.get(tx) ?? []), { id: batchId, servers }]);
   bindings.get(tx)?.batchIds.push(batchId);
 }
 
 /** The batches a committed transaction wrote (once: they are forgotten here). */
-export function takeWrittenBatches(transaction: object): string[] {
+export function takeWrittenBatches(transaction: object): WrittenBatch[] {
   const ids = written.get(transaction) ?? [];
   written.delete(transaction);
   return ids;

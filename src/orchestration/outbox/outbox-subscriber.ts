@@ -9,6 +9,7 @@ import { planUnderServerLocks } from './server-locks.js';
 import { positionsOfRoutedServers } from './server-positions.js';
 import { backendsReachedBy } from '../collector/backends-reached.js';
 import { bindingOf, takeWrittenBatches } from './outbox-binding.js';
+import type { BatchStarter } from './batch-starter.js';
 
 /** Thrown at commit of a dry run, after its plan is handed over, so the transaction rolls back. */
 export class DryRunRollback extends Error {
@@ -29,7 +30,7 @@ export class OutboxSubscriber implements EventSubscriber {
   private readonly pending = new WeakMap<object, Change[]>();
 
   constructor(
-    private readonly starter: () => { start(batchId: string): Promise<void> } | null,
+    private readonly starter: () => BatchStarter | null,
     private readonly onStartError: (batchId: string, err: unknown) => void,
   ) {}
 
@@ -77,11 +78,15 @@ export class OutboxSubscriber implements EventSubscriber {
   /** Starts every batch the transaction wrote (the collector's, or one a use case wrote directly: a retry, a sync). */
   async afterTransactionCommit(args: TransactionEventArgs): Promise<void> {
     if (!args.transaction || args.transaction.savepointName) return;
-    const batchIds = takeWrittenBatches(args.transaction);
+    const batches = takeWrittenBatches(args.transaction);
     const starter = this.starter();
-    if (!starter) return; // a process without Temporal (migrations, CLI dry runs): the relay will start them
+    if (!starter || batches.length === 0) return; // a process without Temporal (migrations, CLI dry runs): the relay will start them
     // Not awaited by the committing request: the commit is what counts, starting is best effort here.
-    for (const batchId of batchIds) starter.start(batchId).catch((err) => this.onStartError(batchId, err));
+    if (starter.startWritten) {
+      starter.startWritten(batches).catch((err) => batches.forEach((batch) => this.onStartError(batch.id, err)));
+      return;
+    }
+    for (const { id } of batches) starter.start(id).catch((err) => this.onStartError(id, err));
   }
 
   async afterTransactionRollback(args: TransactionEventArgs): Promise<void> {

@@ -46,8 +46,10 @@ export class PreviewResolver {
     @Arg('backend', () => String, { nullable: true }) backend: string | undefined,
     @Ctx() ctx: Context,
   ) {
-    const { server, operations, userErrors } = await runMutation(ctx, (uc) => syncServer(uc, serverId, backend));
+    const outcome = await runMutation(ctx, (uc) => syncServer(uc, serverId, backend));
+    const { server, userErrors } = outcome;
     if (userErrors.length) return { operations: [], warnings: [], userErrors };
+    const operations = await outcome.operations;
     const warnings = operations.length ? [] : [`no route selects anything on ${server!.name}`];
     return { operations, warnings, userErrors: [] };
   }
