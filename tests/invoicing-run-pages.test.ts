@@ -78,3 +78,38 @@ test('a rated price below the nominal one writes a PLAN subline on each of the a
     expect(Number(row.subtotal) + Number(row.total)).toBeGreaterThan(0);
   }
 });
+
+test('two accounts at once over several pages (the next page read while one is billed): each account once, an order added meanwhile to an account of the next page billed', async () => {
+  const em = db.orm.em.fork();
+  const service = em.create(Service, {
+    description: 'at once', model: 'Miscellaneous', nominalPrice: '4', billingPeriod: BillingPeriod.MONTHLY, billingPoint: BillingPoint.ON_FIXED_DATE, paymentStyle: PaymentStyle.PREPAY,
+  });
+  await em.flush();
+  await em.execute(
+    `insert into billing_order (created_at, updated_at, account_id, service_id, model, object_id, object_label, registered_on, ignore, description)
+     select now(), now(), a.id, ?, 'Miscellaneous', a.id, 'at once', '2026-10-01', false, 'at once' from account a where a.username like 'pages%'`,
+    [service.id],
+  );
+  const [last] = await em.execute<{ id: string }[]>(`select max(id)::text as id from account where username like 'pages%'`);
+  const options = { billingPoint: '2026-11-01', fixedPoint: false, proforma: false, newOpen: false, preview: false, today: '2026-11-01' };
+  let started = 0;
+  const run = await invoiceRun(db.orm.em.fork(), { serviceIds: [service.id] }, options, async (work) => {
+    // Late in the first page: the second page (the last account's) has most likely been read ahead already.
+    if (++started === INVOICE_PAGE_SIZE - 10) {
+      await db.orm.em.fork().execute(
+        `insert into billing_order (created_at, updated_at, account_id, service_id, model, object_id, object_label, registered_on, ignore, description)
+         values (now(), now(), ?, ?, 'Miscellaneous', 0, 'added', '2026-10-01', false, 'added')`,
+        [last!.id, service.id],
+      );
+    }
+    return work(db.orm.em.fork());
+  }, false, 2);
+  expect({ accounts: run.accounts, lines: run.lines }).toEqual({ accounts: ACCOUNTS, lines: ACCOUNTS + 1 });
+  const [billed] = await db.orm.em.fork().execute<{ unbilled: string; lines: string; twice: string }[]>(
+    `select (select count(*) from billing_order where service_id = ? and billed_until is null) as unbilled,
+            (select count(*) from bill_line l join billing_order o on o.id = l.order_id where o.service_id = ?) as lines,
+            (select count(*) from (select order_id from bill_line where order_id is not null group by order_id having count(*) > 1) t) as twice`,
+    [service.id, service.id],
+  );
+  expect(billed).toEqual({ unbilled: '0', lines: String(ACCOUNTS + 1), twice: '0' });
+});

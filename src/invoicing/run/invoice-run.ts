@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { pageInputs, type OrderSelection } from './account-inputs.js';
 import { billAccount, type AccountBilling, type InvoiceOptions } from './bill-account.js';
 import { inputsFingerprintSql } from './inputs-fingerprint.js';
+import type { AccountServiceInput } from '../invoicing-types.js';
 
 export const INVOICE_PAGE_SIZE = 500;
 
@@ -31,14 +32,14 @@ export interface InvoiceRunResult {
  * (only for a runner giving each account a connection of its own: the schedule) starts the next account — computing its
  * lines in TypeScript, then sending its statement — while the one before is still in PostgreSQL: still one account per
  * transaction, the accounts' locks independent; the first failure stops starting accounts and is thrown once the ones
- * under way end (each of them billed whole or not at all, as in a sequential run).
+ * under way end (each of them billed whole or not at all, as in a sequential run); it also reads the next page while
+ * the accounts of one are billed (the page's statements then cost the run no wall time).
  */
 export async function invoiceRun(
   em: EntityManager, selection: OrderSelection, options: InvoiceOptions, runAccount: AccountRunner, keep = false, accountsAtOnce = 1,
 ): Promise<InvoiceRunResult> {
   const result: InvoiceRunResult = { accounts: 0, bills: 0, lines: 0, skippedServices: 0, billings: [] };
-  let after = '0';
-  for (;;) {
+  const readPage = async (after: string) => {
     const page: { account_id: string; fingerprint: string }[] = await em.execute(
       `select o.account_id::text, ${inputsFingerprintSql('o.account_id')} as fingerprint from billing_order o join service s on s.id = o.service_id
         where not o.ignore and s.is_active and o.account_id > ?
@@ -48,8 +49,21 @@ export async function invoiceRun(
         group by o.account_id order by o.account_id limit ?`,
       [after, ...twice(selection.accountIds), ...twice(selection.serviceIds), ...twice(selection.orderIds), INVOICE_PAGE_SIZE],
     );
+    return { page, inputs: page.length === 0 ? new Map<string, AccountServiceInput[]>() : await pageInputs(em, page.map((p) => p.account_id), selection) };
+  };
+  let next = readPage('0');
+  for (;;) {
+    const { page, inputs } = await next;
     if (page.length === 0) return result;
-    const inputs = await pageInputs(em, page.map((p) => p.account_id), selection);
+    // Accounts under way on connections of their own (the schedule): the next page is read while this one is billed,
+    // so the accounts do not wait for the page's four statements; its digests are checked under each account's lock
+    // like this page's. One account at a time (a mutation's transaction: one connection), after this page.
+    const after = page.at(-1)!.account_id;
+    if (accountsAtOnce > 1) {
+      next = readPage(after);
+      // Awaited at the next page; until then a failure must not count as unhandled (the page's own failure wins).
+      next.catch(() => undefined);
+    }
     await eachAtMost(page, accountsAtOnce, async ({ account_id: accountId, fingerprint }) => {
       const read = { inputs: inputs.get(accountId) ?? [], fingerprint };
       const billing = await runAccount((tx) => billAccount(tx, accountId, selection, options, read), accountId);
@@ -59,7 +73,7 @@ export async function invoiceRun(
       result.skippedServices += billing.skipped.length;
       if (keep) result.billings.push(billing);
     });
-    after = page.at(-1)!.account_id;
+    if (accountsAtOnce <= 1) next = readPage(after);
   }
 }
 
