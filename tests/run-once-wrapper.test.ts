@@ -75,11 +75,15 @@ function demux(nonce: string, output: { stdout: string; stderr: string }) {
   const events: SectionEvent[] = [];
   const text: Record<string, string> = {};
   const d = new SectionDemux(nonce, (e) => events.push(e), (i, stream, t) => (text[`${i}.${stream}`] = (text[`${i}.${stream}`] ?? '') + t));
+  // The two streams reach the worker in no fixed order between them: stdout first, then stderr (a section ends once
+  // both showed its end).
   for (const stream of ['stdout', 'stderr'] as const) {
     const all = output[stream].replace(/^orchestra-pgid:\d+\n/, '');
     for (let at = 0, n = 1; at < all.length; at += n, n = (n % 7) + 1) d.feed(stream, all.slice(at, at + n));
   }
   d.flush();
+  // Per section, in section order (begin before its end).
+  events.sort((x, y) => x.index - y.index || (x.kind === 'begin' ? -1 : 1));
   return { events, text };
 }
 

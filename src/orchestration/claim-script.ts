@@ -23,8 +23,8 @@ export interface ClaimScript {
  * A claim's scripts as ONE exec (issue 17: one SSH exec per claim instead of one per script). Each section is the
  * script under its own run-once wrapper (its lock, its exit marker: a retried attempt reports a section that already
  * ran instead of running it again), run in a subshell with stdin closed, in commit order. Around each, marker lines
- * on stdout (and the begin marker on stderr too) let the worker split the output per run and read each exit code
- * (src/orchestration/section-demux.ts):
+ * on stdout (begin and end on stderr too: the two streams reach the worker in no fixed order between them) let the
+ * worker split the output per run and read each exit code (src/orchestration/section-demux.ts):
  *   begin:<i>            the section starts (stdout and stderr)
  *   end:<i>:<exit>       it ran to completion (the wrapper recorded its exit)
  *   lost:<i>:<status>    its wrapper was killed before it recorded an exit (the OOM killer): the exec stops there
@@ -49,7 +49,7 @@ export function coalesceClaim(sections: readonly ClaimSection[]): ClaimScript {
       wrapped.endsWith('\n') ? wrapped.slice(0, -1) : wrapped,
       ') </dev/null',
       'rc=$?',
-      `if [ -e ${shellQuote(`${RUN_STATE_DIR}/${section.uid}.exit`)} ]; then mark "end:${i}:$rc"; else mark "lost:${i}:$rc"; exit 0; fi`,
+      `if [ -e ${shellQuote(`${RUN_STATE_DIR}/${section.uid}.exit`)} ]; then mark "end:${i}:$rc"; mark "end:${i}:$rc" >&2; else mark "lost:${i}:$rc"; exit 0; fi`,
       'else',
       `mark skipped:${i}`,
       'fi',

@@ -44,18 +44,18 @@ const FINAL_LIST = FINAL_STATES.map((s) => `'${s}'`).join(', ');
 
 /**
  * Marks a claim's runs STARTED in one transaction (a coalesced claim: src/activities/orchestration/run-script.ts),
- * with the same guards as setRunState's: never a final run, never one a later attempt took over. Returns the ids it
- * started.
+ * with the same guards as setRunState's: never a final run, never one a later attempt took over. Only the first gets
+ * its start time now (it starts at once); the others get theirs when their section begins. Returns the ids it started.
  */
 export async function markRunsStarted(em: EntityManager, runIds: readonly string[], started: { attempt: number; worker: string; at: Date }): Promise<Set<string>> {
   if (runIds.length === 0) return new Set();
   return em.transactional(async (tx) => {
     const ctx = tx.getTransactionContext();
     const rows = await tx.getConnection().execute<{ id: string }[]>(
-      `update "script_run" set "state" = 'STARTED', "attempts" = ?, "started_at" = coalesce("started_at", ?), "heartbeat_at" = ?, "worker" = ?, "updated_at" = ?
+      `update "script_run" set "state" = 'STARTED', "attempts" = ?, "started_at" = coalesce("started_at", case when "id" = ? then ?::timestamptz end), "heartbeat_at" = ?, "worker" = ?, "updated_at" = ?
         where "id" in (select (jsonb_array_elements_text(?::jsonb))::bigint) and "state" not in (${FINAL_LIST}) and "attempts" <= ?
         returning "id"`,
-      [started.attempt, started.at, started.at, started.worker, started.at, JSON.stringify(runIds), started.attempt],
+      [started.attempt, runIds[0], started.at, started.at, started.worker, started.at, JSON.stringify(runIds), started.attempt],
       'all',
       ctx,
     );

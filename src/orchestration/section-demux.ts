@@ -16,12 +16,15 @@ const MARKER = /^(begin|skipped):(\d+)$|^(end|lost):(\d+):(\d+)$/;
 
 /**
  * Splits a coalesced claim's output (src/orchestration/claim-script.ts) back into its sections: text goes to the
- * section it belongs to, stream by stream; the markers on stdout become events, in the order the host printed them.
+ * section it belongs to, stream by stream; the markers become events in the order the host printed them, a section's
+ * end once both streams showed it (all its output is in).
  * A marker may arrive split over chunks: a tail that could be the start of one waits for the next chunk.
  */
 export class SectionDemux {
   private readonly tag: string;
   private readonly streams: Record<OutputStream, StreamState> = { stdout: { buffer: '', section: -1 }, stderr: { buffer: '', section: -1 } };
+  /** Sections whose end marker one stream has shown so far, and which. */
+  private readonly ended = new Map<number, OutputStream>();
 
   constructor(
     nonce: string,
@@ -73,10 +76,17 @@ export class SectionDemux {
       if (stream === 'stdout') this.onEvent({ kind, index });
       return;
     }
+    this.streams[stream].section = -1;
+    if (kind === 'end') {
+      // Ended once both streams are past it: stderr may still be on its way when stdout's end arrives.
+      const other = this.ended.get(index);
+      if (other === undefined) return void this.ended.set(index, stream);
+      this.ended.delete(index);
+      if (other !== stream) this.onEvent({ kind, index, exitCode: Number(m[5]) });
+      return;
+    }
     if (stream !== 'stdout') return;
-    this.streams.stdout.section = -1;
     if (kind === 'skipped') this.onEvent({ kind, index });
-    else if (kind === 'end') this.onEvent({ kind, index, exitCode: Number(m[5]) });
     else this.onEvent({ kind: 'lost', index, status: Number(m[5]) });
   }
 

@@ -150,6 +150,8 @@ interface Section {
   beganAt?: Date;
   /** Its outcome is recorded (it ended, timed out, or was revoked before its turn). */
   done?: boolean;
+  /** Its start time was saved while it ran. */
+  startSaved?: boolean;
   timer?: NodeJS.Timeout;
   dirty: boolean;
 }
@@ -270,10 +272,13 @@ async function execSections(a: Attempt, server: Server, runs: ScriptRun[], write
     // After a first cancel the queue's scope stays cancelled: a second operator's cancel only shows in the database.
     if (cancelSeen && !kill.signal.aborted && !detach.signal.aborted) void readIntents().catch(() => undefined);
     const section = running >= 0 ? sections[running] : undefined;
-    if (!section?.dirty) return;
+    // A section still running at a tick has its start saved then (stuck operations are found by it), once.
+    const start = section && !section.run.startedAt && !section.startSaved ? { startedAt: section.beganAt } : {};
+    if (!section || (!section.dirty && !('startedAt' in start))) return;
     section.dirty = false;
+    section.startSaved = true;
     const saved = { stdout: section.stdout.text(), stderr: section.stderr.text() };
-    void saveRunProgress(em.fork(), section.run.id, { ...saved, heartbeatAt: new Date() }).catch(() => undefined);
+    void saveRunProgress(em.fork(), section.run.id, { ...saved, ...start, heartbeatAt: new Date() }).catch(() => undefined);
   }, PROGRESS_INTERVAL_MS);
 
   const first = runs[0];
