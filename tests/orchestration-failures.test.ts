@@ -340,6 +340,35 @@ test('cancel mid-claim: a section not started yet is REVOKED and never runs whil
   }
 }, 120_000);
 
+test('a coalesced claim: a section past its own timeout is TIMEOUT and killed, and the sections after it run in a new exec', async () => {
+  await installStub(h.hosts.web1, 'useradd', gatedUseradd());
+  await h.hosts.web1.sandbox.bash('rm -f /root/effects');
+  try {
+    await backlogBehind('tgate', async () => {
+      // tslow's useradd never returns (held, never released); its run gets a 3 s timeout while it waits.
+      await hold(h.hosts.web1, 'useradd', 'tslow');
+      await createSystemUser('tslow');
+      await createSystemUser('tafter');
+      const [slow] = await userOps('tslow');
+      await h.orm.em.fork().nativeUpdate(ScriptRun, { id: slow.run.id }, { timeoutMs: 3000 });
+    });
+    const ops = await h.settle({ objectLabel: { $in: ['tslow', 'tafter'] }, server: serverDbId('web1') }, 2);
+    expect(ops.map((o) => [o.objectLabel, o.state])).toEqual([
+      ['tslow', RunState.TIMEOUT],
+      ['tafter', RunState.SUCCESS],
+    ]);
+    expect((await claimsOf(ops[0].run.id)).filter((ids) => ids.includes(ops[0].run.id) && ids.includes(ops[1].run.id))).toHaveLength(1);
+    expect((await operationView(h, ops[0].id))!.run.lastError).toMatch(/timed out after 3000 ms/);
+    const slowRun = ops[0].run.getEntity();
+    await pollUntil('tslow killed on the host', async () => (await h.hosts.web1.sandbox.bash(`pgrep -f ${slowRun.uid} || true`)).stdout.trim(), (out) => out === '', 30_000);
+    expect(await passwdEntry(h.hosts.web1, 'tafter')).toMatch(/^tafter:/);
+    expect(await passwdEntry(h.hosts.web1, 'tslow')).toBe('');
+  } finally {
+    await release(h.hosts.web1, 'useradd', 'tslow');
+    await removeStub(h.hosts.web1, 'useradd');
+  }
+}, 120_000);
+
 /** Runs the body with a canary on web2's useradd: any script that ran there would leave a line in /root/canary. */
 async function withCanary(body: () => Promise<void>): Promise<void> {
   await installStub(h.hosts.web2, 'useradd', '#!/bin/bash\necho "useradd $*" >> /root/canary\nexec /usr/sbin/useradd "$@"\n');

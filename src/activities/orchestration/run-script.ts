@@ -209,7 +209,7 @@ async function execSections(a: Attempt, server: Server, runs: ScriptRun[], write
         sections[i].beganAt = new Date();
         // Each section keeps its own timeout: past it, the exec is killed (this section TIMEOUT, the next ones run anew).
         sections[i].timer = setTimeout(() => {
-          killedFor ??= 'timeout';
+          if (!killedFor) [killedFor, killTarget] = ['timeout', i];
           kill.abort();
         }, sections[i].run.timeoutMs);
         withLogContext(runLogContext(sections[i].run), () => log.debug({ attempt: a.number }, 'script run starting'));
@@ -245,8 +245,7 @@ async function execSections(a: Attempt, server: Server, runs: ScriptRun[], write
       if (sections[i].done) continue;
       if (i < sent) {
         // Its word was sent: it runs (or is about to). Killing the exec stops it and every section after it.
-        killedFor ??= 'cancel';
-        if (killTarget < 0) killTarget = i;
+        if (!killedFor) [killedFor, killTarget] = ['cancel', i];
         kill.abort();
       } else {
         revoked.add(run.id);
@@ -316,7 +315,7 @@ async function execSections(a: Attempt, server: Server, runs: ScriptRun[], write
     return { count: sections.length };
   } catch (err) {
     demux.flush();
-    return await endOfExec(a, server, sections, killedFor === 'cancel' ? killTarget : current(), killedFor, err, settle);
+    return await endOfExec(a, server, sections, killedFor ? killTarget : current(), killedFor, err, settle);
   } finally {
     clearInterval(progress);
     for (const section of sections) clearTimeout(section.timer);
@@ -339,9 +338,10 @@ async function endOfExec(
   settle: (i: number, row: Omit<RunOutcomeRow, 'runId' | 'stdout' | 'stderr' | 'startedAt'>) => void,
 ): Promise<ExecEnd> {
   const section = sections[i] as Section | undefined;
-  const failed = (state: RunState) => {
+  // The attempt ends (thrown): Temporal decides what comes next.
+  const failed = (state: RunState, thrown: Error) => {
     scriptRetries.inc({ server: server.name, backend: (section ?? sections[0]).run.backend });
-    log.warn({ err: err instanceof Error ? err.message : String(err), state }, 'script run attempt ended');
+    log.warn({ err: thrown.message, state }, 'script run attempt ended');
   };
   if (err instanceof ScriptCancelledError && killedFor === 'timeout' && section) {
     settle(i, { state: RunState.TIMEOUT, exitCode: null, finishedAt: new Date(), lastError: `script on server ${server.id} timed out after ${section.run.timeoutMs} ms and was killed` });
@@ -365,7 +365,7 @@ async function endOfExec(
       const note = section.beganAt ? `${stopped.message}; the script goes on on the server and the next attempt reports its outcome` : stopped.message;
       await setRunState(a.em, section.run.id, RunState.RETRYING, { lastError: note, heartbeatAt: new Date() }, { attempt: a.number, from: [RunState.STARTED, RunState.RETRYING] });
     }
-    failed(RunState.RETRYING);
+    failed(RunState.RETRYING, stopped);
     throw stopped;
   }
   const rest = sections.slice(i).map((s) => s.run);
@@ -379,7 +379,7 @@ async function endOfExec(
   if (err instanceof TransportError) {
     // Temporal retries it with backoff; meanwhile operators see RETRYING and why.
     if (section) await setRunState(a.em, section.run.id, RunState.RETRYING, { lastError: err.message, heartbeatAt: new Date() }, { attempt: a.number });
-    failed(RunState.RETRYING);
+    failed(RunState.RETRYING, err);
     throw err;
   }
   // Authentication, our own bugs: ERROR for every section not settled, with the reason for the operator.
