@@ -13,7 +13,7 @@ import {
   UpdateSystemUserDocument,
 } from './generated/graphql.js';
 import { startOrchestraHarness, type OrchestraHarness } from './support/orchestra-harness.js';
-import { hold, installEffectsLog, effectsOf, invoked, release, removeEffectsLog } from './support/effects-log.js';
+import { hold, installEffectsLog, effects, effectsOf, invoked, release, removeEffectsLog } from './support/effects-log.js';
 import { serverQueueWorkflowId } from '../src/workflows/contracts/workflow-ids.js';
 import { CANCEL_RUN_SIGNAL } from '../src/workflows/contracts/orchestration.js';
 import { defaultPayloadConverter } from '@temporalio/common';
@@ -223,6 +223,149 @@ test('a script whose wrapper is killed on the host (OOM killer, shutdown) is ret
   } finally {
     await removeStub(h.hosts.web1, 'usermod');
     await h.hosts.web1.sandbox.exec(['rm', '-rf', '/root/usermod-killed']);
+  }
+}, 120_000);
+
+/** useradd that logs each call to /root/effects, waits for /root/release-useradd-<user> when held, and fails for `failing`. */
+const gatedUseradd = (failing = '') =>
+  [
+    '#!/bin/bash',
+    'for last; do :; done',
+    'echo "useradd $last" >> /root/effects',
+    'if [ -e "/root/hold-useradd-$last" ]; then',
+    '  while [ ! -e "/root/release-useradd-$last" ]; do sleep 0.1; done',
+    'fi',
+    `if [ "$last" = ${JSON.stringify(failing)} ]; then echo "useradd: stubbed failure for $last" >&2; exit 5; fi`,
+    'exec /usr/sbin/useradd "$@"',
+    '',
+  ].join('\n');
+
+/** The run ids of each runScript claim in the history of the queue execution that carried `runId`. */
+async function claimsOf(runId: string): Promise<string[][]> {
+  const carrier = await h.orm.em.fork().findOneOrFail(ScriptRun, { id: runId });
+  const events = (await h.temporal.workflow.getHandle(carrier.workflowId!, carrier.workflowRunId!).fetchHistory()).events ?? [];
+  return events
+    .map((e) => e.activityTaskScheduledEventAttributes)
+    .filter((a) => a?.activityType?.name === 'runScript')
+    .map((a) => defaultPayloadConverter.fromPayload<{ runIds: string[] }>(a!.input!.payloads![0]).runIds);
+}
+
+/** Holds web1's queue on a first script (its useradd waits) while `body` commits a backlog behind it; then releases it. */
+async function backlogBehind(gate: string, body: () => Promise<void>): Promise<void> {
+  await hold(h.hosts.web1, 'useradd', gate);
+  await createSystemUser(gate);
+  await invoked(h.hosts.web1, `useradd ${gate}`);
+  await body();
+  await release(h.hosts.web1, 'useradd', gate);
+}
+
+test('a coalesced claim: one section failing leaves exactly its operation FAILURE, with its own output and exit code; the sections after it run', async () => {
+  await installStub(h.hosts.web1, 'useradd', gatedUseradd('coal2'));
+  await h.hosts.web1.sandbox.bash('rm -f /root/effects');
+  const users = ['coal1', 'coal2', 'coal3', 'coal4'];
+  try {
+    await backlogBehind('coalgate', async () => {
+      for (const user of users) await createSystemUser(user);
+    });
+    const ops = await h.settle({ objectLabel: { $in: users }, server: serverDbId('web1') }, users.length);
+    // The four ran as one claim: one runScript activity, one exec.
+    const runIds = ops.map((o) => o.run.id);
+    expect((await claimsOf(runIds[0])).filter((ids) => runIds.every((id) => ids.includes(id)))).toHaveLength(1);
+    const views = await Promise.all(ops.map((o) => operationView(h, o.id)));
+    expect(views.map((v) => [v!.objectLabel, v!.state, v!.run.attempts])).toEqual([
+      ['coal1', 'SUCCESS', 1],
+      ['coal2', 'FAILURE', 1],
+      ['coal3', 'SUCCESS', 1],
+      ['coal4', 'SUCCESS', 1],
+    ]);
+    // The operator sees which failed and why, in that operation only.
+    const failed = views[1]!;
+    expect(failed.run.exitCode).not.toBe(0);
+    expect(failed.run.stderr).toContain('useradd: stubbed failure for coal2');
+    for (const other of [views[0]!, views[2]!, views[3]!]) {
+      expect(other.run.exitCode).toBe(0);
+      expect(other.run.stderr).not.toContain('stubbed failure');
+      expect(other.run.stdout).toContain(`user ${other.objectLabel}: created`);
+      expect(other.run.stdout).not.toContain('coal2');
+    }
+    // Each section has its own timing, in commit order.
+    const runs = ops.map((o) => o.run.getEntity());
+    for (let i = 1; i < runs.length; i++) expect(runs[i].startedAt!.getTime()).toBeGreaterThanOrEqual(runs[i - 1].finishedAt!.getTime());
+    expect(await effects(h.hosts.web1)).toEqual(['useradd coalgate', ...users.map((u) => `useradd ${u}`)]);
+    expect((await Promise.all(users.map((u) => passwdEntry(h.hosts.web1, u)))).map(Boolean)).toEqual([true, false, true, true]);
+  } finally {
+    await removeStub(h.hosts.web1, 'useradd');
+  }
+}, 120_000);
+
+test('cancel mid-claim: a section not started yet is REVOKED and never runs while the one running goes on; cancelling the running one kills the exec; finished ones keep their outcome', async () => {
+  await installStub(h.hosts.web1, 'useradd', gatedUseradd());
+  await h.hosts.web1.sandbox.bash('rm -f /root/effects');
+  const users = ['mid0', 'mid1', 'mid2', 'mid3'];
+  try {
+    await backlogBehind('midgate', async () => {
+      await hold(h.hosts.web1, 'useradd', 'mid1');
+      for (const user of users) await createSystemUser(user);
+    });
+    await invoked(h.hosts.web1, 'useradd mid1');
+    const ops = await Promise.all(users.map(async (u) => (await userOps(u))[0]));
+    const runIds = ops.map((o) => o.run.id);
+    expect((await claimsOf(runIds[0])).filter((ids) => runIds.every((id) => ids.includes(id)))).toHaveLength(1);
+    expect((await operationView(h, ops[0].id))!.state).toBe('SUCCESS');
+
+    // mid2 waits behind mid1 in the same exec: cancelled, it is REVOKED at once, and mid1 goes on.
+    expect((await h.admin.data(CancelOperationDocument, { id: operationGid(ops[2].id) })).cancelOperation.userErrors).toEqual([]);
+    await pollUntil('mid2 REVOKED', () => operationView(h, ops[2].id), (op) => op?.state === 'REVOKED');
+    const mid1 = await h.orm.em.fork().findOneOrFail(ScriptRun, { id: runIds[1] });
+    expect((await h.hosts.web1.sandbox.bash(`pgrep -f ${mid1.uid} || true`)).stdout.trim()).not.toBe('');
+    expect((await operationView(h, ops[1].id))!.state).toBe('STARTED');
+
+    // mid1 is running: cancelled, the exec is killed.
+    expect((await h.admin.data(CancelOperationDocument, { id: operationGid(ops[1].id) })).cancelOperation.userErrors).toEqual([]);
+    await pollUntil('mid1 REVOKED', () => operationView(h, ops[1].id), (op) => op?.state === 'REVOKED');
+    await pollUntil('mid1 killed on the host', async () => (await h.hosts.web1.sandbox.bash(`pgrep -f ${mid1.uid} || true`)).stdout.trim(), (out) => out === '', 30_000);
+
+    // mid3 was not cancelled: it runs in the next claim. mid0 keeps its outcome; mid2 never ran.
+    const [done3] = await h.settle({ objectLabel: 'mid3', server: serverDbId('web1') }, 1);
+    expect([done3.state, done3.run.getEntity().attempts]).toEqual([RunState.SUCCESS, 1]);
+    const final = await Promise.all(ops.map((o) => operationView(h, o.id)));
+    expect(final.map((v) => v!.state)).toEqual(['SUCCESS', 'REVOKED', 'REVOKED', 'SUCCESS']);
+    expect(final[2]!.run.lastError).toMatch(/^cancelled by /);
+    expect(await effects(h.hosts.web1)).toEqual(['useradd midgate', 'useradd mid0', 'useradd mid1', 'useradd mid3']);
+    expect((await Promise.all(users.map((u) => passwdEntry(h.hosts.web1, u)))).map(Boolean)).toEqual([true, false, false, true]);
+    expect((await queueOf('web1').describe()).status.name).toBe('RUNNING');
+  } finally {
+    await release(h.hosts.web1, 'useradd', 'mid1');
+    await removeStub(h.hosts.web1, 'useradd');
+  }
+}, 120_000);
+
+test('a coalesced claim: a section past its own timeout is TIMEOUT and killed, and the sections after it run in a new exec', async () => {
+  await installStub(h.hosts.web1, 'useradd', gatedUseradd());
+  await h.hosts.web1.sandbox.bash('rm -f /root/effects');
+  try {
+    await backlogBehind('tgate', async () => {
+      // tslow's useradd never returns (held, never released); its run gets a 3 s timeout while it waits.
+      await hold(h.hosts.web1, 'useradd', 'tslow');
+      await createSystemUser('tslow');
+      await createSystemUser('tafter');
+      const [slow] = await userOps('tslow');
+      await h.orm.em.fork().nativeUpdate(ScriptRun, { id: slow.run.id }, { timeoutMs: 3000 });
+    });
+    const ops = await h.settle({ objectLabel: { $in: ['tslow', 'tafter'] }, server: serverDbId('web1') }, 2);
+    expect(ops.map((o) => [o.objectLabel, o.state])).toEqual([
+      ['tslow', RunState.TIMEOUT],
+      ['tafter', RunState.SUCCESS],
+    ]);
+    expect((await claimsOf(ops[0].run.id)).filter((ids) => ids.includes(ops[0].run.id) && ids.includes(ops[1].run.id))).toHaveLength(1);
+    expect((await operationView(h, ops[0].id))!.run.lastError).toMatch(/timed out after 3000 ms/);
+    const slowRun = ops[0].run.getEntity();
+    await pollUntil('tslow killed on the host', async () => (await h.hosts.web1.sandbox.bash(`pgrep -f ${slowRun.uid} || true`)).stdout.trim(), (out) => out === '', 30_000);
+    expect(await passwdEntry(h.hosts.web1, 'tafter')).toMatch(/^tafter:/);
+    expect(await passwdEntry(h.hosts.web1, 'tslow')).toBe('');
+  } finally {
+    await release(h.hosts.web1, 'useradd', 'tslow');
+    await removeStub(h.hosts.web1, 'useradd');
   }
 }, 120_000);
 

@@ -87,3 +87,63 @@ test('worker killed with SIGKILL mid-script: the operation completes after a new
     await removeStub(h.hosts.web1, 'useradd');
   }
 }, 240_000);
+
+test('worker killed mid-claim: the sections that ran are reported, not run again; the one running finishes once; the rest run once', async () => {
+  // Only the worker this test kills may carry the claim.
+  for (const worker of workers.splice(0)) await worker.stop();
+  const first = await startWorker();
+  const created = await h.admin.data(CreateAccountDocument, { input: { username: 'claimacct', type: 'INDIVIDUAL' } });
+  const accountId = created.createAccount.account!.id;
+  await h.settle({ objectLabel: 'claimacct' }, 1);
+  // gateuser's useradd waits for /root/release-gate, so the next three commit behind it and go to the queue as ONE
+  // claim; midclaim's sleeps 8 s (the worker dies meanwhile). Every call leaves one line in /root/effects.
+  await installStub(
+    h.hosts.web1,
+    'useradd',
+    [
+      '#!/bin/bash',
+      'for last; do :; done',
+      'if [ "$last" = gateuser ]; then while [ ! -e /root/release-gate ]; do sleep 0.1; done; fi',
+      'if [ "$last" = midclaim ]; then echo "$$" > /root/midclaim.pid; sleep 8; fi',
+      'rc=0',
+      '/usr/sbin/useradd "$@" || rc=$?',
+      'echo "useradd $last (exit $rc)" >> /root/effects',
+      'exit "$rc"',
+      '',
+    ].join('\n'),
+  );
+  await h.hosts.web1.sandbox.bash('rm -f /root/effects /root/release-gate /root/midclaim.pid');
+  const users = ['beforemid', 'midclaim', 'aftermid'];
+  try {
+    await h.admin.data(CreateSystemUserDocument, { input: { accountId, username: 'gateuser' } });
+    const [gate] = await operationsOf(h, { objectLabel: 'gateuser' });
+    await pollUntil('the gate to be running', () => operationView(h, gate.id), (op) => op?.state === 'STARTED');
+    for (const username of users) await h.admin.data(CreateSystemUserDocument, { input: { accountId, username } });
+    await h.hosts.web1.sandbox.bash('touch /root/release-gate');
+    await pollUntil('midclaim to be sleeping', async () => (await h.hosts.web1.sandbox.bash('cat /root/midclaim.pid 2>/dev/null')).stdout.trim(), (pid) => pid !== '');
+    const [before] = await operationsOf(h, { objectLabel: 'beforemid' });
+    await pollUntil('beforemid recorded', () => operationView(h, before.id), (op) => op?.state === 'SUCCESS');
+
+    await first.kill('SIGKILL');
+    await startWorker();
+
+    const ops = await h.settle({ objectLabel: { $in: users } }, users.length, 150_000);
+    expect(ops.map((o) => [o.objectLabel, o.state])).toEqual(users.map((u) => [u, RunState.SUCCESS]));
+    const runs = ops.map((o) => o.run.getEntity());
+    // The three were one claim (the activity retried after the crash carries the same runs).
+    expect(new Set(runs.map((r) => r.workflowId)).size).toBe(1);
+    // beforemid was recorded before the crash: the retry skipped it (one attempt); midclaim was reported from its
+    // wrapper's exit marker; aftermid ran after it.
+    expect(runs[0].attempts).toBe(1);
+    expect(runs[1].attempts).toBeGreaterThanOrEqual(2);
+    expect(runs[1].stderr).toContain('already ran to completion in an earlier attempt (exit 0)');
+    expect(runs[2].startedAt!.getTime()).toBeGreaterThanOrEqual(runs[1].finishedAt!.getTime());
+    // Each effect once, in commit order.
+    expect((await h.hosts.web1.sandbox.bash('cat /root/effects')).stdout).toBe(
+      ['gateuser', ...users].map((u) => `useradd ${u} (exit 0)\n`).join(''),
+    );
+    for (const u of users) expect(await passwdEntry(h.hosts.web1, u)).toMatch(new RegExp(`^${u}:`));
+  } finally {
+    await removeStub(h.hosts.web1, 'useradd');
+  }
+}, 240_000);

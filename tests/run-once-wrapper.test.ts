@@ -2,6 +2,9 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { wrapRunOnce } from '../src/orchestration/run-once-wrapper.js';
+import { SECTION_RUN, SECTION_SKIP, coalesceClaim } from '../src/orchestration/claim-script.js';
+import { SectionDemux, type SectionEvent } from '../src/orchestration/section-demux.js';
+import { WRAPPER_COMMAND, frameScript } from '../src/orchestration/ssh/remote-process.js';
 import { HostSandbox } from './support/host-sandbox.js';
 
 let host: HostSandbox;
@@ -60,4 +63,64 @@ test('a dropped connection does not kill the script: it runs to its end, and a r
   expect(retry).toMatchObject({ code: 0, stdout: 'written after the reader left\n' });
   expect(retry.stderr).toContain('already ran to completion in an earlier attempt (exit 0)');
   expect(await effects()).toBe('done\n');
+});
+
+/** Runs a coalesced claim as the SSH channel would (the fixed wrapper command, the framed text, then the words). */
+async function runClaim(claim: { text: string }, words: string[]) {
+  return host.exec(['sh', '-c', WRAPPER_COMMAND], `${frameScript(claim.text).toString('utf8')}${words.join('')}`);
+}
+
+/** The output split back per section, fed in chunks of 1 to 7 characters (markers cut anywhere). */
+function demux(nonce: string, output: { stdout: string; stderr: string }) {
+  const events: SectionEvent[] = [];
+  const text: Record<string, string> = {};
+  const d = new SectionDemux(nonce, (e) => events.push(e), (i, stream, t) => (text[`${i}.${stream}`] = (text[`${i}.${stream}`] ?? '') + t));
+  // The two streams reach the worker in no fixed order between them: stdout first, then stderr (a section ends once
+  // both showed its end).
+  for (const stream of ['stdout', 'stderr'] as const) {
+    const all = output[stream].replace(/^orchestra-pgid:\d+\n/, '');
+    for (let at = 0, n = 1; at < all.length; at += n, n = (n % 7) + 1) d.feed(stream, all.slice(at, at + n));
+  }
+  d.flush();
+  // Per section, in section order (begin before its end).
+  events.sort((x, y) => x.index - y.index || (x.kind === 'begin' ? -1 : 1));
+  return { events, text };
+}
+
+test('a coalesced claim: one exec, each section its own output and exit, a skipped section never runs, and a retry reports instead of running again', async () => {
+  await host.bash('rm -f /root/effects');
+  const sections = [
+    { runId: '11', uid: randomUUID(), script: 'echo one >> /root/effects\necho first\necho warn >&2' },
+    { runId: '12', uid: randomUUID(), script: 'echo two >> /root/effects\nprintf "no newline at the end"\nexit 4' },
+    { runId: '13', uid: randomUUID(), script: 'echo three >> /root/effects' },
+    { runId: '14', uid: randomUUID(), script: 'echo four >> /root/effects\necho last' },
+  ];
+  const claim = coalesceClaim(sections);
+  const first = demux(claim.nonce, await runClaim(claim, [SECTION_RUN, SECTION_RUN, SECTION_SKIP, SECTION_RUN]));
+  expect(first.events).toEqual([
+    { kind: 'begin', index: 0 }, { kind: 'end', index: 0, exitCode: 0 },
+    { kind: 'begin', index: 1 }, { kind: 'end', index: 1, exitCode: 4 },
+    { kind: 'skipped', index: 2 },
+    { kind: 'begin', index: 3 }, { kind: 'end', index: 3, exitCode: 0 },
+  ]);
+  expect(first.text).toEqual({ '0.stdout': 'first\n', '0.stderr': 'warn\n', '1.stdout': 'no newline at the end', '3.stdout': 'last\n' });
+  // The failing section did not stop the next ones; the skipped one did nothing.
+  expect(await effects()).toBe('one\ntwo\nfour\n');
+
+  // Another attempt of the same claim (a worker that died mid-claim): every section that ran is reported, not run.
+  const again = coalesceClaim(sections);
+  const second = demux(again.nonce, await runClaim(again, [SECTION_RUN, SECTION_RUN, SECTION_RUN, SECTION_RUN]));
+  expect(second.events.filter((e) => e.kind === 'end')).toEqual([
+    { kind: 'end', index: 0, exitCode: 0 }, { kind: 'end', index: 1, exitCode: 4 }, { kind: 'end', index: 2, exitCode: 0 }, { kind: 'end', index: 3, exitCode: 0 },
+  ]);
+  expect(second.text['1.stdout']).toBe('no newline at the end');
+  expect(second.text['1.stderr']).toContain('run 12 already ran to completion');
+  expect(await effects()).toBe('one\ntwo\nfour\nthree\n');
+
+  // End of input before a section (the worker went away): nothing more runs.
+  await host.bash('rm -f /root/effects');
+  const cut = coalesceClaim([{ runId: '15', uid: randomUUID(), script: 'echo five >> /root/effects' }, { runId: '16', uid: randomUUID(), script: 'echo six >> /root/effects' }]);
+  const ended = demux(cut.nonce, await runClaim(cut, [SECTION_RUN]));
+  expect(ended.events).toEqual([{ kind: 'begin', index: 0 }, { kind: 'end', index: 0, exitCode: 0 }]);
+  expect(await effects()).toBe('five\n');
 });

@@ -11,6 +11,11 @@ const REPORTS: Record<string, (em: EntityManager, objectIds: Set<string>, stdout
   'acme-certificates': storeCertificateReports,
 };
 
+/** Whether runs of this backend report anything (most do not: nothing to read or store). */
+export function hasRunReport(backend: string): boolean {
+  return backend in REPORTS;
+}
+
 export async function recordRunReport(em: EntityManager, scriptRunId: string, backend: string, stdout: string): Promise<void> {
   const report = REPORTS[backend];
   if (!report) return;

@@ -3,7 +3,7 @@ import type { ScriptResult } from '../types.js';
 import { BoundedOutput, DEFAULT_MAX_OUTPUT_BYTES } from './bounded-output.js';
 import { ScriptCancelledError, ScriptDetachedError, ScriptTimeoutError, TransportError } from './errors.js';
 import { PgidLineParser, frameScript } from './remote-process.js';
-import type { OutputStream } from './script-runner.js';
+import type { OutputStream, ScriptFeed } from './script-runner.js';
 
 export interface ChannelRunOptions {
   serverId: string;
@@ -16,6 +16,8 @@ export interface ChannelRunOptions {
   detach?: AbortSignal;
   onOutput?: (stream: OutputStream, chunk: string) => void;
   maxOutputBytes?: number;
+  /** Keeps stdin open after the script for more input (see RunScriptOptions.feed). */
+  feed?: ScriptFeed;
   /** Kills the remote process group (TERM, grace, KILL) from another channel; resolves when that is done. */
   killGroup: (pgid: number) => Promise<void>;
   /** How long to wait for the channel to close once a kill was sent before giving up on it. */
@@ -129,6 +131,18 @@ export function runOnChannel(channel: ClientChannel, script: string, opts: Chann
 
     if (opts.signal?.aborted) stop('cancel');
     else if (opts.detach?.aborted) detach();
-    channel.end(frameScript(script));
+    if (!opts.feed) {
+      channel.end(frameScript(script));
+      return;
+    }
+    channel.write(frameScript(script));
+    opts.feed.attach(
+      (text) => {
+        if (!finished) channel.write(text);
+      },
+      () => {
+        if (!finished) channel.end();
+      },
+    );
   });
 }

@@ -22,6 +22,16 @@ export interface RunScriptOptions {
   onOutput?: (stream: OutputStream, chunk: string) => void;
   /** Bound on the captured stdout and on the captured stderr (each); default 1 MiB. Head and tail are kept. */
   maxOutputBytes?: number;
+  /**
+   * Keeps the channel's stdin open after the script: the feed is given a writer once the script is sent, and ends
+   * stdin itself. A coalesced claim (src/orchestration/claim-script.ts) says "run" or "skip" before each section.
+   */
+  feed?: ScriptFeed;
+}
+
+/** More input for a running script, after its text. */
+export interface ScriptFeed {
+  attach(write: (text: string) => void, end: () => void): void;
 }
 
 /**

@@ -116,6 +116,7 @@ export class SshPool implements ScriptRunner {
             detach: opts.detach,
             onOutput: opts.onOutput,
             maxOutputBytes: opts.maxOutputBytes,
+            feed: opts.feed,
             killGroup: (pgid) => this.killGroup(entry, pgid),
             // TERM + grace + KILL, plus time for the kill channel itself and the exit status to come back.
             killWaitMs: this.killGraceMs + 5_000,
