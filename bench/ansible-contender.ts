@@ -47,10 +47,12 @@ export async function ensureAnsible(): Promise<string> {
   const python = join(VENV, 'bin', 'python');
   if (existsSync(python)) {
     const { stdout } = await run(python, ['-m', 'pip', 'show', 'ansible-core']).catch(() => ({ stdout: '' }));
-    if (new RegExp(`^Version: ${ANSIBLE_CORE_VERSION.replaceAll('.', '\\.')}$`, 'm').test(stdout) && existsSync(playbook)) return playbook;
+    // A venv made under another path (a worktree whose .tools was this one) has scripts whose #! names that path.
+    const runs = await run(playbook, ['--version']).then(() => true, () => false);
+    if (new RegExp(`^Version: ${ANSIBLE_CORE_VERSION.replaceAll('.', '\\.')}$`, 'm').test(stdout) && runs) return playbook;
   }
   log(`installing ansible-core ${ANSIBLE_CORE_VERSION} from PyPI into ${VENV}`);
-  await run('python3', ['-m', 'venv', VENV]);
+  await run('python3', ['-m', 'venv', '--clear', VENV]);
   await run(python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', `ansible-core==${ANSIBLE_CORE_VERSION}`], { maxBuffer: 16 << 20 });
   return playbook;
 }
