@@ -193,5 +193,24 @@ describe('websites on Apache', () => {
     expect(await counter()).toBe(start + sent);
     expect(await counter()).toBe(start + sent);
   });
+
+  test('a proxy directive: Apache answers with what an HTTP server on the host\'s loopback serves', async () => {
+    const t = tenants.alpha!;
+    // The upstream: Python's HTTP server as alpha's user, serving a directory no website maps, on a loopback port.
+    await publish('alpha', '/home/alpha/upstream/hello.txt', 'upstream says hello\n');
+    await run('setsid -f runuser -u alpha -- bash -c \'echo $$ > /home/alpha/upstream.pid; exec /usr/bin/python3 -m http.server 3121 --bind 127.0.0.1 --directory /home/alpha/upstream\' >/var/log/upstream.log 2>&1');
+    try {
+      await run('for _ in $(seq 600); do (exec 3<>/dev/tcp/127.0.0.1/3121) 2>/dev/null && exit 0; sleep 0.1; done; cat /var/log/upstream.log; exit 1');
+      const updated = await t.client.data(UpdateWebsiteDocument, { input: { id: t.websiteId, directives: [{ kind: 'PROXY', path: '/up', value: 'http://127.0.0.1:3121' }] } });
+      expect(updated.updateWebsite.userErrors).toEqual([]);
+      await settled();
+      const proxied = await web.waitFor('https://alpha.example/up/hello.txt', (a) => a.status === 200, 'proxied to the upstream');
+      expect(proxied.body).toBe('upstream says hello');
+      // The site's apps still answer beside the proxied path.
+      expect((await web.get('https://alpha.example/app/')).body).toBe('php as alpha');
+    } finally {
+      await run('kill "$(cat /home/alpha/upstream.pid)" 2>/dev/null || true');
+    }
+  });
 });
 

@@ -340,6 +340,27 @@ describe('web apps and websites on nginx and PHP-FPM', () => {
     expect(await run('ls /etc/supervisor/conf.d/ /etc/orchestra/webapps/')).not.toContain(program.replace('orchestra-', ''));
     expect(await run('kill -0 "$1" 2>/dev/null && echo alive || echo gone', running)).toBe('gone');
   });
+
+  test('a symbolic link app mounted at /docs serves the home directory it points to; deleted, the link goes and the directory stays', async () => {
+    const linkId = await createApp({ accountId, name: 'docs', type: 'SYMBOLIC_LINK', options: { target: 'shared/docs' } });
+    const mounted = [{ path: '/', webAppId: staticId }, { path: '/blog', webAppId: phpId }];
+    await updateSite({ contents: [...mounted, { path: '/docs', webAppId: linkId }] });
+    await settled();
+    expect(await run('readlink /home/webco/webapps/docs')).toBe('/home/webco/shared/docs');
+    // The account's own directory, outside ~/webapps: what it publishes there is what the website serves.
+    await publish('webco', '/home/webco/shared/docs/index.html', 'docs through the link\n');
+    expect((await web.waitFor('https://webco.example/docs/', (a) => a.status === 200, 'served through the link')).body).toBe('docs through the link');
+
+    // Unmounted then deleted: the link is removed, the directory it pointed to (the account's files) is kept.
+    await updateSite({ contents: mounted });
+    await settled();
+    const deleted = await client.data(DeleteWebAppDocument, { id: linkId });
+    expect(deleted.deleteWebApp.userErrors).toEqual([]);
+    await settled();
+    expect(await run('test -e /home/webco/webapps/docs || test -L /home/webco/webapps/docs && echo there || echo gone')).toBe('gone');
+    expect(await run('cat /home/webco/shared/docs/index.html')).toBe('docs through the link');
+    expect((await web.get('https://webco.example/docs/')).status).toBe(404);
+  });
 });
 
 const SUPERVISORD_CONF = `[unix_http_server]
