@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals
 import type { Operation } from '../src/entities/orchestration/operation.js';
 import { RunState } from '../src/entities/orchestration/run-state.js';
 import {
-  CreateDomainDocument, CreateResourceDocument, CreateWebAppDocument, CreateWebsiteDocument, DeleteWebAppDocument, DeleteWebsiteDocument, DisableAccountDocument,
+  CreateDomainDocument, CreateResourceDocument, CreateWebAppDocument, CreateWebsiteDocument, DeleteWebAppDocument, DeleteWebsiteDocument, DisableAccountDocument, UpdateWebAppDocument,
   EnableAccountDocument, LoginDocument, MonitorNowDocument, SyncServerDocument, UpdateWebsiteDocument, WebsiteResourcesDocument,
 } from './generated/graphql.js';
 import { DnsLan } from './support/dns-lan.js';
@@ -16,6 +16,9 @@ import { PASSWORD, accountWithUser } from './support/fixtures.js';
 import type { GraphQLClient } from './support/graphql-client.js';
 import { startOrchestraHarness, type OrchestraHarness } from './support/orchestra-harness.js';
 import { startWebDaemons, webHostSpec, type WebDaemons } from './support/web-host.js';
+
+// This file's API offers a second PHP version (the last test makes one on its host from Debian's 8.2); 8.2 stays the default.
+process.env.ORCHESTRA_PHP_VERSIONS = '8.2,8.3';
 
 // Each test waits for operations (up to 2 min) and for answers (up to 1 min): the waits bound time, never an outcome.
 jest.setTimeout(300_000);
@@ -360,6 +363,34 @@ describe('web apps and websites on nginx and PHP-FPM', () => {
     expect(await run('test -e /home/webco/webapps/docs || test -L /home/webco/webapps/docs && echo there || echo gone')).toBe('gone');
     expect(await run('cat /home/webco/shared/docs/index.html')).toBe('docs through the link');
     expect((await web.get('https://webco.example/docs/')).status).toBe(404);
+  });
+
+  test('a PHP app switched from 8.2 to 8.3: its pool moves to the 8.3 PHP-FPM, which serves it; the 8.2 pool file is gone', async () => {
+    // Debian has one PHP: a second "version" on this host only (its /etc and /usr/local/sbin are private copies), 8.2's
+    // binary with a copy of /etc/php/8.2 as /etc/php/8.3, its own pid file, log and ini files.
+    await run(`set -e
+cp -a /etc/php/8.2 /etc/php/8.3
+rm -f /etc/php/8.3/fpm/pool.d/orchestra-webapp-*.conf
+sed -i 's|php8.2-fpm|php8.3-fpm|g; s|/etc/php/8.2/|/etc/php/8.3/|g' /etc/php/8.3/fpm/php-fpm.conf /etc/php/8.3/fpm/pool.d/www.conf
+printf '#!/bin/sh\\nPHP_INI_SCAN_DIR=/etc/php/8.3/fpm/conf.d exec /usr/sbin/php-fpm8.2 -c /etc/php/8.3/fpm/php.ini -y /etc/php/8.3/fpm/php-fpm.conf "$@"\\n' > /usr/local/sbin/php-fpm8.3
+chmod 755 /usr/local/sbin/php-fpm8.3
+setsid -f php-fpm8.3 -F >/var/log/php8.3-fpm.out 2>&1
+for _ in $(seq 600); do [ -s /run/php/php8.3-fpm.pid ] && exit 0; sleep 0.1; done; cat /var/log/php8.3-fpm.out; exit 1`);
+    try {
+      const pool = `orchestra-webapp-${Buffer.from(phpId, 'base64url').toString().split(':')[1]!}.conf`;
+      await publish('webco', '/home/webco/webapps/blog/public/ini.php', '<?php echo php_ini_loaded_file(), "\\n";');
+      expect((await web.waitFor('https://webco.example/blog/ini.php', (a) => a.status === 200, 'served by PHP 8.2')).body).toBe('/etc/php/8.2/fpm/php.ini');
+
+      const switched = await client.data(UpdateWebAppDocument, { input: { id: phpId, phpVersion: '8.3' } });
+      expect(switched.updateWebApp.userErrors).toEqual([]);
+      await settled();
+      expect(await run('ls /etc/php/8.3/fpm/pool.d/')).toContain(pool);
+      expect(await run('ls /etc/php/8.2/fpm/pool.d/')).not.toContain(pool);
+      const served = await web.waitFor('https://webco.example/blog/ini.php', (a) => a.status === 200 && a.body.includes('8.3'), 'served by PHP 8.3');
+      expect(served.body).toBe('/etc/php/8.3/fpm/php.ini');
+    } finally {
+      await run('kill "$(cat /run/php/php8.3-fpm.pid)" 2>/dev/null || true');
+    }
   });
 });
 

@@ -28,7 +28,7 @@ export function websiteSource(overrides: Partial<WebsiteSource> = {}): WebsiteSo
     domains: ['example.com', 'www.example.com'],
     contents: [
       { path: '/', appName: 'home', documentRoot: '/home/alice/webapps/home', phpSocket: null },
-      { path: '/blog', appName: 'blog', documentRoot: '/home/alice/webapps/blog/public', phpSocket: '/run/php/orchestra-webapp-7.sock' },
+      { path: '/blog', appName: 'blog', documentRoot: '/home/alice/webapps/blog/public', phpSocket: '/run/php/orchestra-webapp-7-php8.2.sock' },
     ],
     directives: [
       { kind: 'REDIRECT', path: '/old', value: 'https://example.org/new?a=1&b=2' },

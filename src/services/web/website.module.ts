@@ -22,7 +22,7 @@ async function siteContents(em: EntityManager, website: Website, account: Accoun
     const app = apps.find((a) => a.id === c.webAppId);
     if (!app) continue; // deleted in the same transaction: the use cases refuse deleting a mounted app
     const source = await webAppSource(em, app, account);
-    contents.push({ path: c.path, appName: app.name, documentRoot: webAppDocumentRoot(source), phpSocket: app.type === 'PHP' ? phpSocket(app.id) : null });
+    contents.push({ path: c.path, appName: app.name, documentRoot: webAppDocumentRoot(source), phpSocket: app.type === 'PHP' && app.phpVersion ? phpSocket(app.id, app.phpVersion) : null });
   }
   return contents;
 }
@@ -82,9 +82,9 @@ export const websiteModule = defineServiceModule<Website>({
       objects: (em, account) => em.find(Website, { account: account.id }, { populate: ['account'], filters: false }),
     },
     {
-      // An app's public root is where its websites serve from.
+      // An app's public root is where its websites serve from; its PHP version names its pool's socket.
       model: 'WebApp',
-      fields: ['options'],
+      fields: ['options', 'phpVersion'],
       objects: async (em, app) => {
         const row = await em.findOne(WebApp, { id: app.id }, { filters: false });
         if (!row) return [];

@@ -242,7 +242,7 @@ site_save 'site-3.conf' '# Website main of alice, managed by Orchestra: changes 
         Require all granted
         DirectoryIndex index.php index.html index.htm
         <FilesMatch "\.php$">
-            SetHandler "proxy:unix:/run/php/orchestra-webapp-7.sock|fcgi://localhost"
+            SetHandler "proxy:unix:/run/php/orchestra-webapp-7-php8.2.sock|fcgi://localhost"
         </FilesMatch>
     </Directory>
     # web app home

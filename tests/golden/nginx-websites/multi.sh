@@ -270,7 +270,7 @@ server {
             if (!-f $request_filename) { return 404; }
             include /etc/nginx/fastcgi_params;
             fastcgi_param SCRIPT_FILENAME $request_filename;
-            fastcgi_pass "unix:/run/php/orchestra-webapp-7.sock";
+            fastcgi_pass "unix:/run/php/orchestra-webapp-7-php8.2.sock";
         }
     }
     # web app home

@@ -153,7 +153,7 @@ php_pool_save '7' '8.2' '; PHP-FPM pool of the web app blog of alice, managed by
 [webapp-7]
 user = alice
 group = alice
-listen = /run/php/orchestra-webapp-7.sock
+listen = /run/php/orchestra-webapp-7-php8.2.sock
 listen.owner = www-data
 listen.group = www-data
 listen.mode = 0660

@@ -178,7 +178,7 @@ php_pool_save '7' '8.3' '; PHP-FPM pool of the web app blog of alice, managed by
 [webapp-7]
 user = alice
 group = alice
-listen = /run/php/orchestra-webapp-7.sock
+listen = /run/php/orchestra-webapp-7-php8.3.sock
 listen.owner = www-data
 listen.group = www-data
 listen.mode = 0660

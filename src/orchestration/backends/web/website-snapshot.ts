@@ -79,7 +79,7 @@ export function siteTlsDir(id: string): string {
   return `/etc/orchestra/tls/site-${id}`;
 }
 
-const SOCKET = /^\/run\/php\/orchestra-webapp-[0-9]+\.sock$/;
+const SOCKET = /^\/run\/php\/orchestra-webapp-[0-9]+-php[5-9]\.[0-9]\.sock$/;
 
 export function validateWebsite(raw: unknown, fromSource: boolean, backend: string): WebsiteSnapshot {
   const issues = new IssueList();

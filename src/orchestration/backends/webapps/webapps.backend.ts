@@ -7,7 +7,8 @@
  *   server's user (`www-data`) joins their group so that nginx or Apache can read what they publish; another
  *   account's PHP runs as another user, outside that group, and cannot read it (homes are 0750).
  * - One pool per PHP app (`/etc/php/<version>/fpm/pool.d/orchestra-webapp-<id>.conf`, socket
- *   `/run/php/orchestra-webapp-<id>.sock`), `pm = ondemand`, limits from the options, `open_basedir` the home,
+ *   `/run/php/orchestra-webapp-<id>-php<version>.sock`: one per version, because on a version switch both masters
+ *   reload at their own pace, and the old one removing a shared socket path removed the new pool's socket), `pm = ondemand`, limits from the options, `open_basedir` the home,
  *   the always-disabled functions (./php-options.ts). The candidate pool is checked by `php-fpm<version> -t` on its
  *   own before it replaces the live one; refused, the live pool stays and the run is FAILURE with FPM's message.
  *   Another version's pool of the same app is removed (a version switch), and each changed version reloads ONCE in
@@ -96,9 +97,9 @@ export function webAppDocumentRoot(s: Pick<WebAppSnapshot, 'home' | 'name' | 'pu
   return s.publicRoot ? `${webAppDir(s)}/${s.publicRoot}` : webAppDir(s);
 }
 
-/** The FastCGI socket of a PHP app's pool. */
-export function phpSocket(appId: string): string {
-  return `/run/php/orchestra-webapp-${appId}.sock`;
+/** The FastCGI socket of a PHP app's pool of that version. */
+export function phpSocket(appId: string, version: string): string {
+  return `/run/php/orchestra-webapp-${appId}-php${version}.sock`;
 }
 
 function number(issues: IssueList, obj: Record<string, unknown>, field: string, fallback: number, max: number): number {
@@ -186,7 +187,7 @@ export function renderPhpPool(s: WebAppSnapshot): string {
     `[webapp-${s.id}]`,
     `user = ${s.username}`,
     `group = ${s.username}`,
-    `listen = ${phpSocket(s.id)}`,
+    `listen = ${phpSocket(s.id, s.phpVersion!)}`,
     `listen.owner = ${WEB_SERVER_USER}`,
     `listen.group = ${WEB_SERVER_USER}`,
     'listen.mode = 0660',
