@@ -32,6 +32,14 @@ afterAll(async () => {
   await h?.close();
 }, 60_000);
 
+/**
+ * A useradd that runs `before` first (`$last` is the user's name), then the real useradd, and leaves one line per
+ * call in /root/effects: how the tests see that a script ran once.
+ */
+function recordingUseradd(before: string[]): string {
+  return ['#!/bin/bash', 'for last; do :; done', ...before, 'rc=0', '/usr/sbin/useradd "$@" || rc=$?', 'echo "useradd $last (exit $rc)" >> /root/effects', 'exit "$rc"', ''].join('\n');
+}
+
 test('worker killed with SIGKILL mid-script: the operation completes after a new worker starts, and its effect happens once', async () => {
   const first = await startWorker();
   const created = await h.admin.data(CreateAccountDocument, { input: { username: 'crashacct', type: 'INDIVIDUAL' } });
@@ -43,18 +51,7 @@ test('worker killed with SIGKILL mid-script: the operation completes after a new
   await installStub(
     h.hosts.web1,
     'useradd',
-    [
-      '#!/bin/bash',
-      'for last; do :; done',
-      '[ "$last" = crashuser ] || exec /usr/sbin/useradd "$@"',
-      'echo "$$" > /root/useradd.pid',
-      'sleep 4',
-      'rc=0',
-      '/usr/sbin/useradd "$@" || rc=$?',
-      'echo "useradd $last (exit $rc)" >> /root/effects',
-      'exit "$rc"',
-      '',
-    ].join('\n'),
+    recordingUseradd(['[ "$last" = crashuser ] || exec /usr/sbin/useradd "$@"', 'echo "$$" > /root/useradd.pid', 'sleep 4']),
   );
   try {
     const result = await h.admin.data(CreateSystemUserDocument, { input: { accountId, username: 'crashuser' } });
@@ -100,17 +97,10 @@ test('worker killed mid-claim: the sections that ran are reported, not run again
   await installStub(
     h.hosts.web1,
     'useradd',
-    [
-      '#!/bin/bash',
-      'for last; do :; done',
+    recordingUseradd([
       'if [ "$last" = gateuser ]; then while [ ! -e /root/release-gate ]; do sleep 0.1; done; fi',
       'if [ "$last" = midclaim ]; then echo "$$" > /root/midclaim.pid; sleep 8; fi',
-      'rc=0',
-      '/usr/sbin/useradd "$@" || rc=$?',
-      'echo "useradd $last (exit $rc)" >> /root/effects',
-      'exit "$rc"',
-      '',
-    ].join('\n'),
+    ]),
   );
   await h.hosts.web1.sandbox.bash('rm -f /root/effects /root/release-gate /root/midclaim.pid');
   const users = ['beforemid', 'midclaim', 'aftermid'];
