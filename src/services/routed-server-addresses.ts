@@ -1,18 +1,16 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Route } from '../entities/orchestration/route.js';
 import { getBackend } from '../orchestration/backends/registry.js';
-import { compileMatch } from '../orchestration/routes/match-expression.js';
+import { routeSelector, type RouteSelector } from '../orchestration/routes/route-selector.js';
 
 /** A backend's active routes, compiled once: server address and whether it selects a match context. */
-type RoutedServers = { address: string; selects: (context: Record<string, unknown>) => boolean }[];
+type RoutedServers = { address: string; selects: RouteSelector }[];
 
 async function routedServers(em: EntityManager, backendName: string): Promise<RoutedServers> {
   const backend = getBackend(backendName);
   const routes = await em.find(Route, { backend: backendName, isActive: true }, { populate: ['server'], filters: false });
-  return routes.flatMap((route) => {
-    const compiled = compileMatch(route.match, backend.matchFields, backend.booleanMatchFields);
-    return compiled.ok ? [{ address: route.server.getEntity().address, selects: (context: Record<string, unknown>) => compiled.evaluate(context) }] : [];
-  });
+  // A route whose expression no longer compiles selects nothing (routeSelector), so its server is never an address here.
+  return routes.map((route) => ({ address: route.server.getEntity().address, selects: routeSelector(backend, route.match, route.isActive) }));
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Account } from '../../entities/accounts/account.js';
 import type { Server } from '../../entities/orchestration/server.js';
 import type { Backend } from '../backends/backend.js';
 import { backendsForModel, listBackends } from '../backends/registry.js';
-import { compileMatch } from '../routes/match-expression.js';
+import { routeSelector } from '../routes/route-selector.js';
 import { collapseChanges, type Change, type ObjectChange } from './change.js';
 import { serviceModule } from '../../services/index.js';
 import { impliedSaves } from './implied-saves.js';
@@ -95,8 +95,8 @@ export interface CompiledRoute {
 
 /**
  * The active routes of `backends` with their compiled matches, servers by name. Read as rows (every commit reads
- * them: hydrating each route and its server as entities cost more than the rest of the plan) and compiled once per
- * (backend, expression) for the process: an expression's compiled form depends on nothing else.
+ * them: hydrating each route and its server as entities cost more than the rest of the plan); compiled once per
+ * process (../routes/route-selector.ts).
  */
 export async function routesFor(em: EntityManager, backends: Backend[], serverId?: string): Promise<Map<string, CompiledRoute[]>> {
   const rows = await em.getConnection().execute<{ backend: string; match: string; server_id: string | number; server_name: string }[]>(
@@ -112,25 +112,10 @@ export async function routesFor(em: EntityManager, backends: Backend[], serverId
   for (const row of rows) {
     const backend = backends.find((b) => b.name === row.backend)!;
     const list = byBackend.get(row.backend) ?? [];
-    list.push({ server: { id: String(row.server_id), name: row.server_name }, matches: compiledRouteMatch(backend, row.match) });
+    list.push({ server: { id: String(row.server_id), name: row.server_name }, matches: routeSelector(backend, row.match, true) });
     byBackend.set(row.backend, list);
   }
   return byBackend;
-}
-
-const compiledMatches = new Map<string, (context: Record<string, unknown>) => boolean>();
-
-function compiledRouteMatch(backend: Backend, match: string): (context: Record<string, unknown>) => boolean {
-  const key = `${backend.name}\0${match}`;
-  let matches = compiledMatches.get(key);
-  if (!matches) {
-    const compiled = compileMatch(match, backend.matchFields, backend.booleanMatchFields);
-    // Expressions are checked when a route is saved; one that no longer compiles (a backend changed) matches nothing.
-    matches = compiled.ok ? compiled.evaluate : () => false;
-    if (compiledMatches.size >= 10_000) compiledMatches.clear(); // a bound, not a policy: routes are few
-    compiledMatches.set(key, matches);
-  }
-  return matches;
 }
 
 function group(operations: PlannedOperation[], routes: Map<string, CompiledRoute[]>): PlannedGroup[] {

@@ -3,19 +3,9 @@ import type { Route } from '../../entities/orchestration/route.js';
 import { Server } from '../../entities/orchestration/server.js';
 import { findServiceModule } from '../../services/index.js';
 import { findBackend } from '../backends/registry.js';
-import type { Backend } from '../backends/backend.js';
-import { compileMatch } from '../routes/match-expression.js';
+import { routeSelector } from '../routes/route-selector.js';
 import type { Change } from './change.js';
 import type { PlannedGroup, PlannedOperation } from './plan.js';
-
-type Selector = (context: Record<string, unknown>) => boolean;
-
-/** What a route selects: nothing when inactive or when its expression does not compile (as the planner has it). */
-function selector(backend: Backend, match: unknown, isActive: unknown): Selector {
-  if (isActive !== true || typeof match !== 'string') return () => false;
-  const compiled = compileMatch(match, backend.matchFields, backend.booleanMatchFields);
-  return compiled.ok ? (context) => compiled.evaluate(context) : () => false;
-}
 
 /**
  * The deletes a route's change or delete means on its own server: the objects the route selected before and does
@@ -34,8 +24,8 @@ export async function routeLeavers(em: EntityManager, changes: readonly Change[]
     const module = backend && findServiceModule(backend.model);
     if (!backend || !module?.removedWhereRoutesLeave?.includes(backend.name)) continue;
     const before = change.kind === 'delete' ? (route as unknown as Record<string, unknown>) : change.before!;
-    const then = selector(backend, before.match ?? route.match, before.isActive ?? route.isActive);
-    const now = change.kind === 'delete' ? () => false : selector(backend, route.match, route.isActive);
+    const then = routeSelector(backend, before.match ?? route.match, before.isActive ?? route.isActive);
+    const now = change.kind === 'delete' ? () => false : routeSelector(backend, route.match, route.isActive);
     const server = await em.findOne(Server, { id: route.server.id }, { filters: false });
     if (!server) continue; // deleted with its routes: nothing to reach
     const operations: PlannedOperation[] = [];

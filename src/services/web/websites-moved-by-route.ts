@@ -3,7 +3,7 @@ import type { Account } from '../../entities/accounts/account.js';
 import type { Route } from '../../entities/orchestration/route.js';
 import { Website } from '../../entities/web/website.js';
 import { getBackend } from '../../orchestration/backends/registry.js';
-import { compileMatch } from '../../orchestration/routes/match-expression.js';
+import { routeSelector } from '../../orchestration/routes/route-selector.js';
 
 /** The backends whose routes say which servers serve a website (the web servers, and its certificates). */
 export const WEBSITE_ROUTE_BACKENDS: readonly string[] = ['nginx-websites', 'apache-websites', 'acme-certificates'];
@@ -14,13 +14,6 @@ export function websiteMatchContext(website: Website, account: Account): Record<
     website: { name: website.name, protocol: website.protocol, isActive: website.isActive && account.isActive },
     account: { username: account.username, type: account.type },
   };
-}
-
-/** What a route selected: nothing when inactive or when its expression no longer compiles (as the planner has it). */
-function selector(backendName: string, match: string, isActive: boolean): (context: Record<string, unknown>) => boolean {
-  const backend = getBackend(backendName);
-  const compiled = compileMatch(match, backend.matchFields, backend.booleanMatchFields);
-  return isActive && compiled.ok ? (context) => compiled.evaluate(context) : () => false;
 }
 
 /**
@@ -36,10 +29,11 @@ export async function websitesMovedByRoute(
   change?: { kind: 'create' | 'update' | 'delete'; before?: Record<string, unknown> },
 ): Promise<Website[]> {
   if (!WEBSITE_ROUTE_BACKENDS.includes(route.backend)) return [];
+  const backend = getBackend(route.backend);
   const before = change?.kind === 'delete' ? { match: route.match, isActive: route.isActive } : change?.before;
-  const now = change?.kind === 'delete' ? () => false : selector(route.backend, route.match, route.isActive);
+  const now = change?.kind === 'delete' ? () => false : routeSelector(backend, route.match, route.isActive);
   const then = before
-    ? selector(route.backend, typeof before.match === 'string' ? before.match : route.match, typeof before.isActive === 'boolean' ? before.isActive : route.isActive)
+    ? routeSelector(backend, typeof before.match === 'string' ? before.match : route.match, typeof before.isActive === 'boolean' ? before.isActive : route.isActive)
     : () => false;
   const websites = await em.find(Website, {}, { populate: ['account'], filters: false });
   return websites.filter((website) => {
