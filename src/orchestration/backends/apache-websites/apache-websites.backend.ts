@@ -15,51 +15,16 @@
  * - Disabled: 503 "This website is disabled." for everything but ACME challenges.
  * - Reload: `systemctl reload apache2` where systemd runs it, else `apache2ctl graceful`.
  */
-import { defineBackend } from '../backend.js';
-import { unresolvedPeersWarning } from '../web/acme-peers.js';
-import { ShellCode, joinShell, sh } from '../../shell/quote.js';
 import { bashFragment } from '../../shell/fragment.js';
-import { portsOf, siteFileName, siteTlsDir, validateWebsite, type WebsiteSnapshot } from '../web/website-snapshot.js';
+import { defineWebsitesBackend } from '../web/websites-backend.js';
+import { siteTlsDir } from '../web/website-snapshot.js';
 import { renderApacheSite } from './apache-config.js';
 
-const APACHE = bashFragment(new URL('./apache.sh', import.meta.url));
-const APACHE_SAVE = bashFragment(new URL('./apache-save.sh', import.meta.url));
-const SITE_STAGE = bashFragment(new URL('../web/site-stage.sh', import.meta.url));
-const SITE_SAVE = bashFragment(new URL('../web/site-save.sh', import.meta.url));
-const SITE_REMOVE = bashFragment(new URL('../web/site-remove.sh', import.meta.url));
-const SITE_TLS = bashFragment(new URL('../web/site-tls.sh', import.meta.url));
-
-export const apacheWebsitesBackend = defineBackend<WebsiteSnapshot>({
+export const apacheWebsitesBackend = defineWebsitesBackend({
   name: 'apache-websites',
   description: 'Websites on Apache 2.4: one file per site, checked with apache2 -t before it replaces the live one, one graceful reload per run.',
-  model: 'Website',
-  ignoredFields: ['createdAt', 'updatedAt'],
-  actions: ['save', 'delete'],
-  timeoutMs: 2 * 60_000,
-  matchFields: ['website.name', 'website.protocol', 'website.isActive', 'account.username', 'account.type'],
-  booleanMatchFields: ['website.isActive'],
-  snapshot: (source) => validateWebsite(source, true, 'apache-websites'),
-  parseSnapshot: (raw) => validateWebsite(raw, false, 'apache-websites'),
-  matchContext: (s) => ({ website: { name: s.name, protocol: s.protocol, isActive: s.isActive }, account: { username: s.accountUsername, type: s.accountType } }),
-  label: (s) => `${s.accountUsername}/${s.name}`,
-  prepare(operations) {
-    const tls = operations.some((op) => op.action === 'save' && portsOf(op.snapshot.protocol).includes(443));
-    const saves = operations.some((op) => op.action === 'save');
-    const deletes = operations.some((op) => op.action === 'delete');
-    // Only the functions the sections call: shellcheck flags a function no one calls as dead code.
-    const used = [SITE_STAGE, APACHE, saves ? SITE_SAVE : null, saves ? APACHE_SAVE : null, deletes ? SITE_REMOVE : null, tls ? SITE_TLS : null].filter((f) => f !== null);
-    return joinShell([...used, ShellCode.trusted('apache_begin')], '\n\n');
-  },
-  section(op) {
-    const s = op.snapshot;
-    if (op.action === 'delete') return sh`site_remove ${siteFileName(s.id)}`;
-    const parts: ShellCode[] = unresolvedPeersWarning(s);
-    const https = portsOf(s.protocol).includes(443);
-    if (https) parts.push(sh`site_tls_placeholder ${siteTlsDir(s.id)} ${s.domains[0]!}`);
-    parts.push(sh`site_save ${siteFileName(s.id)} ${renderApacheSite(s)} ${https ? siteTlsDir(s.id) : ''}`);
-    return joinShell(parts);
-  },
-  commit(operations) {
-    return ShellCode.trusted(operations.some((op) => op.action === 'save') ? 'site_check\napache_commit' : 'apache_commit');
-  },
+  fragment: bashFragment(new URL('./apache.sh', import.meta.url)),
+  saveFragment: bashFragment(new URL('./apache-save.sh', import.meta.url)),
+  prefix: 'apache',
+  saveArguments: (s, https) => [renderApacheSite(s), https ? siteTlsDir(s.id) : ''],
 });
