@@ -34,7 +34,8 @@ export interface UseCaseOutcome<T> {
 /**
  * Runs a use case in one transaction, with the operations it implies written in that same transaction (the outbox,
  * src/orchestration/outbox), and records it in the audit log as `name`, whoever called: a resolver, the CLI, a
- * scheduled workflow. An expected failure (a UserInputError, an unknown, hidden or malformed id: see userErrorsOf)
+ * scheduled workflow. A change that commits has its entry in that same transaction; a refused, failed or dry run one
+ * gets its entry after the rollback. An expected failure (a UserInputError, an unknown, hidden or malformed id: see userErrorsOf)
  * rolls everything back and becomes `userErrors`, so a refused change never leaves anything half-written. A dry run
  * plans, rolls back, and takes no id from any sequence (src/db/unsaved-ids.ts).
  */
@@ -53,12 +54,21 @@ export async function runUseCase<T>(
   let result: T | undefined;
   let userErrors: UserError[] = [];
   let outcome = AuditOutcome.ERROR;
+  let auditCommitted = false;
   try {
     await em.transactional(async (tx) => {
       bindOutbox(tx as EntityManager, binding);
       if (dryRun) insertAsUnsaved(tx as EntityManager);
       result = await body({ em: tx as EntityManager, actor, audit });
+      if (!dryRun) {
+        // The entry of a change that commits is written in its transaction: one commit (one WAL flush) per change
+        // instead of two, and no entry without its change. Flushed first, so the entry sees the rows as committed
+        // (an account created or deleted by the change).
+        await tx.flush();
+        await recordAudit(tx as EntityManager, actor, name, audit, audit.changedFields ?? [...(options.inputFields ?? [])], AuditOutcome.OK);
+      }
     });
+    auditCommitted = !dryRun;
     outcome = AuditOutcome.OK;
   } catch (err) {
     const expected = userErrorsOf(err);
@@ -72,8 +82,11 @@ export async function runUseCase<T>(
       throw err;
     }
   } finally {
-    if (dryRun) audit.objectIds = audit.objectIds.filter((id) => !namesUnsaved(id));
-    await recordAudit(em.fork(), actor, dryRun ? `${name} (dry run)` : name, audit, audit.changedFields ?? [...(options.inputFields ?? [])], outcome);
+    // A refused, failed or dry run change rolled its transaction back, and the entry with it: written on its own.
+    if (!auditCommitted) {
+      if (dryRun) audit.objectIds = audit.objectIds.filter((id) => !namesUnsaved(id));
+      await recordAudit(em.fork(), actor, dryRun ? `${name} (dry run)` : name, audit, audit.changedFields ?? [...(options.inputFields ?? [])], outcome);
+    }
   }
   if (userErrors.length) return { result: undefined, userErrors, batchIds: [], plan: null, dryRun };
   return { result, userErrors, batchIds: dryRun ? [] : binding.batchIds, plan: dryRun ? (planned ?? []) : null, dryRun };

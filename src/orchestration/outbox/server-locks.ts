@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { PlannedGroup } from '../collector/plan.js';
-import { positionsOf, type ServerPositions } from './server-positions.js';
+import { toPositions, type ServerPositions } from './server-positions.js';
 
 /**
  * The first key of every server's outbox lock, `pg_advisory_xact_lock(SERVER_LOCK_SPACE, <server id>)`. (Two-key
@@ -28,12 +28,35 @@ function heldBy(em: EntityManager): Set<string> {
  */
 export async function lockServers(em: EntityManager, serverIds: Iterable<string>): Promise<void> {
   const servers = heldBy(em);
-  const wanted = [...new Set(serverIds)].filter((id) => !servers.has(id)).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
+  const wanted = notHeld(servers, serverIds);
   // One statement per lock: the order of calls inside a single statement is not something PostgreSQL promises.
   for (const id of wanted) {
     await em.getConnection().execute('select pg_advisory_xact_lock(?, ?)', [SERVER_LOCK_SPACE, Number(id)], 'run', em.getTransactionContext());
     servers.add(id);
   }
+}
+
+/** The servers of `serverIds` the transaction has not locked yet, in ascending id. */
+function notHeld(servers: Set<string>, serverIds: Iterable<string>): string[] {
+  return [...new Set(serverIds)].filter((id) => !servers.has(id)).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
+}
+
+/**
+ * Locks `serverIds` as `lockServers` does, then reads their positions: ONE statement (a PL/pgSQL function, migration
+ * 20261130060000, whose read takes a fresh snapshot after the locks), where a lock statement then a read were two
+ * round trips on every commit.
+ */
+async function lockAndReadPositions(em: EntityManager, serverIds: string[]): Promise<ServerPositions> {
+  const servers = heldBy(em);
+  const wanted = notHeld(servers, serverIds);
+  const rows = await em.getConnection().execute<{ server: string; position: string | null }[]>(
+    'select locked_server as server, server_position as position from server_positions_after_locks(?, ?::bigint[], ?::bigint[])',
+    [SERVER_LOCK_SPACE, `{${wanted.join(',')}}`, `{${serverIds.join(',')}}`],
+    'all',
+    em.getTransactionContext(),
+  );
+  for (const id of wanted) servers.add(id);
+  return toPositions(rows);
 }
 
 export const serversOf = (groups: readonly PlannedGroup[]): string[] => [...new Set(groups.map((g) => g.server.id))];
@@ -55,8 +78,9 @@ export const serversOf = (groups: readonly PlannedGroup[]): string[] => [...new 
  * so two such transactions could deadlock; PostgreSQL then aborts one of them (an error to its caller, nothing
  * written).
  *
- * The positions are compared in a statement of their own after the locks: a statement that waited for a lock would
- * still read with the snapshot it took before waiting, blind to the very commit it waited for.
+ * The positions are compared by a read after the locks in a statement of its own — inside the function that takes
+ * them (lockAndReadPositions): a single SQL statement that waited for a lock would still read with the snapshot it
+ * took before waiting, blind to the very commit it waited for.
  */
 export async function planUnderServerLocks(
   em: EntityManager,
@@ -82,7 +106,6 @@ export async function planUnderServerLocks(
 /** Locks `serverIds`; whether none of them has a run committed since `before` was read. */
 async function unchangedUnderLocks(em: EntityManager, serverIds: string[], before: ServerPositions): Promise<boolean> {
   if (!serverIds.every((id) => before.has(id))) return false; // a server no route named then: its routes changed
-  await lockServers(em, serverIds);
-  const now = await positionsOf(em, serverIds);
+  const now = await lockAndReadPositions(em, serverIds);
   return serverIds.every((id) => now.get(id) === before.get(id));
 }

@@ -8,7 +8,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
  */
 export type ServerPositions = Map<string, string>;
 
-const toPositions = (rows: { server: string | number; position: string | number | null }[]): ServerPositions =>
+export const toPositions = (rows: { server: string | number; position: string | number | null }[]): ServerPositions =>
   new Map(rows.map((row) => [String(row.server), String(row.position ?? 0)]));
 
 /** The position of every server an active route of one of `backends` names (one statement; index-only per server). */
@@ -18,19 +18,6 @@ export async function positionsOfRoutedServers(em: EntityManager, backends: read
     `select r.server_id as server, (select max(s.id) from script_run s where s.server_id = r.server_id) as position
        from (select distinct server_id from route where is_active and backend in (?)) r`,
     [[...backends]],
-    'all',
-    em.getTransactionContext(),
-  );
-  return toPositions(rows);
-}
-
-/** The positions of these servers, read now. */
-export async function positionsOf(em: EntityManager, serverIds: readonly string[]): Promise<ServerPositions> {
-  if (serverIds.length === 0) return new Map();
-  const rows = await em.getConnection().execute<{ server: string; position: string | null }[]>(
-    `select s.id as server, (select max(r.id) from script_run r where r.server_id = s.id) as position
-       from unnest(array[?]::bigint[]) as s(id)`,
-    [[...serverIds]],
     'all',
     em.getTransactionContext(),
   );
