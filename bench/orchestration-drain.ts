@@ -18,7 +18,7 @@ import { ScriptRun } from '../src/entities/orchestration/script-run.js';
 import { RunState } from '../src/entities/orchestration/run-state.js';
 import { runPipedFloor } from './piped-floor.js';
 import { checkHosts, clientsInAProcess } from './orchestration-throughput.js';
-import { claimedCount, cpuDelta, cpuSnapshot, flag, machineLoad, mean, now, startBenchEnv, table, type BenchEnv } from './orchestration-common.js';
+import { claimedCount, cpuDelta, cpuSnapshot, flag, machineLoad, mean, now, pct, startBenchEnv, table, type BenchEnv } from './orchestration-common.js';
 
 interface Round {
   drainSeconds: number;
@@ -28,6 +28,9 @@ interface Round {
   claims: number[];
   workflowTasks: number;
   activities: Map<string, number>;
+  /** Per section: its begin → end marker (ms), and the previous section's end → its begin on the same server. */
+  sectionMs: number[];
+  gapMs: number[];
 }
 
 /** Seconds of a Temporal history event's time. */
@@ -78,17 +81,26 @@ async function drainRound(env: BenchEnv, perTarget: number, round: number): Prom
   const claims = env.activities.slice(fromActivity).filter((a) => a.type === 'claimNextRun').map(claimedCount).filter((n) => n > 0);
   const { workflowTasks, activities } = await temporalWork(env, wall0, wall1);
 
-  const runs = await em.find(ScriptRun, { id: { $gt: lastRunBefore } }, { orderBy: { id: 'asc' }, fields: ['id', 'server', 'script'] });
+  const runs = await em.find(ScriptRun, { id: { $gt: lastRunBefore } }, { orderBy: { id: 'asc' }, fields: ['id', 'server', 'script', 'startedAt', 'finishedAt'] });
   if (runs.length !== total) throw new Error(`expected ${total} runs, the database has ${runs.length}`);
   const byServer = new Map<string, string[]>();
   for (const run of runs) byServer.set(run.server.id, [...(byServer.get(run.server.id) ?? []), run.script]);
+  // Times as the worker saw the markers (a run's start is its begin marker, its finish its end marker).
+  const sectionMs = runs.map((r) => r.finishedAt!.getTime() - r.startedAt!.getTime());
+  const gapMs: number[] = [];
+  const lastEnd = new Map<string, number>();
+  for (const run of runs) {
+    const previous = lastEnd.get(run.server.id);
+    if (previous !== undefined) gapMs.push(run.startedAt!.getTime() - previous);
+    lastEnd.set(run.server.id, run.finishedAt!.getTime());
+  }
   // The floor starts from no crontab, so its end state is its own work.
   for (const t of env.targets) await env.h.hosts[t.host].sandbox.bash(`crontab -r -u ${t.username}`);
   const floorBefore = cpuSnapshot();
   const floorSeconds = await runPipedFloor(env, byServer);
   const floorCpuMs = (1000 * cpuDelta(floorBefore, cpuSnapshot()).total) / total;
   await checkHosts(env, (t) => `echo ${t.username}-${label}-${perTarget}`);
-  return { drainSeconds, floorSeconds, drainCpu, floorCpuMs, claims, workflowTasks, activities };
+  return { drainSeconds, floorSeconds, drainCpu, floorCpuMs, claims, workflowTasks, activities, sectionMs, gapMs };
 }
 
 export async function drainBench(env: BenchEnv, changes: number, rounds: number): Promise<string> {
@@ -102,7 +114,7 @@ export async function drainBench(env: BenchEnv, changes: number, rounds: number)
   const out = [`### Drain: ${total} changes over ${env.targets.length} servers committed with the worker stopped, then drained`, ''];
   out.push(
     table(
-      ['round', 'drain s', 'floor s', 'drain / floor', 'CPU ms per change (all)', ...names.map((n) => `${n} ms/change`), 'floor CPU ms per change', 'claims (scripts each, max)', 'workflow tasks per claim', 'activities per claim'],
+      ['round', 'drain s', 'floor s', 'drain / floor', 'CPU ms per change (all)', ...names.map((n) => `${n} ms/change`), 'floor CPU ms per change', 'claims (scripts each, max)', 'workflow tasks per claim', 'activities per claim', 'section begin → end p50 ms', 'end → next begin p50 ms (same server)'],
       results.map((r, i) => {
         const all = [...r.drainCpu.values()].reduce((s, v) => s + v, 0);
         const acts = [...r.activities.values()].reduce((s, v) => s + v, 0);
@@ -117,6 +129,8 @@ export async function drainBench(env: BenchEnv, changes: number, rounds: number)
           `${r.claims.length} (${mean(r.claims).toFixed(1)}, ${Math.max(...r.claims)})`,
           (r.workflowTasks / r.claims.length).toFixed(2),
           `${(acts / r.claims.length).toFixed(2)} (${[...r.activities].map(([t, n]) => `${t} ${n}`).join(', ')})`,
+          pct(r.sectionMs, 50),
+          pct(r.gapMs, 50),
         ];
       }),
     ),
