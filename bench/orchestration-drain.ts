@@ -110,7 +110,8 @@ export async function drainBench(env: BenchEnv, changes: number, rounds: number)
   const results: Round[] = [];
   for (let round = 1; round <= rounds; round++) results.push(await drainRound(env, perTarget, round));
   const perChange = (seconds: number) => ((1000 * seconds) / total).toFixed(0);
-  const names = [...new Set(results.flatMap((r) => [...r.drainCpu].filter(([, v]) => v >= 0.05).map(([n]) => n)))];
+  // The same columns in every run, whatever order the processes were found in.
+  const names = [...new Set(results.flatMap((r) => [...r.drainCpu].filter(([, v]) => v >= 0.05).map(([n]) => n)))].sort();
   const out = [`### Drain: ${total} changes over ${env.targets.length} servers committed with the worker stopped, then drained`, ''];
   out.push(
     table(
