@@ -98,6 +98,10 @@ export interface BenchEnv {
   benchWorkflow(server: ServerEndpoint, script: string, fresh: boolean): Promise<number | null>;
   /** Replaces the engine's worker by a new one with a new bundle: one made after tracing was started or stopped. */
   restartEngineWorker(): Promise<void>;
+  /** Stops the engine's worker (nothing runs; commits still queue up in PostgreSQL and Temporal) until resumed. */
+  pauseEngineWorker(): Promise<void>;
+  /** Starts the engine's worker again after pauseEngineWorker (same bundle). */
+  resumeEngineWorker(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -341,6 +345,14 @@ export async function startBenchEnv(
         if (opts.engineWorkers) throw new Error('restartEngineWorker: the engine workers were started by the caller');
         await stopEngineWorker();
         stopEngineWorker = await startEngineWorker(await bundleWorkflows());
+      },
+      async pauseEngineWorker() {
+        if (opts.engineWorkers) throw new Error('pauseEngineWorker: the engine workers were started by the caller');
+        await stopEngineWorker();
+        stopEngineWorker = async () => undefined;
+      },
+      async resumeEngineWorker() {
+        stopEngineWorker = await startEngineWorker(await engineBundle);
       },
       close,
     };

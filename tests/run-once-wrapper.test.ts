@@ -124,3 +124,18 @@ test('a coalesced claim: one exec, each section its own output and exit, a skipp
   expect(ended.events).toEqual([{ kind: 'begin', index: 0 }, { kind: 'end', index: 0, exitCode: 0 }]);
   expect(await effects()).toBe('five\n');
 });
+
+test('a coalesced claim prepares the marker directory once, and a section spawns no process to store or remove its script', async () => {
+  // Shims in front of the real tools record every process of these names the exec starts (the scripts start none).
+  const tools = ['find', 'mkdir', 'cat', 'rm', 'flock', 'tee'];
+  const shims = tools.map((tool) => `printf '#!/bin/sh\\necho ${tool} >> /root/spawned\\nexec /usr/bin/env -u SHIM PATH=/usr/sbin:/usr/bin:/sbin:/bin ${tool} "$@"\\n' > /root/shims/${tool}; chmod +x /root/shims/${tool}`);
+  await host.bash(['rm -rf /root/shims /root/spawned /root/effects', 'mkdir -p /root/shims', ...shims].join('\n'));
+  const sections = ['a', 'b', 'c'].map((name, i) => ({ runId: String(21 + i), uid: randomUUID(), script: `echo ${name} >> /root/effects` }));
+  const claim = coalesceClaim(sections);
+  const ran = await host.exec(['env', 'PATH=/root/shims:/usr/sbin:/usr/bin:/sbin:/bin', 'sh', '-c', WRAPPER_COMMAND], `${frameScript(claim.text).toString('utf8')}${SECTION_RUN.repeat(3)}`);
+  expect(demux(claim.nonce, ran).events.filter((e) => e.kind === 'end')).toEqual([0, 1, 2].map((index) => ({ kind: 'end', index, exitCode: 0 })));
+  expect(await effects()).toBe('a\nb\nc\n');
+  const spawned = (await host.bash('sort /root/spawned | uniq -c')).stdout.trim().split('\n').map((line) => line.trim().split(/\s+/).reverse().join(' ')).sort();
+  // Per section: its lock and its two output copies; per exec: one mkdir and one pruning find.
+  expect(spawned).toEqual(['find 1', 'flock 3', 'mkdir 1', 'tee 6']);
+});

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { RUN_STATE_DIR, wrapRunOnce } from './run-once-wrapper.js';
+import { RUN_STATE_DIR, runStatePrelude, wrapRunOnce } from './run-once-wrapper.js';
 import { shellQuote } from './shell/quote.js';
 
 /** One stored script of a claim, as it becomes a section of the claim's one exec. */
@@ -34,12 +34,13 @@ export interface ClaimScript {
  * goes on; end of input (the worker detached: a lost heartbeat, a shutdown) runs no further section, and the one
  * running finishes on the server, where its wrapper keeps the exit for the next attempt.
  * Every marker line starts with a newline of its own, so output without a final newline stays intact.
+ * The marker directory is made and pruned once for the whole exec (runStatePrelude), not once per section.
  */
 export function coalesceClaim(sections: readonly ClaimSection[]): ClaimScript {
   const nonce = `orchestra-section-${randomBytes(12).toString('hex')}`;
-  const lines = [`mark() { printf '\\n%s:%s\\n' ${shellQuote(nonce)} "$1"; }`];
+  const lines = [`mark() { printf '\\n%s:%s\\n' ${shellQuote(nonce)} "$1"; }`, runStatePrelude().trimEnd()];
   sections.forEach((section, i) => {
-    const wrapped = wrapRunOnce(section.runId, section.uid, section.script);
+    const wrapped = wrapRunOnce(section.runId, section.uid, section.script, { prepared: true });
     lines.push(
       `# section ${i}: run ${section.runId}`,
       'IFS= read -r go || exit 0',
