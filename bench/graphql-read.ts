@@ -6,14 +6,15 @@
  *     connection since issue 9's sixth session, MikroORM's query builder before), no GraphQL;
  *   - Orchestra's API over HTTP (startApi), one process;
  *   - Orchestra's API, two processes sharing one port (ORCHESTRA_API_PROCESSES=2, src/api/api-processes.ts).
- * Every server is a process of its own (bench/graphql-read-server.ts); the clients are this process (node:http,
- * keep-alive). Every response is checked byte for byte against the floor's first one. Contenders and concurrencies
- * are interleaved in rounds; the tables pool the rounds.
+ * Every server is a process of its own (bench/graphql-read-server.ts), and so are the clients
+ * (bench/graphql-read-clients.ts: node:http, keep-alive). Every response is checked byte for byte against the floor's
+ * first one. Contenders and concurrencies are interleaved in rounds; the tables pool the rounds.
  *
  *   node_modules/.bin/node --import ./scripts/register.js bench/graphql-read.ts [--rounds=3] [--seconds=4] [--profile[=20]]
  *     [--before=<another checkout> --before-name=<label>]
  *
- * `--api-node-flags="…"`: Node options for the Orchestra API processes (not the floor or MikroORM servers).
+ * `--api-node-flags="…"`: Node options for this checkout's Orchestra API processes (not the floor's, MikroORM's or
+ * the `--before` checkout's).
  *
  * `--before`: the API of another checkout of this repository (e.g. `git worktree add /tmp/before <commit>`, with its
  * node_modules) as one more contender, interleaved with the others: before and after in the same run.
@@ -25,7 +26,6 @@
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, mkdtempSync } from 'node:fs';
-import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,18 +35,22 @@ import { issueSessionToken } from '../src/auth/session-token.js';
 import { User } from '../src/entities/auth/user.js';
 import { Account } from '../src/entities/accounts/account.js';
 import { Contact } from '../src/entities/accounts/contact.js';
-import { flag, machineLoad, mean, now, pct, ratio, startBenchPostgres, table } from './orchestration-common.js';
+import { flag, machineLoad, mean, pct, ratio, startBenchPostgres, table } from './orchestration-common.js';
 import { PAGE_QUERY, type ServerMode } from './graphql-read-server.js';
 import { summariseCpuProfile } from './cpu-profile-summary.js';
+import type { LoadJob, LoadResult } from './graphql-read-clients.js';
 
 const log = (message: string) => console.error(`[bench] ${message}`);
 const TOKEN_SECRET = 'bench-secret-bench-secret-bench-secret-01';
 const ACCOUNTS = 1000;
 
-/** `--api-node-flags="--max-semi-space-size=32"`: Node options for the Orchestra API processes only. */
-function nodeFlags(mode: ServerMode): string[] {
+/**
+ * `--api-node-flags="--max-semi-space-size=32"`: Node options for this checkout's Orchestra API processes only (not
+ * the `--before` checkout's), so that a flag alone can be measured against the same code without it.
+ */
+function nodeFlags(mode: ServerMode, checkout: string | undefined): string[] {
   const flags = flag('api-node-flags');
-  return mode === 'graphql' && typeof flags === 'string' ? flags.split(' ').filter(Boolean) : [];
+  return mode === 'graphql' && !checkout && typeof flags === 'string' ? flags.split(' ').filter(Boolean) : [];
 }
 
 interface BenchServer {
@@ -78,7 +82,7 @@ async function startServer(name: string, mode: ServerMode, databaseUrl: string, 
   const root = checkout ?? fileURLToPath(new URL('..', import.meta.url));
   const child = spawn(
     process.execPath,
-    [...nodeFlags(mode), '--import', './scripts/register.js', 'bench/graphql-read-server.ts', JSON.stringify({ mode, databaseUrl, tokenSecret: TOKEN_SECRET, processes, profileFile })],
+    [...nodeFlags(mode, checkout), '--import', './scripts/register.js', 'bench/graphql-read-server.ts', JSON.stringify({ mode, databaseUrl, tokenSecret: TOKEN_SECRET, processes, profileFile })],
     // NODE_ENV as production runs the API (docker-compose.yml), for every contender alike.
     { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_ENV: 'production' } },
   );
@@ -117,7 +121,7 @@ interface Sample {
   seconds: number;
   latencies: number[];
   cpuMs: number;
-  /** CPU ms of PostgreSQL (postmaster and its backends) and of this process (the clients) over the same interval. */
+  /** CPU ms of PostgreSQL (postmaster and its backends) and of the clients' process over the same interval. */
   postgresCpuMs: number;
   clientCpuMs: number;
 }
@@ -125,61 +129,46 @@ interface Sample {
 /** The PostgreSQL server's pid (first line of postmaster.pid), so its CPU can be counted like the contenders'. */
 let postgresPid: number | undefined;
 
-function clientCpuMs(): number {
-  const usage = process.cpuUsage();
-  return (usage.user + usage.system) / 1000;
+/** The clients' process (bench/graphql-read-clients.ts), started once; `run` hands it one cell at a time. */
+interface Clients {
+  run(job: LoadJob): Promise<LoadResult>;
+  stop(): void;
 }
 
+function startClients(): Clients {
+  const child = spawn(process.execPath, ['--import', './scripts/register.js', 'bench/graphql-read-clients.ts'], {
+    cwd: fileURLToPath(new URL('..', import.meta.url)),
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    serialization: 'advanced', // Buffers cross as they are
+  });
+  // One cell at a time: the answer to the job sent last, or the process's end.
+  let pending: { resolve(result: LoadResult): void; reject(err: Error): void } | undefined;
+  child.on('message', (result) => pending?.resolve(result as LoadResult));
+  child.on('exit', (code) => pending?.reject(new Error(`the clients' process exited (${code})`)));
+  return {
+    run: (job) =>
+      new Promise((resolve, reject) => {
+        pending = { resolve, reject };
+        child.send(job);
+      }),
+    stop: () => child.kill('SIGTERM'),
+  };
+}
+
+let clients: Clients;
+
 /**
- * `concurrency` clients, each sending the page query again as soon as its answer is read, for `seconds`; client i
- * talks to urls[i % urls.length]. Every body must equal `expected`.
+ * `concurrency` clients in the clients' process, each sending the page query again as soon as its answer is read, for
+ * `seconds`; client i talks to urls[i % urls.length]. Every body must equal `expected`.
  */
 async function load(servers: BenchServer[], concurrency: number, seconds: number, token: string, expected: Buffer | null): Promise<Sample & { body: Buffer }> {
-  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
-  const payload = JSON.stringify({ query: PAGE_QUERY });
-  const latencies: number[] = [];
-  let body: Buffer = Buffer.alloc(0);
-  const once = (url: URL) =>
-    new Promise<Buffer>((resolve, reject) => {
-      const req = request(
-        url,
-        { method: 'POST', agent, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'content-length': Buffer.byteLength(payload) } },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks)) : reject(new Error(`HTTP ${res.statusCode}: ${Buffer.concat(chunks)}`))));
-          res.on('error', reject);
-        },
-      );
-      req.on('error', reject);
-      req.end(payload);
-    });
-  const urls = servers.map((s) => new URL(s.url));
   const cpuBefore = servers.reduce((sum, s) => sum + s.cpuMs(), 0);
   const postgresBefore = postgresPid ? processTreeCpuMs(postgresPid) : 0;
-  const clientBefore = clientCpuMs();
-  const start = now();
-  const end = start + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: concurrency }, async (_, i) => {
-      while (now() < end) {
-        const t = now();
-        const got = await once(urls[i % urls.length]);
-        latencies.push(now() - t);
-        if (expected && !got.equals(expected)) {
-          const at = [...got].findIndex((byte, k) => byte !== expected[k]);
-          throw new Error(`${servers[0].name}: response differs from the floor's at byte ${at}:\n${got.subarray(Math.max(0, at - 200), at + 100).toString()}\nfloor:\n${expected.subarray(Math.max(0, at - 200), at + 100).toString()}`);
-        }
-        body = got;
-      }
-    }),
-  );
-  const elapsed = (now() - start) / 1000;
+  const result = await clients.run({ urls: servers.map((s) => s.url), concurrency, seconds, token, payload: JSON.stringify({ query: PAGE_QUERY }), expected });
+  if (result.error) throw new Error(`${servers[0].name}: ${result.error}`);
   const cpuMs = servers.reduce((sum, s) => sum + s.cpuMs(), 0) - cpuBefore;
   const postgresCpuMs = (postgresPid ? processTreeCpuMs(postgresPid) : 0) - postgresBefore;
-  const clientCpu = clientCpuMs() - clientBefore;
-  agent.destroy();
-  return { requests: latencies.length, seconds: elapsed, latencies, cpuMs, postgresCpuMs, clientCpuMs: clientCpu, body };
+  return { requests: result.requests, seconds: result.seconds, latencies: result.latencies, cpuMs, postgresCpuMs, clientCpuMs: result.clientCpuMs, body: Buffer.from(result.body) };
 }
 
 async function seed(databaseUrl: string): Promise<string> {
@@ -208,6 +197,11 @@ async function seed(databaseUrl: string): Promise<string> {
       }
     }
     await em.flush();
+    // Statistics, as autovacuum keeps them in any database that has lived a minute: without them the planner takes
+    // the fresh tables for 135 rows each and sorts the whole account table for a page and scans every contact for its
+    // 50 accounts (PostgreSQL CPU per page ~2× — and autovacuum's analyze a minute into the run changed the plans under
+    // the first round's cells).
+    await em.getConnection().execute('analyze');
     const admin = await orm.em.fork().findOneOrFail(User, { username: 'admin' });
     return issueSessionToken(TOKEN_SECRET, admin, 24 * 3600).token;
   } finally {
@@ -236,6 +230,7 @@ async function main() {
   const seconds = Number(flag('seconds') ?? 4);
   const profileFlag = flag('profile');
   const postgres = await startBenchPostgres('orchestra');
+  clients = startClients();
   postgresPid = Number(readFileSync(join(postgres.dir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
   const servers: BenchServer[] = [];
   try {
@@ -309,6 +304,7 @@ async function main() {
     console.log(`Load average before and after each round: ${loads.join(' → ')}`);
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
+    clients.stop();
     await postgres.stop();
   }
 }
