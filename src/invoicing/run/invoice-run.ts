@@ -13,11 +13,11 @@ export const INVOICE_PAGE_SIZE = 500;
  */
 export const ACCOUNTS_PER_STATEMENT = 8;
 /**
- * The schedule's statements under way at once (each on a connection of its own, so 4 of the pool's, plus one reading
- * the next page): enough to keep both PostgreSQL and the TypeScript busy while each statement waits for its round trip
- * (bench/README.md, "Session 9": 2 → 4 cut the run's wall time by a third at the same CPU).
+ * The schedule's statements under way at once (each on a connection of its own, plus one reading the next page): the
+ * next statement's accounts are computed while the other is in PostgreSQL. 4 was faster only at load 15+ on 2 cores;
+ * at load 3–9 it cost PostgreSQL more CPU per account and 2 was faster (bench/README.md, "Session 9").
  */
-export const STATEMENTS_AT_ONCE = 4;
+export const STATEMENTS_AT_ONCE = 2;
 
 /**
  * How each account (or each statement's accounts, `accountsPerStatement` > 1) is billed: in a transaction of its own
