@@ -1,5 +1,7 @@
 // The invoicing run over 10,000 accounts with 100,000 pending orders against a bulk SQL floor, measured in the same run.
-//   node_modules/.bin/node --import ./scripts/register.js bench/invoicing.ts [--accounts=10000] [--orders=100000] [--rounds=3] [--profile] [--synchronous-commit] [--at-once=2]
+//   node_modules/.bin/node --import ./scripts/register.js bench/invoicing.ts [--accounts=10000] [--orders=100000] [--rounds=3] [--profile] [--synchronous-commit] [--at-once=4] [--per-statement=8]
+// Each contender's CPU is reported per account: the bench's Node process (the run's TypeScript, the driver) and
+// PostgreSQL (all its processes).
 // --profile: after the rounds, the run's statements per kind (count, time): each statement is charged the wall time since
 // the one before it completed (the run is sequential), so the TypeScript computing a bill is charged to its first write.
 // Rows (the run's bills, lines and the orders' billing state are reset by two statements before each contender; the
@@ -7,26 +9,31 @@
 // invoiced before does):
 //   floor       the same rows in and out, set-based: ONE statement reads the pending orders, ONE inserts an open
 //               invoice per account, ONE inserts a line per order (price × size computed in SQL), ONE moves the orders
-//   invoicing   the schedule's activity (invoiceRun, each account ONE statement, its own transaction, committed
-//               asynchronously as the activity does; --synchronous-commit: waiting for each commit's WAL flush; two
-//               accounts under way at once as the activity runs them, --at-once=N), for the billing date
+//   invoicing   the schedule's activity (invoiceRun, K accounts per statement, its own transaction, committed
+//               asynchronously as the activity does; --synchronous-commit: waiting for each commit's WAL flush;
+//               STATEMENTS_AT_ONCE statements under way at once as the activity runs them, --at-once=N; ACCOUNTS_PER_STATEMENT accounts
+//               per statement, --per-statement=K), for the billing date
 // Needs only an embedded PostgreSQL (no Temporal: the activity's function is called directly).
 import { performance } from 'node:perf_hooks';
 import { createOrm } from '../src/db/orm.js';
 import { BillingPeriod, BillingPoint, PaymentStyle } from '../src/entities/billing/billing-enums.js';
 import { Service } from '../src/entities/billing/service.js';
-import { invoiceRun } from '../src/invoicing/run/invoice-run.js';
+import { ACCOUNTS_PER_STATEMENT, STATEMENTS_AT_ONCE, invoiceRun } from '../src/invoicing/run/invoice-run.js';
 import { pageInputs } from '../src/invoicing/run/account-inputs.js';
 import { computeBilling } from '../src/invoicing/run/bill-account.js';
 import { inputsFingerprintSql } from '../src/invoicing/run/inputs-fingerprint.js';
-import { flag, machineLoad, ratio, startBenchPostgres, table } from './orchestration-common.js';
+import { cpuSnapshot, flag, machineLoad, ratio, startBenchPostgres, table } from './orchestration-common.js';
 
 const ACCOUNTS = Number(flag('accounts') ?? 10_000);
 const ORDERS = Number(flag('orders') ?? 100_000);
 const ROUNDS = Number(flag('rounds') ?? 3);
 const PROFILE = flag('profile') === true;
-// Accounts under way at once (the schedule's activity: 2); --at-once=1: strictly one after the other.
-const AT_ONCE = Number(flag('at-once') ?? 2);
+// Statements under way at once (the schedule's activity: STATEMENTS_AT_ONCE); --at-once=1: strictly one after the
+// other; a list (--at-once=2,4) runs one invoicing contender per value in each round.
+const AT_ONCE = String(flag('at-once') ?? STATEMENTS_AT_ONCE).split(',').map(Number);
+// Accounts written per statement (the schedule's activity: ACCOUNTS_PER_STATEMENT); a list runs one contender per
+// value and accounts-under-way value.
+const PER_STATEMENT = String(flag('per-statement') ?? ACCOUNTS_PER_STATEMENT).split(',').map(Number);
 // Orders registered on the first of the month before, billed monthly on a fixed date, prepaid: one line per order.
 const REGISTERED_ON = '2026-10-01';
 const BILLING_DATE = '2026-11-01';
@@ -88,11 +95,19 @@ try {
   await em.execute('analyze');
   log(`${ORDERS} orders over ${ACCOUNTS} accounts; an earlier month's ${ACCOUNTS} closed invoices of as many former accounts`);
 
+  // CPU seconds of the bench's process (Node: the run's TypeScript, the driver) and of PostgreSQL (every backend).
+  const cpu = () => {
+    const snapshot = cpuSnapshot();
+    return { node: snapshot.get('bench process (API + worker + clients)') ?? 0, postgres: snapshot.get('postgres') ?? 0 };
+  };
   const measure = async <T>(work: () => Promise<T>) => {
     const s0 = statements;
+    const c0 = cpu();
     const t0 = performance.now();
     const result = await work();
-    return { ms: performance.now() - t0, statements: statements - s0, result };
+    const ms = performance.now() - t0;
+    const c1 = cpu();
+    return { ms, statements: statements - s0, nodeCpuMs: 1000 * (c1.node - c0.node), postgresCpuMs: 1000 * (c1.postgres - c0.postgres), result };
   };
   const reset = async () => {
     const tx = orm.em.fork();
@@ -144,44 +159,50 @@ try {
     });
   // As the schedule's activity runs it (src/activities/invoicing/index.ts), asynchronous commits included.
   const options = { billingPoint: BILLING_DATE, fixedPoint: false, proforma: false, newOpen: false, preview: false, today: BILLING_DATE, asynchronousCommit: !flag('synchronous-commit') };
-  const invoicing = () =>
+  const invoicing = (atOnce: number, perStatement: number) =>
     measure(async () => {
-      const { billings: _, ...result } = await invoiceRun(orm.em.fork(), {}, options, (work) => work(orm.em.fork()), false, AT_ONCE);
+      const { billings: _, ...result } = await invoiceRun(orm.em.fork(), {}, options, (work) => work(orm.em.fork()), false, atOnce, perStatement);
       return result;
     });
+  // One invoicing contender per setting (statements under way × accounts per statement), all in every round.
+  const contenders = AT_ONCE.flatMap((atOnce) =>
+    PER_STATEMENT.map((perStatement) => ({ name: `invoicing run, ${atOnce} at once × ${perStatement} per statement`, run: () => invoicing(atOnce, perStatement) })),
+  );
 
-  const rows: { floor: number; floorSql: number; run: number; runSql: number }[] = [];
+  type Measured = Omit<Awaited<ReturnType<typeof floor>>, 'result'> & { result: unknown };
+  const rows: { floor: Measured; runs: Measured[] }[] = [];
   let floorCounts: Awaited<ReturnType<typeof counts>> | undefined;
-  let runCounts: Awaited<ReturnType<typeof counts>> | undefined;
-  let runResult: Awaited<ReturnType<typeof invoicing>>['result'] | undefined;
   for (let round = 1; round <= ROUNDS; round++) {
-    // Alternate which goes first, so neither always meets a freshly vacuumed table or a warmer cache.
-    const order = round % 2 === 1 ? ['floor', 'run'] : ['run', 'floor'];
-    let f: Awaited<ReturnType<typeof floor>> | undefined;
-    let r: Awaited<ReturnType<typeof invoicing>> | undefined;
+    // Alternate which goes first, so none always meets a freshly vacuumed table or a warmer cache.
+    const order = ['floor', ...contenders.map((_, i) => i)];
+    if (round % 2 === 0) order.reverse();
+    let f: Measured | undefined;
+    const runs: Measured[] = [];
     for (const which of order) {
       await reset();
       if (which === 'floor') {
         f = await floor();
         floorCounts = await counts();
-      } else {
-        r = await invoicing();
-        runCounts = await counts();
-        runResult = r.result;
+        continue;
       }
+      const r = await contenders[which as number]!.run();
+      const runCounts = await counts();
+      if (floorCounts && (runCounts.lines !== ORDERS || floorCounts.bills !== runCounts.bills) || runCounts.billed !== ORDERS) {
+        throw new Error(`not the same rows out: floor ${JSON.stringify(floorCounts)}, run ${JSON.stringify(runCounts)} ${JSON.stringify(r.result)}`);
+      }
+      runs[which as number] = r;
+      log(`round ${round}: ${contenders[which as number]!.name} ${r.ms.toFixed(0)} ms ${JSON.stringify(r.result)} (${machineLoad()})`);
     }
-    if (floorCounts!.lines !== ORDERS || runCounts!.lines !== ORDERS || floorCounts!.bills !== runCounts!.bills || runCounts!.billed !== ORDERS) {
-      throw new Error(`not the same rows out: floor ${JSON.stringify(floorCounts)}, run ${JSON.stringify(runCounts)} ${JSON.stringify(runResult)}`);
-    }
-    rows.push({ floor: f!.ms, floorSql: f!.statements, run: r!.ms, runSql: r!.statements });
-    log(`round ${round}: floor ${f!.ms.toFixed(0)} ms (${f!.result} orders read), invoicing ${r!.ms.toFixed(0)} ms ${JSON.stringify(r!.result)} (${machineLoad()})`);
+    if (floorCounts!.lines !== ORDERS) throw new Error(`floor wrote ${JSON.stringify(floorCounts)}`);
+    rows.push({ floor: f!, runs });
+    log(`round ${round}: floor ${f!.ms.toFixed(0)} ms (${f!.result} orders read) (${machineLoad()})`);
   }
   if (PROFILE) {
     await reset();
     profile.clear();
     profiling = true;
     lastQueryAt = performance.now();
-    await invoicing();
+    await invoicing(AT_ONCE[0]!, PER_STATEMENT[0]!);
     profiling = false;
     const total = [...profile.values()].reduce((n, e) => n + e.ms, 0);
     const kinds = [...profile.entries()].sort((a, b) => b[1].ms - a[1].ms);
@@ -190,18 +211,33 @@ try {
     await breakdown();
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-  const floorMs = median(rows.map((r) => r.floor));
-  const runMs = median(rows.map((r) => r.run));
+  const perAccount = (ms: number) => (ms / ACCOUNTS).toFixed(2);
+  const line = (name: string, of: (row: (typeof rows)[number]) => Measured, floorMs: number) => {
+    const ms = median(rows.map((r) => of(r).ms));
+    return [
+      name, (ms / 1000).toFixed(2), ratio(ms, floorMs), median(rows.map((r) => of(r).statements)), perAccount(ms),
+      perAccount(median(rows.map((r) => of(r).nodeCpuMs))), perAccount(median(rows.map((r) => of(r).postgresCpuMs))),
+    ];
+  };
+  console.log(`\nper round (wall s; CPU ms per account Node / PostgreSQL)\n`);
+  console.log(
+    table(
+      ['round', 'floor', ...contenders.map((c) => c.name)],
+      rows.map((r, i) => [i + 1, ...[r.floor, ...r.runs].map((m) => `${(m.ms / 1000).toFixed(2)} s (${ratio(m.ms, r.floor.ms)}; ${perAccount(m.nodeCpuMs)} / ${perAccount(m.postgresCpuMs)})`)]),
+    ),
+  );
+  const floorMs = median(rows.map((r) => r.floor.ms));
   console.log(`\ninvoicing ${ORDERS.toLocaleString('en')} orders of ${ACCOUNTS.toLocaleString('en')} accounts, median of ${ROUNDS} rounds (${machineLoad()})\n`);
   console.log(
     table(
-      ['', 'wall (s)', 'vs floor', 'SQL statements', 'bills', 'lines'],
+      ['', 'wall (s)', 'vs floor', 'SQL statements', 'wall ms per account', 'Node CPU ms per account', 'PostgreSQL CPU ms per account'],
       [
-        ['floor: read orders, insert bills, lines, move orders (4 statements)', (floorMs / 1000).toFixed(2), '1.00×', median(rows.map((r) => r.floorSql)), floorCounts!.bills, floorCounts!.lines],
-        ['invoicing run (the schedule activity)', (runMs / 1000).toFixed(2), ratio(runMs, floorMs), median(rows.map((r) => r.runSql)), runCounts!.bills, runCounts!.lines],
+        line('floor: read orders, insert bills, lines, move orders (4 statements)', (r) => r.floor, floorMs),
+        ...contenders.map((c, i) => line(c.name, (r) => r.runs[i]!, floorMs)),
       ],
     ),
   );
+  console.log(`\nbills ${floorCounts!.bills}, lines ${floorCounts!.lines} (each contender checked to write the same)`);
 
   /**
    * An account's cost taken apart (--profile), each part timed alone over every account, sequentially as the run goes:
@@ -251,6 +287,7 @@ function statementKind(message: string): string {
     [/^rollback/, 'ROLLBACK'],
     [/for update/, 'lock account (select … for update)'],
     [/^select invoice_account\(/, 'invoice_account: lock, digest check, bill, lines, sublines, order moves'],
+    [/^select invoice_accounts\(/, 'invoice_accounts: each account locked, checked, written in a subtransaction'],
     [/^with ok as/, 'write: digest check, bill, lines, sublines, order moves'],
     [/^with reused as/, 'bill (reuse open or insert)'],
     [/^with v as materialized/, 'lines with sublines (insert)'],

@@ -3,7 +3,8 @@
  * (src/invoicing/run/invoice-account.ts, migration 20261129231847): it writes only while the digest the inputs were
  * read with still holds, and input that is not the account's is refused whole — the account's bills, lines, sublines
  * and order moves all or nothing. Also the schedule's way of calling it (no explicit transaction: each account's
- * statement is its own), interrupted between accounts and run again. Against a real PostgreSQL.
+ * statement is its own), interrupted between accounts and run again; several accounts in one statement
+ * (`invoice_accounts`), each all or nothing, one failing without undoing the others. Against a real PostgreSQL.
  */
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { Service } from '../src/entities/billing/service.js';
@@ -12,6 +13,7 @@ import { pageInputs } from '../src/invoicing/run/account-inputs.js';
 import { computeBilling, type InvoiceOptions } from '../src/invoicing/run/bill-account.js';
 import { inputsFingerprint } from '../src/invoicing/run/inputs-fingerprint.js';
 import { invoiceAccount, type AccountWrite } from '../src/invoicing/run/invoice-account.js';
+import { AccountWriteFailed, invoiceAccounts } from '../src/invoicing/run/invoice-accounts.js';
 import { invoiceRun } from '../src/invoicing/run/invoice-run.js';
 import { BillingDecimal } from '../src/billing/money.js';
 import { createTestDatabase } from './support/database.js';
@@ -114,20 +116,70 @@ test('input that is not the account\'s is refused whole: no bill, line, subline 
   expect(await written(account)).toEqual({ bills: 1, lines: 2, sublines: 2, moved: 2 });
 });
 
-test.each([1, 2])('the schedule\'s way (each account one statement, no explicit transaction; %i at once) interrupted, then run again, bills each order once', async (atOnce) => {
-  const { serviceId, accountIds } = await fixture(`schedule-${atOnce}`, 6, 2);
+test.each([
+  [1, 1, [2, 2, 0, 0, 0, 0, 0, 0]],
+  [2, 1, [2, 2, 0, 0, 0, 0, 0, 0]],
+  [1, 2, [2, 2, 2, 2, 0, 0, 0, 0]],
+  [2, 2, [2, 2, 2, 2, 0, 0, 0, 0]],
+])('the schedule\'s way (no explicit transaction; %i statements at once, %i accounts per statement) interrupted, then run again, bills each order once', async (atOnce, perStatement, billed) => {
+  const { serviceId, accountIds } = await fixture(`schedule-${atOnce}-${perStatement}`, 8, 2);
   let calls = 0;
   await expect(
     invoiceRun(db.orm.em.fork(), { serviceIds: [serviceId] }, OPTIONS, async (work) => {
       if (++calls === 3) throw new Error('worker lost');
       return work(db.orm.em.fork());
-    }, false, atOnce),
+    }, false, atOnce, perStatement),
   ).rejects.toThrow('worker lost');
-  // Accounts are billed whole or not at all; the first two are (the third failed, none after it was started).
+  // Accounts are billed whole or not at all; those of the first two statements are (the third failed, none after it
+  // was started).
   const interrupted = await Promise.all(accountIds.map((a) => written(a)));
-  expect(interrupted.map((w) => w.lines)).toEqual([2, 2, 0, 0, 0, 0]);
+  expect(interrupted.map((w) => w.lines)).toEqual(billed);
   for (const w of interrupted) expect(w.moved).toBe(w.lines);
-  const rerun = await invoiceRun(db.orm.em.fork(), { serviceIds: [serviceId] }, OPTIONS, (work) => work(db.orm.em.fork()), false, atOnce);
+  const rerun = await invoiceRun(db.orm.em.fork(), { serviceIds: [serviceId] }, OPTIONS, (work) => work(db.orm.em.fork()), false, atOnce, perStatement);
+  expect({ accounts: rerun.accounts, lines: rerun.lines }).toEqual({ accounts: 8, lines: 16 - billed.reduce((n, l) => n + l, 0) });
+  for (const account of accountIds) expect(await written(account)).toEqual({ bills: 1, lines: 2, sublines: 0, moved: 2 });
+});
+
+test('several accounts in one statement, one of them refused: the others are written, the refused one is left as it was', async () => {
+  const { accountIds } = await fixture('several', 3, 2);
+  const [first, refused, last] = accountIds as [string, string, string];
+  const writes = await Promise.all(accountIds.map((a) => computedWrite(a)));
+  const lastMove = writes[2]!.orders[0]!;
+  // The middle account's write moves an order of another account: refused by `invoice_account`, alone.
+  writes[1] = { ...writes[1]!, orders: [...writes[1]!.orders, lastMove] };
+  const outcomes = await invoiceAccounts(db.orm.em.fork(), writes);
+  expect(outcomes[0]).toHaveLength(1);
+  expect(outcomes[1]).toBeInstanceOf(AccountWriteFailed);
+  expect((outcomes[1] as AccountWriteFailed).message).toMatch(new RegExp(`account ${refused}: invoice_account: a move of account ${refused}`));
+  expect((outcomes[1] as AccountWriteFailed).sqlState).toBe('23514');
+  expect(outcomes[2]).toHaveLength(1);
+  expect(await written(first)).toEqual({ bills: 1, lines: 2, sublines: 0, moved: 2 });
+  expect(await written(refused)).toEqual({ bills: 0, lines: 0, sublines: 0, moved: 0 });
+  expect(await written(last)).toEqual({ bills: 1, lines: 2, sublines: 0, moved: 2 });
+  // Its lock went with its subtransaction: another session takes it at once.
+  await db.orm.em.fork().transactional((tx) => tx.execute('select id from account where id = ? for update nowait', [refused]));
+});
+
+test('the run, several accounts per statement, with one account failing in PostgreSQL: the others of its statement billed, it billed by the next run, nothing twice', async () => {
+  const { serviceId, accountIds } = await fixture('failing', 6, 2);
+  const failing = accountIds[1]!;
+  const em = db.orm.em.fork();
+  // A real failure of the database for one account's lines (a trigger standing for, e.g., a constraint it breaks).
+  await em.execute(`create function refuse_failing_line() returns trigger language plpgsql as $$ begin raise exception 'line refused'; end $$`);
+  await em.execute(`create trigger refuse_failing_line before insert on bill_line for each row when (new.account_id = ${Number(failing)}) execute function refuse_failing_line()`);
+  try {
+    await expect(invoiceRun(db.orm.em.fork(), { serviceIds: [serviceId] }, OPTIONS, (work) => work(db.orm.em.fork()), false, 1, 3)).rejects.toThrow(
+      new RegExp(`account ${failing}: line refused`),
+    );
+  } finally {
+    await em.execute('drop trigger refuse_failing_line on bill_line');
+    await em.execute('drop function refuse_failing_line()');
+  }
+  // The first statement's other two accounts are billed; the failing one untouched; the run stopped after it.
+  const after = await Promise.all(accountIds.map((a) => written(a)));
+  expect(after.map((w) => w.lines)).toEqual([2, 0, 2, 0, 0, 0]);
+  for (const w of after) expect(w.moved).toBe(w.lines);
+  const rerun = await invoiceRun(db.orm.em.fork(), { serviceIds: [serviceId] }, OPTIONS, (work) => work(db.orm.em.fork()), false, 1, 3);
   expect({ accounts: rerun.accounts, lines: rerun.lines }).toEqual({ accounts: 6, lines: 8 });
   for (const account of accountIds) expect(await written(account)).toEqual({ bills: 1, lines: 2, sublines: 0, moved: 2 });
 });

@@ -55,14 +55,14 @@ async function addOrders(accountId: string, serviceId: string, count: number, la
 type Runner = (before: (accountId: string) => Promise<void>) => AccountRunner;
 
 /** Each account in an explicit transaction of its own; `before(accountId)` runs first, on its own. */
-const ownTransactions: Runner = (before) => async (work, accountId) => {
-  await before(accountId);
+const ownTransactions: Runner = (before) => async (work, accountIds) => {
+  for (const accountId of accountIds) await before(accountId);
   return db.orm.em.fork().transactional((tx) => work(tx as EntityManager));
 };
 
 /** As the schedule runs it: outside any transaction, each account's one statement its own transaction. */
-const ownStatements: Runner = (before) => async (work, accountId) => {
-  await before(accountId);
+const ownStatements: Runner = (before) => async (work, accountIds) => {
+  for (const accountId of accountIds) await before(accountId);
   return work(db.orm.em.fork());
 };
 
@@ -82,9 +82,10 @@ async function linesOf(serviceId: string): Promise<{ account: string; order: str
 }
 
 describe.each([
-  ['each account in a transaction of its own', 'tx', ownTransactions],
-  ['each account one statement, its own transaction (the schedule)', 'stmt', ownStatements],
-] as const)('%s', (_, tag, runAs) => {
+  ['each account in a transaction of its own', 'tx', ownTransactions, 1],
+  ['each account one statement, its own transaction', 'stmt', ownStatements, 1],
+  ['three accounts per statement, its own transaction, each account a subtransaction (the schedule)', 'batch', ownStatements, 3],
+] as const)('%s', (_, tag, runAs, perStatement) => {
   test('another run billing an account between the page\'s read and its transaction: its orders are billed once', async () => {
     const { serviceId, accountIds } = await fixture(`rival-${tag}`, 3, 2);
     const rival = accountIds[1]!;
@@ -94,7 +95,7 @@ describe.each([
       const other = await invoiceRun(db.orm.em.fork(), { serviceIds: [serviceId], accountIds: [rival] }, OPTIONS, (work) => db.orm.em.fork().transactional((tx) => work(tx as EntityManager)));
       expect(other.lines).toBe(2);
     });
-    const run = await invoiceRun(db.orm.em.fork(), { serviceIds: [serviceId] }, OPTIONS, runner);
+    const run = await invoiceRun(db.orm.em.fork(), { serviceIds: [serviceId] }, OPTIONS, runner, false, 1, perStatement);
     expect({ accounts: run.accounts, lines: run.lines }).toEqual({ accounts: 3, lines: 4 });
     const lines = await linesOf(serviceId);
     expect(lines).toHaveLength(6);
@@ -120,7 +121,7 @@ describe.each([
       });
       await hasBilled;
     });
-    const run = invoiceRun(db.orm.em.fork(), { serviceIds: [serviceId] }, OPTIONS, runner);
+    const run = invoiceRun(db.orm.em.fork(), { serviceIds: [serviceId] }, OPTIONS, runner, false, 1, perStatement);
     // The run's write waits for the account's lock; then the mutation commits.
     await pollUntil('the run waiting for the account\'s lock', () => lockWaiters(), (n) => n > 0);
     release();
@@ -141,7 +142,7 @@ describe.each([
       await em.execute(`update billing_order set ignore = true where id = ?`, [second!.order]);
       await addOrders(changed, serviceId, 1, 'added after the read');
     });
-    const run = await invoiceRun(db.orm.em.fork(), { serviceIds: [serviceId] }, OPTIONS, runner);
+    const run = await invoiceRun(db.orm.em.fork(), { serviceIds: [serviceId] }, OPTIONS, runner, false, 1, perStatement);
     expect({ accounts: run.accounts, lines: run.lines }).toEqual({ accounts: 2, lines: 6 });
     const billed = await db.orm.em.fork().execute<{ order: string; description: string }[]>(
       `select l.order_id::text as order, l.description from bill_line l join billing_order o on o.id = l.order_id
@@ -156,7 +157,7 @@ describe.each([
 
   test('an order added between the page\'s read and the transaction of an account that had nothing to bill is billed by that run', async () => {
     const { serviceId, accountIds } = await fixture(`quiet-${tag}`, 2, 1);
-    const own = (before: (accountId: string) => Promise<void>) => invoiceRun(db.orm.em.fork(), { serviceIds: [serviceId] }, OPTIONS, runAs(before));
+    const own = (before: (accountId: string) => Promise<void>) => invoiceRun(db.orm.em.fork(), { serviceIds: [serviceId] }, OPTIONS, runAs(before), false, 1, perStatement);
     expect((await own(async () => {})).lines).toBe(2);
     const quiet = accountIds[1]!;
     // The page finds nothing to bill for the account; its new order commits before the account's transaction.

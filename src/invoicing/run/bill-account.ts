@@ -15,8 +15,8 @@ export interface InvoiceOptions extends BillOptions {
   preview: boolean;
   /**
    * Commit each account's transaction without waiting for its WAL flush (`synchronous_commit = off` for that
-   * transaction only). Only for the schedule's run, where each account has a transaction of its own: a crash may lose
-   * the last accounts' commits (a fraction of a second's worth), and since an account's bill and its orders' moves
+   * transaction only). Only for the schedule's run, where each account has a transaction of its own (or a
+   * subtransaction of its statement's few accounts, committed together): a crash may lose the last accounts' commits (a fraction of a second's worth), and since an account's bill and its orders' moves
    * commit together, the lost accounts are simply billed by the next run — nothing doubled, nothing half-written.
    * Never for an admin's mutation, which reports its bills as written.
    */
@@ -64,7 +64,8 @@ export async function billAccount(em: EntityManager, accountId: string, selectio
   return em.isInTransaction() ? underLock(em) : em.transactional((tx) => underLock(tx as EntityManager));
 }
 
-function writeOf(accountId: string, billing: ComputedBilling, options: InvoiceOptions, fingerprint: string | undefined): AccountWrite {
+/** What `invoice_account` writes for the account's computed billing. */
+export function writeOf(accountId: string, billing: ComputedBilling, options: InvoiceOptions, fingerprint: string | undefined): AccountWrite {
   return { accountId, groups: billing.groups, orders: billing.orders, moveOrders: !options.proforma, today: options.today, fingerprint, asynchronousCommit: options.asynchronousCommit ?? false };
 }
 

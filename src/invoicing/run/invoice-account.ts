@@ -29,7 +29,8 @@ export async function invoiceAccount(em: EntityManager, write: AccountWrite): Pr
   return row!.result.changed ? undefined : row!.result.bill_ids!;
 }
 
-function payloadOf(write: AccountWrite) {
+/** The JSON `invoice_account` takes for one account (`invoice_accounts` takes an array of them). */
+export function payloadOf(write: AccountWrite) {
   const before = new Map(write.orders.map((o) => [o.orderId, o.before] as const));
   return {
     account_id: write.accountId,

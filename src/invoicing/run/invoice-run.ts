@@ -1,16 +1,30 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { pageInputs, type OrderSelection } from './account-inputs.js';
 import { billAccount, type AccountBilling, type InvoiceOptions } from './bill-account.js';
+import { billAccounts } from './bill-accounts.js';
 import { inputsFingerprintSql } from './inputs-fingerprint.js';
 import type { AccountServiceInput } from '../invoicing-types.js';
 
 export const INVOICE_PAGE_SIZE = 500;
+/**
+ * The schedule's accounts per statement (`invoice_accounts`: one round trip, one transaction, a subtransaction per
+ * account). Well under 64, PostgreSQL's cache of a transaction's subtransactions per backend, past which checking a
+ * row's visibility gets slower for every session.
+ */
+export const ACCOUNTS_PER_STATEMENT = 8;
+/**
+ * The schedule's statements under way at once (each on a connection of its own, plus one reading the next page): the
+ * next statement's accounts are computed while the other is in PostgreSQL. 4 was faster only at load 15+ on 2 cores;
+ * at load 3–9 it cost PostgreSQL more CPU per account and 2 was faster (bench/README.md, "Session 9").
+ */
+export const STATEMENTS_AT_ONCE = 2;
 
 /**
- * How each account is billed: in a transaction of its own (the schedule: `work` given an entity manager outside any
- * transaction, so the account's one statement is its transaction), or all in the caller's (a mutation).
+ * How each account (or each statement's accounts, `accountsPerStatement` > 1) is billed: in a transaction of its own
+ * (the schedule: `work` given an entity manager outside any transaction, so the one statement is its transaction), or
+ * all in the caller's (a mutation). `accountIds`: the accounts `work` bills.
  */
-export type AccountRunner = (work: (em: EntityManager) => Promise<AccountBilling>, accountId: string) => Promise<AccountBilling>;
+export type AccountRunner = <T>(work: (em: EntityManager) => Promise<T>, accountIds: readonly string[]) => Promise<T>;
 
 export interface InvoiceRunResult {
   accounts: number;
@@ -22,7 +36,8 @@ export interface InvoiceRunResult {
 
 /**
  * Bills every account with not-ignored orders of active services (within the selection), a page of accounts at a
- * time (keyset on id), each account in its own transaction: an interrupted run leaves whole accounts billed or not,
+ * time (keyset on id), each account all or nothing (a transaction of its own, or a subtransaction of its statement's
+ * with `accountsPerStatement` > 1): an interrupted run leaves whole accounts billed or not,
  * and the next run completes the rest without billing anything twice (orders already billed up to their billing
  * point are skipped). The keyset is the numeric id: ordered as text ('1000' < '999'), pages revisited accounts.
  * A page's inputs are read for all its accounts at once (three statements, outside the accounts' transactions), each
@@ -33,10 +48,13 @@ export interface InvoiceRunResult {
  * lines in TypeScript, then sending its statement — while the one before is still in PostgreSQL: still one account per
  * transaction, the accounts' locks independent; the first failure stops starting accounts and is thrown once the ones
  * under way end (each of them billed whole or not at all, as in a sequential run); it also reads the next page while
- * the accounts of one are billed (the page's statements then cost the run no wall time).
+ * the accounts of one are billed (the page's statements then cost the run no wall time). `accountsPerStatement` > 1
+ * (not for previews) writes that many accounts of a page in ONE statement (`billAccounts`): each account still all or
+ * nothing (a subtransaction of its own), the statement's accounts committed together; an account that fails leaves
+ * the others billed, is left as it was (billed by the next run) and stops the run after them as above.
  */
 export async function invoiceRun(
-  em: EntityManager, selection: OrderSelection, options: InvoiceOptions, runAccount: AccountRunner, keep = false, accountsAtOnce = 1,
+  em: EntityManager, selection: OrderSelection, options: InvoiceOptions, runAccount: AccountRunner, keep = false, accountsAtOnce = 1, accountsPerStatement = 1,
 ): Promise<InvoiceRunResult> {
   const result: InvoiceRunResult = { accounts: 0, bills: 0, lines: 0, skippedServices: 0, billings: [] };
   const readPage = async (after: string) => {
@@ -64,17 +82,33 @@ export async function invoiceRun(
       // Awaited at the next page; until then a failure must not count as unhandled (the page's own failure wins).
       next.catch(() => undefined);
     }
-    await eachAtMost(page, accountsAtOnce, async ({ account_id: accountId, fingerprint }) => {
-      const read = { inputs: inputs.get(accountId) ?? [], fingerprint };
-      const billing = await runAccount((tx) => billAccount(tx, accountId, selection, options, read), accountId);
+    const count = (billing: AccountBilling) => {
       result.accounts++;
       result.bills += billing.groups.length;
       result.lines += billing.groups.reduce((n, g) => n + g.lines.length, 0);
       result.skippedServices += billing.skipped.length;
       if (keep) result.billings.push(billing);
-    });
+    };
+    const reads = page.map(({ account_id: accountId, fingerprint }) => ({ accountId, read: { inputs: inputs.get(accountId) ?? [], fingerprint } }));
+    if (accountsPerStatement > 1 && !options.preview) {
+      await eachAtMost(chunks(reads, accountsPerStatement), accountsAtOnce, async (unit) => {
+        const { billings, failure } = await runAccount((tx) => billAccounts(tx, unit, selection, options), unit.map((r) => r.accountId));
+        billings.forEach(count);
+        if (failure) throw failure.error;
+      });
+    } else {
+      await eachAtMost(reads, accountsAtOnce, async ({ accountId, read }) => {
+        count(await runAccount((tx) => billAccount(tx, accountId, selection, options, read), [accountId]));
+      });
+    }
     if (accountsAtOnce <= 1) next = readPage(after);
   }
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < items.length; i += size) result.push(items.slice(i, i + size));
+  return result;
 }
 
 function twice(ids: readonly string[] | undefined): [string, string] {
