@@ -23,7 +23,7 @@ import { RunStateFeed } from '../orchestration/run-state-feed.js';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { GraphQLError, specifiedRules, validate } from 'graphql';
-import { setBatchStarter } from '../orchestration/outbox/outbox-registry.js';
+import { outboxOf, setBatchStarter } from '../orchestration/outbox/outbox-registry.js';
 import { relayUnstartedBatches } from '../orchestration/outbox/relay.js';
 import { TemporalBatchStarter } from '../orchestration/outbox/temporal-batch-starter.js';
 import { sshServerAccess, type ServerAccess } from '../orchestration/server-access.js';
@@ -162,11 +162,18 @@ export async function startApi(opts: {
   });
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
   const { port } = httpServer.address() as AddressInfo;
+  let closing: Promise<void> | undefined;
   return {
     url: `http://localhost:${port}/graphql`,
-    async close() {
-      await apollo.stop();
-      await Promise.all([servers.close(), runStates.close()]);
+    close() {
+      closing ??= (async () => {
+        await apollo.stop();
+        // No request commits any more; the batches they committed are being started: let those calls end before
+        // the caller closes the Temporal connection.
+        await outboxOf(orm).startsSettled();
+        await Promise.all([servers.close(), runStates.close()]);
+      })();
+      return closing;
     },
   };
 }

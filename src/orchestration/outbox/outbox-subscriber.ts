@@ -28,6 +28,8 @@ export class DryRunRollback extends Error {
 export class OutboxSubscriber implements EventSubscriber {
   /** Changes per open transaction (keyed by the driver's transaction object). */
   private readonly pending = new WeakMap<object, Change[]>();
+  /** Starts begun after a commit and not ended yet (each catches its own error). */
+  private readonly starting = new Set<Promise<void>>();
 
   constructor(
     private readonly starter: () => BatchStarter | null,
@@ -83,10 +85,28 @@ export class OutboxSubscriber implements EventSubscriber {
     if (!starter || batches.length === 0) return; // a process without Temporal (migrations, CLI dry runs): the relay will start them
     // Not awaited by the committing request: the commit is what counts, starting is best effort here.
     if (starter.startWritten) {
-      starter.startWritten(batches).catch((err) => batches.forEach((batch) => this.onStartError(batch.id, err)));
+      this.track(starter.startWritten(batches).catch((err) => batches.forEach((batch) => this.onStartError(batch.id, err))));
       return;
     }
-    for (const { id } of batches) starter.start(id).catch((err) => this.onStartError(id, err));
+    for (const { id } of batches) this.track(starter.start(id).catch((err) => this.onStartError(id, err)));
+  }
+
+  /**
+   * Resolves once every start begun so far has ended, or after `timeoutMs` (those left are the relay's). A process
+   * waits for this before it closes its Temporal connection: a start still retrying in the client when the connection
+   * closed threw "Channel has been shut down" from the client's retry timer, an uncaught exception (seen in CI).
+   */
+  async startsSettled(timeoutMs = 5_000): Promise<void> {
+    if (this.starting.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+    await Promise.race([Promise.all([...this.starting]), timeout]);
+    clearTimeout(timer);
+  }
+
+  private track(start: Promise<void>): void {
+    this.starting.add(start);
+    void start.finally(() => this.starting.delete(start));
   }
 
   async afterTransactionRollback(args: TransactionEventArgs): Promise<void> {
