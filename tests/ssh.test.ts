@@ -28,6 +28,19 @@ async function processesMatching(h: SshHost, text: string): Promise<string[]> {
   return stdout.split('\n').filter(Boolean);
 }
 
+/**
+ * The processes matching `text` once there are `count` of them: "started" is printed by the script's shell, which
+ * may get there before a subshell has exec'd its named process (seen under load in CI).
+ */
+async function processesStarted(h: SshHost, text: string, count: number): Promise<string[]> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const found = await processesMatching(h, text);
+    if (found.length >= count || Date.now() > deadline) return found;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 async function fileExists(h: SshHost, path: string): Promise<boolean> {
   return (await h.sandbox.bash(`test -e '${path}'`)).code === 0;
 }
@@ -146,7 +159,7 @@ describe('killing the remote process', () => {
     const m = marker();
     const { started, run } = runUntilStarted(`(exec -a ${m}-bg sleep 300) &\n(exec -a ${m}-fg sleep 300) &\necho started\nwait`, { timeoutMs: 1500 });
     await started;
-    expect(await processesMatching(a, m)).toHaveLength(2);
+    expect(await processesStarted(a, m, 2)).toHaveLength(2);
     const err = await run.then(() => null, (e: unknown) => e);
     expect(err).toBeInstanceOf(ScriptTimeoutError);
     expect((err as ScriptTimeoutError).result).toMatchObject({ signal: 'SIGTERM', stdout: 'started\n' });
@@ -170,7 +183,7 @@ describe('killing the remote process', () => {
     const controller = new AbortController();
     const { started, run } = runUntilStarted(`echo started\n(exec -a ${m} sleep 300)\necho never`, { timeoutMs: 60_000, signal: controller.signal });
     await started;
-    expect(await processesMatching(a, m)).toHaveLength(1);
+    expect(await processesStarted(a, m, 1)).toHaveLength(1);
     controller.abort();
     const err = await run.then(() => null, (e: unknown) => e);
     expect(err).toBeInstanceOf(ScriptCancelledError);
