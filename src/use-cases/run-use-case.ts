@@ -54,7 +54,8 @@ export async function runUseCase<T>(
   let result: T | undefined;
   let userErrors: UserError[] = [];
   let outcome = AuditOutcome.ERROR;
-  let auditCommitted = false;
+  // Read when the entry is written: the use case may have named its changed fields by then.
+  const changedFields = () => audit.changedFields ?? [...(options.inputFields ?? [])];
   try {
     await em.transactional(async (tx) => {
       bindOutbox(tx as EntityManager, binding);
@@ -65,10 +66,9 @@ export async function runUseCase<T>(
         // instead of two, and no entry without its change. Flushed first, so the entry sees the rows as committed
         // (an account created or deleted by the change).
         await tx.flush();
-        await recordAudit(tx as EntityManager, actor, name, audit, audit.changedFields ?? [...(options.inputFields ?? [])], AuditOutcome.OK);
+        await recordAudit(tx as EntityManager, actor, name, audit, changedFields(), AuditOutcome.OK);
       }
     });
-    auditCommitted = !dryRun;
     outcome = AuditOutcome.OK;
   } catch (err) {
     const expected = userErrorsOf(err);
@@ -83,9 +83,10 @@ export async function runUseCase<T>(
     }
   } finally {
     // A refused, failed or dry run change rolled its transaction back, and the entry with it: written on its own.
-    if (!auditCommitted) {
+    const committedWithEntry = !dryRun && outcome === AuditOutcome.OK;
+    if (!committedWithEntry) {
       if (dryRun) audit.objectIds = audit.objectIds.filter((id) => !namesUnsaved(id));
-      await recordAudit(em.fork(), actor, dryRun ? `${name} (dry run)` : name, audit, audit.changedFields ?? [...(options.inputFields ?? [])], outcome);
+      await recordAudit(em.fork(), actor, dryRun ? `${name} (dry run)` : name, audit, changedFields(), outcome);
     }
   }
   if (userErrors.length) return { result: undefined, userErrors, batchIds: [], plan: null, dryRun };
