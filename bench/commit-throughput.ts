@@ -18,13 +18,8 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { createOrm } from '../src/db/orm.js';
-import { Account } from '../src/entities/accounts/account.js';
-import { AccountType } from '../src/entities/accounts/account-type.js';
-import { Route } from '../src/entities/orchestration/route.js';
-import { Server } from '../src/entities/orchestration/server.js';
-import { Crontab } from '../src/entities/services/crontab.js';
-import { SystemUser, SystemUserShell } from '../src/entities/services/system-user.js';
 import { flag, machineLoad, ratio, startBenchPostgres, table } from './orchestration-common.js';
+import { seedRoutedCrontabLine } from './routed-crontab-line.js';
 
 const log = (message: string) => console.error(`[bench] ${message}`);
 const SERVERS = 8;
@@ -49,19 +44,7 @@ interface Cell {
 async function seed(url: string): Promise<string[]> {
   const orm = await createOrm(url);
   const lines: string[] = [];
-  for (let n = 1; n <= SERVERS; n++) {
-    // In a transaction of its own: the collector fills in created objects' ids after the flush of an explicit one.
-    const em = orm.em.fork();
-    await em.begin();
-    const server = em.create(Server, { name: `bench${n}`, address: `192.0.2.${n}` });
-    em.create(Route, { backend: 'system-users', server, match: `systemuser.username == "bc${n}"` });
-    em.create(Route, { backend: 'crontabs', server, match: `crontab.systemUsername == "bc${n}"` });
-    const account = em.create(Account, { username: `bc${n}`, type: AccountType.INDIVIDUAL });
-    const user = em.create(SystemUser, { account, username: `bc${n}`, isMain: true, shell: SystemUserShell.BASH });
-    const line = em.create(Crontab, { account, systemUser: user, minute: '*/5', command: 'echo start' });
-    await em.commit();
-    lines.push(line.id);
-  }
+  for (let n = 1; n <= SERVERS; n++) lines.push(await seedRoutedCrontabLine(orm, `bench${n}`, `bc${n}`, `192.0.2.${n}`));
   await orm.close(true);
   return lines;
 }

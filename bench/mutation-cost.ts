@@ -28,16 +28,11 @@ import { createOrm } from '../src/db/orm.js';
 import { bootstrapFirstAdmin } from '../src/auth/bootstrap.js';
 import { issueSessionToken } from '../src/auth/session-token.js';
 import { User } from '../src/entities/auth/user.js';
-import { Account } from '../src/entities/accounts/account.js';
-import { AccountType } from '../src/entities/accounts/account-type.js';
-import { Route } from '../src/entities/orchestration/route.js';
-import { Server } from '../src/entities/orchestration/server.js';
-import { Crontab } from '../src/entities/services/crontab.js';
-import { SystemUser, SystemUserShell } from '../src/entities/services/system-user.js';
 import { toGlobalId } from '../src/schema/relay/global-id.js';
 import { startTemporalDevServer } from '../src/embedded/temporal-dev-server.js';
 import { freePort } from '../src/embedded/free-port.js';
 import { flag, machineLoad, now, pct, ratio, startBenchPostgres, table } from './orchestration-common.js';
+import { seedRoutedCrontabLine } from './routed-crontab-line.js';
 import { summariseCpuProfile, type CpuProfile } from './cpu-profile-summary.js';
 import { partsTable, profileParts } from './cpu-profile-parts.js';
 
@@ -86,18 +81,7 @@ async function seed(url: string): Promise<{ lines: string[]; token: string }> {
   try {
     await bootstrapFirstAdmin(orm);
     const lines: string[] = [];
-    for (let n = 1; n <= SERVERS; n++) {
-      const em = orm.em.fork();
-      await em.begin();
-      const server = em.create(Server, { name: `mc${n}`, address: `192.0.2.${n}` });
-      em.create(Route, { backend: 'system-users', server, match: `systemuser.username == "mc${n}"` });
-      em.create(Route, { backend: 'crontabs', server, match: `crontab.systemUsername == "mc${n}"` });
-      const account = em.create(Account, { username: `mc${n}`, type: AccountType.INDIVIDUAL });
-      const user = em.create(SystemUser, { account, username: `mc${n}`, isMain: true, shell: SystemUserShell.BASH });
-      const line = em.create(Crontab, { account, systemUser: user, minute: '*/5', command: 'echo start' });
-      await em.commit();
-      lines.push(toGlobalId('Crontab', line.id));
-    }
+    for (let n = 1; n <= SERVERS; n++) lines.push(toGlobalId('Crontab', await seedRoutedCrontabLine(orm, `mc${n}`, `mc${n}`, `192.0.2.${n}`)));
     const admin = await orm.em.fork().findOneOrFail(User, { username: 'admin' });
     return { lines, token: issueSessionToken(TOKEN_SECRET, admin, 24 * 3600).token };
   } finally {
