@@ -44,8 +44,18 @@ write_dovecot_user() {
   dovecot_written_at=$(date +%s)
 }
 
+# remove_dovecot_user FILE: removes one of Orchestra's passwd-files if it is there (false when it was not), its removal
+# time kept for dovecot_settle: until Dovecot's next look, a lookup answers from the file it read. (A script that only
+# saves never calls it.)
+# shellcheck disable=SC2317
+remove_dovecot_user() {
+  [ -e "$1" ] || return 1
+  rm -f -- "$1"
+  dovecot_written_at=$(date +%s)
+}
+
 # dovecot_settle: Dovecot looks at a passwd-file at most once a second and answers from what it read until then, so
-# a change written in the second of a lookup shows only in the next second. The run ends after that second: SUCCESS
+# a change written (or a file removed) in the second of a lookup shows only in the next second. The run ends after that second: SUCCESS
 # means the new password, state or quota is what Dovecot answers.
 dovecot_settle() {
   (( dovecot_written_at )) || return 0

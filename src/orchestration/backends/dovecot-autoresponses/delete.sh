@@ -2,8 +2,7 @@
 delete_autoresponder() {
   local user=$1 home=$mail_root/$1
   [ ! -L "$home" ] || fail "$home is a symbolic link: refusing to remove it"
-  if [ -e "$autoresponder_users/$user" ] || [ -e "$home" ]; then
-    rm -f -- "$autoresponder_users/$user"
+  if remove_dovecot_user "$autoresponder_users/$user" || [ -e "$home" ]; then
     rm -rf -- "$home"
     echo "autoresponder $user: removed"
   fi

@@ -3,8 +3,7 @@
 delete_mailbox() {
   local name=$1 trash=$2 home=$mail_root/$1 target
   [ ! -L "$home" ] || fail "$home is a symbolic link: refusing to move or remove it"
-  if [ -e "$mailbox_users/$name" ]; then
-    rm -f -- "$mailbox_users/$name"
+  if remove_dovecot_user "$mailbox_users/$name"; then
     echo "mailbox $name: user removed"
   fi
   doveadm kick "$name" >/dev/null 2>&1 || true
