@@ -35,8 +35,13 @@ export interface PlannedGroup {
  * order they must run on a server: saves in backend order (a crontab needs its user), groups that only delete in
  * reverse order (a crontab goes before its user).
  */
-export async function planGroups(em: EntityManager, changes: readonly Change[], only: { serverId?: string; backend?: string } = {}): Promise<PlannedGroup[]> {
-  const groups = await routedGroups(em, changes, only);
+export async function planGroups(
+  em: EntityManager,
+  changes: readonly Change[],
+  only: { serverId?: string; backend?: string } = {},
+  routesRead?: RoutesRead,
+): Promise<PlannedGroup[]> {
+  const groups = await routedGroups(em, changes, only, routesRead);
   // A sync (narrowed to a server or a backend) changes no route: no server is left.
   const leavers = only.serverId || only.backend ? [] : await routeLeavers(em, changes);
   if (leavers.length === 0) return groups;
@@ -48,13 +53,24 @@ export async function planGroups(em: EntityManager, changes: readonly Change[], 
   return sortGroups(groups);
 }
 
-async function routedGroups(em: EntityManager, changes: readonly Change[], only: { serverId?: string; backend?: string }): Promise<PlannedGroup[]> {
+/**
+ * `routesRead`: routes read earlier in the same transaction, with the servers' positions (routedServers,
+ * ../outbox/server-positions.ts): the first plan of a commit uses them instead of a statement of its own when they
+ * were read for every backend it plans for.
+ */
+async function routedGroups(
+  em: EntityManager,
+  changes: readonly Change[],
+  only: { serverId?: string; backend?: string },
+  routesRead?: RoutesRead,
+): Promise<PlannedGroup[]> {
   // Implied saves first, so a delete of the same object in this transaction wins.
   const objects = collapseChanges([...(await impliedSaves(em, changes)), ...changes]);
   const backends = [...new Set(objects.flatMap((o) => backendsForModel(o.model)))].filter((b) => !only.backend || b.name === only.backend);
   if (backends.length === 0) return [];
   // Routes first: a backend no route runs anywhere needs no snapshots (reading them costs per object).
-  const routes = await routesFor(em, backends, only.serverId);
+  const read = routesRead && !only.serverId && backends.every((b) => routesRead.backends.includes(b.name));
+  const routes = read ? compiledRoutes(backends, routesRead.rows) : await routesFor(em, backends, only.serverId);
   const operations = await plannedOperations(em, objects, (b) => routes.has(b.name));
   if (operations.length === 0) return [];
   return group(operations, routes);
@@ -93,13 +109,27 @@ export interface CompiledRoute {
   matches(context: Record<string, unknown>): boolean;
 }
 
+/** An active route as the plan reads it: its backend, its match, its server. */
+export interface RouteRow {
+  backend: string;
+  match: string;
+  server_id: string | number;
+  server_name: string;
+}
+
+/** Every active route of `backends` (none for a backend no route names), servers by name. */
+export interface RoutesRead {
+  backends: readonly string[];
+  rows: readonly RouteRow[];
+}
+
 /**
  * The active routes of `backends` with their compiled matches, servers by name. Read as rows (every commit reads
  * them: hydrating each route and its server as entities cost more than the rest of the plan); compiled once per
  * process (../routes/route-selector.ts).
  */
 export async function routesFor(em: EntityManager, backends: Backend[], serverId?: string): Promise<Map<string, CompiledRoute[]>> {
-  const rows = await em.getConnection().execute<{ backend: string; match: string; server_id: string | number; server_name: string }[]>(
+  const rows = await em.getConnection().execute<RouteRow[]>(
     `select r."backend", r."match", s."id" as server_id, s."name" as server_name
        from "route" r join "server" s on s."id" = r."server_id"
       where r."backend" in (?) and r."is_active"${serverId ? ' and r."server_id" = ?' : ''}
@@ -108,9 +138,15 @@ export async function routesFor(em: EntityManager, backends: Backend[], serverId
     'all',
     em.getTransactionContext(),
   );
+  return compiledRoutes(backends, rows);
+}
+
+/** The rows of `backends` (others are left out), by backend, in the rows' order (servers by name). */
+function compiledRoutes(backends: Backend[], rows: readonly RouteRow[]): Map<string, CompiledRoute[]> {
   const byBackend = new Map<string, CompiledRoute[]>();
   for (const row of rows) {
-    const backend = backends.find((b) => b.name === row.backend)!;
+    const backend = backends.find((b) => b.name === row.backend);
+    if (!backend) continue;
     const list = byBackend.get(row.backend) ?? [];
     list.push({ server: { id: String(row.server_id), name: row.server_name }, matches: routeSelector(backend, row.match, true) });
     byBackend.set(row.backend, list);

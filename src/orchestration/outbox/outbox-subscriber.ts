@@ -6,7 +6,7 @@ import { planGroups } from '../collector/plan.js';
 import { mattersToServers } from '../../services/index.js';
 import { writeOutbox } from './write-outbox.js';
 import { planUnderServerLocks } from './server-locks.js';
-import { positionsOfRoutedServers } from './server-positions.js';
+import { routedServers } from './server-positions.js';
 import { backendsReachedBy } from '../collector/backends-reached.js';
 import { bindingOf, takeWrittenBatches } from './outbox-binding.js';
 import type { BatchStarter } from './batch-starter.js';
@@ -72,7 +72,7 @@ export class OutboxSubscriber implements EventSubscriber {
     }
     // The snapshots must include every transaction committed ahead of this one on the same servers.
     const backends = backendsReachedBy(changes).map((b) => b.name);
-    const groups = await planUnderServerLocks(em, (planner) => planGroups(planner, changes), (reader) => positionsOfRoutedServers(reader, backends));
+    const groups = await planUnderServerLocks(em, (planner, routesRead) => planGroups(planner, changes, {}, routesRead), (reader) => routedServers(reader, backends));
     if (groups.length === 0) return;
     await writeOutbox(em, groups, binding?.actor ?? 'system');
   }

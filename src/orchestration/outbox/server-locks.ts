@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { PlannedGroup } from '../collector/plan.js';
-import { toPositions, type ServerPositions } from './server-positions.js';
+import type { PlannedGroup, RoutesRead } from '../collector/plan.js';
+import { toPositions, type RoutedServers, type ServerPositions } from './server-positions.js';
 
 /**
  * The first key of every server's outbox lock, `pg_advisory_xact_lock(SERVER_LOCK_SPACE, <server id>)`. (Two-key
@@ -71,9 +71,10 @@ export const serversOf = (groups: readonly PlannedGroup[]): string[] => [...new 
  *
  * Which servers depends on the snapshots (routes match on them), so a first plan on a fork (same transaction, an
  * identity map of its own: entities it loads must not be reused stale by the real plan) finds them. That plan is kept
- * when no transaction writing runs for its servers committed since before it started: `positionsBefore` (read first,
- * for every server the plan could select) equals their positions read once their locks are held. Otherwise, or
- * without `positionsBefore`, the real plan runs under the locks. If it selects a server more (a concurrent commit
+ * when no transaction writing runs for its servers committed since before it started: `readBefore`'s positions (read
+ * first, for every server the plan could select, by the statement that also reads the routes the first plan uses:
+ * routedServers) equal their positions read once their locks are held. Otherwise, or without `readBefore`, the real
+ * plan runs under the locks. If it selects a server more (a concurrent commit
  * changed the routing of this very change), that one is locked too and the plan repeats: out of the ascending order,
  * so two such transactions could deadlock; PostgreSQL then aborts one of them (an error to its caller, nothing
  * written).
@@ -84,14 +85,15 @@ export const serversOf = (groups: readonly PlannedGroup[]): string[] => [...new 
  */
 export async function planUnderServerLocks(
   em: EntityManager,
-  plan: (em: EntityManager) => Promise<PlannedGroup[]>,
-  positionsBefore?: (em: EntityManager) => Promise<ServerPositions>,
+  plan: (em: EntityManager, routesRead?: RoutesRead) => Promise<PlannedGroup[]>,
+  readBefore?: (em: EntityManager) => Promise<RoutedServers>,
 ): Promise<PlannedGroup[]> {
   const servers = heldBy(em);
-  const before = await positionsBefore?.(em);
-  let groups = await plan(em.fork({ keepTransactionContext: true }));
+  const before = await readBefore?.(em);
+  // The first plan may use the routes read with the positions; the plans under the locks read them again.
+  let groups = await plan(em.fork({ keepTransactionContext: true }), before?.routes);
   if (before) {
-    if (await unchangedUnderLocks(em, serversOf(groups), before)) return groups;
+    if (await unchangedUnderLocks(em, serversOf(groups), before.positions)) return groups;
     groups = await plan(em); // under the locks of the first plan's servers, taken by the check
   }
   // Locks are only taken between plans, so a plan whose servers were all locked when it ended was read under them.

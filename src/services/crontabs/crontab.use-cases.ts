@@ -9,9 +9,13 @@ import { Validator } from '../../validation/validator.js';
 import { findSystemUser } from '../system-users/system-user.use-cases.js';
 import { CRONTAB_FIELDS, checkCrontab, checkUserCrontab, type CrontabFields } from './crontab.validation.js';
 
-/** Loads a crontab line the EntityManager may see, with its account, or fails with NOT_FOUND on `field`. */
+/**
+ * Loads a crontab line the EntityManager may see, with its account and its system user (one joined statement: a
+ * change checks the user's whole crontab, and a separate read of the user was a round trip per change), or fails
+ * with NOT_FOUND on `field`.
+ */
 export async function findCrontab(em: EntityManager, globalId: string, field = 'id'): Promise<Crontab> {
-  const crontab = await em.findOne(Crontab, { id: idOf('Crontab', globalId, field) }, { populate: ['account'] });
+  const crontab = await em.findOne(Crontab, { id: idOf('Crontab', globalId, field) }, { populate: ['account', 'systemUser'] });
   if (!crontab) throw new NotFoundError('Crontab', field);
   return crontab;
 }
