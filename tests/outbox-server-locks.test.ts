@@ -20,7 +20,7 @@ import { RunState } from '../src/entities/orchestration/run-state.js';
 import { updateCrontab } from '../src/services/crontabs/crontab.use-cases.js';
 import type { Change } from '../src/orchestration/collector/change.js';
 import { planGroups, type PlannedGroup } from '../src/orchestration/collector/plan.js';
-import { planUnderServerLocks } from '../src/orchestration/outbox/server-locks.js';
+import { planUnderServerLocks, takeReservedIds } from '../src/orchestration/outbox/server-locks.js';
 import { routedServers } from '../src/orchestration/outbox/server-positions.js';
 import { systemActor } from '../src/use-cases/actor.js';
 import { runUseCase } from '../src/use-cases/run-use-case.js';
@@ -227,9 +227,15 @@ test('the first plan is kept unless a commit for its server lands between its st
   const change = (id: string, command: string) => runUseCase(h.orm.em.fork(), systemActor('test'), 'updateCrontab', (uc) => updateCrontab(uc, { id, command }));
   const described = (groups: PlannedGroup[]) => groups.map((g) => ({ server: g.server.name, snapshots: JSON.stringify(g.operations.map((o) => o.snapshot)) }));
 
+  const lastRun = async () => BigInt((await h.orm.em.fork().find(ScriptRun, {}, { orderBy: { id: 'desc' }, limit: 1, filters: false }))[0].id);
+  const runBefore = await lastRun();
   const quiet = await planS1(async () => undefined);
   expect(quiet.plans).toBe(1);
   expect(described(quiet.groups)).toEqual([{ server: 'lock4', snapshots: expect.stringContaining('echo s2') }]);
+  // The kept plan's ids were handed out by the lock's statement, sized for it, after every run committed before.
+  const reserved = takeReservedIds(quiet.groups);
+  expect([reserved?.runs.length, reserved?.operations.length, reserved && BigInt(reserved.runs[0]) > runBefore]).toEqual([1, 1, true]);
+  expect(takeReservedIds(quiet.groups)).toBeUndefined(); // taken once
 
   const otherServer = await planS1(() => change(t1, 'echo t1-meanwhile'));
   expect(otherServer.plans).toBe(1);
@@ -237,9 +243,11 @@ test('the first plan is kept unless a commit for its server lands between its st
   const sameServer = await planS1(() => change(s2, 'echo s2-meanwhile'));
   expect(sameServer.plans).toBe(2);
   expect(described(sameServer.groups)).toEqual([{ server: 'lock4', snapshots: expect.stringContaining('echo s2-meanwhile') }]);
+  // Ids reserved for the first plan are not the repeated plan's: writeOutbox takes its own.
+  expect(takeReservedIds(sameServer.groups)).toBeUndefined();
 }, 300_000);
 
-test('a crontab line changed through GraphQL commits in at most 14 statements, with the same operation, run, batch and audit entry, and reaches the host', async () => {
+test('a crontab line changed through GraphQL commits in at most 13 statements, with the same operation, run, batch and audit entry, and reaches the host', async () => {
   // lkb's user on lockhostb, as the first test leaves them (a server has one route per backend).
   if (!h.serverIds.lockhostb) {
     await h.addServer('lockhostb', []);
@@ -274,13 +282,13 @@ test('a crontab line changed through GraphQL commits in at most 14 statements, w
   expect(changed.data!.updateCrontab).toEqual({ crontab: { id: line }, userErrors: [] });
   // Session check; begin, the line with its account and its user (one joined read), the user's other lines
   // (validation), the update, the audit entry (in the change's transaction); the routes with their servers'
-  // positions (one statement), the user's lines (snapshot), the server's lock and its position again (one
-  // statement, server_positions_after_locks); the outbox's ids and rows; billing's service models; commit; the batch
-  // marked started (after commit, maybe after the response). Before: 23 (one ORM statement per outbox row, a read of
-  // the runs to wake, the operations the query did not select, a count before the audit insert), then 17 (the lock
-  // and the positions after it in two statements), then 16 (the user read on its own, the positions and the routes
-  // in two statements).
-  expect({ atMost14: statements <= 14, sql: statements <= 14 ? [] : sql }).toEqual({ atMost14: true, sql: [] });
+  // positions (one statement), the user's lines (snapshot), the server's lock, its position again and the batch's
+  // ids (one statement, server_positions_after_locks_reserving); the outbox's rows; billing's service models; commit;
+  // the batch marked started (after commit, maybe after the response). Before: 23 (one ORM statement per outbox row,
+  // a read of the runs to wake, the operations the query did not select, a count before the audit insert), then 17
+  // (the lock and the positions after it in two statements), then 16 (the user read on its own, the positions and
+  // the routes in two statements, the ids in a statement of their own).
+  expect({ atMost13: statements <= 13, sql: statements <= 13 ? [] : sql }).toEqual({ atMost13: true, sql: [] });
 
   const [op] = await h.settle({ id: { $gt: mark } }, 1, 120_000);
   expect([op.objectLabel, op.state, op.action, op.model, op.objectId, op.accountUsername, op.account?.id]).toEqual([
@@ -331,7 +339,7 @@ test('the ids of a batch are handed out ascending as numbers, across a power of 
   for (const table of ['batch', 'script_run', 'operation']) {
     await em.getConnection().execute(`select setval(pg_get_serial_sequence('${table}', 'id'), greatest((select max(id) from "${table}"), 9999995))`);
   }
-  const ids = await em.transactional((tx) => reserveOutboxIds(tx as EntityManager, 12, 12));
+  const ids = await em.transactional((tx) => reserveOutboxIds(tx as EntityManager, { runs: 12, operations: 12 }));
   const ascending = (list: string[]) => list.every((id, i) => i === 0 || BigInt(list[i - 1]) < BigInt(id));
   expect([ids.runs.length, ascending(ids.runs), ids.operations.length, ascending(ids.operations)]).toEqual([12, true, 12, true]);
   expect(BigInt(ids.runs[0]) < 10_000_000n && BigInt(ids.runs[11]) >= 10_000_000n).toBe(true);

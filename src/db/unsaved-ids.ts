@@ -25,6 +25,12 @@ export function insertAsUnsaved(em: EntityManager): void {
   dryRunTransactions.add(tx);
 }
 
+/** Whether `em`'s transaction is a dry run's (its rows get unsaved ids). */
+export function insertsUnsaved(em: EntityManager): boolean {
+  const tx = em.getTransactionContext();
+  return !!tx && dryRunTransactions.has(tx);
+}
+
 export function isUnsavedId(id: string | number | bigint): boolean {
   return /^\d+$/.test(String(id)) && BigInt(id) >= UNSAVED_ID_BASE;
 }
@@ -44,7 +50,6 @@ export class UnsavedIds implements EventSubscriber {
  * ORM's `beforeCreate` never sees; null otherwise (take them from the sequence).
  */
 export function unsavedIdsFor(em: EntityManager, count: number): string[] | null {
-  const tx = em.getTransactionContext();
-  if (!tx || !dryRunTransactions.has(tx)) return null;
+  if (!insertsUnsaved(em)) return null;
   return Array.from({ length: count }, () => String(next++));
 }

@@ -11,11 +11,20 @@ export interface OutboxIds {
   operations: string[];
 }
 
+/** How many rows of each kind a batch has. */
+export interface OutboxSize {
+  runs: number;
+  operations: number;
+}
+
+/** A batch's size: a run per group, its operations. */
+export const sizeOf = (groups: readonly PlannedGroup[]): OutboxSize => ({ runs: groups.length, operations: groups.reduce((n, g) => n + g.operations.length, 0) });
+
 /**
  * One statement: the next values of the three tables' sequences, or ids from the reserved range in a dry run
  * (src/db/unsaved-ids.ts: a dry run consumes no id).
  */
-export async function reserveOutboxIds(em: EntityManager, runs: number, operations: number): Promise<OutboxIds> {
+export async function reserveOutboxIds(em: EntityManager, { runs, operations }: OutboxSize): Promise<OutboxIds> {
   const unsaved = unsavedIdsFor(em, 1 + runs + operations);
   if (unsaved) return { batch: unsaved[0], runs: unsaved.slice(1, 1 + runs), operations: unsaved.slice(1 + runs) };
   // Sorted as bigints (sorted as text, 10 came before 9 and a crontab's run before its user's).

@@ -1,6 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { PlannedGroup, RoutesRead } from '../collector/plan.js';
 import { toPositions, type RoutedServers, type ServerPositions } from './server-positions.js';
+import { sizeOf, type OutboxIds, type OutboxSize } from './outbox-rows.js';
+import { insertsUnsaved } from '../../db/unsaved-ids.js';
 
 /**
  * The first key of every server's outbox lock, `pg_advisory_xact_lock(SERVER_LOCK_SPACE, <server id>)`. (Two-key
@@ -44,19 +46,38 @@ function notHeld(servers: Set<string>, serverIds: Iterable<string>): string[] {
 /**
  * Locks `serverIds` as `lockServers` does, then reads their positions: ONE statement (a PL/pgSQL function, migration
  * 20261130060000, whose read takes a fresh snapshot after the locks), where a lock statement then a read were two
- * round trips on every commit.
+ * round trips on every commit. With `reserve` (and not in a dry run, whose ids are unsaved ones), the same statement
+ * also hands out the ids of a batch of that size under the locks (migration 20261130090000).
  */
-async function lockAndReadPositions(em: EntityManager, serverIds: string[]): Promise<ServerPositions> {
+async function lockAndReadPositions(em: EntityManager, serverIds: string[], reserve?: OutboxSize): Promise<{ positions: ServerPositions; ids?: OutboxIds }> {
   const servers = heldBy(em);
   const wanted = notHeld(servers, serverIds);
-  const rows = await em.getConnection().execute<{ server: string; position: string | null }[]>(
-    'select locked_server as server, server_position as position from server_positions_after_locks(?, ?::bigint[], ?::bigint[])',
-    [SERVER_LOCK_SPACE, `{${wanted.join(',')}}`, `{${serverIds.join(',')}}`],
+  const locks = [SERVER_LOCK_SPACE, `{${wanted.join(',')}}`, `{${serverIds.join(',')}}`];
+  const reserving = reserve && !insertsUnsaved(em);
+  const rows = await em.getConnection().execute<{ server: string; position: string | null; batch?: string; runs?: string[]; operations?: string[] }[]>(
+    reserving
+      ? `select locked_server as server, server_position as position, batch_id::text as batch, run_ids::text[] as runs, operation_ids::text[] as operations
+           from server_positions_after_locks_reserving(?, ?::bigint[], ?::bigint[], ?, ?)`
+      : 'select locked_server as server, server_position as position from server_positions_after_locks(?, ?::bigint[], ?::bigint[])',
+    reserving ? [...locks, reserve.runs, reserve.operations] : locks,
     'all',
     em.getTransactionContext(),
   );
   for (const id of wanted) servers.add(id);
-  return toPositions(rows);
+  const [first] = rows;
+  const ids = reserving && first ? { batch: first.batch!, runs: first.runs!, operations: first.operations! } : undefined;
+  return { positions: toPositions(rows), ids };
+}
+
+/** Ids handed out under the locks for the plan they were counted from, until writeOutbox takes them. */
+const reservedFor = new WeakMap<readonly PlannedGroup[], OutboxIds>();
+
+/** The ids reserved for exactly these groups (as many runs and operations), taken once; undefined otherwise. */
+export function takeReservedIds(groups: readonly PlannedGroup[]): OutboxIds | undefined {
+  const ids = reservedFor.get(groups);
+  reservedFor.delete(groups);
+  const size = sizeOf(groups);
+  return ids && ids.runs.length === size.runs && ids.operations.length === size.operations ? ids : undefined;
 }
 
 export const serversOf = (groups: readonly PlannedGroup[]): string[] => [...new Set(groups.map((g) => g.server.id))];
@@ -93,7 +114,7 @@ export async function planUnderServerLocks(
   // The first plan may use the routes read with the positions; the plans under the locks read them again.
   let groups = await plan(em.fork({ keepTransactionContext: true }), before?.routes);
   if (before) {
-    if (await unchangedUnderLocks(em, serversOf(groups), before.positions)) return groups;
+    if (await unchangedUnderLocks(em, groups, before.positions)) return groups;
     groups = await plan(em); // under the locks of the first plan's servers, taken by the check
   }
   // Locks are only taken between plans, so a plan whose servers were all locked when it ended was read under them.
@@ -105,9 +126,17 @@ export async function planUnderServerLocks(
   }
 }
 
-/** Locks `serverIds`; whether none of them has a run committed since `before` was read. */
-async function unchangedUnderLocks(em: EntityManager, serverIds: string[], before: ServerPositions): Promise<boolean> {
+/**
+ * Locks the servers of `groups`; whether none of them has a run committed since `before` was read. The same statement
+ * reserves the ids of the batch `groups` would write, for writeOutbox if the plan is kept. A plan that selects no
+ * server locks nothing and writes nothing: no statement.
+ */
+async function unchangedUnderLocks(em: EntityManager, groups: PlannedGroup[], before: ServerPositions): Promise<boolean> {
+  const serverIds = serversOf(groups);
+  if (serverIds.length === 0) return true;
   if (!serverIds.every((id) => before.has(id))) return false; // a server no route named then: its routes changed
-  const now = await lockAndReadPositions(em, serverIds);
-  return serverIds.every((id) => now.get(id) === before.get(id));
+  const now = await lockAndReadPositions(em, serverIds, sizeOf(groups));
+  const unchanged = serverIds.every((id) => now.positions.get(id) === before.get(id));
+  if (unchanged && now.ids) reservedFor.set(groups, now.ids);
+  return unchanged;
 }

@@ -3,8 +3,8 @@ import { RunState } from '../../entities/orchestration/run-state.js';
 import type { OperationInput } from '../types.js';
 import type { PlannedGroup } from '../collector/plan.js';
 import { noteWrittenBatch } from './outbox-binding.js';
-import { lockServers, serversOf } from './server-locks.js';
-import { insertBatchRows, reserveOutboxIds } from './outbox-rows.js';
+import { lockServers, serversOf, takeReservedIds } from './server-locks.js';
+import { insertBatchRows, reserveOutboxIds, sizeOf } from './outbox-rows.js';
 import { currentLogContext } from '../../observability/log-context.js';
 import { log } from '../../observability/logger.js';
 import { activeTraceParent, inSpan } from '../../observability/tracing.js';
@@ -32,7 +32,8 @@ export function writeOutbox(em: EntityManager, groups: PlannedGroup[], actor: st
 async function writeBatch(em: EntityManager, groups: PlannedGroup[], actor: string): Promise<string> {
   await lockServers(em, serversOf(groups));
   const now = new Date();
-  const ids = await reserveOutboxIds(em, groups.length, groups.reduce((n, g) => n + g.operations.length, 0));
+  // Ids the lock statement reserved for this very plan (planUnderServerLocks), or one statement of their own.
+  const ids = takeReservedIds(groups) ?? (await reserveOutboxIds(em, sizeOf(groups)));
   let nextOperation = 0;
   const runs = groups.map((group, i) => {
     const operations = group.operations.map((op) => ({ ...op, id: ids.operations[nextOperation++] }));
