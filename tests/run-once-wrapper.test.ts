@@ -104,6 +104,19 @@ test('a process a script leaves running does not hold the server\'s lock: the ne
   expect(next).toMatchObject({ code: 0, stdout: 'still running\n' });
 });
 
+test('a run whose first attempt a worker from before session 10 made (its own lock, output copies) is waited for and replayed', async () => {
+  await host.bash('rm -f /root/effects');
+  const uid = randomUUID();
+  const base = `/var/lib/orchestra/runs/${uid}`;
+  // That wrapper, still running: under flock on <uid>.lock, output copied to <uid>.out/.err, then the exit marker.
+  const old = `mkdir -p /var/lib/orchestra/runs; exec 9>${base}.lock; flock 9; sleep 1; echo old > ${base}.out; echo olderr > ${base}.err; echo 0 > ${base}.exit`;
+  await host.bash(`(${old}) </dev/null >/dev/null 2>&1 & until [ -e ${base}.lock ]; do sleep 0.05; done`);
+  const retry = await runOnce('8', uid, 'echo ran >> /root/effects');
+  expect(retry).toMatchObject({ code: 0, stdout: 'old\n' });
+  expect(retry.stderr).toMatch(/^olderr\n.*already ran to completion/s);
+  expect(await effects()).toBe('');
+});
+
 test('a coalesced claim: one exec, each section its own output and exit, a skipped section never runs, and a retry reports instead of running again', async () => {
   await host.bash('rm -f /root/effects');
   const sections = [

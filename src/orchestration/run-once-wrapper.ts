@@ -63,6 +63,8 @@ export function runOnceExec(serverId: string, nonce: string): RunOnceExec {
     const base = `${dir}/${uid}`;
     return [
       '[ -n "$locked" ] || { flock 9; locked=1; }',
+      // A first attempt by a worker from before session 10 took a lock of its own per run: wait for it too.
+      `[ ! -e ${base}.lock ] || flock 8 8<${base}.lock`,
       `if [ -e ${base}.exit ]; then`,
       `  if [ -e ${base}.ran ]; then read -r ran_log ran_nonce ran_index < ${base}.ran`,
       '    replay "$ran_log.out" "$ran_nonce" "$ran_index"; replay "$ran_log.err" "$ran_nonce" "$ran_index" >&2',
