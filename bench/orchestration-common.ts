@@ -45,7 +45,7 @@ import type { ServerEndpoint } from '../src/orchestration/types.js';
 import pg from 'pg';
 import { FINAL_STATES, RunState } from '../src/entities/orchestration/run-state.js';
 import { Server } from '../src/entities/orchestration/server.js';
-import { wrapRunOnce } from '../src/orchestration/run-once-wrapper.js';
+import { SECTION_RUN, coalesceClaim } from '../src/orchestration/claim-script.js';
 
 export const now = () => performance.now();
 
@@ -468,9 +468,13 @@ export async function startBenchPostgres(database: string): Promise<{ url: strin
   return { url: postgres.url, dir, stop };
 }
 
-/** A stored script wrapped exactly as the engine's activity wraps it, under a fresh marker (so it really runs). */
+/**
+ * A stored script as the engine's activity runs it: a claim of one section under a fresh marker (so it really runs),
+ * its `run` word given by a here-document instead of the worker. Exits 0 whatever the script's exit (as a claim does).
+ */
 export function wrapLikeEngine(script: string, fakeRunId: number): string {
-  return wrapRunOnce(String(fakeRunId), randomUUID(), script);
+  const { text } = coalesceClaim('0', [{ runId: String(fakeRunId), uid: randomUUID(), script }]);
+  return `{\n${text}} <<'ORCHESTRA_WORDS'\n${SECTION_RUN}ORCHESTRA_WORDS\n`;
 }
 
 /** The run or batch id an engine activity was called with: `f(id)`, `f([first id, …])` or `f({ runId | batchId })`. */

@@ -1,7 +1,6 @@
 /** The run-once wrapper on a real bash in a sandboxed host: a run's effect happens once however often it is retried. */
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { wrapRunOnce } from '../src/orchestration/run-once-wrapper.js';
 import { SECTION_RUN, SECTION_SKIP, coalesceClaim } from '../src/orchestration/claim-script.js';
 import { SectionDemux, type SectionEvent } from '../src/orchestration/section-demux.js';
 import { WRAPPER_COMMAND, frameScript } from '../src/orchestration/ssh/remote-process.js';
@@ -14,56 +13,6 @@ beforeAll(async () => {
 afterAll(() => host?.stop());
 
 const effects = async () => (await host.bash('cat /root/effects 2>/dev/null || true')).stdout;
-
-test('a second attempt reports the first one\'s exit code instead of running again', async () => {
-  const uid = randomUUID();
-  const script = '#!/bin/bash\nset -euo pipefail\necho ran >> /root/effects\necho out\nexit 3\n';
-  const first = await host.bash(wrapRunOnce('1', uid, script));
-  expect(first).toMatchObject({ code: 3, stdout: 'out\n' });
-  const second = await host.bash(wrapRunOnce('1', uid, script));
-  expect(second.code).toBe(3);
-  expect(second.stderr).toContain('already ran to completion');
-  expect(await effects()).toBe('ran\n');
-});
-
-test('concurrent attempts: the second waits for the first, then does not run', async () => {
-  const uid = randomUUID();
-  const script = 'echo start >> /root/effects; sleep 1; echo end >> /root/effects';
-  await host.bash('rm -f /root/effects');
-  const [a, b] = await Promise.all([host.bash(wrapRunOnce('2', uid, script)), host.bash(wrapRunOnce('2', uid, script))]);
-  expect([a.code, b.code]).toEqual([0, 0]);
-  expect(await effects()).toBe('start\nend\n');
-});
-
-test('the script cannot read the rest of itself from stdin, and a script containing the delimiter style is safe', async () => {
-  const uid = randomUUID();
-  const script = 'cat > /root/stdin-seen\necho ORCHESTRA_SCRIPT_deadbeef\n';
-  const result = await host.bash(wrapRunOnce('3', uid, script));
-  expect(result).toMatchObject({ code: 0, stdout: 'ORCHESTRA_SCRIPT_deadbeef\n' });
-  expect((await host.bash('cat /root/stdin-seen')).stdout).toBe('');
-});
-
-test('different run uids never share markers', async () => {
-  await host.bash('rm -f /root/effects');
-  const script = 'echo x >> /root/effects';
-  await host.bash(wrapRunOnce('4', randomUUID(), script));
-  await host.bash(wrapRunOnce('4', randomUUID(), script));
-  expect(await effects()).toBe('x\nx\n');
-});
-
-test('a dropped connection does not kill the script: it runs to its end, and a retry replays its exit code and output', async () => {
-  await host.bash('rm -f /root/effects');
-  const uid = randomUUID();
-  const script = '#!/bin/bash\nset -euo pipefail\nsleep 0.5\necho "written after the reader left"\necho done >> /root/effects\n';
-  // The reader of the output goes away at once, as the channel does when the worker is killed.
-  await host.exec(['bash', '-c', 'cat > /root/wrapped.sh && { bash /root/wrapped.sh | true; }'], wrapRunOnce('5', uid, script));
-  await host.bash(`until [ -e /var/lib/orchestra/runs/${uid}.exit ]; do sleep 0.1; done`);
-  expect(await effects()).toBe('done\n');
-  const retry = await host.bash(wrapRunOnce('5', uid, script));
-  expect(retry).toMatchObject({ code: 0, stdout: 'written after the reader left\n' });
-  expect(retry.stderr).toContain('already ran to completion in an earlier attempt (exit 0)');
-  expect(await effects()).toBe('done\n');
-});
 
 /** Runs a coalesced claim as the SSH channel would (the fixed wrapper command, the framed text, then the words). */
 async function runClaim(claim: { text: string }, words: string[]) {
@@ -87,6 +36,87 @@ function demux(nonce: string, output: { stdout: string; stderr: string }) {
   return { events, text };
 }
 
+/** One run as a claim of one section on server 1: its exit code and its own output, as the worker splits it out. */
+async function runOnce(runId: string, uid: string, script: string) {
+  const claim = coalesceClaim('1', [{ runId, uid, script }]);
+  const { events, text } = demux(claim.nonce, await runClaim(claim, [SECTION_RUN]));
+  const end = events.find((e) => e.kind === 'end');
+  return { code: end?.kind === 'end' ? end.exitCode : null, stdout: text['0.stdout'] ?? '', stderr: text['0.stderr'] ?? '' };
+}
+
+test('a second attempt reports the first one\'s exit code instead of running again', async () => {
+  const uid = randomUUID();
+  const script = '#!/bin/bash\nset -euo pipefail\necho ran >> /root/effects\necho out\nexit 3\n';
+  const first = await runOnce('1', uid, script);
+  expect(first).toMatchObject({ code: 3, stdout: 'out\n' });
+  const second = await runOnce('1', uid, script);
+  expect(second).toMatchObject({ code: 3, stdout: 'out\n' });
+  expect(second.stderr).toContain('already ran to completion');
+  expect(await effects()).toBe('ran\n');
+});
+
+test('concurrent attempts: the second waits for the first, then does not run', async () => {
+  const uid = randomUUID();
+  const script = 'echo start >> /root/effects; sleep 1; echo end >> /root/effects';
+  await host.bash('rm -f /root/effects');
+  const [a, b] = await Promise.all([runOnce('2', uid, script), runOnce('2', uid, script)]);
+  expect([a.code, b.code]).toEqual([0, 0]);
+  expect(await effects()).toBe('start\nend\n');
+});
+
+test('the script cannot read the rest of itself from stdin, and a script containing the delimiter style is safe', async () => {
+  const uid = randomUUID();
+  const script = 'cat > /root/stdin-seen\necho ORCHESTRA_SCRIPT_deadbeef\n';
+  const result = await runOnce('3', uid, script);
+  expect(result).toMatchObject({ code: 0, stdout: 'ORCHESTRA_SCRIPT_deadbeef\n' });
+  expect((await host.bash('cat /root/stdin-seen')).stdout).toBe('');
+});
+
+test('different run uids never share markers', async () => {
+  await host.bash('rm -f /root/effects');
+  const script = 'echo x >> /root/effects';
+  await runOnce('4', randomUUID(), script);
+  await runOnce('4', randomUUID(), script);
+  expect(await effects()).toBe('x\nx\n');
+});
+
+test('a dropped connection does not kill the script: it runs to its end, and a retry replays its exit code and output', async () => {
+  await host.bash('rm -f /root/effects');
+  const uid = randomUUID();
+  const script = '#!/bin/bash\nset -euo pipefail\necho "before"; echo "to stderr" >&2\nsleep 0.5\necho "written after the reader left"\necho done >> /root/effects\nexit 2\n';
+  // The reader of the output goes away at once, as the channel does when the worker is killed.
+  const claim = coalesceClaim('1', [{ runId: '5', uid, script }]);
+  await host.exec(['bash', '-c', 'cat > /root/claim.sh && { bash /root/claim.sh <<< run | true; }'], claim.text);
+  await host.bash(`until [ -e /var/lib/orchestra/runs/${uid}.exit ]; do sleep 0.1; done`);
+  expect(await effects()).toBe('done\n');
+  const retry = await runOnce('5', uid, script);
+  expect(retry).toMatchObject({ code: 2, stdout: 'before\nwritten after the reader left\n' });
+  expect(retry.stderr).toMatch(/^to stderr\n.*already ran to completion in an earlier attempt \(exit 2\)/s);
+  expect(await effects()).toBe('done\n');
+});
+
+test('a process a script leaves running does not hold the server\'s lock: the next claim on that server runs', async () => {
+  const daemon = 'setsid sleep 60 </dev/null >/dev/null 2>&1 & echo $! > /root/daemon.pid';
+  expect(await runOnce('6', randomUUID(), daemon)).toMatchObject({ code: 0 });
+  // Were the lock inherited by the sleep, this claim would wait for it (60 s, past the test's timeout).
+  const next = await runOnce('7', randomUUID(), 'kill -0 "$(cat /root/daemon.pid)" && echo still running');
+  await host.bash('kill "$(cat /root/daemon.pid)" 2>/dev/null || true');
+  expect(next).toMatchObject({ code: 0, stdout: 'still running\n' });
+});
+
+test('a run whose first attempt a worker from before session 10 made (its own lock, output copies) is waited for and replayed', async () => {
+  await host.bash('rm -f /root/effects');
+  const uid = randomUUID();
+  const base = `/var/lib/orchestra/runs/${uid}`;
+  // That wrapper, still running: under flock on <uid>.lock, output copied to <uid>.out/.err, then the exit marker.
+  const old = `mkdir -p /var/lib/orchestra/runs; exec 9>${base}.lock; flock 9; sleep 1; echo old > ${base}.out; echo olderr > ${base}.err; echo 0 > ${base}.exit`;
+  await host.bash(`(${old}) </dev/null >/dev/null 2>&1 & until [ -e ${base}.lock ]; do sleep 0.05; done`);
+  const retry = await runOnce('8', uid, 'echo ran >> /root/effects');
+  expect(retry).toMatchObject({ code: 0, stdout: 'old\n' });
+  expect(retry.stderr).toMatch(/^olderr\n.*already ran to completion/s);
+  expect(await effects()).toBe('');
+});
+
 test('a coalesced claim: one exec, each section its own output and exit, a skipped section never runs, and a retry reports instead of running again', async () => {
   await host.bash('rm -f /root/effects');
   const sections = [
@@ -95,7 +125,7 @@ test('a coalesced claim: one exec, each section its own output and exit, a skipp
     { runId: '13', uid: randomUUID(), script: 'echo three >> /root/effects' },
     { runId: '14', uid: randomUUID(), script: 'echo four >> /root/effects\necho last' },
   ];
-  const claim = coalesceClaim(sections);
+  const claim = coalesceClaim('1', sections);
   const first = demux(claim.nonce, await runClaim(claim, [SECTION_RUN, SECTION_RUN, SECTION_SKIP, SECTION_RUN]));
   expect(first.events).toEqual([
     { kind: 'begin', index: 0 }, { kind: 'end', index: 0, exitCode: 0 },
@@ -108,34 +138,39 @@ test('a coalesced claim: one exec, each section its own output and exit, a skipp
   expect(await effects()).toBe('one\ntwo\nfour\n');
 
   // Another attempt of the same claim (a worker that died mid-claim): every section that ran is reported, not run.
-  const again = coalesceClaim(sections);
+  const again = coalesceClaim('1', sections);
   const second = demux(again.nonce, await runClaim(again, [SECTION_RUN, SECTION_RUN, SECTION_RUN, SECTION_RUN]));
   expect(second.events.filter((e) => e.kind === 'end')).toEqual([
     { kind: 'end', index: 0, exitCode: 0 }, { kind: 'end', index: 1, exitCode: 4 }, { kind: 'end', index: 2, exitCode: 0 }, { kind: 'end', index: 3, exitCode: 0 },
   ]);
   expect(second.text['1.stdout']).toBe('no newline at the end');
+  expect(second.text['0.stdout']).toBe('first\n');
+  expect(second.text['0.stderr']).toMatch(/^warn\n.*run 11 already ran to completion/s);
   expect(second.text['1.stderr']).toContain('run 12 already ran to completion');
   expect(await effects()).toBe('one\ntwo\nfour\nthree\n');
 
   // End of input before a section (the worker went away): nothing more runs.
   await host.bash('rm -f /root/effects');
-  const cut = coalesceClaim([{ runId: '15', uid: randomUUID(), script: 'echo five >> /root/effects' }, { runId: '16', uid: randomUUID(), script: 'echo six >> /root/effects' }]);
+  const cut = coalesceClaim('1', [{ runId: '15', uid: randomUUID(), script: 'echo five >> /root/effects' }, { runId: '16', uid: randomUUID(), script: 'echo six >> /root/effects' }]);
   const ended = demux(cut.nonce, await runClaim(cut, [SECTION_RUN]));
   expect(ended.events).toEqual([{ kind: 'begin', index: 0 }, { kind: 'end', index: 0, exitCode: 0 }]);
   expect(await effects()).toBe('five\n');
 });
 
-test('a coalesced claim prepares the marker directory once, and a section spawns no process to store or remove its script', async () => {
+test('a coalesced claim starts per section only the script\'s bash: marker directory, lock and output copies are per exec', async () => {
   // Shims in front of the real tools record every process of these names the exec starts (the scripts start none).
   const tools = ['find', 'mkdir', 'cat', 'rm', 'flock', 'tee'];
   const shims = tools.map((tool) => `printf '#!/bin/sh\\necho ${tool} >> /root/spawned\\nexec /usr/bin/env -u SHIM PATH=/usr/sbin:/usr/bin:/sbin:/bin ${tool} "$@"\\n' > /root/shims/${tool}; chmod +x /root/shims/${tool}`);
+  // bash keeps the shims on its PATH: what it starts is counted too.
+  shims.push(`printf '#!/bin/sh\\necho bash >> /root/spawned\\nexec "$(PATH=/usr/bin:/bin command -v bash)" "$@"\\n' > /root/shims/bash; chmod +x /root/shims/bash`);
   await host.bash(['rm -rf /root/shims /root/spawned /root/effects', 'mkdir -p /root/shims', ...shims].join('\n'));
   const sections = ['a', 'b', 'c'].map((name, i) => ({ runId: String(21 + i), uid: randomUUID(), script: `echo ${name} >> /root/effects` }));
-  const claim = coalesceClaim(sections);
+  const claim = coalesceClaim('1', sections);
   const ran = await host.exec(['env', 'PATH=/root/shims:/usr/sbin:/usr/bin:/sbin:/bin', 'sh', '-c', WRAPPER_COMMAND], `${frameScript(claim.text).toString('utf8')}${SECTION_RUN.repeat(3)}`);
   expect(demux(claim.nonce, ran).events.filter((e) => e.kind === 'end')).toEqual([0, 1, 2].map((index) => ({ kind: 'end', index, exitCode: 0 })));
   expect(await effects()).toBe('a\nb\nc\n');
   const spawned = (await host.bash('sort /root/spawned | uniq -c')).stdout.trim().split('\n').map((line) => line.trim().split(/\s+/).reverse().join(' ')).sort();
-  // Per section: its lock and its two output copies; per exec: one mkdir and one pruning find.
-  expect(spawned).toEqual(['find 1', 'flock 3', 'mkdir 1', 'tee 6']);
+  // Per section: the script's bash; per exec: the wrapper's bash, one mkdir, one pruning find, one lock, two output
+  // copies (before session 10, per section: a lock and two tees, 'flock 3' and 'tee 6' here).
+  expect(spawned).toEqual(['bash 4', 'find 1', 'flock 1', 'mkdir 1', 'tee 2']);
 });

@@ -1,61 +1,89 @@
 import { randomBytes } from 'node:crypto';
 import { shellQuote } from './shell/quote.js';
 
-/** Where managed servers keep Orchestra's per-run markers. */
+/** Where managed servers keep Orchestra's per-run markers and the exec logs their output is replayed from. */
 export const RUN_STATE_DIR = '/var/lib/orchestra/runs';
 
 /**
- * What every exec does once before its wrapped scripts (src/orchestration/claim-script.ts: once per claim, not once
- * per script): the marker directory made, markers older than 30 days removed. Not per script: `find` reads the whole
- * directory, four files per run ever made on the server.
+ * The run-once guarantee, for the sections of one exec (src/orchestration/claim-script.ts): each stored script runs
+ * to completion at most once per run uid on the server, however often its claim is retried; a retry after a worker
+ * crash waits for a still-running earlier attempt, then reports the exit code it recorded and replays its output
+ * instead of running it again.
+ *
+ * How, with as few processes per section as possible (issue 17, session 10: per section only the script's own `bash`;
+ * before, five: a subshell, `flock`, two `tee -p`, the `bash`):
+ * - Output: the exec's stdout and stderr go, once per exec, through a `tee -p` each into the exec's logs
+ *   (`exec-<nonce>.out`/`.err`). `tee -p` outlives a dropped channel, so a script whose worker was killed runs on to
+ *   its real end instead of dying of SIGPIPE at its next echo (which would be kept as its exit code, 141); the logs
+ *   hold every section's output between its begin and end markers, which is where a retry replays it from (with
+ *   bash builtins only: `.ran` names the log, nonce and section of the run's first attempt).
+ * - Exclusion: one `flock` per exec on the server's lock (`server-<id>.lock`), taken when the first section starts
+ *   (so its timeout covers the wait, as it did per section). A run belongs to one server, so two attempts of it
+ *   always take the same lock; the earlier exec holds it until it ends, and it ends after its section running once
+ *   its worker is gone (no more words on stdin). The scripts and the tees do not inherit the lock's descriptor, so a
+ *   daemon a script starts never holds it.
+ * - The exit code goes to `<uid>.exit` once the script ended; a run with one is replayed, never run again.
  */
-export function runStatePrelude(): string {
-  const dir = shellQuote(RUN_STATE_DIR);
-  return ['umask 077', `mkdir -p ${dir}`, `find ${dir} -type f -mtime +30 -delete 2>/dev/null || true`, ''].join('\n');
+export interface RunOnceExec {
+  /** The exec's logs, locks and replay function: once, before the first section. */
+  start: string;
+  /** Runs (or replays) one section's script; leaves its exit code in `$rc` and its marker in `<uid>.exit`. */
+  section: (index: number, runId: string, uid: string, script: string) => string;
+  /** Closes the exec's output and waits for the tees to write it all, then exits 0. */
+  finish: string;
 }
 
-/**
- * Wraps a stored script so that it runs to completion at most once per run id on the server, however often the
- * activity is retried: a retry after a worker crash waits (flock) for a still-running earlier attempt, then finds its
- * exit code and reports it (and replays its output) instead of running again. The script is read by its bash from a
- * here-document on its own descriptor (no file to write and remove: two processes fewer per script) and runs with
- * stdin closed, so no command in it that reads stdin can read the rest of the script.
- * `prepared`: the exec already ran runStatePrelude(); otherwise the wrapper starts with it.
- */
-export function wrapRunOnce(runId: string, uid: string, script: string, opts: { prepared?: boolean } = {}): string {
-  if (!/^\d+$/.test(runId)) throw new Error(`bad run id ${runId}`);
-  if (!/^[0-9a-f-]{36}$/.test(uid)) throw new Error(`bad run uid ${uid}`);
-  let delimiter: string;
-  do delimiter = `ORCHESTRA_SCRIPT_${randomBytes(12).toString('hex')}`;
-  while (script.includes(delimiter));
-  const base = `${shellQuote(RUN_STATE_DIR)}/${uid}`;
-  return [
-    '#!/bin/bash',
-    `# Orchestra run ${runId}: runs the script below at most once to completion on this server.`,
-    'set -u',
-    ...(opts.prepared ? ['umask 077'] : [runStatePrelude().trimEnd()]),
-    `exec 9>${base}.lock`,
-    'flock 9',
-    `if [ -e ${base}.exit ]; then`,
-    `  cat ${base}.out 2>/dev/null; cat ${base}.err >&2 2>/dev/null`,
-    `  echo "orchestra: run ${runId} already ran to completion in an earlier attempt (exit $(cat ${base}.exit))" >&2`,
-    `  exit "$(cat ${base}.exit)"`,
-    'fi',
-    'rc=0',
-    // The script's output goes to the channel through tee -p, which outlives the channel: if the connection drops
-    // (the worker was killed), the script runs on to its real end instead of dying of SIGPIPE at its next echo, which
-    // the marker would then keep as its exit code (141), and every retry would report as a FAILURE. A copy of the
-    // output is kept for the retry to replay. (Found by the worker-crash test.)
-    `exec 3> >(tee -p -a ${base}.out); out_pid=$!`,
-    `exec 4> >(tee -p -a ${base}.err >&2); err_pid=$!`,
-    'umask 022',
-    `bash /dev/fd/5 </dev/null >&3 2>&4 3>&- 4>&- 5<<'${delimiter}' || rc=$?`,
-    script.endsWith('\n') ? script.slice(0, -1) : script,
-    delimiter,
-    'exec 3>&- 4>&-',
-    'wait "$out_pid" "$err_pid" 2>/dev/null',
-    `echo "$rc" > ${base}.exit`,
-    'exit "$rc"',
-    '',
+export function runOnceExec(serverId: string, nonce: string): RunOnceExec {
+  if (!/^\d+$/.test(serverId)) throw new Error(`bad server id ${serverId}`);
+  if (!/^[a-z0-9-]+$/.test(nonce)) throw new Error(`bad exec nonce ${nonce}`);
+  const dir = shellQuote(RUN_STATE_DIR);
+  const start = [
+    'umask 077',
+    `mkdir -p ${dir}`,
+    // Not per section: `find` reads the whole directory.
+    `find ${dir} -type f -mtime +30 -delete 2>/dev/null || true`,
+    // A run's output as its first attempt printed it: the lines of log $1 between section $3's markers of nonce $2.
+    `replay() { local line on='' sep=''; while IFS= read -r line || [ -n "$line" ]; do`,
+    `  if [ -z "$on" ]; then [ "$line" = "$2:begin:$3" ] && on=1; continue; fi`,
+    `  case $line in "$2:end:$3:"*) break;; esac; printf '%s%s' "$sep" "$line"; sep=$'\\n'; done < "$1"; }`,
+    `log=${dir}/exec-${nonce}`,
+    `exec 4> >(tee -p -a "$log.err" >&2); err_pid=$!`,
+    `exec 3> >(tee -p -a "$log.out"); out_pid=$!`,
+    'exec 1>&3 2>&4 3>&- 4>&-',
+    `exec 9>${dir}/server-${serverId}.lock`,
+    'locked=',
   ].join('\n');
+  const finish = 'exec 1>&- 2>&-; wait "$out_pid" "$err_pid" 2>/dev/null; exit 0';
+  const section = (index: number, runId: string, uid: string, script: string) => {
+    if (!/^\d+$/.test(runId)) throw new Error(`bad run id ${runId}`);
+    if (!/^[0-9a-f-]{36}$/.test(uid)) throw new Error(`bad run uid ${uid}`);
+    let delimiter: string;
+    do delimiter = `ORCHESTRA_SCRIPT_${randomBytes(12).toString('hex')}`;
+    while (script.includes(delimiter));
+    const base = `${dir}/${uid}`;
+    return [
+      '[ -n "$locked" ] || { flock 9; locked=1; }',
+      // A first attempt by a worker from before session 10 took a lock of its own per run: wait for it too.
+      `[ ! -e ${base}.lock ] || flock 8 8<${base}.lock`,
+      `if [ -e ${base}.exit ]; then`,
+      `  if [ -e ${base}.ran ]; then read -r ran_log ran_nonce ran_index < ${base}.ran`,
+      '    replay "$ran_log.out" "$ran_nonce" "$ran_index"; replay "$ran_log.err" "$ran_nonce" "$ran_index" >&2',
+      // Markers of a first attempt by a worker before session 10 (per-run output copies).
+      `  else cat ${base}.out 2>/dev/null; cat ${base}.err >&2 2>/dev/null; fi`,
+      `  read -r rc < ${base}.exit`,
+      `  echo "orchestra: run ${runId} already ran to completion in an earlier attempt (exit $rc)" >&2`,
+      'else',
+      `  echo "$log ${nonce} ${index}" > ${base}.ran`,
+      '  rc=0',
+      // The script is read by its bash from a here-document on its own descriptor, with stdin closed (no command in
+      // it can read the exec's words) and without the lock's descriptor. Its bash is named after the run (`ps`,
+      // `pgrep -f <uid>` find it); `exec` in the subshell: no process more.
+      `  (umask 022; exec -a orchestra-run-${uid} bash /dev/fd/5) </dev/null 9>&- 5<<'${delimiter}' || rc=$?`,
+      script.endsWith('\n') ? script.slice(0, -1) : script,
+      delimiter,
+      `  echo "$rc" > ${base}.exit`,
+      'fi',
+    ].join('\n');
+  };
+  return { start, section, finish };
 }

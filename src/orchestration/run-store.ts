@@ -43,26 +43,20 @@ export async function saveRunProgress(em: EntityManager, runId: string, update: 
 const FINAL_LIST = FINAL_STATES.map((s) => `'${s}'`).join(', ');
 
 /**
- * Marks a claim's runs STARTED in one transaction (a coalesced claim: src/activities/orchestration/run-script.ts),
+ * Marks a claim's runs STARTED in one statement (a coalesced claim: src/activities/orchestration/run-script.ts),
  * with the same guards as setRunState's: never a final run, never one a later attempt took over. Only the first gets
  * its start time now (it starts at once); the others get theirs when their section begins. Returns the ids it started.
  */
 export async function markRunsStarted(em: EntityManager, runIds: readonly string[], started: { attempt: number; worker: string; at: Date }): Promise<Set<string>> {
   if (runIds.length === 0) return new Set();
-  return em.transactional(async (tx) => {
-    const ctx = tx.getTransactionContext();
-    const rows = await tx.getConnection().execute<{ id: string }[]>(
-      `update "script_run" set "state" = 'STARTED', "attempts" = ?, "started_at" = coalesce("started_at", case when "id" = ? then ?::timestamptz end), "heartbeat_at" = ?, "worker" = ?, "updated_at" = ?
+  const rows = await em.getConnection().execute<{ id: string }[]>(
+    withOperationsAndNotify(`update "script_run" set "state" = 'STARTED', "attempts" = ?, "started_at" = coalesce("started_at", case when "id" = ? then ?::timestamptz end), "heartbeat_at" = ?, "worker" = ?, "updated_at" = ?
         where "id" in (select (jsonb_array_elements_text(?::jsonb))::bigint) and "state" not in (${FINAL_LIST}) and "attempts" <= ?
-        returning "id"`,
-      [started.attempt, runIds[0], started.at, started.at, started.worker, started.at, JSON.stringify(runIds), started.attempt],
-      'all',
-      ctx,
-    );
-    const ids = rows.map((r) => String(r.id));
-    if (ids.length) await setOperationsAndNotify(tx, ids.map((runId) => ({ runId, state: RunState.STARTED })));
-    return new Set(ids);
-  });
+        returning "id", "state", "updated_at"`),
+    [started.attempt, runIds[0], started.at, started.at, started.worker, started.at, JSON.stringify(runIds), started.attempt],
+    'all',
+  );
+  return new Set(rows.map((r) => String(r.id)));
 }
 
 /** A run's final outcome, as a coalesced claim records it. */
@@ -79,9 +73,9 @@ export interface RunOutcomeRow {
 }
 
 /**
- * Records final outcomes of several runs in one transaction (one statement for the runs, one for their operations,
- * one for the notifications). Like setRunState: a final run is never changed; any attempt may write the outcome it
- * saw (the script's real exit, run here or replayed by the wrapper). Returns the ids it changed.
+ * Records final outcomes of several runs in one statement (their runs, their operations, the notifications). Like
+ * setRunState: a final run is never changed; any attempt may write the outcome it saw (the script's real exit, run
+ * here or replayed by the wrapper). Returns the ids it changed.
  */
 export async function recordRunOutcomes(em: EntityManager, outcomes: readonly RunOutcomeRow[]): Promise<Set<string>> {
   if (outcomes.length === 0) return new Set();
@@ -90,32 +84,25 @@ export async function recordRunOutcomes(em: EntityManager, outcomes: readonly Ru
     id: o.runId, state: o.state, exit_code: o.exitCode === null ? null : String(o.exitCode), stdout: o.stdout, stderr: o.stderr,
     started_at: o.startedAt?.toISOString() ?? null, finished_at: o.finishedAt.toISOString(), last_error: o.lastError,
   }));
-  return em.transactional(async (tx) => {
-    const changed = await tx.getConnection().execute<{ id: string; state: RunState }[]>(
-      `update "script_run" r set "state" = v."state"::run_state, "exit_code" = v."exit_code", "stdout" = v."stdout", "stderr" = v."stderr",
+  const changed = await em.getConnection().execute<{ id: string }[]>(
+    withOperationsAndNotify(`update "script_run" r set "state" = v."state"::run_state, "exit_code" = v."exit_code", "stdout" = v."stdout", "stderr" = v."stderr",
           "started_at" = coalesce(v."started_at", r."started_at"), "finished_at" = v."finished_at", "heartbeat_at" = ?, "last_error" = v."last_error", "updated_at" = ?
         from jsonb_to_recordset(?::jsonb) as v("id" bigint, "state" text, "exit_code" text, "stdout" text, "stderr" text, "started_at" timestamptz, "finished_at" timestamptz, "last_error" text)
         where r."id" = v."id" and r."state" not in (${FINAL_LIST})
-        returning r."id", r."state"`,
-      [now, now, JSON.stringify(rows)],
-      'all',
-      tx.getTransactionContext(),
-    );
-    const done = changed.map((r) => ({ runId: String(r.id), state: r.state }));
-    if (done.length) await setOperationsAndNotify(tx, done);
-    return new Set(done.map((d) => d.runId));
-  });
+        returning r."id", r."state", r."updated_at"`),
+    [now, now, JSON.stringify(rows)],
+    'all',
+  );
+  return new Set(changed.map((r) => String(r.id)));
 }
 
-/** The operations of these runs follow their state; API processes are told at commit (subscriptions). */
-async function setOperationsAndNotify(tx: EntityManager, changes: readonly { runId: string; state: RunState }[]): Promise<void> {
-  const ctx = tx.getTransactionContext();
-  const json = JSON.stringify(changes);
-  await tx.getConnection().execute(
-    `update "operation" o set "state" = c."state"::run_state, "updated_at" = ? from jsonb_to_recordset(?::jsonb) as c("runId" bigint, "state" text) where o."run_id" = c."runId"`,
-    [new Date(), json],
-    'run',
-    ctx,
-  );
-  await tx.getConnection().execute(`select pg_notify(?, c::text) from jsonb_array_elements(?::jsonb) as c`, [RUN_STATE_CHANNEL, json], 'all', ctx);
+/**
+ * An update of script runs made ONE statement that also moves their operations to the runs' new state and notifies
+ * API processes (subscriptions; delivered at commit) — one round trip and no transaction around three, as writing a
+ * claim's outcomes was before issue 17's session 10. `runUpdate` is an `update "script_run" …` returning the runs' "id", "state" and "updated_at".
+ */
+function withOperationsAndNotify(runUpdate: string): string {
+  return `with "changed" as (${runUpdate}),
+      "operations" as (update "operation" o set "state" = c."state", "updated_at" = c."updated_at" from "changed" c where o."run_id" = c."id")
+    select c."id", pg_notify('${RUN_STATE_CHANNEL}', json_build_object('runId', c."id"::text, 'state', c."state")::text) from "changed" c`;
 }

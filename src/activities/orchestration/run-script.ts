@@ -129,7 +129,7 @@ async function runClaim(a: Attempt, scriptRunIds: string[]): Promise<RunOutcome[
  * the section running, a detach, a transport error), after recording the sections that ended.
  */
 async function execSections(a: Attempt, server: Server, runs: ScriptRun[], writer: OutcomeWriter, outcomes: Map<string, RunOutcome>): Promise<ExecEnd> {
-  const claim = coalesceClaim(runs.map((run) => ({ runId: run.id, uid: run.uid, script: run.script })));
+  const claim = coalesceClaim(server.id, runs.map((run) => ({ runId: run.id, uid: run.uid, script: run.script })));
   const exec = new ClaimExec(a, server, runs, claim.nonce, writer, outcomes);
   const cancels = watchOperatorCancels(a, exec);
   const progress = setInterval(() => {
