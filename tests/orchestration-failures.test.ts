@@ -113,9 +113,11 @@ test('cancelling a long script: REVOKED, its remote processes are gone, and the 
   );
   try {
     await createSystemUser('slowuser');
-    await createSystemUser('afteruser');
     const [slow] = await userOps('slowuser');
     const running = await pollUntil('the slow script to be running', () => operationView(h, slow.id), (op) => op?.state === 'STARTED');
+    // Committed once the slow script's claim runs, so it queues behind it (committed before the claim, both would be
+    // one coalesced claim, and this one STARTED with it).
+    await createSystemUser('afteruser');
     const pids = await pollUntil(
       'the stub to record its pids',
       async () => (await h.hosts.web1.sandbox.bash('cat /root/useradd.pid /root/sleep.pid 2>/dev/null')).stdout.split('\n').filter(Boolean).map(Number),
