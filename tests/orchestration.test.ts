@@ -157,6 +157,10 @@ test('under a backlog, every operation links to a workflow that exists (its queu
     const waitingLinks = after.operations.nodes.filter((n) => waitingOps.some((o) => o.id === dbIdOf('Operation', n.id)));
     expect(waitingLinks).toHaveLength(4);
     for (const op of waitingLinks) expect(await runScriptClaims(op.workflowUrl!)).toContainEqual(runs.map((r) => r.id));
+    // Claims are local activities: markers in the carrier's history, no activity task of their own (issue 17).
+    const carrier = (await linkedHandle(waitingLinks[0].workflowUrl!).fetchHistory()).events ?? [];
+    expect(carrier.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'claimNextRun')).toEqual([]);
+    expect(carrier.filter((e) => e.markerRecordedEventAttributes).length).toBeGreaterThan(0);
     // Found by either backend in the operations list.
     for (const backend of ['crontabs', 'system-users']) {
       const found = await h.admin.data(OperationsDocument, { first: 20, filter: { accountId, backend } });
