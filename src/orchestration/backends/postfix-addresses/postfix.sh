@@ -82,6 +82,22 @@ merge_map() {
   fi
 }
 
+# postmap_replacing MAP: builds MAP's index under a temporary name and renames it over the index Postfix has open.
+# Postfix's daemons notice a changed table by its index's whole-second mtime or by the index being unlinked; an index
+# rewritten in place within the second a daemon opened it is never noticed, and that daemon goes on resolving with the
+# old table (an address created then went to the catch-all). A replaced index is always noticed, and no daemon opens
+# a half-written one (Postfix's DATABASE_README, "Updating Berkeley DB files safely").
+postmap_replacing() {
+  local file=$postfix_maps/$1 tmp
+  rm -f -- "$file".next.*  # left by a run killed here (runs on a server never overlap)
+  tmp=$(mktemp -- "$file.next.XXXXXX")
+  cat -- "$file" >"$tmp"
+  chmod 0644 -- "$tmp"
+  postmap -- "hash:$tmp"
+  mv -f -- "$tmp.db" "$file.db"
+  rm -f -- "$tmp"
+}
+
 # commit_postfix: merge the queued changes, release domains left without addresses, postmap what changed, reload.
 commit_postfix() {
   local domain map
@@ -100,7 +116,7 @@ commit_postfix() {
   merge_map list_transports
   for map in virtual_aliases virtual_domains relay_domains list_transports internal_domains; do
     if [ -e "$mail_state/postmap-$map" ]; then
-      postmap -- "hash:$postfix_maps/$map"
+      postmap_replacing "$map"
       rm -f -- "$mail_state/postmap-$map"
     fi
   done
