@@ -20,23 +20,24 @@ export interface OutboxSize {
 /** A batch's size: a run per group, its operations. */
 export const sizeOf = (groups: readonly PlannedGroup[]): OutboxSize => ({ runs: groups.length, operations: groups.reduce((n, g) => n + g.operations.length, 0) });
 
+/** The columns that name a batch's ids, as `reserve_outbox_ids` (migration 20261130130000) and the lock statement return them. */
+export const OUTBOX_ID_COLUMNS = 'batch_id::text as batch, run_ids::text[] as runs, operation_ids::text[] as operations';
+
 /**
- * One statement: the next values of the three tables' sequences, or ids from the reserved range in a dry run
- * (src/db/unsaved-ids.ts: a dry run consumes no id).
+ * One statement: the next values of the three tables' sequences (`reserve_outbox_ids`: each list ascending as numbers,
+ * where sorted as text 10 came before 9 and a crontab's run before its user's), or ids from the reserved range in a
+ * dry run (src/db/unsaved-ids.ts: a dry run consumes no id).
  */
 export async function reserveOutboxIds(em: EntityManager, { runs, operations }: OutboxSize): Promise<OutboxIds> {
   const unsaved = unsavedIdsFor(em, 1 + runs + operations);
   if (unsaved) return { batch: unsaved[0], runs: unsaved.slice(1, 1 + runs), operations: unsaved.slice(1 + runs) };
-  // Sorted as bigints (sorted as text, 10 came before 9 and a crontab's run before its user's).
-  const [row] = await em.getConnection().execute<{ batch: string; runs: (string | number)[]; operations: (string | number)[] }[]>(
-    `select nextval(pg_get_serial_sequence('batch', 'id'))::text as batch,
-            array(select v from (select nextval(pg_get_serial_sequence('script_run', 'id')) as v from generate_series(1, ?)) s order by v) as runs,
-            array(select v from (select nextval(pg_get_serial_sequence('operation', 'id')) as v from generate_series(1, ?)) s order by v) as operations`,
+  const [ids] = await em.getConnection().execute<OutboxIds[]>(
+    `select ${OUTBOX_ID_COLUMNS} from reserve_outbox_ids(?, ?)`,
     [runs, operations],
     'all',
     em.getTransactionContext(),
   );
-  return { batch: String(row.batch), runs: row.runs.map(String), operations: row.operations.map(String) };
+  return ids;
 }
 
 export interface BatchRows {

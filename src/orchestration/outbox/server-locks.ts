@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { PlannedGroup, RoutesRead } from '../collector/plan.js';
 import { toPositions, type RoutedServers, type ServerPositions } from './server-positions.js';
-import { sizeOf, type OutboxIds, type OutboxSize } from './outbox-rows.js';
+import { OUTBOX_ID_COLUMNS, sizeOf, type OutboxIds, type OutboxSize } from './outbox-rows.js';
 import { insertsUnsaved } from '../../db/unsaved-ids.js';
 
 /**
@@ -56,7 +56,7 @@ async function lockAndReadPositions(em: EntityManager, serverIds: string[], rese
   const reserving = reserve && !insertsUnsaved(em);
   const rows = await em.getConnection().execute<{ server: string; position: string | null; batch?: string; runs?: string[]; operations?: string[] }[]>(
     reserving
-      ? `select locked_server as server, server_position as position, batch_id::text as batch, run_ids::text[] as runs, operation_ids::text[] as operations
+      ? `select locked_server as server, server_position as position, ${OUTBOX_ID_COLUMNS}
            from server_positions_after_locks_reserving(?, ?::bigint[], ?::bigint[], ?, ?)`
       : 'select locked_server as server, server_position as position from server_positions_after_locks(?, ?::bigint[], ?::bigint[])',
     reserving ? [...locks, reserve.runs, reserve.operations] : locks,
