@@ -18,6 +18,7 @@ import { serverQueueWorkflowId } from '../src/workflows/contracts/workflow-ids.j
 import { CANCEL_RUN_SIGNAL } from '../src/workflows/contracts/orchestration.js';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { processRunning } from './support/sshd-host.js';
+import { runScriptClaims, runScriptsInFlight } from './support/run-script-claims.js';
 import {
   dbId, installStub, operationGid, operationView, operationsOf, passwdEntry, pollUntil, removeStub,
 } from './support/resilience.js';
@@ -246,11 +247,9 @@ const gatedUseradd = (failing = '') =>
 /** The run ids of each runScript claim in the history of the queue execution that carried `runId`. */
 async function claimsOf(runId: string): Promise<string[][]> {
   const carrier = await h.orm.em.fork().findOneOrFail(ScriptRun, { id: runId });
-  const events = (await h.temporal.workflow.getHandle(carrier.workflowId!, carrier.workflowRunId!).fetchHistory()).events ?? [];
-  return events
-    .map((e) => e.activityTaskScheduledEventAttributes)
-    .filter((a) => a?.activityType?.name === 'runScript')
-    .map((a) => defaultPayloadConverter.fromPayload<{ runIds: string[] }>(a!.input!.payloads![0]).runIds);
+  // A following claim is in its activity's result: wait until the activity that carried it has ended.
+  await pollUntil('the run\'s activity to end', () => runScriptsInFlight(h.temporal, carrier.workflowId!, carrier.workflowRunId!), (n) => n === 0, 60_000);
+  return runScriptClaims(h.temporal, carrier.workflowId!, carrier.workflowRunId!);
 }
 
 /** Holds web1's queue on a first script (its useradd waits) while `body` commits a backlog behind it; then releases it. */
@@ -313,7 +312,6 @@ test('cancel mid-claim: a section not started yet is REVOKED and never runs whil
     await invoked(h.hosts.web1, 'useradd mid1');
     const ops = await Promise.all(users.map(async (u) => (await userOps(u))[0]));
     const runIds = ops.map((o) => o.run.id);
-    expect((await claimsOf(runIds[0])).filter((ids) => runIds.every((id) => ids.includes(id)))).toHaveLength(1);
     expect((await operationView(h, ops[0].id))!.state).toBe('SUCCESS');
 
     // mid2 waits behind mid1 in the same exec: cancelled, it is REVOKED at once, and mid1 goes on.
@@ -337,6 +335,11 @@ test('cancel mid-claim: a section not started yet is REVOKED and never runs whil
     expect(await effects(h.hosts.web1)).toEqual(['useradd midgate', 'useradd mid0', 'useradd mid1', 'useradd mid3']);
     expect((await Promise.all(users.map((u) => passwdEntry(h.hosts.web1, u)))).map(Boolean)).toEqual([true, false, false, true]);
     expect((await queueOf('web1').describe()).status.name).toBe('RUNNING');
+    // The four were one claim (the gate's activity claimed them after the gate: its following claim); mid3 ran in the
+    // claim after the kill.
+    const claims = await claimsOf(runIds[0]);
+    expect(claims.filter((ids) => runIds.every((id) => ids.includes(id)))).toHaveLength(1);
+    expect(claims.filter((ids) => ids.includes(runIds[3]))).toHaveLength(2);
   } finally {
     await release(h.hosts.web1, 'useradd', 'mid1');
     await removeStub(h.hosts.web1, 'useradd');
@@ -368,6 +371,41 @@ test('a coalesced claim: a section past its own timeout is TIMEOUT and killed, a
     expect(await passwdEntry(h.hosts.web1, 'tslow')).toBe('');
   } finally {
     await release(h.hosts.web1, 'useradd', 'tslow');
+    await removeStub(h.hosts.web1, 'useradd');
+  }
+}, 120_000);
+
+test("a following claim takes only scripts that fit in its activity's time: a longer one gets an activity of its own, still in commit order", async () => {
+  await installStub(h.hosts.web1, 'useradd', gatedUseradd());
+  await h.hosts.web1.sandbox.bash('rm -f /root/effects');
+  const users = ['fit1', 'fitlong', 'fit2'];
+  try {
+    await backlogBehind('fitgate', async () => {
+      for (const user of users) await createSystemUser(user);
+      // Longer than the time a queue gives its activity for following claims (MAX_CLAIM_TIMEOUT_MS, 30 min).
+      const [long] = await userOps('fitlong');
+      await h.orm.em.fork().nativeUpdate(ScriptRun, { id: long.run.id }, { timeoutMs: 40 * 60_000 });
+    });
+    const ops = await h.settle({ objectLabel: { $in: users }, server: serverDbId('web1') }, users.length);
+    expect(ops.map((o) => [o.objectLabel, o.state])).toEqual(users.map((u) => [u, RunState.SUCCESS]));
+    expect(await effects(h.hosts.web1)).toEqual(['useradd fitgate', ...users.map((u) => `useradd ${u}`)]);
+    const [fit1, long, fit2] = ops.map((o) => o.run.id);
+    // fit1 followed the gate in its activity; fitlong was the input of an activity of its own, which fit2 followed.
+    await claimsOf(fit2);
+    const carriers = await Promise.all([fit1, long, fit2].map((id) => h.orm.em.fork().findOneOrFail(ScriptRun, { id })));
+    const inputs = (
+      await Promise.all([...new Set(carriers.map((c) => `${c.workflowId}|${c.workflowRunId}`))].map(async (key) => {
+        const [workflowId, runId] = key.split('|');
+        const events = (await h.temporal.workflow.getHandle(workflowId, runId).fetchHistory()).events ?? [];
+        return events
+          .map((e) => e.activityTaskScheduledEventAttributes)
+          .filter((a) => a?.activityType?.name === 'runScript')
+          .map((a) => defaultPayloadConverter.fromPayload<{ runIds: string[] }>(a!.input!.payloads![0]).runIds);
+      }))
+    ).flat();
+    expect(inputs.filter((ids) => ids.includes(long))).toEqual([[long]]);
+    expect(inputs.filter((ids) => ids.includes(fit1) || ids.includes(fit2))).toEqual([]);
+  } finally {
     await removeStub(h.hosts.web1, 'useradd');
   }
 }, 120_000);

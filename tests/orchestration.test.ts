@@ -25,6 +25,7 @@ import { PASSWORD } from './support/fixtures.js';
 import { hold, installEffectsLog, invoked, release, removeEffectsLog } from './support/effects-log.js';
 import { crontabFor, systemUserFor } from './support/service-fixtures.js';
 import { pollUntil } from './support/resilience.js';
+import { runScriptClaims, runScriptsInFlight } from './support/run-script-claims.js';
 import { idOf as dbIdOf } from '../src/schema/relay/global-id.js';
 
 const execFileAsync = promisify(execFile);
@@ -87,7 +88,7 @@ test('operators see each operation with its script, output, and a link to its wo
   expect(op.workflowUrl).toMatch(new RegExp(`^http://localhost:8233/namespaces/default/workflows/${queueId}/[0-9a-f-]{36}/history$`));
   const linked = await linkedWorkflow(op.workflowUrl!);
   expect([linked.type, linked.typedSearchAttributes.get(ServerSearchAttribute)]).toEqual(['serverQueueWorkflow', ['web1']]);
-  expect((await runScriptClaims(op.workflowUrl!)).filter((ids) => ids.includes(row.run.id))).toEqual([[row.run.id]]);
+  expect((await runScriptClaimsAt(op.workflowUrl!)).filter((ids) => ids.includes(row.run.id))).toEqual([[row.run.id]]);
   // Only COMPANY accounts go to web2.
   expect(result.operations.nodes.filter((n) => n.objectLabel === 'bob').map((n) => n.server?.name)).toEqual(['web1']);
   expect(await passwd('web2', 'bob')).toBe('');
@@ -101,13 +102,14 @@ function linkedHandle(url: string) {
   return h.temporal.workflow.getHandle(decodeURIComponent(match[1]), match[2] && decodeURIComponent(match[2]));
 }
 
-/** The script-run ids of each runScript activity in the history of the execution a deep link names. */
-async function runScriptClaims(url: string): Promise<string[][]> {
-  const history = await linkedHandle(url).fetchHistory();
-  return (history.events ?? [])
-    .map((e) => e.activityTaskScheduledEventAttributes)
-    .filter((a) => a?.activityType?.name === 'runScript')
-    .map((a) => defaultPayloadConverter.fromPayload<{ runIds: string[] }>(a!.input!.payloads![0]).runIds);
+/** The claims (script-run ids) of each runScript activity in the history of the execution a deep link names. */
+async function runScriptClaimsAt(url: string): Promise<string[][]> {
+  const match = new RegExp('/namespaces/default/workflows/([^/]+)/([^/]+)/history$').exec(url);
+  if (!match) throw new Error(`not a link to an execution: ${url}`);
+  const [workflowId, runId] = [decodeURIComponent(match[1]), decodeURIComponent(match[2])];
+  // A following claim is in its activity's result: wait until the execution's activities have ended.
+  await pollUntil('its activities to end', () => runScriptsInFlight(h.temporal, workflowId, runId), (n) => n === 0, 60_000);
+  return runScriptClaims(h.temporal, workflowId, runId);
 }
 
 /** The workflow a deep link points to: it must exist, or the link is broken. */
@@ -156,10 +158,17 @@ test('under a backlog, every operation links to a workflow that exists (its queu
     expect(runs.map((r) => r.workflowId)).toEqual(runs.map(() => serverQueueWorkflowId(h.config.temporalTaskQueue, dbIdOf('Server', h.serverIds.web1))));
     const waitingLinks = after.operations.nodes.filter((n) => waitingOps.some((o) => o.id === dbIdOf('Operation', n.id)));
     expect(waitingLinks).toHaveLength(4);
-    for (const op of waitingLinks) expect(await runScriptClaims(op.workflowUrl!)).toContainEqual(runs.map((r) => r.id));
+    for (const op of waitingLinks) expect(await runScriptClaimsAt(op.workflowUrl!)).toContainEqual(runs.map((r) => r.id));
     // Claims are local activities: markers in the carrier's history, no activity task of their own (issue 17).
     const carrier = (await linkedHandle(waitingLinks[0].workflowUrl!).fetchHistory()).events ?? [];
     expect(carrier.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'claimNextRun')).toEqual([]);
+    // And they were the gate's activity's following claim: no runScript activity was scheduled for them, the one that
+    // ran the gate carried them too (issue 17: one activity for a stream of claims).
+    const inputs = carrier
+      .map((e) => e.activityTaskScheduledEventAttributes)
+      .filter((a) => a?.activityType?.name === 'runScript')
+      .map((a) => defaultPayloadConverter.fromPayload<{ runIds: string[] }>(a!.input!.payloads![0]).runIds);
+    expect(inputs.filter((ids) => ids.some((id) => runs.some((r) => r.id === id)))).toEqual([]);
     expect(carrier.filter((e) => e.markerRecordedEventAttributes).length).toBeGreaterThan(0);
     // Found by either backend in the operations list.
     for (const backend of ['crontabs', 'system-users']) {

@@ -1,14 +1,5 @@
 import { CancellationScope, isCancellation, proxyActivities } from '@temporalio/workflow';
-import type { OrchestrationActivities, RunOutcome, ScriptRunInput } from './contracts/orchestration.js';
-
-/**
- * Errors that must not be retried (src/orchestration/ssh/errors.ts). The activity records most failures itself and
- * goes on; these stop it only if thrown by code outside a script run.
- */
-const NON_RETRYABLE = [
-  'SshAuthError', 'HostKeyMismatchError', 'HostKeyNotTrustedError', 'ScriptTimeoutError', 'ScriptCancelledError',
-  'RunNotRunnable', 'BackendError',
-];
+import { NON_RETRYABLE_RUN_ERRORS, type OrchestrationActivities, type RunOutcome, type ScriptRunInput } from './contracts/orchestration.js';
 
 /**
  * A worker that died is noticed after this long without a heartbeat, and its run retried elsewhere. The activity
@@ -30,7 +21,7 @@ export async function scriptRunWorkflow(input: ScriptRunInput): Promise<RunOutco
     startToCloseTimeout: input.timeoutMs + 60_000,
     heartbeatTimeout: HEARTBEAT_TIMEOUT,
     cancellationType: 'WAIT_CANCELLATION_COMPLETED',
-    retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', nonRetryableErrorTypes: NON_RETRYABLE },
+    retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', nonRetryableErrorTypes: NON_RETRYABLE_RUN_ERRORS },
   });
   const { markRun } = proxyActivities<OrchestrationActivities>({ startToCloseTimeout: '30 seconds' });
   try {

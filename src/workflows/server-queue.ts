@@ -3,7 +3,7 @@ import {
   setHandler, workflowInfo,
 } from '@temporalio/workflow';
 import {
-  CANCEL_RUN_SIGNAL, WAKE_SIGNAL, type ClaimedRun, type OrchestrationActivities, type ServerQueueInput,
+  CANCEL_RUN_SIGNAL, MAX_CLAIM_TIMEOUT_MS, NON_RETRYABLE_RUN_ERRORS, WAKE_SIGNAL, type ClaimedRun, type OrchestrationActivities, type ServerQueueInput,
 } from './contracts/orchestration.js';
 
 const CLAIM_RETRY = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
@@ -17,15 +17,6 @@ const { claimNextRun: claimNextRunLocally } = proxyLocalActivities<Orchestration
 /** Histories written before the claim was a local activity replay with the activity they recorded. */
 const CLAIM_AS_LOCAL_ACTIVITY = 'claim-as-local-activity';
 const { markRun } = proxyActivities<OrchestrationActivities>({ startToCloseTimeout: '30 seconds' });
-
-/**
- * Errors that must not be retried (src/orchestration/ssh/errors.ts). The activity records most failures itself and
- * goes on; these stop it only if thrown by code outside a script run.
- */
-const NON_RETRYABLE = [
-  'SshAuthError', 'HostKeyMismatchError', 'HostKeyNotTrustedError', 'ScriptTimeoutError', 'ScriptCancelledError',
-  'RunNotRunnable', 'BackendError',
-];
 
 /**
  * A worker that died is noticed after this long without a heartbeat, and its run retried elsewhere. The activity
@@ -57,8 +48,11 @@ const IDLE_HISTORY_EVENTS = 40;
  * The queue of one server (workflow id `<queue>-server-<id>`): runs that server's scripts one at a time, strictly in commit
  * order (script-run ids are handed out in commit order, design §3.6). Each claim (one script, or the next few of a
  * backlog) runs as a `runScript` activity of this workflow, in a cancellation scope of its own: the cancelRun signal
- * cancels it when it carries the run named, and its activity kills the script. A run's deep link is this workflow's
- * run (execution) that carried it; its history holds the activity with the run ids as input.
+ * cancels it when it carries the run named, and its activity kills the script. Once its claim has ended, the
+ * activity claims the server's next scripts itself for a while (src/activities/orchestration/following-claims.ts:
+ * one activity for a stream of small claims); an operator's cancel of those is read by the activity from the
+ * database. A run's deep link is this workflow's run (execution) that carried it; its history holds the activity
+ * with the claim's run ids as input and every run it carried in its result.
  */
 export async function serverQueueWorkflow(input: ServerQueueInput): Promise<void> {
   let woken = true;
@@ -96,8 +90,10 @@ export async function serverQueueWorkflow(input: ServerQueueInput): Promise<void
     running = next.runIds[0];
     const scope = new CancellationScope();
     carrying = { runIds: next.runIds, scope };
+    // The activity may carry more than its claim: the server's following claims (their outcomes are in its result).
+    let carried = next.runIds.length;
     try {
-      await scope.run(() => runClaim(next));
+      carried = Math.max(carried, (await scope.run(() => runClaim(next))).length);
     } catch (err) {
       // Its outcome is in the database; a failed or cancelled claim must not stop the queue.
       const cancelled = isCancellation(err);
@@ -106,7 +102,7 @@ export async function serverQueueWorkflow(input: ServerQueueInput): Promise<void
     }
     carrying = null;
     running = null;
-    completed += next.runIds.length;
+    completed += carried;
   }
 }
 
@@ -117,11 +113,12 @@ export async function serverQueueWorkflow(input: ServerQueueInput): Promise<void
  */
 function runClaim(claim: ClaimedRun) {
   const { runScript } = proxyActivities<OrchestrationActivities>({
-    // The SSH runner enforces each script's own timeout; this leaves room for connecting and saving the output.
-    startToCloseTimeout: claim.timeoutMs + 60_000,
+    // The SSH runner enforces each script's own timeout; this leaves room for connecting and saving the output, and
+    // for the claims the activity follows its own with (a claim recorded before those has no serverId).
+    startToCloseTimeout: claim.timeoutMs + 60_000 + (claim.serverId ? MAX_CLAIM_TIMEOUT_MS : 0),
     heartbeatTimeout: HEARTBEAT_TIMEOUT,
     cancellationType: 'WAIT_CANCELLATION_COMPLETED',
-    retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', nonRetryableErrorTypes: NON_RETRYABLE },
+    retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', nonRetryableErrorTypes: NON_RETRYABLE_RUN_ERRORS },
   });
   return runScript(claim);
 }

@@ -4,11 +4,11 @@ import { ScriptRun } from '../../entities/orchestration/script-run.js';
 import { Server } from '../../entities/orchestration/server.js';
 import type { Orm } from '../../db/orm.js';
 import { noteHoldOnWaitingRuns, serverHold } from '../../orchestration/server-hold.js';
-import type { ClaimedRun } from '../../workflows/contracts/orchestration.js';
+import { MAX_CLAIM_TIMEOUT_MS, type ClaimedRun } from '../../workflows/contracts/orchestration.js';
+import type { Em } from './claim-attempt.js';
 
-/** At most this many waiting scripts go to one claim (a backlog); and at most this much script time. */
+/** At most this many waiting scripts go to one claim (a backlog); and at most MAX_CLAIM_TIMEOUT_MS of script time. */
 export const MAX_RUNS_PER_CLAIM = 20;
-const MAX_TIMEOUT_PER_CLAIM_MS = 30 * 60_000;
 
 /**
  * The server's next scripts in commit order (lowest ids not final): the first, and while there is a backlog the ones
@@ -20,30 +20,39 @@ const MAX_TIMEOUT_PER_CLAIM_MS = 30 * 60_000;
  */
 export function claimNextRunActivity(deps: { orm: Orm }) {
   return async function claimNextRun(serverId: string): Promise<ClaimedRun | null> {
-    const em = deps.orm.em.fork();
-    const server = await em.findOne(Server, { id: serverId }, { filters: false });
-    if (!server) return null;
-    const hold = serverHold(server);
-    if (hold) {
-      await noteHoldOnWaitingRuns(em, serverId, hold);
-      return null;
-    }
-    const waiting = await em.find(
-      ScriptRun,
-      { server: serverId, state: { $in: [RunState.RECEIVED, RunState.STARTED, RunState.RETRYING] } },
-      { orderBy: { id: 'asc' }, limit: MAX_RUNS_PER_CLAIM, fields: ['id', 'backend', 'timeoutMs', 'batch'], filters: false },
-    );
-    if (waiting.length === 0) return null;
-    const runs: typeof waiting = [];
-    let timeoutMs = 0;
-    for (const run of waiting) {
-      if (runs.length && timeoutMs + run.timeoutMs > MAX_TIMEOUT_PER_CLAIM_MS) break;
-      runs.push(run);
-      timeoutMs += run.timeoutMs;
-    }
-    const batches = await em.find(Batch, { id: { $in: [...new Set(runs.map((r) => r.batch.id))] } }, { fields: ['requestId', 'traceParent'], filters: false });
-    const requestIds = [...new Set(batches.map((b) => b.requestId).filter((id): id is string => !!id))];
-    const traceParent = batches.find((b) => b.id === runs[0].batch.id)?.traceParent ?? undefined;
-    return { runIds: runs.map((r) => r.id), timeoutMs, requestIds, traceParent };
+    return claimNext(deps.orm.em.fork(), serverId);
   };
+}
+
+/**
+ * The claim itself. `withinMs` bounds the claim's script time when a running activity claims for itself (a following
+ * claim, ./following-claims.ts): null if even the next script does not fit, so it waits for an activity of its own.
+ */
+export async function claimNext(em: Em, serverId: string, withinMs?: number): Promise<ClaimedRun | null> {
+  const server = await em.findOne(Server, { id: serverId }, { filters: false });
+  if (!server) return null;
+  const hold = serverHold(server);
+  if (hold) {
+    await noteHoldOnWaitingRuns(em, serverId, hold);
+    return null;
+  }
+  const waiting = await em.find(
+    ScriptRun,
+    { server: serverId, state: { $in: [RunState.RECEIVED, RunState.STARTED, RunState.RETRYING] } },
+    { orderBy: { id: 'asc' }, limit: MAX_RUNS_PER_CLAIM, fields: ['id', 'backend', 'timeoutMs', 'batch'], filters: false },
+  );
+  const limitMs = Math.min(withinMs ?? Infinity, MAX_CLAIM_TIMEOUT_MS);
+  const runs: typeof waiting = [];
+  let timeoutMs = 0;
+  for (const run of waiting) {
+    // The first script is always claimed by the queue's own claim (a longer one gets the time it needs).
+    if ((runs.length || withinMs !== undefined) && timeoutMs + run.timeoutMs > limitMs) break;
+    runs.push(run);
+    timeoutMs += run.timeoutMs;
+  }
+  if (runs.length === 0) return null;
+  const batches = await em.find(Batch, { id: { $in: [...new Set(runs.map((r) => r.batch.id))] } }, { fields: ['requestId', 'traceParent'], filters: false });
+  const requestIds = [...new Set(batches.map((b) => b.requestId).filter((id): id is string => !!id))];
+  const traceParent = batches.find((b) => b.id === runs[0].batch.id)?.traceParent ?? undefined;
+  return { serverId, runIds: runs.map((r) => r.id), timeoutMs, requestIds, traceParent };
 }

@@ -3,6 +3,7 @@ import type { Orm } from '../../db/orm.js';
 import { setRunState } from '../../orchestration/run-store.js';
 import { ScriptRun } from '../../entities/orchestration/script-run.js';
 import type { RunWorkflowEnd } from '../../workflows/contracts/orchestration.js';
+import type { Em } from './claim-attempt.js';
 
 
 /**
@@ -16,21 +17,25 @@ import type { RunWorkflowEnd } from '../../workflows/contracts/orchestration.js'
  */
 export function markRunActivity(deps: { orm: Orm }) {
   return async function markRun(scriptRunIds: string[], end: RunWorkflowEnd, reason: string): Promise<void> {
-    const em = deps.orm.em.fork();
-    const runs = await em.find(ScriptRun, { id: { $in: scriptRunIds }, state: { $nin: [...FINAL_STATES] } }, { orderBy: { id: 'asc' }, filters: false });
-    if (end === 'CANCELLED') {
-      for (const run of runs) {
-        if (run.cancelRequestedAt) {
-          await setRunState(em, run.id, RunState.REVOKED, { lastError: `cancelled by ${run.cancelRequestedBy ?? 'an operator'}`, finishedAt: new Date() });
-        } else if (run.state !== RunState.RECEIVED) {
-          await setRunState(em, run.id, RunState.RECEIVED, { lastError: `back in the queue: ${reason}` }, { from: [RunState.STARTED, RunState.RETRYING] });
-        }
-      }
-    } else {
-      const inProgress = runs.find((r) => r.state === RunState.STARTED || r.state === RunState.RETRYING);
-      const current = inProgress ?? runs.find((r) => r.state === RunState.RECEIVED);
-      if (current) await setRunState(em, current.id, RunState.ERROR, { lastError: reason, finishedAt: new Date() });
-    }
-    await em.nativeUpdate(ScriptRun, { id: { $in: scriptRunIds }, state: RunState.RECEIVED }, { workflowId: null, workflowRunId: null }, { filters: false });
+    await markRuns(deps.orm.em.fork(), scriptRunIds, end, reason);
   };
+}
+
+/** The same, for a claim that the activity took for itself (./following-claims.ts): no workflow knows its runs. */
+export async function markRuns(em: Em, scriptRunIds: string[], end: RunWorkflowEnd, reason: string): Promise<void> {
+  const runs = await em.find(ScriptRun, { id: { $in: scriptRunIds }, state: { $nin: [...FINAL_STATES] } }, { orderBy: { id: 'asc' }, filters: false });
+  if (end === 'CANCELLED') {
+    for (const run of runs) {
+      if (run.cancelRequestedAt) {
+        await setRunState(em, run.id, RunState.REVOKED, { lastError: `cancelled by ${run.cancelRequestedBy ?? 'an operator'}`, finishedAt: new Date() });
+      } else if (run.state !== RunState.RECEIVED) {
+        await setRunState(em, run.id, RunState.RECEIVED, { lastError: `back in the queue: ${reason}` }, { from: [RunState.STARTED, RunState.RETRYING] });
+      }
+    }
+  } else {
+    const inProgress = runs.find((r) => r.state === RunState.STARTED || r.state === RunState.RETRYING);
+    const current = inProgress ?? runs.find((r) => r.state === RunState.RECEIVED);
+    if (current) await setRunState(em, current.id, RunState.ERROR, { lastError: reason, finishedAt: new Date() });
+  }
+  await em.nativeUpdate(ScriptRun, { id: { $in: scriptRunIds }, state: RunState.RECEIVED }, { workflowId: null, workflowRunId: null }, { filters: false });
 }

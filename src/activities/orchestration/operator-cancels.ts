@@ -8,9 +8,10 @@ import type { ClaimExec } from './claim-exec.js';
  * for it (the intent is committed in the database before the queue cancels); a run cancelled before its section began
  * is skipped (REVOKED at once); anything else (a timeout, a shutdown, a cancel from the Temporal UI) detaches from the
  * exec. After a first cancel the queue's scope stays cancelled: a later operator's cancel only shows in the database,
- * so `recheck` (called on every progress tick) reads the intents again.
+ * so `recheck` (called on every progress tick) reads the intents again; as it does from the start for a claim no
+ * queue signals about (`everyTick`: the activity's following claims, ./following-claims.ts).
  */
-export function watchOperatorCancels(a: Attempt, exec: ClaimExec): { recheck(): void; stop(): void } {
+export function watchOperatorCancels(a: Attempt, exec: ClaimExec, read: { everyTick: boolean }): { recheck(): void; stop(): void } {
   const { ctx, em } = a;
   let cancelSeen = false;
   const readIntents = async () => {
@@ -43,7 +44,7 @@ export function watchOperatorCancels(a: Attempt, exec: ClaimExec): { recheck(): 
   if (ctx.cancellationSignal.aborted) onCancel();
   return {
     recheck() {
-      if (cancelSeen && !exec.kill.signal.aborted && !exec.detach.signal.aborted) void readIntents().catch(() => undefined);
+      if ((cancelSeen || read.everyTick) && !exec.kill.signal.aborted && !exec.detach.signal.aborted) void readIntents().catch(() => undefined);
     },
     stop() {
       ctx.cancellationSignal.removeEventListener('abort', onCancel);

@@ -16,6 +16,7 @@ import type { Attempt } from './claim-attempt.js';
 import { ClaimExec, type Section } from './claim-exec.js';
 import { endOfExec, type ExecEnd } from './end-of-exec.js';
 import { holdInQueue } from './hold-in-queue.js';
+import { runFollowingClaims } from './following-claims.js';
 import { watchOperatorCancels } from './operator-cancels.js';
 import { OutcomeWriter } from './outcome-writer.js';
 import { saveSectionProgress } from './section-progress.js';
@@ -43,20 +44,28 @@ const PROGRESS_INTERVAL_MS = 1000;
  */
 export function runScriptActivity(deps: { orm: Orm; runner: ScriptRunner; workerIdentity: string }) {
   return async function runScript(claim: ClaimedRun | string[]): Promise<RunOutcome[]> {
-    const { runIds: scriptRunIds, requestIds } = Array.isArray(claim) ? { runIds: claim, requestIds: undefined } : claim;
+    const { runIds: scriptRunIds, requestIds, serverId } = Array.isArray(claim) ? { runIds: claim, requestIds: undefined, serverId: undefined } : claim;
     const ctx = Context.current();
+    const began = Date.now();
     log.debug({ scriptRunIds, requestIds }, 'claim starting');
     // For the attempt's whole life, not only while a script runs: loading, saving and waiting for a slot count too.
     ctx.heartbeat();
     const beat = setInterval(() => ctx.heartbeat(), PROGRESS_INTERVAL_MS);
     const attempt: Attempt = { ctx, em: deps.orm.em.fork(), runner: deps.runner, number: ctx.info.attempt, worker: deps.workerIdentity };
     try {
-      await noteCarrier(attempt, scriptRunIds);
-      return await runClaim(attempt, scriptRunIds);
+      const outcomes = await runNoted(attempt, scriptRunIds, false);
+      if (!serverId) return outcomes;
+      return [...outcomes.map((outcome) => ({ ...outcome, claim: 0 })), ...(await runFollowingClaims(attempt, serverId, began, runNoted))];
     } finally {
       clearInterval(beat);
     }
   };
+}
+
+/** A claim's scripts linked to the execution that carries them, then run. */
+async function runNoted(a: Attempt, scriptRunIds: string[], following: boolean): Promise<RunOutcome[]> {
+  await noteCarrier(a, scriptRunIds);
+  return runClaim(a, scriptRunIds, following);
 }
 
 /**
@@ -79,7 +88,7 @@ async function noteCarrier(a: Attempt, scriptRunIds: string[]): Promise<void> {
  * (src/orchestration/claim-script.ts), their outcomes recorded as they end, several per statement. A section that
  * timed out is killed with its exec; the sections after it run in a new exec.
  */
-async function runClaim(a: Attempt, scriptRunIds: string[]): Promise<RunOutcome[]> {
+async function runClaim(a: Attempt, scriptRunIds: string[], following: boolean): Promise<RunOutcome[]> {
   const { ctx, em } = a;
   const loaded = await em.find(ScriptRun, { id: { $in: scriptRunIds } }, { populate: ['server', 'batch'], refresh: true });
   const byId = new Map(loaded.map((run) => [run.id, run]));
@@ -112,7 +121,7 @@ async function runClaim(a: Attempt, scriptRunIds: string[]): Promise<RunOutcome[
   const writer = new OutcomeWriter(em);
   try {
     while (pending.length) {
-      const ended = await execSections(a, server, pending, writer, outcomes);
+      const ended = await execSections(a, server, pending, writer, outcomes, following);
       if (ended.held) return [...result(), ...ended.held];
       // Sections revoked before their turn have their outcome already.
       pending = pending.slice(ended.count).filter((run) => !outcomes.has(run.id));
@@ -128,10 +137,11 @@ async function runClaim(a: Attempt, scriptRunIds: string[]): Promise<RunOutcome[
  * the section that timed out (the exec was killed with it); throws what ends the attempt (an operator's cancel of
  * the section running, a detach, a transport error), after recording the sections that ended.
  */
-async function execSections(a: Attempt, server: Server, runs: ScriptRun[], writer: OutcomeWriter, outcomes: Map<string, RunOutcome>): Promise<ExecEnd> {
+async function execSections(a: Attempt, server: Server, runs: ScriptRun[], writer: OutcomeWriter, outcomes: Map<string, RunOutcome>, following: boolean): Promise<ExecEnd> {
   const claim = coalesceClaim(server.id, runs.map((run) => ({ runId: run.id, uid: run.uid, script: run.script })));
   const exec = new ClaimExec(a, server, runs, claim.nonce, writer, outcomes);
-  const cancels = watchOperatorCancels(a, exec);
+  // A following claim's runs are not the queue's to signal: their cancel intents are read on each tick instead.
+  const cancels = watchOperatorCancels(a, exec, { everyTick: following });
   const progress = setInterval(() => {
     cancels.recheck();
     saveSectionProgress(a.em, exec);

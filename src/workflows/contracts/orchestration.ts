@@ -17,6 +17,12 @@ export const CANCEL_RUN_SIGNAL = 'cancelRun';
  * runScript activity that runs them (in the history of the queue, where operators find a run by its id).
  */
 export interface ClaimedRun {
+  /**
+   * The server (set by claims from issue 17's following claims on): the activity, once these runs end, claims the
+   * server's next scripts itself and runs them too (src/activities/orchestration/following-claims.ts). A claim recorded
+   * without it (an older history) runs alone.
+   */
+  serverId?: string;
   runIds: string[];
   /** The sum of their timeouts. */
   timeoutMs: number;
@@ -49,7 +55,24 @@ export interface RunOutcome {
   state: string;
   /** The server is on hold (host key not trusted or changed): this script and the rest wait in the queue. */
   held?: boolean;
+  /** Which of the activity's claims carried it: 0 the queue's (the activity's input), 1… its following claims. */
+  claim?: number;
 }
+
+/**
+ * At most this much script time (the sum of its scripts' timeouts) goes to one claim; one script longer than this is a
+ * claim of its own. A queue gives a claim's activity this much time beyond its own claim's for its following claims.
+ */
+export const MAX_CLAIM_TIMEOUT_MS = 30 * 60_000;
+
+/**
+ * Errors of a runScript activity that Temporal must not retry (src/orchestration/ssh/errors.ts, the activity's own).
+ * The activity records most failures itself and goes on; these stop it only if thrown by code outside a script run.
+ */
+export const NON_RETRYABLE_RUN_ERRORS = [
+  'SshAuthError', 'HostKeyMismatchError', 'HostKeyNotTrustedError', 'ScriptTimeoutError', 'ScriptCancelledError',
+  'RunNotRunnable', 'BackendError',
+];
 
 /** How a claim's runScript activity ended without recording everything (see markRun). */
 export type RunWorkflowEnd = 'CANCELLED' | 'FAILED';
