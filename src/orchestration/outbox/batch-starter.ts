@@ -12,4 +12,9 @@ export interface BatchStarter {
    * server woken once however many batches name it, then the batches marked started. Without it, `start` each.
    */
   startWritten?(batches: readonly WrittenBatch[]): Promise<void>;
+  /**
+   * Wakes the queue of every server with a script waiting longer than `olderThanMs` (the relay's safety net for a wake
+   * that never came: see startWritten). Returns how many servers it woke.
+   */
+  wakeWaiting?(olderThanMs: number): Promise<number>;
 }
