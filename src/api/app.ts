@@ -69,7 +69,7 @@ export async function startApi(opts: {
   // are started now, and every minute by the relay schedule.
   const starter = new TemporalBatchStarter(temporal, config.temporalTaskQueue, orm.em);
   setBatchStarter(orm, starter);
-  relayUnstartedBatches(orm.em.fork(), starter, 0).catch((err) => log(err));
+  outboxOf(orm).track(relayUnstartedBatches(orm.em.fork(), starter, 0).then(() => undefined, (err) => log(err)));
   const runStates = new RunStateFeed(config.databaseUrl);
   await runStates.start();
   const contextDeps = { rootEm: orm.em, config, temporal, servers, starter, runStates };

@@ -104,7 +104,8 @@ export class OutboxSubscriber implements EventSubscriber {
     clearTimeout(timer);
   }
 
-  private track(start: Promise<void>): void {
+  /** Counts a start (or the relay's sweep when an API starts: its wakes too) among those `startsSettled` waits for. */
+  track(start: Promise<void>): void {
     this.starting.add(start);
     void start.finally(() => this.starting.delete(start));
   }
