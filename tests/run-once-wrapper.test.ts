@@ -170,7 +170,22 @@ test('a coalesced claim starts per section only the script\'s bash: marker direc
   expect(demux(claim.nonce, ran).events.filter((e) => e.kind === 'end')).toEqual([0, 1, 2].map((index) => ({ kind: 'end', index, exitCode: 0 })));
   expect(await effects()).toBe('a\nb\nc\n');
   const spawned = (await host.bash('sort /root/spawned | uniq -c')).stdout.trim().split('\n').map((line) => line.trim().split(/\s+/).reverse().join(' ')).sort();
-  // Per section: the script's bash; per exec: the wrapper's bash, one mkdir, one pruning find, one lock, two output
-  // copies (before session 10, per section: a lock and two tees, 'flock 3' and 'tee 6' here).
-  expect(spawned).toEqual(['bash 4', 'find 1', 'flock 1', 'mkdir 1', 'tee 2']);
+  // Per section: the script's bash; per exec: the wrapper's bash, one lock, two output copies (before session 10, per
+  // section: a lock and two tees, 'flock 3' and 'tee 6' here; before session 12, per exec a mkdir and a pruning find
+  // too, now only when the directory is missing and on the server's first exec of the day: an earlier test ran one).
+  expect(spawned).toEqual(['bash 4', 'flock 1', 'tee 2']);
+});
+
+test("the marker directory is pruned of files older than 30 days by the server's first exec of the day, not by every exec", async () => {
+  const dir = '/var/lib/orchestra/runs';
+  const claim = () => coalesceClaim('1', [{ runId: '31', uid: randomUUID(), script: 'true' }]);
+  await host.bash(`rm -f ${dir}/pruned-*; touch -d '40 days ago' ${dir}/old.exit; touch -d '10 days ago' ${dir}/recent.exit`);
+  const first = claim();
+  expect(demux(first.nonce, await runClaim(first, [SECTION_RUN])).events.at(-1)).toMatchObject({ kind: 'end', exitCode: 0 });
+  const listed = async () => (await host.bash(`ls ${dir} | grep -E '^(old|recent)\\.exit$|^pruned-' || true`)).stdout.trim().split('\n');
+  expect(await listed()).toEqual([expect.stringMatching(/^pruned-\d{8}$/), 'recent.exit']);
+  // The same day: no second pass (a file made old meanwhile stays until tomorrow's first exec).
+  await host.bash(`touch -d '40 days ago' ${dir}/old.exit`);
+  await runClaim(claim(), [SECTION_RUN]);
+  expect(await listed()).toEqual(['old.exit', expect.stringMatching(/^pruned-\d{8}$/), 'recent.exit']);
 });

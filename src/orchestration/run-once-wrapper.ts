@@ -39,9 +39,12 @@ export function runOnceExec(serverId: string, nonce: string): RunOnceExec {
   const dir = shellQuote(RUN_STATE_DIR);
   const start = [
     'umask 077',
-    `mkdir -p ${dir}`,
-    // Not per section: `find` reads the whole directory.
-    `find ${dir} -type f -mtime +30 -delete 2>/dev/null || true`,
+    // Builtins first: a process per exec is CPU per claim (issue 17), and the directory exists after the first one.
+    `[ -d ${dir} ] || mkdir -p ${dir}`,
+    // Markers and logs older than 30 days are pruned by the server's first exec of the day (a day's marker, made by
+    // bash's own clock: no process), not by every exec: \`find\` reads the whole directory.
+    "printf -v today '%(%Y%m%d)T' -1",
+    `[ -e ${dir}/pruned-"$today" ] || { find ${dir} -type f -mtime +30 -delete 2>/dev/null; : > ${dir}/pruned-"$today"; }`,
     // A run's output as its first attempt printed it: the lines of log $1 between section $3's markers of nonce $2.
     `replay() { local line on='' sep=''; while IFS= read -r line || [ -n "$line" ]; do`,
     `  if [ -z "$on" ]; then [ "$line" = "$2:begin:$3" ] && on=1; continue; fi`,
