@@ -7,6 +7,7 @@ import { wakeServerQueue } from '../wake-server-queue.js';
 import type { BatchStarter } from './batch-starter.js';
 import type { WrittenBatch } from './outbox-binding.js';
 import { contextFromTraceParent, inSpan, tracingActive } from '../../observability/tracing.js';
+import { StartedMarks } from './started-marks.js';
 
 /**
  * Starts a committed batch by waking the queue of every server it has scripts for (signal-with-start of
@@ -18,11 +19,16 @@ import { contextFromTraceParent, inSpan, tracingActive } from '../../observabili
  * dev server's SQLite file (`npm start`) they made the engine fall behind a burst (issue "The engine under load").
  */
 export class TemporalBatchStarter implements BatchStarter {
+  /** The committing requests' marks, many commits' in one statement. */
+  private readonly marks: StartedMarks;
+
   constructor(
     private readonly client: Client,
     private readonly taskQueue: string,
     private readonly em: EntityManager,
-  ) {}
+  ) {
+    this.marks = new StartedMarks(em);
+  }
 
   async start(batchId: string): Promise<void> {
     if (!tracingActive()) return this.wake(batchId);
@@ -35,7 +41,8 @@ export class TemporalBatchStarter implements BatchStarter {
   /**
    * What the committing request does: it wrote the batches, so it knows their servers — no read of the runs —, wakes
    * each server once (a commit writing several batches for one server signals it once), and marks every batch
-   * started in one statement once all were woken. With tracing on, batch by batch as `start`, each in its span.
+   * started once all were woken — in one statement with the batches of other commits woken close together
+   * (StartedMarks). With tracing on, batch by batch as `start`, each in its span.
    */
   async startWritten(batches: readonly WrittenBatch[]): Promise<void> {
     if (tracingActive()) {
@@ -44,7 +51,7 @@ export class TemporalBatchStarter implements BatchStarter {
     }
     const servers = new Map(batches.flatMap((batch) => batch.servers.map((server) => [server.id, server] as const)));
     await Promise.all([...servers.values()].map((server) => wakeServerQueue(this.client, this.taskQueue, server)));
-    await this.em.getConnection().execute('update "batch" set "started_at" = ?::timestamptz where "id" in (?) and "started_at" is null', [new Date().toISOString(), batches.map((b) => b.id)], 'run');
+    await this.marks.mark(batches.map((b) => b.id));
   }
 
   private async wake(batchId: string): Promise<void> {
