@@ -30,6 +30,11 @@ import { assertSerialInIdOrder, dbId, expectedCrontab, hostCrontab, operationsOf
 import { systemUserFor } from './support/service-fixtures.js';
 import { toGlobalId } from '../src/schema/relay/global-id.js';
 import { reserveOutboxIds } from '../src/orchestration/outbox/outbox-rows.js';
+import { createOrm } from '../src/db/orm.js';
+import { TemporalBatchStarter } from '../src/orchestration/outbox/temporal-batch-starter.js';
+import { createService } from '../src/billing/services/service.use-cases.js';
+import { Order } from '../src/entities/billing/order.js';
+import { Service } from '../src/entities/billing/service.js';
 
 let h: OrchestraHarness;
 let accountId: string;
@@ -68,6 +73,16 @@ async function routeTo(serverId: string, username: string): Promise<void> {
     const route = await h.admin.data(CreateRouteDocument, { input: { backend, serverId, match } });
     if (route.createRoute.userErrors.length) throw new Error(JSON.stringify(route.createRoute.userErrors));
   }
+}
+
+/** lkb's user on lockhostb (its global id), as the first test leaves them, or made now (a server has one route per backend). */
+async function lkbUser(): Promise<string> {
+  if (!h.serverIds.lockhostb) {
+    await h.addServer('lockhostb', []);
+    await routeTo(h.serverIds.lockhostb, 'lkb');
+  }
+  const existing = await h.orm.em.fork().findOne(SystemUser, { username: 'lkb' }, { filters: false });
+  return existing ? toGlobalId('SystemUser', existing.id) : (await systemUserFor(h.admin, accountId, 'lkb')).id;
 }
 
 async function crontabLine(systemUserId: string, command: string): Promise<string> {
@@ -247,14 +262,8 @@ test('the first plan is kept unless a commit for its server lands between its st
   expect(takeReservedIds(sameServer.groups)).toBeUndefined();
 }, 300_000);
 
-test('a crontab line changed through GraphQL commits in at most 13 statements, with the same operation, run, batch and audit entry, and reaches the host', async () => {
-  // lkb's user on lockhostb, as the first test leaves them (a server has one route per backend).
-  if (!h.serverIds.lockhostb) {
-    await h.addServer('lockhostb', []);
-    await routeTo(h.serverIds.lockhostb, 'lkb');
-  }
-  const existing = await h.orm.em.fork().findOne(SystemUser, { username: 'lkb' }, { filters: false });
-  const userB = existing ? toGlobalId('SystemUser', existing.id) : (await systemUserFor(h.admin, accountId, 'lkb')).id;
+test('a crontab line changed through GraphQL commits in at most 10 statements, with the same operation, run, batch and audit entry, and reaches the host', async () => {
+  const userB = await lkbUser();
   const line = await crontabLine(userB, 'echo c-start');
   await pollUntil('the new line on the host', () => hostCrontab(h.hosts.lockhostb, 'lkb'), (text) => text.includes('echo c-start'), 120_000);
   const mark = (await operationsOf(h, {})).at(-1)!.id;
@@ -280,15 +289,17 @@ test('a crontab line changed through GraphQL commits in at most 13 statements, w
   await h.startWorker();
   expect(changed.errors).toBeUndefined();
   expect(changed.data!.updateCrontab).toEqual({ crontab: { id: line }, userErrors: [] });
-  // Session check; begin, the line with its account and its user (one joined read), the user's other lines
-  // (validation), the update, the audit entry (in the change's transaction); the routes with their servers'
-  // positions (one statement), the user's lines (snapshot), the server's lock, its position again and the batch's
-  // ids (one statement, server_positions_after_locks_reserving); the outbox's rows; billing's service models; commit;
-  // the batch marked started (after commit, maybe after the response). Before: 23 (one ORM statement per outbox row,
-  // a read of the runs to wake, the operations the query did not select, a count before the audit insert), then 17
-  // (the lock and the positions after it in two statements), then 16 (the user read on its own, the positions and
-  // the routes in two statements, the ids in a statement of their own).
-  expect({ atMost13: statements <= 13, sql: statements <= 13 ? [] : sql }).toEqual({ atMost13: true, sql: [] });
+  // Session check; begin, the line with its account, its user and the user's other lines (one joined read, also the
+  // validation's), the update; the routes with their servers' positions (one statement), the user's lines
+  // (snapshot), the server's lock, its position again and the batch's ids (one statement,
+  // server_positions_after_locks_reserving); the outbox's rows, carrying the audit entry (in the change's
+  // transaction) and billing's read of the active services' models; commit; the batch marked started (after commit,
+  // maybe after the response). Before: 23 (one ORM statement per outbox row, a read of the runs to wake, the
+  // operations the query did not select, a count before the audit insert), then 17 (the lock and the positions after
+  // it in two statements), then 16 (the user read on its own, the positions and the routes in two statements, the ids
+  // in a statement of their own), then 13 (the user's other lines read on their own, the audit entry and billing's
+  // read in a statement each).
+  expect({ atMost10: statements <= 10, sql: statements <= 10 ? [] : sql }).toEqual({ atMost10: true, sql: [] });
 
   const [op] = await h.settle({ id: { $gt: mark } }, 1, 120_000);
   expect([op.objectLabel, op.state, op.action, op.model, op.objectId, op.accountUsername, op.account?.id]).toEqual([
@@ -332,6 +343,58 @@ test('a crontab line changed through GraphQL commits in at most 13 statements, w
   expect(again.errors).toBeUndefined();
   expect(again.data!.updateCrontab).toEqual({ userErrors: [], operations: [{ objectLabel: 'lkb: echo c-again' }] });
 }, 300_000);
+
+test('a change commits the order of a billing service another API process activated before it: the active services are read at every commit (in the outbox\'s statement), never cached', async () => {
+  // Committed with an outbox: this process has read the active services (none bills crontab lines yet).
+  const line = await crontabLine(await lkbUser(), 'echo billed-0');
+  // Another API process: an ORM of its own on the same database.
+  const other = await createOrm(h.config.databaseUrl);
+  let serviceId: string;
+  try {
+    const created = await runUseCase(other.em.fork(), systemActor('test'), 'createService', (uc) =>
+      createService(uc, { model: 'Crontab', description: 'crontab lines (outbox-server-locks)', nominalPrice: '1' }),
+    );
+    expect(created.userErrors).toEqual([]);
+    serviceId = created.result!.id;
+  } finally {
+    await other.close();
+  }
+  const ordersOfLine = () => h.orm.em.fork().find(Order, { service: serviceId, objectId: dbId('Crontab', line) }, { filters: false });
+  expect(await ordersOfLine()).toEqual([]); // an activation alone orders no existing line
+
+  const changed = await h.admin.data(UpdateCrontabDocument, { input: { id: line, command: 'echo billed-1' } });
+  expect(changed.updateCrontab.userErrors).toEqual([]);
+  const orders = await ordersOfLine();
+  expect(orders.map((o) => [o.model, o.cancelledOn])).toEqual([['Crontab', null]]);
+  // In the change's own transaction.
+  const [tx] = await h.orm.em.fork().getConnection().execute<{ ord: string; line: string }[]>(
+    'select (select xmin::text from billing_order where id = ?) as ord, (select xmin::text from crontab where id = ?) as line',
+    [orders[0].id, dbId('Crontab', line)],
+  );
+  expect(tx.ord).toBe(tx.line);
+  await h.orm.em.fork().nativeUpdate(Service, { id: serviceId }, { isActive: false });
+}, 120_000);
+
+test('the batches of commits woken close together are marked started in one statement', async () => {
+  const em = h.orm.em.fork();
+  const now = new Date().toISOString();
+  const ids = (
+    await em.getConnection().execute<{ id: string }[]>(
+      `insert into "batch" ("actor", "created_at", "updated_at") select 'test', ?::timestamptz, ?::timestamptz from generate_series(1, 3) returning id::text`,
+      [now, now],
+    )
+  ).map((row) => row.id);
+  const starter = new TemporalBatchStarter(h.temporal, h.config.temporalTaskQueue, h.orm.em);
+  // The API's own marks of the earlier tests' batches would be counted here: waited for first.
+  await pollUntil('earlier batches marked started', () => h.orm.em.fork().count(Batch, { startedAt: null, id: { $nin: ids } }, { filters: false }), (n) => n === 0);
+  h.takeSql();
+  // Three commits' batches (no script to run: no queue to wake), started at once as three requests would.
+  await Promise.all([starter.startWritten([{ id: ids[0], servers: [] }]), starter.startWritten([{ id: ids[1], servers: [] }, { id: ids[2], servers: [] }])]);
+  const marks = h.takeSql().filter((line) => line.includes('update "batch" set "started_at"'));
+  const started = await h.orm.em.fork().find(Batch, { id: { $in: ids } }, { filters: false });
+  // Before: one update per commit (2).
+  expect([marks.length, started.every((batch) => batch.startedAt !== null)]).toEqual([1, true]);
+}, 60_000);
 
 test('the ids of a batch are handed out ascending as numbers, across a power of ten (a server runs its runs in id order)', async () => {
   const em = h.orm.em.fork();

@@ -3,6 +3,7 @@ import { ormOptions } from './orm-config.js';
 import { installOutbox } from '../orchestration/outbox/outbox-registry.js';
 import { UnsavedIds } from './unsaved-ids.js';
 import { OrderCollector } from '../billing/orders/order-collector.js';
+import { CommitRiderSender } from './commit-riders.js';
 
 export type Orm = MikroORM;
 
@@ -12,6 +13,8 @@ export async function createOrm(databaseUrl: string, extra: Partial<Options> = {
   orm.em.getEventManager().registerSubscriber(new UnsavedIds());
   // Orders are written in the committing transaction too (src/billing/orders/order-collector.ts).
   orm.em.getEventManager().registerSubscriber(new OrderCollector());
+  // Last: sends what a transaction owes at its commit that no earlier statement carried (src/db/commit-riders.ts).
+  orm.em.getEventManager().registerSubscriber(new CommitRiderSender());
   return orm;
 }
 

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { emptyAuditNote, type AuditNote } from '../audit/audit-note.js';
-import { recordAudit } from '../audit/record-audit.js';
+import { recordAudit, recordAuditAtCommit } from '../audit/record-audit.js';
 import { insertAsUnsaved, isUnsavedId } from '../db/unsaved-ids.js';
 import { AuditOutcome } from '../entities/audit/audit-entry.js';
 import { userErrorsOf, type UserError } from '../errors/user-input-error.js';
@@ -63,10 +63,11 @@ export async function runUseCase<T>(
       result = await body({ em: tx as EntityManager, actor, audit });
       if (!dryRun) {
         // The entry of a change that commits is written in its transaction: one commit (one WAL flush) per change
-        // instead of two, and no entry without its change. Flushed first, so the entry sees the rows as committed
-        // (an account created or deleted by the change).
+        // instead of two, and no entry without its change. At the commit, in the statement that writes the outbox's
+        // rows when there are any (no round trip of its own), so the entry sees every row the change wrote (an
+        // account it created or deleted).
         await tx.flush();
-        await recordAudit(tx as EntityManager, actor, name, audit, changedFields(), AuditOutcome.OK);
+        await recordAuditAtCommit(tx as EntityManager, actor, name, audit, changedFields(), AuditOutcome.OK);
       }
     });
     outcome = AuditOutcome.OK;

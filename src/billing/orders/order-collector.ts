@@ -11,6 +11,15 @@ import { billingPopulate } from '../expressions/billing-context.js';
 import { billedObjectsFromEntities } from '../billed-objects.js';
 import { billingContextProviders } from '../expressions/context-provider.js';
 import { activeServicesOf, cancelOrdersOfDeleted, updateOrdersOfObjects } from './update-orders.js';
+import { addCommitRider, readAtCommit, type CommitRider } from '../../db/commit-riders.js';
+
+/**
+ * The models active services bill, read at the commit: a rider (src/db/commit-riders.ts) the outbox's statement
+ * carries when the commit writes one — as late as the read was on its own, just before the commit, so a commit
+ * misses no service activated before it — or a statement of its own. (A per-process cache would need every API
+ * process told of an activation, and would miss it until told.)
+ */
+const activeBilledModels = (): CommitRider => ({ sql: 'select array(select distinct model from service where is_active)::text[] as models', params: [], read: true });
 
 /**
  * The order collector (inventory §6.2, rebuilt like the orchestration outbox's collector): records the changes of
@@ -58,6 +67,8 @@ async function accountSaves(em: EntityManager, changes: readonly Change[]): Prom
 
 export class OrderCollector implements EventSubscriber {
   private readonly pending = new WeakMap<object, Change[]>();
+  /** The read of billed models owed at the commit of each open transaction with changes. */
+  private readonly models = new WeakMap<object, CommitRider>();
 
   private static key(em: EntityManager | undefined, uow: object | undefined): object | undefined {
     return em?.getTransactionContext() ?? uow;
@@ -73,6 +84,10 @@ export class OrderCollector implements EventSubscriber {
       changes.push({ model, id: String(cs.getPrimaryKey() ?? ''), kind, fields: Object.keys(cs.payload ?? {}), entity: cs.entity });
     }
     if (changes.length) this.pending.set(key, changes);
+    // Owed at the commit from now on, so a statement sent before this collector's turn there may carry it. (Not in a
+    // savepoint, nor for a flush outside a transaction: read at the commit then.)
+    const tx = (args.em as EntityManager).getTransactionContext();
+    if (changes.length && tx && !tx.savepointName && !this.models.has(tx)) this.models.set(tx, await addCommitRider(args.em as EntityManager, activeBilledModels(), tx));
   }
 
   async afterFlush(args: FlushEventArgs): Promise<void> {
@@ -85,13 +100,15 @@ export class OrderCollector implements EventSubscriber {
     const key = [args.transaction, args.uow].find((k) => k && this.pending.has(k));
     const changes = (key && this.pending.get(key)) || [];
     if (key) this.pending.delete(key);
+    const owedRead = this.models.get(args.transaction);
+    this.models.delete(args.transaction);
     if (changes.length === 0 || bindingOf(args.transaction)?.dryRun) return;
     const em = args.em as EntityManager;
     // A flush outside an explicit transaction commits before afterFlush runs: creates get their id here.
     for (const change of changes) if (!change.id || change.id === 'null') change.id = String((change.entity as { id: string }).id);
     // Most commits bill nothing: one query, and no implied objects loaded, when no active service bills these models.
-    const billed: { model: string }[] = await em.execute('select distinct model from service where is_active');
-    const models = new Set(billed.map((b) => b.model));
+    const read = await readAtCommit(em, owedRead ?? (await addCommitRider(em, activeBilledModels(), args.transaction)), args.transaction);
+    const models = new Set((read?.models as string[] | undefined) ?? []);
     if (models.size === 0) return;
     const all = [...changes, ...(await impliedSaves(em, changes)), ...(await providerSaves(em, changes)), ...(await accountSaves(em, changes))];
     const byModel = new Map<string, { saved: string[]; deleted: string[] }>();
@@ -114,6 +131,7 @@ export class OrderCollector implements EventSubscriber {
 
   async afterTransactionRollback(args: TransactionEventArgs): Promise<void> {
     if (args.transaction) this.pending.delete(args.transaction);
+    if (args.transaction) this.models.delete(args.transaction);
     if (args.uow) this.pending.delete(args.uow);
   }
 }

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RunState } from '../../entities/orchestration/run-state.js';
 import type { PlannedGroup, PlannedOperation } from '../collector/plan.js';
 import { unsavedIdsFor } from '../../db/unsaved-ids.js';
+import { takeCommitRiders } from '../../db/commit-riders.js';
 
 /** The ids of a batch's rows, handed out before they are written (the scripts name their operations' ids). */
 export interface OutboxIds {
@@ -46,6 +47,8 @@ export interface BatchRows {
   requestId: string | null;
   traceParent: string | null;
   now: Date;
+  /** Written at the commit (the collector's batch): the statement also carries what the transaction owes then. */
+  atCommit: boolean;
   runs: { id: string; group: PlannedGroup; script: string; state: RunState; operations: (PlannedOperation & { id: string })[] }[];
 }
 
@@ -53,7 +56,8 @@ export interface BatchRows {
  * The batch, its script runs and its operations in one statement (rows as JSON: the statement's text does not grow
  * with its parameters' count). An operation's account is kept only if it still exists — one deleted in this same
  * transaction keeps its name on the operation, not the dangling reference. Foreign keys between the three are
- * checked at the statement's end, when all are in.
+ * checked at the statement's end, when all are in. Written at the commit, it also carries what the transaction owes
+ * then (its audit entry, billing's read: src/db/commit-riders.ts), as more `with` items: a round trip each fewer.
  */
 export async function insertBatchRows(em: EntityManager, batch: BatchRows): Promise<void> {
   const runs = batch.runs.map((r) => ({
@@ -82,7 +86,9 @@ export async function insertBatchRows(em: EntityManager, batch: BatchRows): Prom
     })),
   );
   const now = batch.now.toISOString();
-  await em.getConnection().execute(
+  const tx = em.getTransactionContext();
+  const riders = takeCommitRiders(batch.atCommit ? tx : undefined);
+  const [row] = await em.getConnection().execute<Record<string, unknown>[]>(
     `with b as (
        insert into "batch" ("id", "actor", "request_id", "trace_parent", "created_at", "updated_at")
        values (?, ?, ?, ?, ?::timestamptz, ?::timestamptz)
@@ -90,16 +96,22 @@ export async function insertBatchRows(em: EntityManager, batch: BatchRows): Prom
        insert into "script_run" ("id", "batch_id", "server_id", "backend", "script", "timeout_ms", "state", "created_at", "updated_at")
        select x.id, ?, x.server_id, x.backend, x.script, x.timeout_ms, x.state::run_state, ?::timestamptz, ?::timestamptz
          from json_to_recordset(?::json) as x(id bigint, server_id bigint, backend text, script text, timeout_ms int, state text)
-     )
-     insert into "operation" ("id", "batch_id", "run_id", "server_id", "account_id", "account_username", "backend", "action", "model",
-                              "object_id", "object_label", "snapshot", "state", "retry_of_id", "created_at", "updated_at")
-     select x.id, ?, x.run_id, x.server_id, a.id, x.account_username, x.backend, x.action, x.model,
-            x.object_id, x.object_label, x.snapshot, x.state::run_state, x.retry_of_id, ?::timestamptz, ?::timestamptz
-       from json_to_recordset(?::json) as x(id bigint, run_id bigint, server_id bigint, account_id bigint, account_username text, backend text,
-                                            action text, model text, object_id bigint, object_label text, snapshot jsonb, state text, retry_of_id bigint)
-       left join "account" a on a.id = x.account_id`,
-    [batch.id, batch.actor, batch.requestId, batch.traceParent, now, now, batch.id, now, now, JSON.stringify(runs), batch.id, now, now, JSON.stringify(operations)],
-    'run',
-    em.getTransactionContext(),
+     ), o as (
+       insert into "operation" ("id", "batch_id", "run_id", "server_id", "account_id", "account_username", "backend", "action", "model",
+                                "object_id", "object_label", "snapshot", "state", "retry_of_id", "created_at", "updated_at")
+       select x.id, ?, x.run_id, x.server_id, a.id, x.account_username, x.backend, x.action, x.model,
+              x.object_id, x.object_label, x.snapshot, x.state::run_state, x.retry_of_id, ?::timestamptz, ?::timestamptz
+         from json_to_recordset(?::json) as x(id bigint, run_id bigint, server_id bigint, account_id bigint, account_username text, backend text,
+                                              action text, model text, object_id bigint, object_label text, snapshot jsonb, state text, retry_of_id bigint)
+         left join "account" a on a.id = x.account_id
+     )${riders.withItems}
+     select ${riders.select}`,
+    [
+      ...[batch.id, batch.actor, batch.requestId, batch.traceParent, now, now, batch.id, now, now, JSON.stringify(runs), batch.id, now, now, JSON.stringify(operations)],
+      ...riders.params,
+    ],
+    'all',
+    tx,
   );
+  riders.deliver(row);
 }

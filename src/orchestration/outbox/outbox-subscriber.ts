@@ -74,7 +74,7 @@ export class OutboxSubscriber implements EventSubscriber {
     const backends = backendsReachedBy(changes).map((b) => b.name);
     const groups = await planUnderServerLocks(em, (planner, routesRead) => planGroups(planner, changes, {}, routesRead), (reader) => routedServers(reader, backends));
     if (groups.length === 0) return;
-    await writeOutbox(em, groups, binding?.actor ?? 'system');
+    await writeOutbox(em, groups, binding?.actor ?? 'system', { atCommit: true });
   }
 
   /** Starts every batch the transaction wrote (the collector's, or one a use case wrote directly: a retry, a sync). */

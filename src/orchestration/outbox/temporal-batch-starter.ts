@@ -7,6 +7,7 @@ import { wakeServerQueue } from '../wake-server-queue.js';
 import type { BatchStarter } from './batch-starter.js';
 import type { WrittenBatch } from './outbox-binding.js';
 import { contextFromTraceParent, inSpan, tracingActive } from '../../observability/tracing.js';
+import { StartedMarks } from './started-marks.js';
 
 /**
  * Starts a committed batch by waking the queue of every server it has scripts for (signal-with-start of
@@ -17,18 +18,17 @@ import { contextFromTraceParent, inSpan, tracingActive } from '../../observabili
  * activity and its two workflow tasks were the only per-commit Temporal work a backlog does not amortise, and on the
  * dev server's SQLite file (`npm start`) they made the engine fall behind a burst (issue "The engine under load").
  */
-/**
- * A STARTED run whose heartbeat is older than this does not count as a claim running: its server is woken. (A claim
- * refreshes it when it starts and as its output comes.)
- */
-const CLAIM_RUNNING_HEARTBEAT_MS = 10_000;
-
 export class TemporalBatchStarter implements BatchStarter {
+  /** The committing requests' marks and claim checks, the commits close together in one statement. */
+  private readonly marks: StartedMarks;
+
   constructor(
     private readonly client: Client,
     private readonly taskQueue: string,
     private readonly em: EntityManager,
-  ) {}
+  ) {
+    this.marks = new StartedMarks(em);
+  }
 
   async start(batchId: string): Promise<void> {
     if (!tracingActive()) return this.wake(batchId);
@@ -40,16 +40,17 @@ export class TemporalBatchStarter implements BatchStarter {
 
   /**
    * What the committing request does: it wrote the batches, so it knows their servers — no read of the runs —, marks
-   * every batch started and, in the same statement, finds which of their servers have a claim running; then wakes
-   * each of the others once (a commit writing several batches for one server signals it once). With tracing on,
-   * batch by batch as `start`, each in its span.
+   * every batch started and, in the same statement, finds which of their servers have a claim running
+   * (StartedMarks: with the batches of other commits close together); then wakes each of the others once (a commit
+   * writing several batches for one server signals it once). With tracing on, batch by batch as `start`, each in its
+   * span.
    *
    * A server with a claim running is not woken (issue 17: under a stream of changes nearly every commit found its
-   * queue busy, and each wake was a signal, a workflow task and four history events for nothing): its queue claims
-   * again when that claim ends, after this commit, so it takes these scripts then. "Running" is a run STARTED with a
-   * heartbeat of the last few seconds, seen after this commit; the claim's last outcome and the queue's next claim
-   * come after it. Should that queue end without claiming again (terminated or reset by an operator), or this process
-   * die before its wakes, the relay wakes servers whose scripts waited too long (wakeWaiting).
+   * queue busy, and each wake was a signal-with-start, a workflow task and four history events for nothing): its
+   * running activity claims again before it ends (following claims), and its queue claims again after it, both after
+   * this commit, so they take these scripts. "Running" is a run STARTED with a heartbeat of the last few seconds, seen
+   * after this commit. Should that queue end without claiming again (terminated or reset by an operator), or this
+   * process die before its wakes, the relay wakes servers whose scripts waited too long (wakeWaiting).
    */
   async startWritten(batches: readonly WrittenBatch[]): Promise<void> {
     if (tracingActive()) {
@@ -57,14 +58,15 @@ export class TemporalBatchStarter implements BatchStarter {
       return;
     }
     const servers = new Map(batches.flatMap((batch) => batch.servers.map((server) => [server.id, server] as const)));
-    const idle = await this.em.getConnection().execute<{ id: string }[]>(
-      `with "marked" as (update "batch" set "started_at" = ?::timestamptz where "id" in (?) and "started_at" is null)
-       select s."id"::text as id from unnest(?::bigint[]) as s("id")
-        where not exists (select 1 from "script_run" r where r."server_id" = s."id" and r."state" = 'STARTED' and r."heartbeat_at" > now() - make_interval(secs => ?))`,
-      [new Date().toISOString(), batches.map((b) => b.id), `{${[...servers.keys()].join(',')}}`, CLAIM_RUNNING_HEARTBEAT_MS / 1000],
-      'all',
-    );
-    await Promise.all(idle.map(({ id }) => wakeServerQueue(this.client, this.taskQueue, servers.get(id)!)));
+    const batchIds = batches.map((b) => b.id);
+    const idle = await this.marks.mark(batchIds, [...servers.keys()]);
+    try {
+      await Promise.all([...servers.values()].filter((server) => idle.has(server.id)).map((server) => wakeServerQueue(this.client, this.taskQueue, server)));
+    } catch (err) {
+      // Temporal could not be reached: unmarked, the batches are the relay's at its next run (not 30 s later).
+      await this.em.fork().getConnection().execute('update "batch" set "started_at" = null where "id" = any(?::bigint[])', [`{${batchIds.join(',')}}`], 'run');
+      throw err;
+    }
   }
 
   async wakeWaiting(olderThanMs: number): Promise<number> {

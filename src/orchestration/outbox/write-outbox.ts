@@ -13,10 +13,11 @@ import { activeTraceParent, inSpan } from '../../observability/tracing.js';
  * Writes a batch, its operations and one script run per group, inside the committing transaction (the outbox):
  * they commit or roll back with the change itself, and the batch is started after commit. Returns the batch id.
  * Locks the groups' servers first (a caller that read snapshots has locked them before: see planUnderServerLocks).
+ * `atCommit` (the collector, just before the commit): the rows' statement carries what the transaction owes then.
  */
-export function writeOutbox(em: EntityManager, groups: PlannedGroup[], actor: string): Promise<string> {
+export function writeOutbox(em: EntityManager, groups: PlannedGroup[], actor: string, { atCommit = false } = {}): Promise<string> {
   return inSpan('outbox.write', { attributes: { 'orchestra.script_runs': groups.length } }, (span) =>
-    writeBatch(em, groups, actor).then((batchId) => {
+    writeBatch(em, groups, actor, atCommit).then((batchId) => {
       span?.setAttribute('orchestra.batch_id', batchId);
       return batchId;
     }),
@@ -29,7 +30,7 @@ export function writeOutbox(em: EntityManager, groups: PlannedGroup[], actor: st
  * inserted with its script and state rather than updated after. (Before: one ORM insert per run and per operation
  * and an update per run — seven statements for a one-line change, each built by the ORM.)
  */
-async function writeBatch(em: EntityManager, groups: PlannedGroup[], actor: string): Promise<string> {
+async function writeBatch(em: EntityManager, groups: PlannedGroup[], actor: string, atCommit: boolean): Promise<string> {
   await lockServers(em, serversOf(groups));
   const now = new Date();
   // Ids the lock statement reserved for this very plan (planUnderServerLocks), or one statement of their own.
@@ -49,6 +50,7 @@ async function writeBatch(em: EntityManager, groups: PlannedGroup[], actor: stri
     // This span (tracing on): the batch's workflows, started after commit or later by the relay, continue its trace.
     traceParent: activeTraceParent(),
     now,
+    atCommit,
     runs,
   });
   // The servers whose queues the commit wakes: those with a script to run (a NOTHING run is never claimed).

@@ -73,6 +73,17 @@ export async function checkUserCrontab(
   crontabField: string,
 ): Promise<void> {
   const others = await em.find(Crontab, { systemUser: user.id, isActive: true, ...(entry.id ? { id: { $ne: entry.id } } : {}) }, { filters: false });
+  checkWholeCrontab(v, user, entry, others, crontabField);
+}
+
+/** checkUserCrontab with the user's other active lines already read (`others`: without the entry itself). */
+export function checkWholeCrontab(
+  v: Validator,
+  user: SystemUser,
+  entry: CrontabFields & { id?: string; isActive: boolean },
+  others: readonly Crontab[],
+  crontabField: string,
+): void {
   if (others.length + (entry.isActive ? 1 : 0) > CRONTAB_MAX_ENTRIES) {
     v.add(crontabField, `a crontab has at most ${CRONTAB_MAX_ENTRIES} active lines`, UserErrorCode.TOO_LONG);
     return;
