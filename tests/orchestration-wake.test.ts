@@ -13,7 +13,8 @@ import { serverQueueWorkflowId } from '../src/workflows/contracts/workflow-ids.j
 import { CreateAccountDocument, CreateSystemUserDocument } from './generated/graphql.js';
 import { startOrchestraHarness, type OrchestraHarness } from './support/orchestra-harness.js';
 import { effectsOf, hold, installEffectsLog, invoked, release } from './support/effects-log.js';
-import { dbId, operationView, operationsOf, passwdEntry } from './support/resilience.js';
+import { dbId, operationView, operationsOf, passwdEntry, pollUntil } from './support/resilience.js';
+import { ScriptRun } from '../src/entities/orchestration/script-run.js';
 
 let h: OrchestraHarness;
 let accountId: string;
@@ -113,3 +114,20 @@ test('a script whose wake was skipped while its queue ended without claiming aga
   // The run the ended queue left was claimed again and reported from the host, not run twice.
   expect(await effectsOf(h.hosts.web1, 'endedfirst')).toEqual(['useradd endedfirst']);
 }, 120_000);
+
+test('a commit whose wake fails leaves its batch unmarked, for the relay to start at its next run', async () => {
+  const connection = h.orm.em.fork().getConnection();
+  const now = new Date().toISOString();
+  const [batch] = await connection.execute<{ id: string }[]>(`insert into "batch" ("actor", "created_at", "updated_at") values ('test', ?::timestamptz, ?::timestamptz) returning id::text`, [now, now]);
+  const server = { id: webServer(), name: 'web1' };
+  // No claim runs on web1 now: its queue is woken, and Temporal refuses the call (no task queue).
+  await pollUntil('no claim running on web1', () => h.orm.em.fork().count(ScriptRun, { server: webServer(), state: RunState.STARTED }), (n) => n === 0);
+  const refused = new TemporalBatchStarter(h.temporal, '', h.orm.em);
+  await expect(refused.startWritten([{ id: batch.id, servers: [server] }])).rejects.toThrow();
+  const startedAt = async () => (await connection.execute<{ started_at: Date | null }[]>(`select started_at from "batch" where id = ?`, [batch.id]))[0].started_at;
+  // The mark comes before the wake (one statement with the claim check): a failed wake takes it back, or the
+  // relay's start would never pick the batch up.
+  expect(await startedAt()).toBeNull();
+  await starter.startWritten([{ id: batch.id, servers: [server] }]);
+  expect(await startedAt()).not.toBeNull();
+}, 60_000);
