@@ -45,15 +45,24 @@ const FINAL_LIST = FINAL_STATES.map((s) => `'${s}'`).join(', ');
 /**
  * Marks a claim's runs STARTED in one statement (a coalesced claim: src/activities/orchestration/run-script.ts),
  * with the same guards as setRunState's: never a final run, never one a later attempt took over. Only the first gets
- * its start time now (it starts at once); the others get theirs when their section begins. Returns the ids it started.
+ * its start time now (it starts at once); the others get theirs when their section begins. The same statement links
+ * them to the workflow execution carrying them (`carrier`: their deep link). Returns the ids it started.
  */
-export async function markRunsStarted(em: EntityManager, runIds: readonly string[], started: { attempt: number; worker: string; at: Date }): Promise<Set<string>> {
+export async function markRunsStarted(
+  em: EntityManager,
+  runIds: readonly string[],
+  started: { attempt: number; worker: string; at: Date; carrier?: { workflowId: string; workflowRunId: string } },
+): Promise<Set<string>> {
   if (runIds.length === 0) return new Set();
   const rows = await em.getConnection().execute<{ id: string }[]>(
-    withOperationsAndNotify(`update "script_run" set "state" = 'STARTED', "attempts" = ?, "started_at" = coalesce("started_at", case when "id" = ? then ?::timestamptz end), "heartbeat_at" = ?, "worker" = ?, "updated_at" = ?
+    withOperationsAndNotify(`update "script_run" set "state" = 'STARTED', "attempts" = ?, "started_at" = coalesce("started_at", case when "id" = ? then ?::timestamptz end), "heartbeat_at" = ?, "worker" = ?, "updated_at" = ?,
+          "workflow_id" = coalesce(?::text, "workflow_id"), "workflow_run_id" = coalesce(?::text, "workflow_run_id")
         where "id" in (select (jsonb_array_elements_text(?::jsonb))::bigint) and "state" not in (${FINAL_LIST}) and "attempts" <= ?
         returning "id", "state", "updated_at"`),
-    [started.attempt, runIds[0], started.at, started.at, started.worker, started.at, JSON.stringify(runIds), started.attempt],
+    [
+      started.attempt, runIds[0], started.at, started.at, started.worker, started.at, started.carrier?.workflowId ?? null, started.carrier?.workflowRunId ?? null,
+      JSON.stringify(runIds), started.attempt,
+    ],
     'all',
   );
   return new Set(rows.map((r) => String(r.id)));

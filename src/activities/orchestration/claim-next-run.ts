@@ -1,4 +1,3 @@
-import { Batch } from '../../entities/orchestration/batch.js';
 import { RunState } from '../../entities/orchestration/run-state.js';
 import { ScriptRun } from '../../entities/orchestration/script-run.js';
 import { Server } from '../../entities/orchestration/server.js';
@@ -36,10 +35,14 @@ export async function claimNext(em: Em, serverId: string, withinMs?: number): Pr
     await noteHoldOnWaitingRuns(em, serverId, hold);
     return null;
   }
+  // With their batches' request ids and trace parents, in the same statement.
   const waiting = await em.find(
     ScriptRun,
     { server: serverId, state: { $in: [RunState.RECEIVED, RunState.STARTED, RunState.RETRYING] } },
-    { orderBy: { id: 'asc' }, limit: MAX_RUNS_PER_CLAIM, fields: ['id', 'backend', 'timeoutMs', 'batch'], filters: false },
+    {
+      orderBy: { id: 'asc' }, limit: MAX_RUNS_PER_CLAIM, populate: ['batch'], strategy: 'joined',
+      fields: ['id', 'backend', 'timeoutMs', 'batch.requestId', 'batch.traceParent'], filters: false,
+    },
   );
   const limitMs = Math.min(withinMs ?? Infinity, MAX_CLAIM_TIMEOUT_MS);
   const runs: typeof waiting = [];
@@ -51,8 +54,8 @@ export async function claimNext(em: Em, serverId: string, withinMs?: number): Pr
     timeoutMs += run.timeoutMs;
   }
   if (runs.length === 0) return null;
-  const batches = await em.find(Batch, { id: { $in: [...new Set(runs.map((r) => r.batch.id))] } }, { fields: ['requestId', 'traceParent'], filters: false });
+  const batches = runs.map((r) => r.batch.getEntity());
   const requestIds = [...new Set(batches.map((b) => b.requestId).filter((id): id is string => !!id))];
-  const traceParent = batches.find((b) => b.id === runs[0].batch.id)?.traceParent ?? undefined;
+  const traceParent = batches[0].traceParent ?? undefined;
   return { serverId, runIds: runs.map((r) => r.id), timeoutMs, requestIds, traceParent };
 }

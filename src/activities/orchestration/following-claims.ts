@@ -3,7 +3,8 @@ import { NON_RETRYABLE_RUN_ERRORS, type RunOutcome } from '../../workflows/contr
 import { ScriptRun } from '../../entities/orchestration/script-run.js';
 import { log } from '../../observability/logger.js';
 import type { Attempt } from './claim-attempt.js';
-import { claimNext } from './claim-next-run.js';
+import { claimNext, MAX_RUNS_PER_CLAIM } from './claim-next-run.js';
+import { markRunsStarted } from '../../orchestration/run-store.js';
 import { markRuns } from './mark-run.js';
 
 /**
@@ -15,13 +16,21 @@ import { markRuns } from './mark-run.js';
 const FOLLOW_FOR_MS = 60_000;
 /** Room kept under the activity's start-to-close timeout for connecting and saving, as the queue gives its claim. */
 const ROOM_MS = 60_000;
+/**
+ * After a claim of several scripts (a stream of changes is coming), the next claim gathers for this long, so it
+ * carries what arrives meanwhile: each claim is an SSH exec, whose fixed cost (the session, the wrapper's bash, its
+ * lock and output copies) was most of what the engine's scripts cost on the server beyond the scripts themselves
+ * (issue 17). Its scripts are STARTED first, so commits meanwhile see a claim running and send no wake. After a claim
+ * of one script it claims at once: a lone change is never held back.
+ */
+const GATHER_MS = 100;
 
 /** Runs a claim's scripts in order and records their outcomes (run-script.ts). */
 export type RunClaim = (a: Attempt, runIds: string[], following: boolean) => Promise<RunOutcome[]>;
 
 /**
  * Once the queue's claim has ended, the activity claims the server's next scripts itself and runs them, claim after
- * claim, until none waits, FOLLOW_FOR_MS have passed, the next script does not fit in the activity's start-to-close
+ * claim (after a claim of several, GATHER_MS later), until none waits, FOLLOW_FOR_MS have passed, the next script does not fit in the activity's start-to-close
  * timeout, or the attempt was stopped. Per-server order is kept as before: one activity runs at a time per queue,
  * and it claims in commit order. What the queue's workflow does for its own claim is done here for these, which no
  * workflow knows:
@@ -33,14 +42,23 @@ export type RunClaim = (a: Attempt, runIds: string[], following: boolean) => Pro
  *   takes these runs again (STARTED or RETRYING), the run-once wrapper reporting what ran.
  * Their runs link to the queue's execution (their deep link); the activity's result lists every run it carried.
  */
-export async function runFollowingClaims(a: Attempt, serverId: string, began: number, runClaim: RunClaim): Promise<RunOutcome[]> {
+export async function runFollowingClaims(a: Attempt, serverId: string, began: number, firstClaimSize: number, runClaim: RunClaim): Promise<RunOutcome[]> {
   const outcomes: RunOutcome[] = [];
+  let lastClaimSize = firstClaimSize;
   for (let claim = 1; ; claim++) {
     const elapsed = Date.now() - began;
     if (a.ctx.cancellationSignal.aborted || elapsed >= FOLLOW_FOR_MS) return outcomes;
-    const next = await claimNext(a.em.fork(), serverId, a.ctx.info.startToCloseTimeoutMs - elapsed - ROOM_MS);
+    const withinMs = a.ctx.info.startToCloseTimeoutMs - elapsed - ROOM_MS;
+    let next = await claimNext(a.em.fork(), serverId, withinMs);
     if (!next) return outcomes;
+    if (lastClaimSize > 1 && next.runIds.length < MAX_RUNS_PER_CLAIM) {
+      await markRunsStarted(a.em.fork(), next.runIds, { attempt: a.number, worker: a.worker, at: new Date() });
+      await new Promise((resolve) => setTimeout(resolve, GATHER_MS));
+      // The same scripts first (lowest ids, STARTED), then what was committed meanwhile.
+      next = (await claimNext(a.em.fork(), serverId, withinMs)) ?? next;
+    }
     log.debug({ scriptRunIds: next.runIds, requestIds: next.requestIds, following: true }, 'claim starting');
+    lastClaimSize = next.runIds.length;
     try {
       outcomes.push(...(await runClaim(a, next.runIds, true)).map((outcome) => ({ ...outcome, claim })));
     } catch (err) {

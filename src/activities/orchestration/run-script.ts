@@ -53,34 +53,13 @@ export function runScriptActivity(deps: { orm: Orm; runner: ScriptRunner; worker
     const beat = setInterval(() => ctx.heartbeat(), PROGRESS_INTERVAL_MS);
     const attempt: Attempt = { ctx, em: deps.orm.em.fork(), runner: deps.runner, number: ctx.info.attempt, worker: deps.workerIdentity };
     try {
-      const outcomes = await runNoted(attempt, scriptRunIds, false);
+      const outcomes = await runClaim(attempt, scriptRunIds, false);
       if (!serverId) return outcomes;
-      return [...outcomes.map((outcome) => ({ ...outcome, claim: 0 })), ...(await runFollowingClaims(attempt, serverId, began, runNoted))];
+      return [...outcomes.map((outcome) => ({ ...outcome, claim: 0 })), ...(await runFollowingClaims(attempt, serverId, began, scriptRunIds.length, runClaim))];
     } finally {
       clearInterval(beat);
     }
   };
-}
-
-/** A claim's scripts linked to the execution that carries them, then run. */
-async function runNoted(a: Attempt, scriptRunIds: string[], following: boolean): Promise<RunOutcome[]> {
-  await noteCarrier(a, scriptRunIds);
-  return runClaim(a, scriptRunIds, following);
-}
-
-/**
- * Links the scripts to the workflow execution carrying them from now on (the deep link of their operations): their
- * server's queue, at the run (execution) whose history holds this activity.
- */
-async function noteCarrier(a: Attempt, scriptRunIds: string[]): Promise<void> {
-  const execution = a.ctx.info.workflowExecution;
-  if (!execution) return;
-  await a.em.nativeUpdate(
-    ScriptRun,
-    { id: { $in: scriptRunIds }, state: { $nin: [...FINAL_STATES] } },
-    { workflowId: execution.workflowId, workflowRunId: execution.runId },
-    { filters: false },
-  );
 }
 
 /**
@@ -108,7 +87,11 @@ async function runClaim(a: Attempt, scriptRunIds: string[], following: boolean):
   // The attempt was stopped before this claim started: start nothing.
   if (ctx.cancellationSignal.aborted) throw attemptStopped(a);
 
-  const started = await markRunsStarted(em, pending.map((r) => r.id), { attempt: a.number, worker: a.worker, at: new Date() });
+  // Linked to the execution carrying them from now on (their operations' deep link): the queue's, at the run whose
+  // history holds this activity.
+  const execution = ctx.info.workflowExecution;
+  const carrier = execution && { workflowId: execution.workflowId, workflowRunId: execution.runId };
+  const started = await markRunsStarted(em, pending.map((r) => r.id), { attempt: a.number, worker: a.worker, at: new Date(), carrier });
   if (started.size < pending.length) {
     const current = await em.find(ScriptRun, { id: { $in: pending.filter((r) => !started.has(r.id)).map((r) => r.id) } }, { refresh: true, fields: ['state', 'attempts'] });
     const stale = current.find((r) => !FINAL_STATES.includes(r.state));
