@@ -16,9 +16,8 @@ import { startOrchestraHarness, type OrchestraHarness } from './support/orchestr
 import { hold, installEffectsLog, effects, effectsOf, invoked, release, removeEffectsLog } from './support/effects-log.js';
 import { serverQueueWorkflowId } from '../src/workflows/contracts/workflow-ids.js';
 import { CANCEL_RUN_SIGNAL } from '../src/workflows/contracts/orchestration.js';
-import { defaultPayloadConverter } from '@temporalio/common';
 import { processRunning } from './support/sshd-host.js';
-import { runScriptClaims, runScriptsInFlight } from './support/run-script-claims.js';
+import { endedRunScriptClaims, runScriptInputs } from './support/run-script-claims.js';
 import {
   dbId, installStub, operationGid, operationView, operationsOf, passwdEntry, pollUntil, removeStub,
 } from './support/resilience.js';
@@ -188,11 +187,7 @@ test('a cancelRun signal naming a run its queue is not running (finished, or unk
     // Its activity was never cancelled nor scheduled again: one runScript carried it, in the execution it links to.
     const carrier = await h.orm.em.fork().findOneOrFail(ScriptRun, { id: run.id });
     const events = (await h.temporal.workflow.getHandle(carrier.workflowId!, carrier.workflowRunId!).fetchHistory()).events ?? [];
-    const claims = events
-      .map((e) => e.activityTaskScheduledEventAttributes)
-      .filter((a) => a?.activityType?.name === 'runScript')
-      .map((a) => defaultPayloadConverter.fromPayload<{ runIds: string[] }>(a!.input!.payloads![0]).runIds);
-    expect(claims.filter((ids) => ids.includes(run.id))).toHaveLength(1);
+    expect(runScriptInputs(events).filter((ids) => ids.includes(run.id))).toHaveLength(1);
     expect(events.filter((e) => e.activityTaskCancelRequestedEventAttributes)).toEqual([]);
   } finally {
     await release(h.hosts.web1, 'useradd', 'aloneuser');
@@ -247,9 +242,7 @@ const gatedUseradd = (failing = '') =>
 /** The run ids of each runScript claim in the history of the queue execution that carried `runId`. */
 async function claimsOf(runId: string): Promise<string[][]> {
   const carrier = await h.orm.em.fork().findOneOrFail(ScriptRun, { id: runId });
-  // A following claim is in its activity's result: wait until the activity that carried it has ended.
-  await pollUntil('the run\'s activity to end', () => runScriptsInFlight(h.temporal, carrier.workflowId!, carrier.workflowRunId!), (n) => n === 0, 60_000);
-  return runScriptClaims(h.temporal, carrier.workflowId!, carrier.workflowRunId!);
+  return endedRunScriptClaims(h.temporal, carrier.workflowId!, carrier.workflowRunId!);
 }
 
 /** Holds web1's queue on a first script (its useradd waits) while `body` commits a backlog behind it; then releases it. */
@@ -396,11 +389,7 @@ test("a following claim takes only scripts that fit in its activity's time: a lo
     const inputs = (
       await Promise.all([...new Set(carriers.map((c) => `${c.workflowId}|${c.workflowRunId}`))].map(async (key) => {
         const [workflowId, runId] = key.split('|');
-        const events = (await h.temporal.workflow.getHandle(workflowId, runId).fetchHistory()).events ?? [];
-        return events
-          .map((e) => e.activityTaskScheduledEventAttributes)
-          .filter((a) => a?.activityType?.name === 'runScript')
-          .map((a) => defaultPayloadConverter.fromPayload<{ runIds: string[] }>(a!.input!.payloads![0]).runIds);
+        return runScriptInputs((await h.temporal.workflow.getHandle(workflowId, runId).fetchHistory()).events ?? []);
       }))
     ).flat();
     expect(inputs.filter((ids) => ids.includes(long))).toEqual([[long]]);

@@ -13,7 +13,6 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { Account } from '../src/entities/accounts/account.js';
 import { SystemUser } from '../src/entities/services/system-user.js';
-import { defaultPayloadConverter } from '@temporalio/common';
 import { ServerSearchAttribute } from '../src/temporal/search-attributes.js';
 import {
   CreateAccountDocument, CreateAccountDryRunDocument, CreateAccountWithOperationsDocument, DeleteAccountDocument,
@@ -25,7 +24,7 @@ import { PASSWORD } from './support/fixtures.js';
 import { hold, installEffectsLog, invoked, release, removeEffectsLog } from './support/effects-log.js';
 import { crontabFor, systemUserFor } from './support/service-fixtures.js';
 import { pollUntil } from './support/resilience.js';
-import { runScriptClaims, runScriptsInFlight } from './support/run-script-claims.js';
+import { endedRunScriptClaims, runScriptInputs } from './support/run-script-claims.js';
 import { idOf as dbIdOf } from '../src/schema/relay/global-id.js';
 
 const execFileAsync = promisify(execFile);
@@ -107,9 +106,7 @@ async function runScriptClaimsAt(url: string): Promise<string[][]> {
   const match = new RegExp('/namespaces/default/workflows/([^/]+)/([^/]+)/history$').exec(url);
   if (!match) throw new Error(`not a link to an execution: ${url}`);
   const [workflowId, runId] = [decodeURIComponent(match[1]), decodeURIComponent(match[2])];
-  // A following claim is in its activity's result: wait until the execution's activities have ended.
-  await pollUntil('its activities to end', () => runScriptsInFlight(h.temporal, workflowId, runId), (n) => n === 0, 60_000);
-  return runScriptClaims(h.temporal, workflowId, runId);
+  return endedRunScriptClaims(h.temporal, workflowId, runId);
 }
 
 /** The workflow a deep link points to: it must exist, or the link is broken. */
@@ -164,11 +161,7 @@ test('under a backlog, every operation links to a workflow that exists (its queu
     expect(carrier.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'claimNextRun')).toEqual([]);
     // And they were the gate's activity's following claim: no runScript activity was scheduled for them, the one that
     // ran the gate carried them too (issue 17: one activity for a stream of claims).
-    const inputs = carrier
-      .map((e) => e.activityTaskScheduledEventAttributes)
-      .filter((a) => a?.activityType?.name === 'runScript')
-      .map((a) => defaultPayloadConverter.fromPayload<{ runIds: string[] }>(a!.input!.payloads![0]).runIds);
-    expect(inputs.filter((ids) => ids.some((id) => runs.some((r) => r.id === id)))).toEqual([]);
+    expect(runScriptInputs(carrier).filter((ids) => ids.some((id) => runs.some((r) => r.id === id)))).toEqual([]);
     expect(carrier.filter((e) => e.markerRecordedEventAttributes).length).toBeGreaterThan(0);
     // Found by either backend in the operations list.
     for (const backend of ['crontabs', 'system-users']) {
