@@ -163,6 +163,12 @@ test('under a backlog, every operation links to a workflow that exists (its queu
     // ran the gate carried them too (issue 17: one activity for a stream of claims).
     expect(runScriptInputs(carrier).filter((ids) => ids.some((id) => runs.some((r) => r.id === id)))).toEqual([]);
     expect(carrier.filter((e) => e.markerRecordedEventAttributes).length).toBeGreaterThan(0);
+    // And ran in the gate's own exec, appended to it once the gate ended (one SSH session, wrapper and lock for the
+    // stream: issue 17's exec chain). Each run's first attempt names on the host the exec log and section it ran in.
+    const gate = await h.orm.em.fork().findOneOrFail(ScriptRun, { id: held.run.id });
+    const ranIn = await Promise.all([gate, ...runs].map(async (r) => (await h.hosts.web1.sandbox.bash(`cat /var/lib/orchestra/runs/${r.uid}.ran`)).stdout.trim().split(' ')));
+    expect(new Set(ranIn.map(([log]) => log)).size).toBe(1);
+    expect(ranIn.map(([, , section]) => Number(section))).toEqual([0, 1, 2, 3, 4]);
     // Found by either backend in the operations list.
     for (const backend of ['crontabs', 'system-users']) {
       const found = await h.admin.data(OperationsDocument, { first: 20, filter: { accountId, backend } });

@@ -1,6 +1,7 @@
 import type { Context } from '@temporalio/activity';
 import type { Orm } from '../../db/orm.js';
 import type { ScriptRunner } from '../../orchestration/ssh/index.js';
+import type { ExecChain } from './exec-chain.js';
 
 export type Em = ReturnType<Orm['em']['fork']>;
 
@@ -11,4 +12,6 @@ export interface Attempt {
   runner: ScriptRunner;
   number: number;
   worker: string;
+  /** The exec kept open between the attempt's claims (a queue's claim of a server and its following claims). */
+  chain?: ExecChain;
 }

@@ -2,7 +2,7 @@ import { RunState } from '../../entities/orchestration/run-state.js';
 import type { ScriptRun } from '../../entities/orchestration/script-run.js';
 import type { Server } from '../../entities/orchestration/server.js';
 import type { RunOutcomeRow } from '../../orchestration/run-store.js';
-import { SECTION_RUN, SECTION_SKIP } from '../../orchestration/claim-script.js';
+import { GROUP_MORE, SECTION_RUN, SECTION_SKIP } from '../../orchestration/claim-script.js';
 import { SectionDemux, type SectionEvent } from '../../orchestration/section-demux.js';
 import { BoundedOutput } from '../../orchestration/ssh/bounded-output.js';
 import type { RunOutcome } from '../../workflows/contracts/orchestration.js';
@@ -26,7 +26,18 @@ export interface Section {
   startSaved?: boolean;
   timer?: NodeJS.Timeout;
   dirty: boolean;
+  /** Where its outcome goes: its claim's writer and outcomes. */
+  sink: ClaimSink;
 }
+
+/** A claim's outcome writer and the outcomes it returns. */
+export interface ClaimSink {
+  writer: OutcomeWriter;
+  outcomes: Map<string, RunOutcome>;
+}
+
+/** What a section's output is replaced by once its outcome has it: a chain's exec keeps its sections for its life. */
+const RELEASED = new BoundedOutput(2);
 
 /** An outcome as a section settles it; the rest of the row (output, start) comes from the section. */
 export type SectionOutcome = Omit<RunOutcomeRow, 'runId' | 'stdout' | 'stderr' | 'startedAt'>;
@@ -34,7 +45,9 @@ export type SectionOutcome = Omit<RunOutcomeRow, 'runId' | 'stdout' | 'stderr' |
 /**
  * One exec running a claim's runs as sections, in order (src/orchestration/claim-script.ts): which section runs, how
  * many "run"/"skip" words were sent, what each section settled to, and why the exec is being killed. Fed by the
- * exec's output (`demux`); settles each section into the outcome writer as it ends.
+ * exec's output (`demux`); settles each section into its claim's outcome writer as it ends.
+ * A chained exec (`chained`) stays open once its sections are settled: `append` sends it a further claim's group,
+ * `close` ends it. Section indexes run on across its groups.
  */
 export class ClaimExec {
   readonly sections: Section[];
@@ -53,17 +66,21 @@ export class ClaimExec {
   readonly kill = new AbortController();
   readonly detach = new AbortController();
   readonly demux: SectionDemux;
+  /** The exec has ended (its runner call settled): nothing more can be appended. */
+  ended = false;
   private input: { write: (text: string) => void; end: () => void } | null = null;
+  private idle: (() => void) | null = null;
 
   constructor(
     private readonly a: Attempt,
-    private readonly server: Server,
+    readonly server: Server,
     runs: ScriptRun[],
-    nonce: string,
-    private readonly writer: OutcomeWriter,
-    private readonly outcomes: Map<string, RunOutcome>,
+    readonly nonce: string,
+    sink: ClaimSink,
+    readonly chained = false,
   ) {
-    this.sections = runs.map((run) => ({ run, stdout: new BoundedOutput(MAX_OUTPUT_BYTES), stderr: new BoundedOutput(MAX_OUTPUT_BYTES), dirty: false }));
+    this.sections = [];
+    this.add(runs, sink);
     this.demux = new SectionDemux(nonce, (event) => this.onEvent(event), (i, stream, text) => {
       this.sections[i][stream].push(Buffer.from(text));
       this.sections[i].dirty = true;
@@ -74,6 +91,26 @@ export class ClaimExec {
   attach(write: (text: string) => void, end: () => void): void {
     this.input = { write, end };
     this.next(0);
+  }
+
+  /** Sends a further claim's group (`claimGroup`, for the sections from `sections.length` on) to the idle chained exec. */
+  append(runs: ScriptRun[], sink: ClaimSink, group: Buffer): void {
+    if (!this.chained || this.ended || !this.input || this.settled < this.sections.length) throw new Error('the exec is not waiting for a further claim');
+    const first = this.sections.length;
+    this.add(runs, sink);
+    this.input.write(`${GROUP_MORE}${group.toString('utf8')}`);
+    this.next(first);
+  }
+
+  /** Resolves once every section given so far is settled (a chained exec then waits for `append` or `close`). */
+  whenIdle(): Promise<void> {
+    if (this.settled >= this.sections.length) return Promise.resolve();
+    return new Promise((resolve) => (this.idle = resolve));
+  }
+
+  /** Ends the exec's input: a chained exec waiting for a further claim finishes (its lock and output copies closed). */
+  close(): void {
+    this.input?.end();
   }
 
   /** The section running, or the next to run. */
@@ -92,12 +129,13 @@ export class ClaimExec {
     clearTimeout(section.timer);
     if (section.done) return;
     section.done = true;
-    const { run } = section;
+    const { run, sink } = section;
     const out = { stdout: section.stdout.text(), stderr: section.stderr.text() };
+    section.stdout = section.stderr = RELEASED;
     // A retried run keeps its first start; a first run starts when its section began, not when the claim did.
-    this.writer.add({ runId: run.id, ...out, ...row, startedAt: run.startedAt ? null : (section.beganAt ?? null) });
-    this.outcomes.set(run.id, { scriptRunId: run.id, state: row.state });
-    if (row.state !== RunState.REVOKED) this.writer.report(run.id, run.backend, out.stdout);
+    sink.writer.add({ runId: run.id, ...out, ...row, startedAt: run.startedAt ? null : (section.beganAt ?? null) });
+    sink.outcomes.set(run.id, { scriptRunId: run.id, state: row.state });
+    if (row.state !== RunState.REVOKED) sink.writer.report(run.id, run.backend, out.stdout);
     const seconds = section.beganAt ? (row.finishedAt.getTime() - section.beganAt.getTime()) / 1000 : 0;
     sshExecDuration.observe({ server: this.server.name, backend: run.backend, outcome: row.state }, seconds);
     withLogContext(runLogContext(run), () => log.info({ state: row.state, exitCode: row.exitCode }, 'script run finished'));
@@ -108,9 +146,18 @@ export class ClaimExec {
     for (const section of this.sections) clearTimeout(section.timer);
   }
 
+  private add(runs: ScriptRun[], sink: ClaimSink): void {
+    for (const run of runs) this.sections.push({ run, stdout: new BoundedOutput(MAX_OUTPUT_BYTES), stderr: new BoundedOutput(MAX_OUTPUT_BYTES), dirty: false, sink });
+  }
+
   private next(i: number): void {
     if (!this.input) return;
-    if (i >= this.sections.length) return this.input.end();
+    if (i >= this.sections.length) {
+      if (!this.chained) return this.input.end();
+      this.idle?.();
+      this.idle = null;
+      return;
+    }
     this.sent = i + 1;
     this.input.write(this.revoked.has(this.sections[i].run.id) ? SECTION_SKIP : SECTION_RUN);
   }

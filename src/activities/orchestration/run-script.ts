@@ -5,16 +5,18 @@ import { ScriptRun } from '../../entities/orchestration/script-run.js';
 import type { Server } from '../../entities/orchestration/server.js';
 import type { Orm } from '../../db/orm.js';
 import { markRunsStarted } from '../../orchestration/run-store.js';
-import { coalesceClaim } from '../../orchestration/claim-script.js';
+import { claimGroup, coalesceClaim } from '../../orchestration/claim-script.js';
 import { serverHold } from '../../orchestration/server-hold.js';
 import { TransportError, type ScriptRunner } from '../../orchestration/ssh/index.js';
-import type { ScriptResult } from '../../orchestration/types.js';
+import type { ScriptResult, ServerEndpoint } from '../../orchestration/types.js';
+import { frameScript } from '../../orchestration/ssh/remote-process.js';
 import { endpointOf } from '../../orchestration/server-access.js';
 import type { ClaimedRun, RunOutcome } from '../../workflows/contracts/orchestration.js';
 import { attemptStopped } from './attempt-stop.js';
 import type { Attempt } from './claim-attempt.js';
 import { ClaimExec, type Section } from './claim-exec.js';
 import { endOfExec, type ExecEnd } from './end-of-exec.js';
+import { ExecChain, type ExecEnded, type OpenExec } from './exec-chain.js';
 import { holdInQueue } from './hold-in-queue.js';
 import { runFollowingClaims } from './following-claims.js';
 import { watchOperatorCancels } from './operator-cancels.js';
@@ -26,6 +28,8 @@ import { inSshExecSpan } from '../../observability/ssh-exec-span.js';
 
 /** How often the activity heartbeats (its whole life) and saves the output of the script running. */
 const PROGRESS_INTERVAL_MS = 1000;
+/** Room between the end of an activity's exec chain and its start-to-close timeout: closing it, saving, returning. */
+const CHAIN_ROOM_MS = 30_000;
 /**
  * Runs stored scripts of one server over SSH, one after the other in the order given (commit order), and records
  * everything: state, attempts, output as it comes, exit code, timings, the Temporal workflow that carries it. An
@@ -51,12 +55,15 @@ export function runScriptActivity(deps: { orm: Orm; runner: ScriptRunner; worker
     // For the attempt's whole life, not only while a script runs: loading, saving and waiting for a slot count too.
     ctx.heartbeat();
     const beat = setInterval(() => ctx.heartbeat(), PROGRESS_INTERVAL_MS);
-    const attempt: Attempt = { ctx, em: deps.orm.em.fork(), runner: deps.runner, number: ctx.info.attempt, worker: deps.workerIdentity };
+    // A claim of before following claims (no server) runs alone in its exec, with its old timeout.
+    const chain = serverId ? new ExecChain(began + ctx.info.startToCloseTimeoutMs - CHAIN_ROOM_MS) : undefined;
+    const attempt: Attempt = { ctx, em: deps.orm.em.fork(), runner: deps.runner, number: ctx.info.attempt, worker: deps.workerIdentity, chain };
     try {
       const outcomes = await runClaim(attempt, scriptRunIds, false);
       if (!serverId) return outcomes;
       return [...outcomes.map((outcome) => ({ ...outcome, claim: 0 })), ...(await runFollowingClaims(attempt, serverId, began, scriptRunIds.length, runClaim))];
     } finally {
+      await chain?.close();
       clearInterval(beat);
     }
   };
@@ -116,54 +123,98 @@ async function runClaim(a: Attempt, scriptRunIds: string[], following: boolean):
 }
 
 /**
- * One exec running `runs` as sections, in order. Returns once the exec ended with every section settled, or after
- * the section that timed out (the exec was killed with it); throws what ends the attempt (an operator's cancel of
- * the section running, a detach, a transport error), after recording the sections that ended.
+ * `runs` as sections, in order: appended to the exec the attempt keeps open when it can take them (a chain, see
+ * ./exec-chain.ts), else in a new exec. Returns once every section settled, or after the section that timed out (the
+ * exec was killed with it); throws what ends the attempt (an operator's cancel of the section running, a detach, a
+ * transport error), after recording the sections that ended. The counts returned are of `runs`.
  */
 async function execSections(a: Attempt, server: Server, runs: ScriptRun[], writer: OutcomeWriter, outcomes: Map<string, RunOutcome>, following: boolean): Promise<ExecEnd> {
-  const claim = coalesceClaim(server.id, runs.map((run) => ({ runId: run.id, uid: run.uid, script: run.script })));
-  const exec = new ClaimExec(a, server, runs, claim.nonce, writer, outcomes);
-  // A following claim's runs are not the queue's to signal: their cancel intents are read on each tick instead.
-  const cancels = watchOperatorCancels(a, exec, { everyTick: following });
-  const progress = setInterval(() => {
-    cancels.recheck();
-    saveSectionProgress(a.em, exec);
-  }, PROGRESS_INTERVAL_MS);
+  const sink = { writer, outcomes };
+  const sections = runs.map((run) => ({ runId: run.id, uid: run.uid, script: run.script }));
+  // The claim's own budget: every section's timeout (each is enforced by ClaimExec), and room to connect.
+  const budgetMs = runs.reduce((sum, run) => sum + run.timeoutMs, 0) + 60_000;
   const first = runs[0];
-  const endpoint = endpointOf(server);
   const batch = first.batch.getEntity();
+  const endpoint = endpointOf(server);
   const spanFacts = { server: server.name, address: endpoint.address, backend: first.backend, scriptRunId: first.id, batchId: batch.id, traceParent: batch.traceParent };
-  // The exec's own budget: every section's timeout (each is enforced by ClaimExec), and room to connect.
-  const timeoutMs = runs.reduce((sum, run) => sum + run.timeoutMs, 0) + 60_000;
-  try {
-    const result = await inSshExecSpan(spanFacts, async (span) => {
-      const ran = await a.runner.run(endpoint, claim.text, {
-        timeoutMs,
-        signal: exec.kill.signal,
-        detach: exec.detach.signal,
-        maxOutputBytes: 64 * 1024,
-        onOutput: (stream, chunk) => exec.demux.feed(stream, chunk),
-        feed: { attach: (write, end) => exec.attach(write, end) },
-      });
-      span?.setAttribute('orchestra.exit_code', ran.exitCode ?? -1);
-      return ran;
-    });
-    exec.demux.flush();
+  return await inSshExecSpan(spanFacts, async (span) => {
+    let open = a.chain?.takes(server.id, budgetMs) ?? null;
+    const base = open ? open.exec.sections.length : 0;
+    if (open) open.exec.append(runs, sink, frameScript(claimGroup(server.id, open.exec.nonce, sections, base)));
+    else {
+      await a.chain?.close();
+      const claim = coalesceClaim(server.id, sections, { chained: !!a.chain });
+      const exec = new ClaimExec(a, server, runs, claim.nonce, sink, !!a.chain);
+      // A chained exec lives until its activity's last claim; waiting for a channel and connecting keep the claim's budget.
+      const timeoutMs = a.chain ? Math.max(budgetMs, a.chain.deadline - Date.now()) : budgetMs;
+      open = startExec(a, endpoint, exec, claim.text, { timeoutMs, startWithinMs: budgetMs });
+      a.chain?.keep(open);
+    }
+    const { exec } = open;
+    // A following claim's runs are not the queue's to signal: their cancel intents are read on each tick instead.
+    const cancels = watchOperatorCancels(a, exec, { everyTick: following });
+    const progress = setInterval(() => {
+      cancels.recheck();
+      saveSectionProgress(a.em, exec);
+    }, PROGRESS_INTERVAL_MS);
+    try {
+      const ended = exec.chained ? await Promise.race([exec.whenIdle().then(() => null), open.ended]) : await open.ended;
+      if (!ended) {
+        // Every section settled; the chained exec waits for the activity's next claim. The claim's group ran to its
+        // end, as a single claim's exec that exits 0 (its sections' own exits are their runs').
+        span?.setAttribute('orchestra.exit_code', 0);
+        return { count: runs.length };
+      }
+      if ('result' in ended) span?.setAttribute('orchestra.exit_code', ended.result.exitCode ?? -1);
+      const end = await settleEnded(a, server, exec, ended);
+      return { ...end, count: end.count - base };
+    } finally {
+      clearInterval(progress);
+      cancels.stop();
+    }
+  });
+}
+
+/** Starts `exec` on the server; what it ends with is settled by `settleEnded` (or by the chain that keeps it open). */
+function startExec(a: Attempt, endpoint: ServerEndpoint, exec: ClaimExec, text: string, budget: { timeoutMs: number; startWithinMs: number }): OpenExec {
+  const ran = a.runner.run(endpoint, text, {
+    ...budget,
+    signal: exec.kill.signal,
+    detach: exec.detach.signal,
+    maxOutputBytes: 64 * 1024,
+    onOutput: (stream, chunk) => exec.demux.feed(stream, chunk),
+    feed: { attach: (write, end) => exec.attach(write, end) },
+  });
+  const ended = ran.then(
+    (result): ExecEnded => ({ result }),
+    (error: unknown): ExecEnded => ({ error }),
+  );
+  return {
+    exec,
+    ended: ended.then((end) => {
+      exec.ended = true;
+      exec.demux.flush();
+      exec.stopTimers();
+      return end;
+    }),
+  };
+}
+
+/**
+ * The exec ended while sections given to it were not all settled, or (a single claim's exec) once they were: what
+ * that means for each of them (./end-of-exec.ts). Counts are of the exec's sections.
+ */
+async function settleEnded(a: Attempt, server: Server, exec: ClaimExec, ended: ExecEnded): Promise<ExecEnd> {
+  let err: unknown;
+  if ('result' in ended) {
+    const { result } = ended;
     // The exec ended before every section did: the wrapper of the section running (or the whole exec) was killed on
     // the host (the OOM killer, a shutdown) before it recorded an exit. Like a connection lost mid-script: again.
-    if (exec.lost !== null || exec.settled < exec.sections.length || result.exitCode === null) {
-      const i = exec.lost ?? exec.current();
-      throw new TransportError(server.id, 'running', `the run's wrapper on server ${server.name} was killed by ${result.signal ?? 'a signal'} before the script finished; it may have run partly`, { partial: sectionResult(exec.sections[i]) });
-    }
-    return { count: exec.sections.length };
-  } catch (err) {
-    exec.demux.flush();
-    return await endOfExec(a, server, exec, exec.killedFor ? exec.killTarget : exec.current(), err);
-  } finally {
-    clearInterval(progress);
-    exec.stopTimers();
-    cancels.stop();
-  }
+    if (exec.lost === null && exec.settled >= exec.sections.length && result.exitCode !== null) return { count: exec.sections.length };
+    const i = exec.lost ?? exec.current();
+    err = new TransportError(server.id, 'running', `the run's wrapper on server ${server.name} was killed by ${result.signal ?? 'a signal'} before the script finished; it may have run partly`, { partial: sectionResult(exec.sections[i]) });
+  } else err = ended.error;
+  return await endOfExec(a, server, exec, exec.killedFor ? exec.killTarget : exec.current(), err);
 }
 
 function sectionResult(section: Section | undefined): ScriptResult | undefined {

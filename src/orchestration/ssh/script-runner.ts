@@ -10,6 +10,12 @@ export interface RunScriptOptions {
    * killed and the call fails with ScriptTimeoutError.
    */
   timeoutMs: number;
+  /**
+   * Budget for waiting for a channel and connecting, when shorter than `timeoutMs`: a chained exec
+   * (src/activities/orchestration/exec-chain.ts) lives as long as its activity, yet an unreachable server must be
+   * reported as soon as for a single claim.
+   */
+  startWithinMs?: number;
   /** Cancels the run; a started script's remote process group is killed (ScriptCancelledError). */
   signal?: AbortSignal;
   /**

@@ -101,13 +101,14 @@ export class SshPool implements ScriptRunner {
     if (opts.detach?.aborted) throw new ScriptDetachedError(server.id, false);
     if (!server.hostKeyFingerprint) throw new HostKeyNotTrustedError(server.id);
     const deadline = Date.now() + opts.timeoutMs;
+    const startBy = Math.min(deadline, Date.now() + (opts.startWithinMs ?? opts.timeoutMs));
     // Waiting for a slot or a connection ends on either signal; nothing has run then, so no kill is needed.
     const waits = opts.signal && opts.detach ? AbortSignal.any([opts.signal, opts.detach]) : (opts.signal ?? opts.detach);
     try {
       return await this.using(server, async (entry) => {
-        const release = await this.acquire(entry, entry.scripts, deadline, waits);
+        const release = await this.acquire(entry, entry.scripts, startBy, waits);
         try {
-          const channel = await this.openScriptChannel(entry, deadline, waits);
+          const channel = await this.openScriptChannel(entry, startBy, waits);
           return await runOnChannel(channel, script, {
             serverId: server.id,
             deadline,
