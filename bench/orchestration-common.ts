@@ -45,7 +45,7 @@ import type { ServerEndpoint } from '../src/orchestration/types.js';
 import pg from 'pg';
 import { FINAL_STATES, RunState } from '../src/entities/orchestration/run-state.js';
 import { Server } from '../src/entities/orchestration/server.js';
-import { SECTION_RUN, coalesceClaim } from '../src/orchestration/claim-script.js';
+import { coalesceClaim, sectionRun } from '../src/orchestration/claim-script.js';
 
 export const now = () => performance.now();
 
@@ -474,7 +474,7 @@ export async function startBenchPostgres(database: string): Promise<{ url: strin
  */
 export function wrapLikeEngine(script: string, fakeRunId: number): string {
   const { text } = coalesceClaim('0', [{ runId: String(fakeRunId), uid: randomUUID(), script }]);
-  return `{\n${text}} <<'ORCHESTRA_WORDS'\n${SECTION_RUN}ORCHESTRA_WORDS\n`;
+  return `{\n${text}} <<'ORCHESTRA_WORDS'\n${sectionRun(script)}\nORCHESTRA_WORDS\n`;
 }
 
 /** The run or batch id an engine activity was called with: `f(id)`, `f([first id, …])` or `f({ runId | batchId })`. */

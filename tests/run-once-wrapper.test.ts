@@ -1,10 +1,11 @@
 /** The run-once wrapper on a real bash in a sandboxed host: a run's effect happens once however often it is retried. */
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { SECTION_RUN, SECTION_SKIP, coalesceClaim } from '../src/orchestration/claim-script.js';
+import { GROUP_MORE, SECTION_SKIP, claimGroup, coalesceClaim, sectionRun } from '../src/orchestration/claim-script.js';
 import { SectionDemux, type SectionEvent } from '../src/orchestration/section-demux.js';
 import { WRAPPER_COMMAND, frameScript } from '../src/orchestration/ssh/remote-process.js';
 import { HostSandbox } from './support/host-sandbox.js';
+import { shellcheckScript } from './support/shellcheck.js';
 
 let host: HostSandbox;
 beforeAll(async () => {
@@ -39,7 +40,7 @@ function demux(nonce: string, output: { stdout: string; stderr: string }) {
 /** One run as a claim of one section on server 1: its exit code and its own output, as the worker splits it out. */
 async function runOnce(runId: string, uid: string, script: string) {
   const claim = coalesceClaim('1', [{ runId, uid, script }]);
-  const { events, text } = demux(claim.nonce, await runClaim(claim, [SECTION_RUN]));
+  const { events, text } = demux(claim.nonce, await runClaim(claim, [sectionRun(script)]));
   const end = events.find((e) => e.kind === 'end');
   return { code: end?.kind === 'end' ? end.exitCode : null, stdout: text['0.stdout'] ?? '', stderr: text['0.stderr'] ?? '' };
 }
@@ -86,7 +87,8 @@ test('a dropped connection does not kill the script: it runs to its end, and a r
   const script = '#!/bin/bash\nset -euo pipefail\necho "before"; echo "to stderr" >&2\nsleep 0.5\necho "written after the reader left"\necho done >> /root/effects\nexit 2\n';
   // The reader of the output goes away at once, as the channel does when the worker is killed.
   const claim = coalesceClaim('1', [{ runId: '5', uid, script }]);
-  await host.exec(['bash', '-c', 'cat > /root/claim.sh && { bash /root/claim.sh <<< run | true; }'], claim.text);
+  await host.exec(['bash', '-c', 'cat > /root/words'], sectionRun(script));
+  await host.exec(['bash', '-c', 'cat > /root/claim.sh && { bash /root/claim.sh < /root/words | true; }'], claim.text);
   await host.bash(`until [ -e /var/lib/orchestra/runs/${uid}.exit ]; do sleep 0.1; done`);
   expect(await effects()).toBe('done\n');
   const retry = await runOnce('5', uid, script);
@@ -126,7 +128,8 @@ test('a coalesced claim: one exec, each section its own output and exit, a skipp
     { runId: '14', uid: randomUUID(), script: 'echo four >> /root/effects\necho last' },
   ];
   const claim = coalesceClaim('1', sections);
-  const first = demux(claim.nonce, await runClaim(claim, [SECTION_RUN, SECTION_RUN, SECTION_SKIP, SECTION_RUN]));
+  const [one, two, , four] = sections.map((section) => sectionRun(section.script));
+  const first = demux(claim.nonce, await runClaim(claim, [one, two, SECTION_SKIP, four]));
   expect(first.events).toEqual([
     { kind: 'begin', index: 0 }, { kind: 'end', index: 0, exitCode: 0 },
     { kind: 'begin', index: 1 }, { kind: 'end', index: 1, exitCode: 4 },
@@ -139,7 +142,7 @@ test('a coalesced claim: one exec, each section its own output and exit, a skipp
 
   // Another attempt of the same claim (a worker that died mid-claim): every section that ran is reported, not run.
   const again = coalesceClaim('1', sections);
-  const second = demux(again.nonce, await runClaim(again, [SECTION_RUN, SECTION_RUN, SECTION_RUN, SECTION_RUN]));
+  const second = demux(again.nonce, await runClaim(again, sections.map((section) => sectionRun(section.script))));
   expect(second.events.filter((e) => e.kind === 'end')).toEqual([
     { kind: 'end', index: 0, exitCode: 0 }, { kind: 'end', index: 1, exitCode: 4 }, { kind: 'end', index: 2, exitCode: 0 }, { kind: 'end', index: 3, exitCode: 0 },
   ]);
@@ -152,7 +155,7 @@ test('a coalesced claim: one exec, each section its own output and exit, a skipp
   // End of input before a section (the worker went away): nothing more runs.
   await host.bash('rm -f /root/effects');
   const cut = coalesceClaim('1', [{ runId: '15', uid: randomUUID(), script: 'echo five >> /root/effects' }, { runId: '16', uid: randomUUID(), script: 'echo six >> /root/effects' }]);
-  const ended = demux(cut.nonce, await runClaim(cut, [SECTION_RUN]));
+  const ended = demux(cut.nonce, await runClaim(cut, [sectionRun('echo five >> /root/effects')]));
   expect(ended.events).toEqual([{ kind: 'begin', index: 0 }, { kind: 'end', index: 0, exitCode: 0 }]);
   expect(await effects()).toBe('five\n');
 });
@@ -166,7 +169,7 @@ test('a coalesced claim starts per section only the script\'s bash: marker direc
   await host.bash(['rm -rf /root/shims /root/spawned /root/effects', 'mkdir -p /root/shims', ...shims].join('\n'));
   const sections = ['a', 'b', 'c'].map((name, i) => ({ runId: String(21 + i), uid: randomUUID(), script: `echo ${name} >> /root/effects` }));
   const claim = coalesceClaim('1', sections);
-  const ran = await host.exec(['env', 'PATH=/root/shims:/usr/sbin:/usr/bin:/sbin:/bin', 'sh', '-c', WRAPPER_COMMAND], `${frameScript(claim.text).toString('utf8')}${SECTION_RUN.repeat(3)}`);
+  const ran = await host.exec(['env', 'PATH=/root/shims:/usr/sbin:/usr/bin:/sbin:/bin', 'sh', '-c', WRAPPER_COMMAND], `${frameScript(claim.text).toString('utf8')}${sections.map((section) => sectionRun(section.script)).join('')}`);
   expect(demux(claim.nonce, ran).events.filter((e) => e.kind === 'end')).toEqual([0, 1, 2].map((index) => ({ kind: 'end', index, exitCode: 0 })));
   expect(await effects()).toBe('a\nb\nc\n');
   const spawned = (await host.bash('sort /root/spawned | uniq -c')).stdout.trim().split('\n').map((line) => line.trim().split(/\s+/).reverse().join(' ')).sort();
@@ -181,11 +184,64 @@ test("the marker directory is pruned of files older than 30 days by the server's
   const claim = () => coalesceClaim('1', [{ runId: '31', uid: randomUUID(), script: 'true' }]);
   await host.bash(`rm -f ${dir}/pruned-*; touch -d '40 days ago' ${dir}/old.exit; touch -d '10 days ago' ${dir}/recent.exit`);
   const first = claim();
-  expect(demux(first.nonce, await runClaim(first, [SECTION_RUN])).events.at(-1)).toMatchObject({ kind: 'end', exitCode: 0 });
+  expect(demux(first.nonce, await runClaim(first, [sectionRun('true')])).events.at(-1)).toMatchObject({ kind: 'end', exitCode: 0 });
   const listed = async () => (await host.bash(`ls ${dir} | grep -E '^(old|recent)\\.exit$|^pruned-' || true`)).stdout.trim().split('\n');
   expect(await listed()).toEqual([expect.stringMatching(/^pruned-\d{8}$/), 'recent.exit']);
   // The same day: no second pass (a file made old meanwhile stays until tomorrow's first exec).
   await host.bash(`touch -d '40 days ago' ${dir}/old.exit`);
-  await runClaim(claim(), [SECTION_RUN]);
+  await runClaim(claim(), [sectionRun('true')]);
   expect(await listed()).toEqual(['old.exit', expect.stringMatching(/^pruned-\d{8}$/), 'recent.exit']);
+});
+
+test('a script comes with its word, its length in bytes: multi-byte text, no final newline, lines that look like words or markers, past a pipe\'s buffer', async () => {
+  await host.bash('rm -f /root/effects');
+  // 200 KB: several pipe buffers and SSH packets; the exec reads it in blocks (read -N), not through bash's parser.
+  const script = `printf 'é ✓ run 3\\nskip\\nmore\\n'\n# ${'x'.repeat(200_000)}\necho "$(( 6 * 7 ))" >> /root/effects\nprintf 'no newline'`;
+  const claim = coalesceClaim('1', [{ runId: '41', uid: randomUUID(), script }]);
+  expect(claim.text).not.toContain('x'.repeat(100));
+  const { events, text } = demux(claim.nonce, await runClaim(claim, [sectionRun(script)]));
+  expect(events).toEqual([{ kind: 'begin', index: 0 }, { kind: 'end', index: 0, exitCode: 0 }]);
+  expect(text['0.stdout']).toBe('é ✓ run 3\nskip\nmore\nno newline');
+  expect(await effects()).toBe('42\n');
+});
+
+test('a script cut short by the end of input never runs (a connection lost while it was being sent)', async () => {
+  await host.bash('rm -f /root/effects');
+  const script = 'echo ran >> /root/effects\necho more >> /root/effects\n';
+  const claim = coalesceClaim('1', [{ runId: '42', uid: randomUUID(), script }]);
+  const cut = sectionRun(script).slice(0, -10);
+  const { events } = demux(claim.nonce, await runClaim(claim, [cut]));
+  expect(events).toEqual([]);
+  expect(await effects()).toBe('');
+});
+
+test('a chained exec takes further groups after "more": section indexes run on, a retry replays a section of a later group, the end of input finishes it', async () => {
+  await host.bash('rm -f /root/effects');
+  const groups = [0, 1, 2].map((g) => [0, 1].map((k) => ({ runId: String(50 + 2 * g + k), uid: randomUUID(), script: `echo g${g}s${k} >> /root/effects; echo out${g}${k}` })));
+  const claim = coalesceClaim('1', groups[0], { chained: true });
+  const words = (sections: typeof groups[0]) => sections.map((section) => sectionRun(section.script)).join('');
+  const input = [
+    frameScript(claim.text).toString('utf8'), words(groups[0]),
+    GROUP_MORE, frameScript(claimGroup(groups[1], 2)).toString('utf8'), words(groups[1]),
+    GROUP_MORE, frameScript(claimGroup(groups[2], 4)).toString('utf8'), words(groups[2]),
+  ].join('');
+  const ran = await host.exec(['sh', '-c', WRAPPER_COMMAND], input);
+  const { events, text } = demux(claim.nonce, ran);
+  expect(events.filter((e) => e.kind === 'end')).toEqual([0, 1, 2, 3, 4, 5].map((index) => ({ kind: 'end', index, exitCode: 0 })));
+  expect(text['3.stdout']).toBe('out11\n');
+  expect(await effects()).toBe('g0s0\ng0s1\ng1s0\ng1s1\ng2s0\ng2s1\n');
+  // The run of section 3 (the second group's second) again, alone: replayed from the chained exec's log.
+  const again = await runOnce(groups[1][1].runId, groups[1][1].uid, groups[1][1].script);
+  expect(again).toMatchObject({ code: 0, stdout: 'out11\n' });
+  expect(await effects()).toBe('g0s0\ng0s1\ng1s0\ng1s1\ng2s0\ng2s1\n');
+  // The lock is released when the chain ends: another exec on the server runs at once.
+  expect(await runOnce('60', randomUUID(), 'echo next')).toMatchObject({ code: 0, stdout: 'next\n' });
+});
+
+test('an exec\'s text, its first group and a further one, is clean for shellcheck', () => {
+  const sections = [0, 1].map((k) => ({ runId: String(70 + k), uid: randomUUID(), script: 'echo never in the text' }));
+  const first = coalesceClaim('1', sections, { chained: true });
+  const text = `#!/bin/bash\n${frameScript(first.text).toString('utf8')}${frameScript(claimGroup(sections, 2)).toString('utf8')}`;
+  expect(shellcheckScript(text)).toEqual({ status: 0, findings: '' });
+  expect(text).not.toContain('never in the text');
 });

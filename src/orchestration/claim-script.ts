@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { RUN_STATE_DIR, runOnceExec, type RunOnceExec } from './run-once-wrapper.js';
+import { FINISH_EXEC, RUN_STATE_DIR, runOnceArgs, runOnceExec } from './run-once-wrapper.js';
 import { shellQuote } from './shell/quote.js';
 
 /** One stored script of a claim, as it becomes a section of the claim's one exec. */
@@ -9,8 +9,15 @@ export interface ClaimSection {
   script: string;
 }
 
-/** What the worker writes on the exec's stdin before each section, one line each. */
-export const SECTION_RUN = 'run\n';
+/**
+ * What the worker writes on the exec's stdin when a section's turn comes: "run" with the script's length in bytes on
+ * a line, then the script (read in one go by `read -N`, not a byte per system call as bash reads its own input from
+ * a pipe); or "skip". A script never holds a NUL byte (bash would drop it and read past the script's end): PostgreSQL's
+ * text refuses one, as does the quoting helper.
+ */
+export function sectionRun(script: string): string {
+  return `run ${Buffer.byteLength(script, 'utf8')}\n${script}`;
+}
 export const SECTION_SKIP = 'skip\n';
 
 export interface ClaimScript {
@@ -33,10 +40,12 @@ export const GROUP_MORE = 'more\n';
  *   end:<i>:<exit>       it ran to completion (its exit is recorded on the host)
  *   lost:<i>:<status>    its exit could not be recorded (a full disk): the exec stops there
  *   skipped:<i>          the worker said "skip" (an operator cancelled that run meanwhile)
- * Before each section the exec reads one line from stdin: "run" or "skip". The worker sends the next word only once
- * the previous section ended, so a cancel of a run not started yet keeps it from starting while the section running
- * goes on; end of input (the worker detached: a lost heartbeat, a shutdown) runs no further section, and the one
- * running finishes on the server, where its exit is kept for the next attempt.
+ * Before each section the exec reads from stdin "run" and the script (`sectionRun`), or "skip". The worker sends the
+ * next word only once the previous section ended, so a cancel of a run not started yet keeps it from starting while
+ * the section running goes on; end of input (the worker detached: a lost heartbeat, a shutdown) runs no further
+ * section, and the one running finishes on the server, where its exit is kept for the next attempt; a script cut
+ * short by the end of input never runs. The exec's own text is thus a few lines per section: its scripts never go
+ * through the parser of `bash -s`, which reads a pipe a byte per system call.
  * Every marker line starts with a newline of its own, so output without a final newline stays intact.
  *
  * `chained`: the exec stays open after the claim's last section for the activity's next claims (a chain, issue 17:
@@ -47,32 +56,33 @@ export const GROUP_MORE = 'more\n';
 export function coalesceClaim(serverId: string, sections: readonly ClaimSection[], opts: { chained?: boolean } = {}): ClaimScript {
   const nonce = `orchestra-section-${randomBytes(12).toString('hex')}`;
   const runOnce = runOnceExec(serverId, nonce);
-  const lines = [`mark() { printf '\\n%s:%s\\n' ${shellQuote(nonce)} "$1"; }`, runOnce.start, sectionLines(runOnce, sections, 0, opts.chained ?? false)];
+  const exitOf = `${shellQuote(RUN_STATE_DIR)}/"$3".exit`;
+  const lines = [
+    `mark() { printf '\\n%s:%s\\n' ${shellQuote(nonce)} "$1"; }`,
+    runOnce.start,
+    // section INDEX RUN UID: its word, then its script run under the run-once guarantee between its markers.
+    'section() {',
+    `  local go len; read -r go len || ${runOnce.finish}`,
+    '  if [ "$go" = run ]; then',
+    `    IFS= read -r -d '' -N "$len" script || ${runOnce.finish}`,
+    '    mark "begin:$1"; mark "begin:$1" >&2',
+    `    ${runOnce.section}`,
+    `    if [ -s ${exitOf} ]; then mark "end:$1:$rc"; mark "end:$1:$rc" >&2; else mark "lost:$1:$rc"; ${runOnce.finish}; fi`,
+    '  else mark "skipped:$1"; fi',
+    '}',
+    sectionLines(sections, 0, opts.chained ?? false),
+  ];
   return { text: lines.join('\n'), nonce };
 }
 
-/** A further claim's group for a chained exec opened by `coalesceClaim` with this nonce: its sections from `firstIndex` on. */
-export function claimGroup(serverId: string, nonce: string, sections: readonly ClaimSection[], firstIndex: number): string {
-  return sectionLines(runOnceExec(serverId, nonce), sections, firstIndex, true);
+/** A further claim's group for a chained exec opened by `coalesceClaim`: its sections from `firstIndex` on. */
+export function claimGroup(sections: readonly ClaimSection[], firstIndex: number): string {
+  return sectionLines(sections, firstIndex, true);
 }
 
-function sectionLines(runOnce: RunOnceExec, sections: readonly ClaimSection[], firstIndex: number, chained: boolean): string {
-  const lines: string[] = [];
-  sections.forEach((section, j) => {
-    const i = firstIndex + j;
-    lines.push(
-      `# section ${i}: run ${section.runId}`,
-      `IFS= read -r go || { ${runOnce.finish}; }`,
-      'if [ "$go" = run ]; then',
-      `mark begin:${i}; mark begin:${i} >&2`,
-      runOnce.section(i, section.runId, section.uid, section.script),
-      `if [ -s ${shellQuote(`${RUN_STATE_DIR}/${section.uid}.exit`)} ]; then mark "end:${i}:$rc"; mark "end:${i}:$rc" >&2; else mark "lost:${i}:$rc"; ${runOnce.finish}; fi`,
-      'else',
-      `mark skipped:${i}`,
-      'fi',
-    );
-  });
-  if (chained) lines.push(`IFS= read -r go && [ "$go" = more ] || { ${runOnce.finish}; }`, '');
-  else lines.push(runOnce.finish, '');
+/** One line per section (its scripts come with their words), then the group's end. */
+function sectionLines(sections: readonly ClaimSection[], firstIndex: number, chained: boolean): string {
+  const lines = sections.map((section, j) => `section ${runOnceArgs(firstIndex + j, section.runId, section.uid)}`);
+  lines.push(chained ? `{ read -r go && [ "$go" = more ]; } || ${FINISH_EXEC}` : FINISH_EXEC, '');
   return lines.join('\n');
 }

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { shellQuote } from './shell/quote.js';
 
 /** Where managed servers keep Orchestra's per-run markers and the exec logs their output is replayed from. */
@@ -25,12 +24,26 @@ export const RUN_STATE_DIR = '/var/lib/orchestra/runs';
  * - The exit code goes to `<uid>.exit` once the script ended; a run with one is replayed, never run again.
  */
 export interface RunOnceExec {
-  /** The exec's logs, locks and replay function: once, before the first section. */
+  /** The exec's logs, lock, and its functions (`replay`, `run_once`, `finish`): once, before the first section. */
   start: string;
-  /** Runs (or replays) one section's script; leaves its exit code in `$rc` and its marker in `<uid>.exit`. */
-  section: (index: number, runId: string, uid: string, script: string) => string;
+  /**
+   * Runs (or replays) a section's script, which the caller has read into `$script`, for the arguments `runOnceArgs`
+   * gave (in a function called with them); leaves its exit code in `$rc` and its marker in `<uid>.exit`.
+   */
+  section: string;
   /** Closes the exec's output and waits for the tees to write it all, then exits 0. */
   finish: string;
+}
+
+/** Ends an exec the run-once wrapper started (a function `start` defines): output closed, exit 0. */
+export const FINISH_EXEC = 'finish';
+
+/** The words `section` reads as its arguments: the section's index, its run's id and uid (checked: they reach bash bare). */
+export function runOnceArgs(index: number, runId: string, uid: string): string {
+  if (!Number.isSafeInteger(index) || index < 0) throw new Error(`bad section index ${index}`);
+  if (!/^\d+$/.test(runId)) throw new Error(`bad run id ${runId}`);
+  if (!/^[0-9a-f-]{36}$/.test(uid)) throw new Error(`bad run uid ${uid}`);
+  return `${index} ${runId} ${uid}`;
 }
 
 export function runOnceExec(serverId: string, nonce: string): RunOnceExec {
@@ -39,6 +52,8 @@ export function runOnceExec(serverId: string, nonce: string): RunOnceExec {
   const dir = shellQuote(RUN_STATE_DIR);
   const start = [
     'umask 077',
+    // Lengths in bytes: the worker sends each script with its length in bytes (read -N, ${#…}).
+    'LC_ALL=C',
     // Builtins first: a process per exec is CPU per claim (issue 17), and the directory exists after the first one.
     `[ -d ${dir} ] || mkdir -p ${dir}`,
     // Markers and logs older than 30 days are pruned by the server's first exec of the day (a day's marker, made by
@@ -55,38 +70,32 @@ export function runOnceExec(serverId: string, nonce: string): RunOnceExec {
     'exec 1>&3 2>&4 3>&- 4>&-',
     `exec 9>${dir}/server-${serverId}.lock`,
     'locked=',
+    // The last script is emptied: scripts are kept on the server only while they run.
+    `${FINISH_EXEC}() { [ ! -e "$log.sh" ] || : > "$log.sh"; exec 1>&- 2>&-; wait "$out_pid" "$err_pid" 2>/dev/null; exit 0; }`,
+    // run_once SECTION RUN UID, the script in $script.
+    'run_once() {',
+    `  local base=${dir}/"$3" ran_log ran_nonce ran_index`,
+    '  [ -n "$locked" ] || { flock 9; locked=1; }',
+    // A first attempt by a worker from before session 10 took a lock of its own per run: wait for it too.
+    '  [ ! -e "$base.lock" ] || flock 8 8<"$base.lock"',
+    '  if [ -e "$base.exit" ]; then',
+    '    if [ -e "$base.ran" ]; then read -r ran_log ran_nonce ran_index < "$base.ran"',
+    '      replay "$ran_log.out" "$ran_nonce" "$ran_index"; replay "$ran_log.err" "$ran_nonce" "$ran_index" >&2',
+    // Markers of a first attempt by a worker before session 10 (per-run output copies).
+    '    else cat "$base.out" 2>/dev/null; cat "$base.err" >&2 2>/dev/null; fi',
+    '    read -r rc < "$base.exit"',
+    '    echo "orchestra: run $2 already ran to completion in an earlier attempt (exit $rc)" >&2',
+    '  else',
+    `    echo "$log ${nonce} $1" > "$base.ran"`,
+    // The script is a file of its own (read in blocks by its bash; from a pipe bash reads a byte per system call),
+    // read with stdin closed (no command in it can read the exec's words) and without the lock's descriptor. Its bash
+    // is named after the run (`ps`, `pgrep -f <uid>` find it); `exec` in the subshell: no process more.
+    `    printf '%s' "$script" > "$log.sh"`,
+    '    rc=0',
+    '    (umask 022; exec -a "orchestra-run-$3" bash "$log.sh") </dev/null 9>&- || rc=$?',
+    '    echo "$rc" > "$base.exit"',
+    '  fi',
+    '}',
   ].join('\n');
-  const finish = 'exec 1>&- 2>&-; wait "$out_pid" "$err_pid" 2>/dev/null; exit 0';
-  const section = (index: number, runId: string, uid: string, script: string) => {
-    if (!/^\d+$/.test(runId)) throw new Error(`bad run id ${runId}`);
-    if (!/^[0-9a-f-]{36}$/.test(uid)) throw new Error(`bad run uid ${uid}`);
-    let delimiter: string;
-    do delimiter = `ORCHESTRA_SCRIPT_${randomBytes(12).toString('hex')}`;
-    while (script.includes(delimiter));
-    const base = `${dir}/${uid}`;
-    return [
-      '[ -n "$locked" ] || { flock 9; locked=1; }',
-      // A first attempt by a worker from before session 10 took a lock of its own per run: wait for it too.
-      `[ ! -e ${base}.lock ] || flock 8 8<${base}.lock`,
-      `if [ -e ${base}.exit ]; then`,
-      `  if [ -e ${base}.ran ]; then read -r ran_log ran_nonce ran_index < ${base}.ran`,
-      '    replay "$ran_log.out" "$ran_nonce" "$ran_index"; replay "$ran_log.err" "$ran_nonce" "$ran_index" >&2',
-      // Markers of a first attempt by a worker before session 10 (per-run output copies).
-      `  else cat ${base}.out 2>/dev/null; cat ${base}.err >&2 2>/dev/null; fi`,
-      `  read -r rc < ${base}.exit`,
-      `  echo "orchestra: run ${runId} already ran to completion in an earlier attempt (exit $rc)" >&2`,
-      'else',
-      `  echo "$log ${nonce} ${index}" > ${base}.ran`,
-      '  rc=0',
-      // The script is read by its bash from a here-document on its own descriptor, with stdin closed (no command in
-      // it can read the exec's words) and without the lock's descriptor. Its bash is named after the run (`ps`,
-      // `pgrep -f <uid>` find it); `exec` in the subshell: no process more.
-      `  (umask 022; exec -a orchestra-run-${uid} bash /dev/fd/5) </dev/null 9>&- 5<<'${delimiter}' || rc=$?`,
-      script.endsWith('\n') ? script.slice(0, -1) : script,
-      delimiter,
-      `  echo "$rc" > ${base}.exit`,
-      'fi',
-    ].join('\n');
-  };
-  return { start, section, finish };
+  return { start, section: 'run_once "$1" "$2" "$3"', finish: FINISH_EXEC };
 }

@@ -2,7 +2,7 @@ import { RunState } from '../../entities/orchestration/run-state.js';
 import type { ScriptRun } from '../../entities/orchestration/script-run.js';
 import type { Server } from '../../entities/orchestration/server.js';
 import type { RunOutcomeRow } from '../../orchestration/run-store.js';
-import { GROUP_MORE, SECTION_RUN, SECTION_SKIP } from '../../orchestration/claim-script.js';
+import { GROUP_MORE, SECTION_SKIP, sectionRun } from '../../orchestration/claim-script.js';
 import { SectionDemux, type SectionEvent } from '../../orchestration/section-demux.js';
 import { BoundedOutput } from '../../orchestration/ssh/bounded-output.js';
 import type { RunOutcome } from '../../workflows/contracts/orchestration.js';
@@ -159,7 +159,8 @@ export class ClaimExec {
       return;
     }
     this.sent = i + 1;
-    this.input.write(this.revoked.has(this.sections[i].run.id) ? SECTION_SKIP : SECTION_RUN);
+    const { run } = this.sections[i];
+    this.input.write(this.revoked.has(run.id) ? SECTION_SKIP : sectionRun(run.script));
   }
 
   private onEvent(event: SectionEvent): void {

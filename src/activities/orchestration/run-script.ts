@@ -140,7 +140,7 @@ async function execSections(a: Attempt, server: Server, runs: ScriptRun[], write
   return await inSshExecSpan(spanFacts, async (span) => {
     let open = a.chain?.takes(server.id, budgetMs) ?? null;
     const base = open ? open.exec.sections.length : 0;
-    if (open) open.exec.append(runs, sink, frameScript(claimGroup(server.id, open.exec.nonce, sections, base)));
+    if (open) open.exec.append(runs, sink, frameScript(claimGroup(sections, base)));
     else {
       await a.chain?.close();
       const claim = coalesceClaim(server.id, sections, { chained: !!a.chain });
