@@ -115,6 +115,8 @@ test('worker killed mid-claim: the sections that ran are reported, not run again
     await pollUntil('beforemid recorded', () => operationView(h, before.id), (op) => op?.state === 'SUCCESS');
 
     await first.kill('SIGKILL');
+    // Committed while the claim's activity waits for its retry: the retried attempt's following claim takes it.
+    await h.admin.data(CreateSystemUserDocument, { input: { accountId, username: 'postcrash' } });
     await startWorker();
 
     const ops = await h.settle({ objectLabel: { $in: users } }, users.length, 150_000);
@@ -128,9 +130,14 @@ test('worker killed mid-claim: the sections that ran are reported, not run again
     expect(runs[1].attempts).toBeGreaterThanOrEqual(2);
     expect(runs[1].stderr).toContain('already ran to completion in an earlier attempt (exit 0)');
     expect(runs[2].startedAt!.getTime()).toBeGreaterThanOrEqual(runs[1].finishedAt!.getTime());
+    // postcrash ran once, started by the retried attempt only: one attempt (before, it showed the activity's attempt
+    // number, 2, although it had never been started before).
+    const [post] = await h.settle({ objectLabel: 'postcrash' }, 1, 60_000);
+    const postRun = post.run.getEntity();
+    expect([post.state, postRun.startedByAttempt, postRun.attempts]).toEqual([RunState.SUCCESS, 2, 1]);
     // Each effect once, in commit order.
     expect((await h.hosts.web1.sandbox.bash('cat /root/effects')).stdout).toBe(
-      ['gateuser', ...users].map((u) => `useradd ${u} (exit 0)\n`).join(''),
+      ['gateuser', ...users, 'postcrash'].map((u) => `useradd ${u} (exit 0)\n`).join(''),
     );
     for (const u of users) expect(await passwdEntry(h.hosts.web1, u)).toMatch(new RegExp(`^${u}:`));
   } finally {

@@ -24,7 +24,7 @@ export interface RunStateGuard {
 export async function setRunState(em: EntityManager, runId: string, state: RunState, update: RunUpdate = {}, guard: RunStateGuard = {}): Promise<boolean> {
   return em.transactional(async (tx) => {
     const where: FilterQuery<ScriptRun> = { id: runId, state: guard.from ? { $in: [...guard.from] } : { $nin: [...FINAL_STATES] } };
-    if (guard.attempt !== undefined) where.attempts = { $lte: guard.attempt };
+    if (guard.attempt !== undefined) where.startedByAttempt = { $lte: guard.attempt };
     const n = await tx.nativeUpdate(ScriptRun, where, { ...update, state, updatedAt: new Date() }, { filters: false });
     if (n) {
       await tx.nativeUpdate(Operation, { run: runId }, { state, updatedAt: new Date() }, { filters: false });
@@ -55,12 +55,12 @@ export async function markRunsStarted(
 ): Promise<Set<string>> {
   if (runIds.length === 0) return new Set();
   const rows = await em.getConnection().execute<{ id: string }[]>(
-    withOperationsAndNotify(`update "script_run" set "state" = 'STARTED', "attempts" = ?, "started_at" = coalesce("started_at", case when "id" = ? then ?::timestamptz end), "heartbeat_at" = ?, "worker" = ?, "updated_at" = ?,
+    withOperationsAndNotify(`update "script_run" set "state" = 'STARTED', "attempts" = "attempts" + (case when "started_by_attempt" = ? then 0 else 1 end), "started_by_attempt" = ?, "started_at" = coalesce("started_at", case when "id" = ? then ?::timestamptz end), "heartbeat_at" = ?, "worker" = ?, "updated_at" = ?,
           "workflow_id" = coalesce(?::text, "workflow_id"), "workflow_run_id" = coalesce(?::text, "workflow_run_id")
-        where "id" in (select (jsonb_array_elements_text(?::jsonb))::bigint) and "state" not in (${FINAL_LIST}) and "attempts" <= ?
+        where "id" in (select (jsonb_array_elements_text(?::jsonb))::bigint) and "state" not in (${FINAL_LIST}) and "started_by_attempt" <= ?
         returning "id", "state", "updated_at"`),
     [
-      started.attempt, runIds[0], started.at, started.at, started.worker, started.at, started.carrier?.workflowId ?? null, started.carrier?.workflowRunId ?? null,
+      started.attempt, started.attempt, runIds[0], started.at, started.at, started.worker, started.at, started.carrier?.workflowId ?? null, started.carrier?.workflowRunId ?? null,
       JSON.stringify(runIds), started.attempt,
     ],
     'all',

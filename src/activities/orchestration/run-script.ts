@@ -100,10 +100,10 @@ async function runClaim(a: Attempt, scriptRunIds: string[], following: boolean):
   const carrier = execution && { workflowId: execution.workflowId, workflowRunId: execution.runId };
   const started = await markRunsStarted(em, pending.map((r) => r.id), { attempt: a.number, worker: a.worker, at: new Date(), carrier });
   if (started.size < pending.length) {
-    const current = await em.find(ScriptRun, { id: { $in: pending.filter((r) => !started.has(r.id)).map((r) => r.id) } }, { refresh: true, fields: ['state', 'attempts'] });
+    const current = await em.find(ScriptRun, { id: { $in: pending.filter((r) => !started.has(r.id)).map((r) => r.id) } }, { refresh: true, fields: ['state', 'startedByAttempt'] });
     const stale = current.find((r) => !FINAL_STATES.includes(r.state));
     // A later attempt of this activity took the scripts over while this one was starved: this one is stale.
-    if (stale) throw ApplicationFailure.retryable(`attempt ${a.number} is stale: attempt ${stale.attempts} runs script run ${stale.id}`, 'AttemptSuperseded');
+    if (stale) throw ApplicationFailure.retryable(`attempt ${a.number} is stale: attempt ${stale.startedByAttempt} runs script run ${stale.id}`, 'AttemptSuperseded');
     for (const run of current) outcomes.set(run.id, { scriptRunId: run.id, state: run.state });
     pending = pending.filter((r) => started.has(r.id));
   }

@@ -17,7 +17,7 @@ import { Server } from './server.js';
 // A batch's waiting runs, read by every commit's wake (src/orchestration/outbox/temporal-batch-starter.ts).
 @Index({ properties: ['batch'] })
 export class ScriptRun extends BaseEntity<
-  'state' | 'stdout' | 'stderr' | 'exitCode' | 'attempts' | 'lastError' | 'startedAt' | 'finishedAt' | 'workflowId' | 'workflowRunId' | 'heartbeatAt'
+  'state' | 'stdout' | 'stderr' | 'exitCode' | 'attempts' | 'startedByAttempt' | 'lastError' | 'startedAt' | 'finishedAt' | 'workflowId' | 'workflowRunId' | 'heartbeatAt'
   | 'cancelRequestedAt' | 'cancelRequestedBy' | 'worker'
 > {
   @ManyToOne(() => Batch, { ref: true, deleteRule: 'cascade' })
@@ -51,9 +51,16 @@ export class ScriptRun extends BaseEntity<
   @Property({ nullable: true })
   exitCode: number | null = null;
 
-  /** How many times it was started (transport retries included). */
+  /**
+   * How many attempts of its activity started it (transport retries, a worker's crash): one per attempt, however often
+   * that attempt marked it STARTED (a claim's waiting sections, a gather).
+   */
   @Property()
   attempts: number = 0;
+
+  /** The activity attempt that last started it: a stale attempt (a lower number) must not overwrite a newer one. */
+  @Property()
+  startedByAttempt: number = 0;
 
   @Property({ type: 'text', nullable: true })
   lastError: string | null = null;
