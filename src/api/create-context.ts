@@ -26,7 +26,7 @@ export async function createContext(
 ): Promise<Context> {
   let viewer;
   try {
-    viewer = await authenticate(deps.rootEm.fork(), request.authorization, deps.config.tokenSecret, request.clientAddress);
+    viewer = await authenticate(deps.rootEm, request.authorization, deps.config.tokenSecret, request.clientAddress);
   } catch (err) {
     if (err instanceof AuthError) {
       throw new GraphQLError(err.message, { extensions: { code: ERROR_CODES[err.code], reason: err.code, http: { status: 401 } } });

@@ -1,6 +1,7 @@
 import type { EntityClass, FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Account } from '../entities/accounts/account.js';
+import type { SourceRead } from './source-read.js';
 
 /**
  * What the engine knows about one service model (a system user, a crontab line, later a DNS zone or a mailbox), in
@@ -20,6 +21,11 @@ export interface ServiceModule<E extends ServiceEntity = ServiceEntity> {
    * alike (a crontab line's is its user's whole crontab) may be kept there, so a plan of N lines reads it once.
    */
   source(em: EntityManager, entity: E, shared?: Map<string, unknown>): Promise<ServiceSource>;
+  /**
+   * The reads `source` would make for `entity` that a commit may send ahead, with its routes (./source-read.ts):
+   * `source` must take each through `readSource` with the same key.
+   */
+  sourceReads?(entity: E): SourceRead[];
   /** Changes of other models that mean a save of objects of this one (an account disabled re-renders its users). */
   readonly savedWhen: readonly ImpliedSave<E>[];
   /**

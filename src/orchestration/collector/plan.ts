@@ -56,7 +56,7 @@ export async function planGroups(
 /**
  * `routesRead`: routes read earlier in the same transaction, with the servers' positions (routedServers,
  * ../outbox/server-positions.ts): the first plan of a commit uses them instead of a statement of its own when they
- * were read for every backend it plans for.
+ * were read for every backend it plans for, and the source reads sent with them in any case.
  */
 async function routedGroups(
   em: EntityManager,
@@ -71,14 +71,19 @@ async function routedGroups(
   // Routes first: a backend no route runs anywhere needs no snapshots (reading them costs per object).
   const read = routesRead && !only.serverId && backends.every((b) => routesRead.backends.includes(b.name));
   const routes = read ? compiledRoutes(backends, routesRead.rows) : await routesFor(em, backends, only.serverId);
-  const operations = await plannedOperations(em, objects, (b) => routes.has(b.name));
+  const operations = await plannedOperations(em, objects, (b) => routes.has(b.name), new Map(routesRead?.shared));
   if (operations.length === 0) return [];
   return group(operations, routes);
 }
 
-async function plannedOperations(em: EntityManager, objects: ObjectChange[], routed: (backend: Backend) => boolean): Promise<PlannedOperation[]> {
+/** `shared`: for this plan only (see ServiceModule.source), with what was read for it ahead. */
+async function plannedOperations(
+  em: EntityManager,
+  objects: ObjectChange[],
+  routed: (backend: Backend) => boolean,
+  shared: Map<string, unknown>,
+): Promise<PlannedOperation[]> {
   const result: PlannedOperation[] = [];
-  const shared = new Map<string, unknown>(); // for this plan only: see ServiceModule.source
   for (const object of objects) {
     const backends = backendsForModel(object.model).filter(
       (b) => routed(b) && (object.action === 'delete' || object.fields.some((f) => f === '*' || !b.ignoredFields.includes(f))),
@@ -121,6 +126,8 @@ export interface RouteRow {
 export interface RoutesRead {
   backends: readonly string[];
   rows: readonly RouteRow[];
+  /** Source reads sent with the routes (services/source-read.ts), by key: the plan's `shared` starts with them. */
+  shared?: ReadonlyMap<string, unknown>;
 }
 
 /**

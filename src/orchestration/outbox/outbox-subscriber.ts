@@ -8,6 +8,7 @@ import { writeOutbox } from './write-outbox.js';
 import { planUnderServerLocks } from './server-locks.js';
 import { routedServers } from './server-positions.js';
 import { backendsReachedBy } from '../collector/backends-reached.js';
+import { sourceReadsOf } from '../collector/source-reads-of.js';
 import { bindingOf, takeWrittenBatches } from './outbox-binding.js';
 import type { BatchStarter } from './batch-starter.js';
 
@@ -72,7 +73,8 @@ export class OutboxSubscriber implements EventSubscriber {
     }
     // The snapshots must include every transaction committed ahead of this one on the same servers.
     const backends = backendsReachedBy(changes).map((b) => b.name);
-    const groups = await planUnderServerLocks(em, (planner, routesRead) => planGroups(planner, changes, {}, routesRead), (reader) => routedServers(reader, backends));
+    const reads = sourceReadsOf(changes);
+    const groups = await planUnderServerLocks(em, (planner, routesRead) => planGroups(planner, changes, {}, routesRead), (reader) => routedServers(reader, backends, reads));
     if (groups.length === 0) return;
     await writeOutbox(em, groups, binding?.actor ?? 'system', { atCommit: true });
   }

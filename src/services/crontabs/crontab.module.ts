@@ -3,8 +3,9 @@ import type { Reference } from '@mikro-orm/core';
 import type { Account } from '../../entities/accounts/account.js';
 import { Crontab } from '../../entities/services/crontab.js';
 import type { SystemUser } from '../../entities/services/system-user.js';
-import type { CrontabSource } from '../../orchestration/backends/crontabs/crontabs.backend.js';
+import type { CrontabEntry, CrontabSource } from '../../orchestration/backends/crontabs/crontabs.backend.js';
 import { entityOf } from '../entity-of.js';
+import { readSource, type SourceRead } from '../source-read.js';
 import { defineServiceModule } from '../service-module.js';
 
 const CRONTAB_POPULATE = ['account', 'systemUser'] as const;
@@ -28,35 +29,33 @@ async function firstLineOfEachUser(em: EntityManager, where: { account: string }
   return em.find(Crontab, { id: { $in: rows.map((r) => String(r.id)) } }, { populate: CRONTAB_POPULATE, filters: false });
 }
 
+/**
+ * A system user's active lines as the backend takes them, in id order: plain rows (a JSON array), where reading them
+ * as entities cost a query build and a hydration per line on every commit.
+ */
+function userCrontab(systemUserId: string): SourceRead {
+  return {
+    key: `crontab-entries:${systemUserId}`,
+    sql: `(select coalesce(json_agg(json_build_object('id', c."id"::text, 'minute', c."minute", 'hour', c."hour",
+             'dayOfMonth', c."day_of_month", 'month', c."month", 'dayOfWeek', c."day_of_week", 'command', c."command",
+             'description', c."description") order by c."id"), '[]')
+             from "crontab" c where c."system_user_id" = ? and c."is_active")`,
+    params: [systemUserId],
+  };
+}
+
 /** Crontab lines of a system user (backend `crontabs`, which installs the user's whole crontab). */
 export const crontabModule = defineServiceModule<Crontab>({
   model: 'Crontab',
   entity: Crontab,
   populate: CRONTAB_POPULATE,
+  sourceReads: (crontab) => [userCrontab(crontab.systemUser.id)],
   async source(em: EntityManager, crontab, shared = new Map<string, unknown>()) {
     const user = await entityOf(crontab.systemUser as Reference<SystemUser>);
     const account = await entityOf(crontab.account as Reference<Account>);
     // The whole crontab of the user, as committed: the backend synchronises it. Read once per plan for all its lines.
-    const key = `crontab-entries:${user.id}`;
-    let entries = shared.get(key) as Crontab[] | undefined;
-    if (!entries) {
-      entries = await em.find(Crontab, { systemUser: user.id, isActive: true }, { orderBy: { id: 'asc' }, filters: false });
-      shared.set(key, entries);
-    }
-    const source: CrontabSource = {
-      systemUsername: user.username,
-      isActive: user.isActive && account.isActive,
-      entries: entries.map((e) => ({
-        id: e.id,
-        minute: e.minute,
-        hour: e.hour,
-        dayOfMonth: e.dayOfMonth,
-        month: e.month,
-        dayOfWeek: e.dayOfWeek,
-        command: e.command,
-        description: e.description,
-      })),
-    };
+    const entries = await readSource<CrontabEntry[]>(em, userCrontab(user.id), shared);
+    const source: CrontabSource = { systemUsername: user.username, isActive: user.isActive && account.isActive, entries };
     return { account, label: `${user.username}: ${crontab.description || crontab.command}`.slice(0, 128), source };
   },
   savedWhen: [
