@@ -194,6 +194,10 @@ describe('system users on a host', () => {
       await sh1(h, 'ln -s /etc /home/eve/link');
       const r = await failing(h, systemUsersBackend.render([op(systemUsersBackend, 'save', user({ username: 'mallory', home: '/home/eve/link' }))]));
       expect(r.stderr).toMatch(/a symbolic link is on its path/);
+      // The link further up a home that does not exist yet: no /etc/mallory made.
+      const deeper = await failing(h, systemUsersBackend.render([op(systemUsersBackend, 'save', user({ username: 'mallory', home: '/home/eve/link/mallory' }))]));
+      expect(deeper.stderr).toMatch(/a symbolic link is on its path/);
+      expect((await h.bash('test -e /etc/mallory')).code).toBe(1);
       expect(await sh1(h, "stat -c '%U:%G %a' /etc")).toBe('root:root 755');
     });
 
