@@ -83,7 +83,7 @@ ensure_home() {
 #   all, SSH keys and cron included). PASSWORD: a SHA-512-crypt hash, or "*" for none.
 # Creates the user if missing, else changes only what differs from the wanted state.
 save_user() {
-  local user=$1 home=$2 shell state=$4 password=$5 expire='' group entry uid
+  local user=$1 home=$2 shell state=$4 password=$5 expire='' entry uid
   local -a groups=("${@:6}") changes=() changed=()
   login_shell shell "$3"
   case "$state" in
