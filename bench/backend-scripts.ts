@@ -7,13 +7,13 @@
 //   save user, changed     the same user, its shell switched between bash and nologin on every run (usermod)
 //   crontab, changed       install_crontab, its command switched on every run (what bench/orchestration-throughput.ts does)
 //   crontab, unchanged     install_crontab of the crontab already installed
-// Processes: `strace -f` of one run (clone/fork/vfork: processes started; execve: programs run). CPU: user + sys of
-// `--runs` runs in a row (bash `time` counts the children), per run. Needs root and strace.
+// Processes: `strace -ff` of one run (tests/support/process-trace.ts: processes started, programs run). CPU: user +
+// sys of `--runs` runs in a row (bash `time` counts the children), per run. Needs root and strace.
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { HostSandbox } from '../tests/support/host-sandbox.js';
-import { HASH_1, user } from '../tests/support/backend-fixtures.js';
-import type { OperationInput } from '../src/orchestration/types.js';
+import { renderSave as render, user } from '../tests/support/backend-fixtures.js';
+import { traceScript, type ProcessTrace } from '../tests/support/process-trace.js';
 import type { Backend } from '../src/orchestration/backends/backend.js';
 import { flag, machineLoad, table } from './orchestration-common.js';
 
@@ -31,15 +31,10 @@ async function backendOf(root: string, path: string, exported: string): Promise<
   return (await import(pathToFileURL(resolve(root, path)).href))[exported] as Backend;
 }
 
-function render(backend: Backend, source: unknown): string {
-  const op: OperationInput = { operationId: 'op-1', action: 'save', model: backend.model, objectId: '1', snapshot: backend.snapshot(source) as Record<string, unknown> };
-  return backend.render([op]);
-}
-
 async function contender(name: string, root: string): Promise<Contender> {
   const users = await backendOf(root, 'src/orchestration/backends/system-users/system-users.backend.ts', 'systemUsersBackend');
   const crontabs = await backendOf(root, 'src/orchestration/backends/crontabs/crontabs.backend.ts', 'crontabsBackend');
-  const alice = (shell: '/bin/bash' | '/dev/null') => render(users, user({ shell, groups: ['bob', 'carol'], passwordHash: HASH_1 }));
+  const alice = (shell: '/bin/bash' | '/dev/null') => render(users, user({ shell, groups: ['bob', 'carol'] }));
   const crontab = (command: string) => render(crontabs, { systemUsername: 'alice', entries: [{ id: 1, minute: '*/5', command }, { id: 2, hour: '3', minute: '0', command: 'backup' }] });
   return {
     name,
@@ -54,27 +49,15 @@ async function contender(name: string, root: string): Promise<Contender> {
 }
 
 async function install(host: HostSandbox, scripts: string[]): Promise<void> {
-  const files = scripts.map((s, i) => `cat > /root/bench-${i}.sh <<'ORCHESTRA_BENCH_EOF'\n${s}ORCHESTRA_BENCH_EOF`);
-  const result = await host.bash(files.join('\n'));
-  if (result.code !== 0) throw new Error(result.stderr);
+  for (const [i, script] of scripts.entries()) await host.exec(['sh', '-c', `cat > /root/bench-${i}.sh`], script);
 }
 
-/** Processes started and programs run by one run of the first script (after one run that settles the state). */
-async function processes(host: HostSandbox, scripts: string[]): Promise<{ forks: number; execs: number; programs: string }> {
+/** Processes started and programs run by one run of the first script (after one run of the last, which settles the state). */
+async function processes(host: HostSandbox, scripts: string[]): Promise<ProcessTrace> {
   await install(host, scripts);
-  const last = scripts.length - 1;
-  const r = await host.bash(`bash /root/bench-${last}.sh >/dev/null && strace -f -qq -e trace=process -o /root/bench.strace bash /root/bench-0.sh >/dev/null && cat /root/bench.strace`);
-  if (r.code !== 0) throw new Error(r.stderr);
-  const lines = r.stdout.split('\n');
-  const forks = lines.filter((l) => /\b(clone3?|v?fork)\(/.test(l) && !/= -1/.test(l)).length;
-  const execLines = lines.filter((l) => /\bexecve\("/.test(l) && !/= -1/.test(l));
-  const programs = new Map<string, number>();
-  // The first execve is the script's own bash.
-  for (const l of execLines.slice(1)) {
-    const program = /execve\("([^"]+)"/.exec(l)![1]!.split('/').pop()!;
-    programs.set(program, (programs.get(program) ?? 0) + 1);
-  }
-  return { forks, execs: execLines.length - 1, programs: [...programs].map(([p, n]) => `${p} ${n}`).join(', ') };
+  const settled = await host.bash(`bash /root/bench-${scripts.length - 1}.sh`);
+  if (settled.code !== 0) throw new Error(settled.stderr);
+  return traceScript(host, scripts[0]!);
 }
 
 /** CPU ms (user + sys of the scripts' processes) per run, over `runs` runs cycling through the scripts. */
@@ -102,10 +85,10 @@ async function main() {
     for (const c of contenders) {
       for (const [name, scripts] of c.cases) {
         const p = await processes(host, scripts);
-        rows.push([c.name, name, p.forks, p.execs, p.programs]);
+        rows.push([c.name, name, p.processes, p.programs.reduce((n, p) => n + Number(p.split(' ')[1]), 0), p.programs.join(', ')]);
       }
     }
-    console.log(`Processes per run (strace -f; programs: what the script's bash ran)\n\n${table(['scripts', 'case', 'processes started', 'programs run', 'programs'], rows, 2)}\n`);
+    console.log(`Processes per run (strace -ff; programs: what the script's bash and its subshells ran)\n\n${table(['scripts', 'case', 'processes started', 'programs run', 'programs'], rows, 2)}\n`);
 
     const cpu = new Map<string, number[]>();
     for (let round = 0; round < rounds; round++) {

@@ -5,13 +5,14 @@
  * save_user or an install_crontab shows here. bench/backend-scripts.ts measures their CPU.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { scriptHead, type Backend } from '../src/orchestration/backends/backend.js';
+import { scriptHead } from '../src/orchestration/backends/backend.js';
 import { crontabsBackend } from '../src/orchestration/backends/crontabs/crontabs.backend.js';
 import { systemUsersBackend, type SystemUserSource } from '../src/orchestration/backends/system-users/system-users.backend.js';
 import { WRITE_IF_CHANGED } from '../src/orchestration/backends/write-if-changed.js';
 import { joinShell, sh } from '../src/orchestration/shell/quote.js';
-import { user } from './support/backend-fixtures.js';
+import { renderSave as render, user } from './support/backend-fixtures.js';
 import { HostSandbox } from './support/host-sandbox.js';
+import { traceScript } from './support/process-trace.js';
 
 let host: HostSandbox;
 beforeAll(async () => {
@@ -19,32 +20,9 @@ beforeAll(async () => {
 });
 afterAll(() => host?.stop());
 
-function render(backend: Backend, source: unknown): string {
-  return backend.render([{ operationId: 'op-1', action: 'save', model: backend.model, objectId: '1', snapshot: backend.snapshot(source) as Record<string, unknown> }]);
-}
-
 async function run(script: string): Promise<string> {
   const r = await host.exec(['bash', '-s'], script);
   return r.stdout;
-}
-
-/**
- * Runs the script under `strace -f`: the processes started in all (the script's bash excluded; the programs' own
- * forks included) and the programs run, as "name count" sorted by name.
- */
-async function traced(script: string): Promise<{ output: string; processes: number; programs: string[] }> {
-  await host.exec(['sh', '-c', 'cat > /root/traced.sh'], script);
-  // -ff: a file per process, so no call is split by another process's (`<unfinished ...>`).
-  const output = await run('rm -f /root/trace.*; strace -ff -qq -e trace=process -o /root/trace bash /root/traced.sh');
-  const trace = (await run('cat /root/trace.*')).split('\n');
-  const processes = trace.filter((line) => /^(clone3?|v?fork)\(.*= \d+$/.test(line)).length;
-  const programs = new Map<string, number>();
-  // The script's own bash aside.
-  for (const line of trace.filter((l) => /^execve\(".*= 0$/.test(l) && !l.includes('"/root/traced.sh"'))) {
-    const name = /execve\("(?:[^"]*\/)?([^"/]+)"/.exec(line)![1]!;
-    programs.set(name, (programs.get(name) ?? 0) + 1);
-  }
-  return { output, processes, programs: [...programs].map(([name, n]) => `${name} ${n}`).sort() };
 }
 
 describe('save_user', () => {
@@ -54,7 +32,7 @@ describe('save_user', () => {
   });
 
   test('an existing user, nothing to change: one getent per database, one id, one stat (main: 23 processes)', async () => {
-    const r = await traced(alice());
+    const r = await traceScript(host, alice());
     expect(r.output).toContain('user alice: up to date');
     // Before session 13: 23 processes, awk 3, getent 5, id 2, paste 2, sort 2, tr 1, realpath 1, stat 1.
     expect(r.programs).toEqual(['getent 3', 'id 1', 'stat 1']);
@@ -62,7 +40,7 @@ describe('save_user', () => {
   });
 
   test('a change: usermod and what it starts itself besides (main: 30 processes)', async () => {
-    const r = await traced(alice({ shell: '/dev/null', groups: ['bob'] }));
+    const r = await traceScript(host, alice({ shell: '/dev/null', groups: ['bob'] }));
     expect(r.output).toContain('user alice: changed shell groups');
     expect(r.programs.filter((p) => !/^(nscd|sss_cache) /.test(p))).toEqual(['getent 3', 'id 1', 'stat 1', 'usermod 1']);
     // usermod flushes the name service caches (nscd, sss_cache: up to 7 processes when installed).
@@ -79,7 +57,7 @@ describe('install_crontab', () => {
   });
 
   test('a change: getent, crontab -l, crontab (main: 11 processes)', async () => {
-    const r = await traced(crontab('echo two'));
+    const r = await traceScript(host, crontab('echo two'));
     expect(r.output).toContain('crontab of alice: installed');
     // Before session 13: 11 processes, awk 2, crontab 2, getent 1.
     expect(r.programs).toEqual(['crontab 2', 'getent 1']);
@@ -88,7 +66,7 @@ describe('install_crontab', () => {
   });
 
   test('nothing to change: getent and crontab -l (main: 8 processes)', async () => {
-    const r = await traced(crontab('echo two'));
+    const r = await traceScript(host, crontab('echo two'));
     expect(r.output).toContain('crontab of alice: up to date');
     expect(r.programs).toEqual(['crontab 1', 'getent 1']);
     expect(r.processes).toBeLessThanOrEqual(3);
@@ -101,7 +79,7 @@ describe('write_if_changed', () => {
 
   test('a new content: one program of each, one stat for both mtimes (main: dirname and a second stat)', async () => {
     await run('echo old > /etc/orchestra-test && touch -d "1 hour ago" /etc/orchestra-test');
-    const r = await traced(write('new'));
+    const r = await traceScript(host, write('new'));
     expect(r.output).toBe('written\n');
     expect(await run('cat /etc/orchestra-test; stat -c %a /etc/orchestra-test')).toBe('new\n640\n');
     expect(r.programs).toEqual(['cat 1', 'chmod 1', 'cmp 1', 'mktemp 1', 'mv 1', 'stat 1']);
