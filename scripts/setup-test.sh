@@ -9,6 +9,7 @@ test_packages=(
   openssh-server:/usr/sbin/sshd # the sandboxed test hosts' sshd (tests/support/sshd-host.ts)
   cron:/usr/bin/crontab         # crontab, which the crontabs backend runs on the test hosts
   shellcheck:shellcheck         # lints the backends' bash (tests/backends.test.ts)
+  strace:/usr/bin/strace        # counts the processes the backends' scripts start (tests/backend-script-processes.test.ts)
   bind9:/usr/sbin/named         # the DNS master and slave of the sandboxed test hosts (tests/dns-servers.test.ts)
   bind9-dnsutils:dig            # dig, which asks them (tests/dns-servers.test.ts)
   # The database servers the database backends manage, run on sandboxed test hosts (tests/support/database-servers.ts)

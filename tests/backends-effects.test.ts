@@ -106,6 +106,12 @@ describe('system users on a host', () => {
     expect(rssh.first).toBe('user alice: up to date\n');
     await apply(h, systemUsersBackend, [op(systemUsersBackend, 'save', user({ shell: '/bin/bash', passwordHash: HASH_2 }))]);
     expect(await sh1(h, 'getent passwd alice | cut -d: -f7')).toBe('/bin/bash');
+
+    // Another primary group (changed on the server): the user's own again, and that group is no supplementary one.
+    await sh1(h, 'groupadd strays && usermod -g strays alice');
+    const primary = await apply(h, systemUsersBackend, [op(systemUsersBackend, 'save', user({ shell: '/bin/bash', passwordHash: HASH_2 }))]);
+    expect(primary.first).toBe('user alice: changed group groups\n');
+    expect(await sh1(h, 'id -nG alice')).toBe('alice');
   });
 
   test('disable locks the password and expires the account; enable restores exactly', async () => {
@@ -194,6 +200,10 @@ describe('system users on a host', () => {
       await sh1(h, 'ln -s /etc /home/eve/link');
       const r = await failing(h, systemUsersBackend.render([op(systemUsersBackend, 'save', user({ username: 'mallory', home: '/home/eve/link' }))]));
       expect(r.stderr).toMatch(/a symbolic link is on its path/);
+      // The link further up a home that does not exist yet: no /etc/mallory made.
+      const deeper = await failing(h, systemUsersBackend.render([op(systemUsersBackend, 'save', user({ username: 'mallory', home: '/home/eve/link/mallory' }))]));
+      expect(deeper.stderr).toMatch(/a symbolic link is on its path/);
+      expect((await h.bash('test -e /etc/mallory')).code).toBe(1);
       expect(await sh1(h, "stat -c '%U:%G %a' /etc")).toBe('root:root 755');
     });
 

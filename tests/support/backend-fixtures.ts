@@ -1,7 +1,13 @@
+import type { Backend } from '../../src/orchestration/backends/backend.js';
 import type { SystemUserSource } from '../../src/orchestration/backends/system-users/system-users.backend.js';
 
 /** A fixed SHA-512-crypt hash, so rendered scripts (and golden files) are stable. */
 export const HASH_1 = '$6$abcdefgh$ltjgWl6579NluT/Vi1nwEvcil.G5Nbc4NiXZaNGStk8PSwGfQv72N2CKPPrVACtLtip/cZ/1GM/O6IND4WQhG.';
+
+/** The script of one save of the object `source` describes (a group of one operation). */
+export function renderSave(backend: Backend, source: unknown): string {
+  return backend.render([{ operationId: 'op-1', action: 'save', model: backend.model, objectId: '1', snapshot: backend.snapshot(source) as Record<string, unknown> }]);
+}
 
 /** A main bash system user `alice` of an active account, with what a test changes. */
 export function user(overrides: Partial<SystemUserSource> = {}): SystemUserSource {

@@ -11,12 +11,15 @@ install_crontab() {
   entry=$(getent passwd -- "$user") || fail "user $user does not exist: its system user must be created first"
   IFS=: read -r _ _ uid _ <<<"$entry"
   (( uid >= uid_min )) || fail "user $user is a system account (uid $uid): refusing to manage its crontab"
-  want=$(printf '%s\n' "$@")
+  # The lines without the last newline, as `$(crontab -l)` reads the installed crontab (no line is empty or ends in a
+  # newline). printf -v and the here-string below: no process for either.
+  printf -v want '%s\n' "$@"
+  want=${want%$'\n'}
   have=$(crontab -l -u "$user" 2>/dev/null) || have=''
   if [ "$have" = "$want" ]; then
     echo "crontab of $user: up to date"
   # crontab checks the new crontab before it replaces the installed one: refused, the old one stays as it was.
-  elif refusal=$(printf '%s\n' "$want" | crontab -u "$user" - 2>&1); then
+  elif refusal=$(crontab -u "$user" - <<<"$want" 2>&1); then
     echo "crontab of $user: installed"
   else
     fail "crontab of $user: refused by crontab, the installed crontab is unchanged: ${refusal//$'\n'/ }"

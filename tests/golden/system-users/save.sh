@@ -14,34 +14,49 @@ check_home_path() {
   case "$1/" in
     *//* | */./* | */../*) fail "home $1: not a normalised path" ;;
   esac
-  [ "$(realpath -m -- "$1")" = "$1" ] || fail "home $1: a symbolic link is on its path"
+  # Every component from the home up to /home, tested by a builtin ([ -L ]: a missing one is no link), not realpath.
+  local path=$1
+  while [ -n "$path" ]; do
+    [ ! -L "$path" ] || fail "home $1: a symbolic link is on its path"
+    path=${path%/*}
+  done
 }
 
-# The login shell for the panel's choice: bash; rssh (SFTP/rsync only) when installed; otherwise no login.
+# login_shell VAR CHOICE: sets VAR to the login shell for the panel's choice: bash; rssh (SFTP/rsync only) when
+# installed; otherwise no login. A variable, not output: `$(login_shell …)` would be a process of its own.
 login_shell() {
   local candidate
-  case "$1" in
-    /bin/bash) echo /bin/bash; return ;;
+  case "$2" in
+    /bin/bash) printf -v "$1" %s /bin/bash; return ;;
     /bin/rssh) for candidate in /usr/bin/rssh /bin/rssh; do
-        if [ -x "$candidate" ]; then echo "$candidate"; return; fi
+        if [ -x "$candidate" ]; then printf -v "$1" %s "$candidate"; return; fi
       done ;;
   esac
   for candidate in /usr/sbin/nologin /sbin/nologin; do
-    if [ -x "$candidate" ]; then echo "$candidate"; return; fi
+    if [ -x "$candidate" ]; then printf -v "$1" %s "$candidate"; return; fi
   done
-  echo /bin/false
+  printf -v "$1" %s /bin/false
 }
 
-# ensure_group GROUP: creates it if missing; refuses a system group.
-ensure_group() {
-  local entry gid
-  if ! entry=$(getent group -- "$1"); then
-    groupadd -- "$1"
-    echo "group $1: created"
-    return
-  fi
-  IFS=: read -r _ _ gid _ <<<"$entry"
-  (( gid >= gid_min )) || fail "group $1 is a system group (gid $gid): refusing to use it"
+# ensure_groups GROUP…: creates the missing ones, in order; refuses a system group. GROUP… has no repeats (the
+# user's own group and its supplementary ones, which never include it). One getent for all of them (it prints those
+# that exist and exits non-zero when one does not), not a process per group.
+ensure_groups() {
+  local entries name gid group
+  local -A gids=()
+  entries=$(getent group -- "$@") || true
+  while IFS=: read -r name _ gid _; do
+    [ -z "$name" ] || gids[$name]=$gid
+  done <<<"$entries"
+  for group in "$@"; do
+    gid=${gids[$group]-}
+    if [ -z "$gid" ]; then
+      groupadd -- "$group"
+      echo "group $group: created"
+    else
+      (( gid >= gid_min )) || fail "group $group is a system group (gid $gid): refusing to use it"
+    fi
+  done
 }
 
 # ensure_home USER HOME: exists (a new one gets /etc/skel), belongs to USER:USER, mode 0750.
@@ -68,29 +83,33 @@ ensure_home() {
 #   all, SSH keys and cron included). PASSWORD: a SHA-512-crypt hash, or "*" for none.
 # Creates the user if missing, else changes only what differs from the wanted state.
 save_user() {
-  local user=$1 home=$2 shell state=$4 password=$5 expire='' group entry uid
+  local user=$1 home=$2 shell state=$4 password=$5 expire='' entry uid
   local -a groups=("${@:6}") changes=() changed=()
-  shell=$(login_shell "$3")
+  login_shell shell "$3"
   case "$state" in
     active) ;;
     disabled) password="!$password" expire=1 ;;
     *) fail "unknown state $state" ;;
   esac
-  ensure_group "$user"
-  for group in "${groups[@]}"; do ensure_group "$group"; done
-  local want_groups have_groups
-  want_groups=$(printf '%s\n' "${groups[@]}" | sort -u | paste -sd, -)
+  ensure_groups "$user" "${groups[@]}"
+  # The groups as usermod and useradd take them (the snapshot lists them sorted, without duplicates).
+  local want_groups
+  printf -v want_groups '%s,' "${groups[@]}"
+  want_groups=${want_groups%,}
 
   if entry=$(getent passwd -- "$user"); then
-    local have_home have_shell have_password have_expire
+    local have_home have_shell have_password have_expire ids
     IFS=: read -r _ _ uid _ _ have_home have_shell <<<"$entry"
     (( uid >= uid_min )) || fail "user $user is a system account (uid $uid): refusing to change it"
     IFS=: read -r _ have_password _ _ _ _ _ have_expire _ <<<"$(getent shadow -- "$user")"
-    have_groups=$(id -nG -- "$user" | tr ' ' '\n' | awk -v self="$user" '$0 != self' | sort -u | paste -sd, -)
-    [ "$(id -gn -- "$user")" = "$user" ] || { changes+=(--gid "$user"); changed+=(group); }
+    # id -nG: the primary group first, then the supplementary ones (every group but the user's own is compared).
+    ids=$(id -nG -- "$user")
+    local -a have_groups
+    read -r -a have_groups <<<"$ids"
+    [ "${have_groups[0]-}" = "$user" ] || { changes+=(--gid "$user"); changed+=(group); }
     [ "$have_home" = "$home" ] || { changes+=(--home "$home"); changed+=(home); }
     [ "$have_shell" = "$shell" ] || { changes+=(--shell "$shell"); changed+=(shell); }
-    [ "$have_groups" = "$want_groups" ] || { changes+=(--groups "$want_groups"); changed+=(groups); }
+    same_groups "$user" "${#groups[@]}" "${groups[@]}" "${have_groups[@]}" || { changes+=(--groups "$want_groups"); changed+=(groups); }
     [ "$have_password" = "$password" ] || { changes+=(--password "$password"); changed+=(password); }
     [ "$have_expire" = "$expire" ] || { changes+=(--expiredate "$expire"); changed+=(expiry); }
     if (( ${#changes[@]} )); then
@@ -107,6 +126,22 @@ save_user() {
     echo "user $user: created"
   fi
   ensure_home "$user" "$home"
+}
+
+# same_groups USER N WANTED… HAVE…: whether the N wanted groups and the groups the user is in (but its own) are the
+# same set. Compared in bash (associative arrays), not by sort | paste.
+same_groups() {
+  local user=$1 n=$2 group
+  shift 2
+  local -A wanted=() have=()
+  for group in "${@:1:n}"; do wanted[$group]=1; done
+  for group in "${@:n+1}"; do
+    [ "$group" = "$user" ] || have[$group]=1
+  done
+  (( ${#wanted[@]} == ${#have[@]} )) || return 1
+  for group in "${!have[@]}"; do
+    [ -n "${wanted[$group]-}" ] || return 1
+  done
 }
 
 # ── operation op-101: save SystemUser 42 (alice) ───────────────────────────

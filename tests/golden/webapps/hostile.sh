@@ -14,7 +14,12 @@ check_home_path() {
   case "$1/" in
     *//* | */./* | */../*) fail "home $1: not a normalised path" ;;
   esac
-  [ "$(realpath -m -- "$1")" = "$1" ] || fail "home $1: a symbolic link is on its path"
+  # Every component from the home up to /home, tested by a builtin ([ -L ]: a missing one is no link), not realpath.
+  local path=$1
+  while [ -n "$path" ]; do
+    [ ! -L "$path" ] || fail "home $1: a symbolic link is on its path"
+    path=${path%/*}
+  done
 }
 
 # webapp_owner USER: the app's owner exists and is not a system account; the web server's user joins its group.
