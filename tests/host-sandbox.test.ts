@@ -24,6 +24,19 @@ test('a command that exits before reading its input rejects with its own exit st
   await expect(sandbox.exec(['true'], big)).resolves.toEqual({ stdout: '', stderr: '' });
 });
 
+test('a command\'s output is all there when its exec resolves, also what arrives after its process exited', async () => {
+  // Regression: the exec resolved on the process's exit, before its output streams had been read to their end; under
+  // load a read of a file came back empty (tests/orchestration.test.ts, the backlog test's `.ran` files, once in CI).
+  // Here the output is still being written by a child after the process exited.
+  const ran = await sandbox.bash('echo first; (sleep 0.3; echo late; echo late >&2) & exit 0');
+  expect(ran).toEqual({ code: 0, stdout: 'first\nlate\n', stderr: 'late\n' });
+  // A daemon that keeps the output open does not hold the exec (it would time the test out): it resolves with what
+  // came within its bound.
+  const daemon = await sandbox.bash('echo started; (sleep 600; echo never) & exit 0');
+  expect(daemon.stdout).toBe('started\n');
+  await sandbox.bash('pkill -f "sleep 600" || true');
+});
+
 test("hosts number their users apart: deleting one host's user leaves another host's processes alone", async () => {
   // Regression: every host numbered its users from 1000 in one shared process table, so the delete script of one
   // host's user killed another host's process of the same uid (pkill -U), and userdel was refused while one ran

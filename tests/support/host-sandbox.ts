@@ -37,6 +37,9 @@ function ownUserIds(): string {
   return `sed -i -E '/^[[:space:]]*#?[[:space:]]*(UID_MIN|UID_MAX|GID_MIN|GID_MAX|SYS_UID_MAX|SYS_GID_MAX)[[:space:]]/d' /etc/login.defs && printf '${settings}\\n' >>/etc/login.defs`;
 }
 
+/** How long an exec waits, once its process exited, for the end of its output (a daemon it started may hold it). */
+const OUTPUT_AFTER_EXIT_MS = 5_000;
+
 export class HostSandbox {
   private constructor(
     readonly name: string,
@@ -100,7 +103,20 @@ export class HostSandbox {
       let stderr = '';
       child.stdout.on('data', (c) => (stdout += c));
       child.stderr.on('data', (c) => (stderr += c));
-      child.on('exit', (code) => (code === 0 ? resolve({ stdout, stderr }) : reject(Object.assign(new Error(`exit ${code}: ${stderr}`), { code, stdout, stderr }))));
+      let closed = false;
+      child.on('close', () => (closed = true));
+      child.on('exit', (code) => {
+        const settle = () => (code === 0 ? resolve({ stdout, stderr }) : reject(Object.assign(new Error(`exit ${code}: ${stderr}`), { code, stdout, stderr })));
+        // Its output may still be on its way when the process exits (or be written by a child it left): read it to the
+        // end of its streams, but not for longer than OUTPUT_AFTER_EXIT_MS, since a daemon it started may keep them
+        // open. After the bound, output already in the pipes is read first (setImmediate runs after the loop's I/O).
+        if (closed) return settle();
+        const bound = setTimeout(() => setImmediate(settle), OUTPUT_AFTER_EXIT_MS);
+        child.once('close', () => {
+          clearTimeout(bound);
+          settle();
+        });
+      });
       // A command may end without reading all its input (a client refused at login): its exit says how it ended,
       // not the EPIPE of the write (tests/host-sandbox.test.ts).
       child.stdin.on('error', () => undefined);
