@@ -27,10 +27,14 @@ export class ExecChain {
   /** `deadline`: epoch ms by which the chain's exec must have ended (inside the activity's start-to-close timeout). */
   constructor(readonly deadline: number) {}
 
-  /** The exec waiting for a further claim of server `serverId` whose scripts take at most `budgetMs`, if there is one. */
-  takes(serverId: string, budgetMs: number): OpenExec | null {
+  /**
+   * The exec waiting for a further claim of server `serverId` whose scripts take at most `scriptsMs`, if there is one.
+   * A following claim always fits: it is bounded by the activity's start-to-close timeout less more room than the
+   * deadline's (./following-claims.ts).
+   */
+  takes(serverId: string, scriptsMs: number): OpenExec | null {
     const open = this.open;
-    if (!open || open.exec.ended || open.exec.server.id !== serverId || Date.now() + budgetMs > this.deadline) return null;
+    if (!open || open.exec.ended || open.exec.server.id !== serverId || Date.now() + scriptsMs > this.deadline) return null;
     return open;
   }
 

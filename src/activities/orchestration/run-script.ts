@@ -132,13 +132,14 @@ async function execSections(a: Attempt, server: Server, runs: ScriptRun[], write
   const sink = { writer, outcomes };
   const sections = runs.map((run) => ({ runId: run.id, uid: run.uid, script: run.script }));
   // The claim's own budget: every section's timeout (each is enforced by ClaimExec), and room to connect.
-  const budgetMs = runs.reduce((sum, run) => sum + run.timeoutMs, 0) + 60_000;
+  const scriptsMs = runs.reduce((sum, run) => sum + run.timeoutMs, 0);
+  const budgetMs = scriptsMs + 60_000;
   const first = runs[0];
   const batch = first.batch.getEntity();
   const endpoint = endpointOf(server);
   const spanFacts = { server: server.name, address: endpoint.address, backend: first.backend, scriptRunId: first.id, batchId: batch.id, traceParent: batch.traceParent };
   return await inSshExecSpan(spanFacts, async (span) => {
-    let open = a.chain?.takes(server.id, budgetMs) ?? null;
+    let open = a.chain?.takes(server.id, scriptsMs) ?? null;
     const base = open ? open.exec.sections.length : 0;
     if (open) open.exec.append(runs, sink, frameScript(claimGroup(sections, base)));
     else {
