@@ -21,7 +21,7 @@ async function debianPackages(script: string): Promise<string[]> {
 test("npm start's set-up asks only for what npm start uses; the test set-up adds the tests' packages", async () => {
   expect(await debianPackages('scripts/setup.sh')).toEqual(['openssh-client', 'bind9-utils', 'dovecot-sieve', 'weasyprint', 'libxml2-utils']);
   expect(await debianPackages('scripts/setup-test.sh')).toEqual([
-    'openssh-client', 'bind9-utils', 'dovecot-sieve', 'weasyprint', 'libxml2-utils', 'openssh-server', 'cron', 'shellcheck', 'bind9', 'bind9-dnsutils', 'postgresql', 'mariadb-server',
+    'openssh-client', 'bind9-utils', 'dovecot-sieve', 'weasyprint', 'libxml2-utils', 'openssh-server', 'cron', 'shellcheck', 'strace', 'bind9', 'bind9-dnsutils', 'postgresql', 'mariadb-server',
     'mariadb-client', 'python3', 'postfix', 'dovecot-imapd', 'dovecot-lmtpd', 'swaks', 'curl',
     'prometheus', 'nginx', 'apache2', 'php8.2-fpm', 'supervisor', 'mailman3', 'poppler-utils', 'pebble',
   ]);
