@@ -18,9 +18,8 @@ const FOLLOW_FOR_MS = 60_000;
 const ROOM_MS = 60_000;
 /**
  * After a claim of several scripts (a stream of changes is coming), the next claim gathers for this long, so it
- * carries what arrives meanwhile: each claim is an SSH exec, whose fixed cost (the session, the wrapper's bash, its
- * lock and output copies) was most of what the engine's scripts cost on the server beyond the scripts themselves
- * (issue 17). Its scripts are STARTED first, so commits meanwhile see a claim running and send no wake. After a claim
+ * carries what arrives meanwhile: each claim costs its reads and marks (about six statements), and until the exec
+ * chain (./exec-chain.ts) it was an SSH exec of its own too (issue 17). Its scripts are STARTED first, so commits meanwhile see a claim running and send no wake. After a claim
  * of one script it claims at once: a lone change is never held back.
  */
 const GATHER_MS = 100;
