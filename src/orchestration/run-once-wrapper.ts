@@ -31,11 +31,12 @@ export interface RunOnceExec {
    * gave (in a function called with them); leaves its exit code in `$rc` and its marker in `<uid>.exit`.
    */
   section: string;
-  /** Closes the exec's output and waits for the tees to write it all, then exits 0. */
-  finish: string;
 }
 
-/** Ends an exec the run-once wrapper started (a function `start` defines): output closed, exit 0. */
+/**
+ * Ends an exec the run-once wrapper started (a function `start` defines): its output closed and written out by the
+ * tees, exit 0.
+ */
 export const FINISH_EXEC = 'finish';
 
 /** The words `section` reads as its arguments: the section's index, its run's id and uid (checked: they reach bash bare). */
@@ -97,5 +98,5 @@ export function runOnceExec(serverId: string, nonce: string): RunOnceExec {
     '  fi',
     '}',
   ].join('\n');
-  return { start, section: 'run_once "$1" "$2" "$3"', finish: FINISH_EXEC };
+  return { start, section: 'run_once "$1" "$2" "$3"' };
 }

@@ -103,14 +103,12 @@ export class HostSandbox {
       let stderr = '';
       child.stdout.on('data', (c) => (stdout += c));
       child.stderr.on('data', (c) => (stderr += c));
-      let closed = false;
-      child.on('close', () => (closed = true));
       child.on('exit', (code) => {
         const settle = () => (code === 0 ? resolve({ stdout, stderr }) : reject(Object.assign(new Error(`exit ${code}: ${stderr}`), { code, stdout, stderr })));
         // Its output may still be on its way when the process exits (or be written by a child it left): read it to the
         // end of its streams, but not for longer than OUTPUT_AFTER_EXIT_MS, since a daemon it started may keep them
         // open. After the bound, output already in the pipes is read first (setImmediate runs after the loop's I/O).
-        if (closed) return settle();
+        // ('close' always comes after 'exit'.)
         const bound = setTimeout(() => setImmediate(settle), OUTPUT_AFTER_EXIT_MS);
         child.once('close', () => {
           clearTimeout(bound);

@@ -75,7 +75,7 @@ export class ClaimExec {
     private readonly a: Attempt,
     readonly server: Server,
     runs: ScriptRun[],
-    readonly nonce: string,
+    nonce: string,
     sink: ClaimSink,
     readonly chained = false,
   ) {

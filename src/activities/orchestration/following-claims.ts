@@ -19,8 +19,9 @@ const ROOM_MS = 60_000;
 /**
  * After a claim of several scripts (a stream of changes is coming), the next claim gathers for this long, so it
  * carries what arrives meanwhile: each claim costs its reads and marks (about six statements), and until the exec
- * chain (./exec-chain.ts) it was an SSH exec of its own too (issue 17). Its scripts are STARTED first, so commits meanwhile see a claim running and send no wake. After a claim
- * of one script it claims at once: a lone change is never held back.
+ * chain (./exec-chain.ts) it was an SSH exec of its own too (issue 17). Its scripts are STARTED first, so commits
+ * meanwhile see a claim running and send no wake. After a claim of one script it claims at once: a lone change is
+ * never held back.
  */
 const GATHER_MS = 100;
 
@@ -29,8 +30,8 @@ export type RunClaim = (a: Attempt, runIds: string[], following: boolean) => Pro
 
 /**
  * Once the queue's claim has ended, the activity claims the server's next scripts itself and runs them, claim after
- * claim (after a claim of several, GATHER_MS later), until none waits, FOLLOW_FOR_MS have passed, the next script does not fit in the activity's start-to-close
- * timeout, or the attempt was stopped. Per-server order is kept as before: one activity runs at a time per queue,
+ * claim (after a claim of several, GATHER_MS later), until none waits, FOLLOW_FOR_MS have passed, the next script
+ * does not fit in the activity's start-to-close timeout, or the attempt was stopped. Per-server order is kept as before: one activity runs at a time per queue,
  * and it claims in commit order. What the queue's workflow does for its own claim is done here for these, which no
  * workflow knows:
  * - an operator's cancel: the queue's cancelRun signal only reaches runs of its own claim, so a following claim reads

@@ -178,27 +178,26 @@ async function execSections(a: Attempt, server: Server, runs: ScriptRun[], write
 
 /** Starts `exec` on the server; what it ends with is settled by `settleEnded` (or by the chain that keeps it open). */
 function startExec(a: Attempt, endpoint: ServerEndpoint, exec: ClaimExec, text: string, budget: { timeoutMs: number; startWithinMs: number }): OpenExec {
-  const ran = a.runner.run(endpoint, text, {
-    ...budget,
-    signal: exec.kill.signal,
-    detach: exec.detach.signal,
-    maxOutputBytes: 64 * 1024,
-    onOutput: (stream, chunk) => exec.demux.feed(stream, chunk),
-    feed: { attach: (write, end) => exec.attach(write, end) },
-  });
-  const ended = ran.then(
-    (result): ExecEnded => ({ result }),
-    (error: unknown): ExecEnded => ({ error }),
-  );
-  return {
-    exec,
-    ended: ended.then((end) => {
+  const ended = a.runner
+    .run(endpoint, text, {
+      ...budget,
+      signal: exec.kill.signal,
+      detach: exec.detach.signal,
+      maxOutputBytes: 64 * 1024,
+      onOutput: (stream, chunk) => exec.demux.feed(stream, chunk),
+      feed: { attach: (write, end) => exec.attach(write, end) },
+    })
+    .then(
+      (result): ExecEnded => ({ result }),
+      (error: unknown): ExecEnded => ({ error }),
+    )
+    .then((end) => {
       exec.ended = true;
       exec.demux.flush();
       exec.stopTimers();
       return end;
-    }),
-  };
+    });
+  return { exec, ended };
 }
 
 /**

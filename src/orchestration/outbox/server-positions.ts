@@ -19,6 +19,9 @@ export interface RoutedServers {
   routes: RoutesRead;
 }
 
+/** At most this many source reads ride on the routes statement (routedServers). */
+const SENT_AHEAD = 100;
+
 /**
  * The active routes of `backends` with each one's server position (index-only per server), and the values of `reads`
  * (its changes' source reads, services/source-read.ts) into `routes.shared`: ONE statement, where the positions, the
@@ -45,5 +48,3 @@ export async function routedServers(em: EntityManager, backends: readonly string
   const shared = new Map(rows.filter((row) => row.read_key !== null).map((row) => [row.read_key!, jsonValue(row.read_value)]));
   return { positions: toPositions(routes.map((row) => ({ server: row.server_id, position: row.position }))), routes: { backends, rows: routes, shared } };
 }
-
-const SENT_AHEAD = 100;
